@@ -1,0 +1,91 @@
+/**
+ * Wire protocol v1: the envelope and every message's payload schema (zod, strict).
+ * Client and server both import these; DESIGN.md "Wire protocol v1" is the contract.
+ */
+import { z } from 'zod';
+import { isValidChannel } from './channels.js';
+
+export const SUBPROTOCOL = 'wsguard.v1';
+/** Prefix of the subprotocol entry that carries a bearer JWT; never echoed. */
+export const BEARER_SUBPROTOCOL_PREFIX = 'wsguard.bearer.';
+
+export const Envelope = z.strictObject({
+  type: z.string().min(1).max(32).regex(/^[a-z][a-z0-9_.]*$/),
+  id: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/).optional(),
+  payload: z.record(z.string(), z.unknown()).optional(),
+});
+export type Envelope = z.infer<typeof Envelope>;
+
+export const ChannelName = z.string().max(256).refine(isValidChannel, { message: 'invalid channel name' });
+
+const MAX_PATH_BYTES = 1024;
+/** Relative, normalized POSIX path: no leading '/', no '.', '..' or empty segment, no control chars. */
+export function isSafeRelativePath(p: string): boolean {
+  if (p.length === 0 || new TextEncoder().encode(p).length > MAX_PATH_BYTES) return false;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(p)) return false;
+  if (p.startsWith('/') || p.endsWith('/')) return false;
+  return p.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
+}
+export const FilePath = z.string().max(MAX_PATH_BYTES).refine(isSafeRelativePath, { message: 'invalid path' });
+export const MimeType = z.string().max(255).regex(/^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/);
+export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+export const Seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+export const SubscribePayload = z.strictObject({ channel: ChannelName, since: Seq.optional() });
+export const UnsubscribePayload = z.strictObject({ channel: ChannelName });
+export const FileUploadPayload = z.strictObject({
+  channel: ChannelName,
+  path: FilePath,
+  size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  mime: MimeType,
+  sha256: Sha256Hex,
+});
+export const FileDeletePayload = z.strictObject({ channel: ChannelName, path: FilePath });
+export const AuthRefreshPayload = z.strictObject({ token: z.string().min(1).max(8192) });
+export const PingPayload = z.strictObject({});
+
+export type SubscribePayload = z.infer<typeof SubscribePayload>;
+export type UnsubscribePayload = z.infer<typeof UnsubscribePayload>;
+export type FileUploadPayload = z.infer<typeof FileUploadPayload>;
+export type FileDeletePayload = z.infer<typeof FileDeletePayload>;
+export type AuthRefreshPayload = z.infer<typeof AuthRefreshPayload>;
+
+/** Client → server payload schemas by type. */
+export const CLIENT_MESSAGES = {
+  subscribe: SubscribePayload,
+  unsubscribe: UnsubscribePayload,
+  file_upload: FileUploadPayload,
+  file_delete: FileDeletePayload,
+  'auth.refresh': AuthRefreshPayload,
+  ping: PingPayload,
+} as const;
+export type ClientMessageType = keyof typeof CLIENT_MESSAGES;
+
+// ---- server → client ----
+export type FileEventKind = 'file_upload' | 'file_delete';
+
+export interface FileEvent {
+  channel: string;
+  seq: number;
+  kind: FileEventKind;
+  path: string;
+  size?: number;
+  mime?: string;
+  sha256?: string;
+  /** Publisher's `sub`. */
+  by: string;
+  /** Server time, ISO 8601. */
+  at: string;
+}
+
+export type ServerMessage =
+  | { type: 'ack'; id?: string; payload: { seq?: number } }
+  | { type: 'error'; id?: string; payload: { code: string; message: string } }
+  | { type: 'subscribed'; id?: string; payload: { channel: string; seq: number } }
+  | { type: 'unsubscribed'; id?: string; payload: { channel: string } }
+  | { type: 'event'; payload: FileEvent }
+  | { type: 'pong'; id?: string; payload: Record<string, never> }
+  | { type: 'session.expiring'; payload: { exp: number } };
+
+export type ServerMessageType = ServerMessage['type'];
