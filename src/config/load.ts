@@ -1,0 +1,145 @@
+/**
+ * Loads and validates `wsguard serve` configuration from the environment and an optional JSON
+ * config file (`WSGUARD_CONFIG` or `--config`). Environment wins over the file. Any bad value
+ * throws a ConfigError whose message is one line naming the key and what is expected.
+ */
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
+import type { z } from 'zod';
+import { CONFIG_KEYS, type ConfigKey, type ConfigValues } from './keys.js';
+
+export class ConfigError extends Error {
+  readonly key: string;
+  constructor(key: string, expected: string) {
+    super(`invalid configuration: ${key}: ${expected}`);
+    this.name = 'ConfigError';
+    this.key = key;
+  }
+}
+
+export interface HubConfig {
+  host: string;
+  port: number;
+  allowedOrigins: string[] | 'self';
+  allowedHosts: string[] | 'self';
+  jwt: { secret?: string; publicKeyPem?: string; issuer?: string; audience?: string };
+  /** true when no secret or key was configured: a random secret was generated, loopback only. */
+  devMode: boolean;
+  db: string;
+  redis?: { url: string; prefix: string };
+  tls?: { cert: string; key: string };
+  trustProxy: string[];
+  metricsToken?: string;
+  retention: { maxEvents: number; maxAgeMs: number };
+  maxConnections: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK.has(host) || (isIP(host) === 4 && host.startsWith('127.'));
+}
+
+function readFileConfig(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new ConfigError('WSGUARD_CONFIG', `cannot read ${path}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ConfigError('WSGUARD_CONFIG', `${path} is not valid JSON`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError('WSGUARD_CONFIG', `${path} must hold a JSON object`);
+  const known = new Set(Object.values(CONFIG_KEYS).map((k) => k.file));
+  for (const k of Object.keys(parsed)) if (!known.has(k)) throw new ConfigError(`${k} (in ${path})`, 'unknown key');
+  return parsed as Record<string, unknown>;
+}
+
+/** Parses raw values (strings from env, JSON values from the file) into typed values. */
+export function parseValues(env: NodeJS.ProcessEnv, file?: { path: string; values: Record<string, unknown> }): ConfigValues {
+  const out: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(CONFIG_KEYS) as [ConfigKey, (typeof CONFIG_KEYS)[ConfigKey]][]) {
+    const fromEnv = env[spec.env];
+    const fromFile = file?.values[spec.file];
+    let raw: string | undefined;
+    let label: string;
+    if (fromEnv !== undefined && fromEnv !== '') {
+      raw = fromEnv;
+      label = spec.env;
+    } else if (fromFile !== undefined) {
+      raw = Array.isArray(fromFile) ? fromFile.join(',') : String(fromFile);
+      label = `${spec.file} (in ${file!.path})`;
+    } else continue;
+    const r = (spec.schema as z.ZodType<unknown>).safeParse(raw);
+    if (!r.success) throw new ConfigError(label, r.error.issues[0]?.message ?? 'invalid value');
+    out[name] = r.data;
+  }
+  return out as ConfigValues;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, configPath = env.WSGUARD_CONFIG): HubConfig {
+  const file = configPath ? { path: configPath, values: readFileConfig(configPath) } : undefined;
+  const v = parseValues(env, file);
+  const host = v.host ?? '127.0.0.1';
+  const secretOrKey = v.jwtSecret !== undefined || v.jwtPublicKey !== undefined;
+  const loopback = isLoopbackHost(host);
+
+  if ((v.tlsCert === undefined) !== (v.tlsKey === undefined)) throw new ConfigError(v.tlsCert ? 'WSGUARD_TLS_KEY' : 'WSGUARD_TLS_CERT', 'TLS needs both a certificate and a key');
+  if (v.jwtSecret !== undefined && v.jwtPublicKey !== undefined) throw new ConfigError('WSGUARD_JWT_PUBLIC_KEY', 'set either WSGUARD_JWT_SECRET or WSGUARD_JWT_PUBLIC_KEY, not both');
+  if (!loopback) {
+    // Refuse to ship the dev config to a network: every one of these is needed off loopback.
+    if (!secretOrKey) throw new ConfigError('WSGUARD_JWT_SECRET', `required when binding the non-loopback address ${host}`);
+    if (!v.allowedOrigins?.length) throw new ConfigError('WSGUARD_ALLOWED_ORIGINS', `required when binding the non-loopback address ${host}`);
+    if (!v.tlsCert && !v.trustProxy?.length) throw new ConfigError('WSGUARD_TLS_CERT', `TLS or a trusted TLS-terminating proxy (WSGUARD_TRUST_PROXY) is required when binding ${host}`);
+  }
+  let publicKeyPem: string | undefined;
+  if (v.jwtPublicKey) {
+    try {
+      publicKeyPem = readFileSync(v.jwtPublicKey, 'utf8');
+    } catch {
+      throw new ConfigError('WSGUARD_JWT_PUBLIC_KEY', `cannot read ${v.jwtPublicKey}`);
+    }
+  }
+  let tls: HubConfig['tls'];
+  if (v.tlsCert && v.tlsKey) {
+    try {
+      tls = { cert: readFileSync(v.tlsCert, 'utf8'), key: readFileSync(v.tlsKey, 'utf8') };
+    } catch {
+      throw new ConfigError('WSGUARD_TLS_CERT', 'cannot read the certificate or key file');
+    }
+  }
+  return {
+    host,
+    port: v.port ?? 8080,
+    allowedOrigins: v.allowedOrigins?.length ? v.allowedOrigins : 'self',
+    allowedHosts: v.allowedHosts?.length ? v.allowedHosts : 'self',
+    jwt: {
+      secret: secretOrKey ? v.jwtSecret : randomBytes(32).toString('base64url'),
+      publicKeyPem,
+      issuer: v.jwtIssuer,
+      audience: v.jwtAudience,
+    },
+    devMode: !secretOrKey,
+    db: v.db ?? './data/wsguard.db',
+    redis: v.redisUrl ? { url: v.redisUrl, prefix: v.redisPrefix ?? 'wsguard:' } : undefined,
+    tls,
+    trustProxy: v.trustProxy ?? [],
+    metricsToken: v.metricsToken,
+    retention: { maxEvents: v.retentionMaxEvents ?? 100_000, maxAgeMs: v.retentionMaxAge ?? 7 * 86_400_000 },
+    maxConnections: v.maxConnections ?? 10_000,
+    logLevel: v.logLevel ?? 'info',
+  };
+}
+
+/** Resolves 'self' origin/host lists once the real port is known (port 0 binds late). */
+export function selfOrigins(config: HubConfig, port: number): { origins: string[]; hosts: string[] } {
+  const scheme = config.tls ? 'https' : 'http';
+  const origins = config.allowedOrigins === 'self' ? [`${scheme}://localhost:${port}`, `${scheme}://127.0.0.1:${port}`] : config.allowedOrigins;
+  const hosts = config.allowedHosts === 'self' ? [...new Set([config.host, 'localhost', '127.0.0.1'])].map((h) => `${h}:${port}`) : config.allowedHosts;
+  return { origins, hosts };
+}

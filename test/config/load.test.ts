@@ -1,0 +1,71 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, ConfigError } from '../../src/config/index.js';
+import { configDoc } from '../../scripts/gen-config-docs.js';
+
+const SECRET = 's'.repeat(32);
+
+function fails(env: NodeJS.ProcessEnv, key: string, path?: string): void {
+  assert.throws(() => loadConfig(env, path), (e: unknown) => {
+    assert.ok(e instanceof ConfigError, String(e));
+    assert.equal(e.key, key);
+    assert.ok(!e.message.includes('\n'), 'one line');
+    return true;
+  });
+}
+
+test('defaults: loopback dev mode with a random secret', () => {
+  const c = loadConfig({});
+  assert.equal(c.host, '127.0.0.1');
+  assert.equal(c.port, 8080);
+  assert.equal(c.devMode, true);
+  assert.ok(c.jwt.secret && c.jwt.secret.length >= 32);
+  assert.notEqual(loadConfig({}).jwt.secret, c.jwt.secret);
+  assert.equal(c.db, './data/wsguard.db');
+  assert.equal(c.redis, undefined);
+});
+
+test('a bad value stops start-up with one line naming the key', () => {
+  fails({ WSGUARD_PORT: 'eighty' }, 'WSGUARD_PORT');
+  fails({ WSGUARD_PORT: '70000' }, 'WSGUARD_PORT');
+  fails({ WSGUARD_JWT_SECRET: 'short' }, 'WSGUARD_JWT_SECRET');
+  fails({ WSGUARD_ALLOWED_ORIGINS: 'https://a.example/path' }, 'WSGUARD_ALLOWED_ORIGINS');
+  fails({ WSGUARD_REDIS_URL: 'http://x' }, 'WSGUARD_REDIS_URL');
+  fails({ WSGUARD_RETENTION_MAX_AGE: 'forever' }, 'WSGUARD_RETENTION_MAX_AGE');
+  fails({ WSGUARD_LOG_LEVEL: 'loud' }, 'WSGUARD_LOG_LEVEL');
+  fails({ WSGUARD_TLS_CERT: '/x.pem' }, 'WSGUARD_TLS_KEY');
+});
+
+test('refuses a non-loopback bind without secret, origins, and TLS or a trusted proxy', () => {
+  fails({ WSGUARD_HOST: '0.0.0.0' }, 'WSGUARD_JWT_SECRET');
+  fails({ WSGUARD_HOST: '0.0.0.0', WSGUARD_JWT_SECRET: SECRET }, 'WSGUARD_ALLOWED_ORIGINS');
+  fails({ WSGUARD_HOST: '0.0.0.0', WSGUARD_JWT_SECRET: SECRET, WSGUARD_ALLOWED_ORIGINS: 'https://app.example' }, 'WSGUARD_TLS_CERT');
+  const c = loadConfig({ WSGUARD_HOST: '0.0.0.0', WSGUARD_JWT_SECRET: SECRET, WSGUARD_ALLOWED_ORIGINS: 'https://app.example', WSGUARD_TRUST_PROXY: '10.0.0.1' });
+  assert.equal(c.devMode, false);
+  assert.deepEqual(c.allowedOrigins, ['https://app.example']);
+});
+
+test('config file: same keys, environment wins, unknown keys and bad JSON refused', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wsguard-config-'));
+  const file = join(dir, 'config.json');
+  writeFileSync(file, JSON.stringify({ port: 9001, allowed_origins: ['https://a.example', 'https://b.example'], retention_max_age: '1h' }));
+  const c = loadConfig({}, file);
+  assert.equal(c.port, 9001);
+  assert.deepEqual(c.allowedOrigins, ['https://a.example', 'https://b.example']);
+  assert.equal(c.retention.maxAgeMs, 3_600_000);
+  assert.equal(loadConfig({ WSGUARD_PORT: '9002' }, file).port, 9002);
+  writeFileSync(file, JSON.stringify({ prot: 1 }));
+  fails({}, `prot (in ${file})`, file);
+  writeFileSync(file, JSON.stringify({ port: 'x' }));
+  fails({}, `port (in ${file})`, file);
+  writeFileSync(file, '{');
+  fails({}, 'WSGUARD_CONFIG', file);
+  fails({}, 'WSGUARD_CONFIG', join(dir, 'missing.json'));
+});
+
+test('docs/configuration.md is generated from the key table (run: npx tsx scripts/gen-config-docs.ts)', () => {
+  assert.equal(readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8'), configDoc());
+});
