@@ -42,3 +42,15 @@ export interface RevocationStore {
   onRevoke(listener: (target: RevocationTarget) => void): void;
   close(): Promise<void>;
 }
+
+/**
+ * Concurrent-connection slots per key (e.g. per user), counted across every node of a cluster.
+ * Implementations: memory (single node) and redis (cluster).
+ */
+export interface ConnectionCounter {
+  /** Takes one slot for `key` when fewer than `limit` are held; false when the cap is reached. */
+  acquire(key: string, limit: number): Promise<boolean>;
+  /** Gives back one slot taken by `acquire` on this instance. */
+  release(key: string): Promise<void>;
+  close(): Promise<void>;
+}
