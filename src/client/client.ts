@@ -1,0 +1,327 @@
+/**
+ * createClient: one logical connection that survives socket drops.
+ * Lifecycle: connect -> open (resubscribe, flush queued requests, schedule token refresh) -> closed by the
+ * server -> the close code's retry policy (src/protocol/close-codes.ts) decides: stop, back off, or reauth.
+ */
+import { closeCodeInfo, CloseCode } from '../protocol/close-codes.js';
+import type { FileDeletePayload, FileUploadPayload, ServerMessage } from '../protocol/messages.js';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+import { Credentials } from './auth.js';
+import { ClientError, fromErrorFrame } from './errors.js';
+import { Requests } from './requests.js';
+import { ChannelSubscription } from './subscriptions.js';
+import { refreshDelay } from './token.js';
+import type { Client, ClientEvents, ClientOptions, ClientState, SubscribeOptions, Subscription, WebSocketConstructor, WebSocketLike } from './types.js';
+import { decodeServerFrame } from './wire.js';
+
+const OPEN = 1;
+
+export function createClient(options: ClientOptions): Client {
+  return new WsguardClient(options);
+}
+
+class WsguardClient implements Client {
+  state: ClientState = 'connecting';
+  reconnects = 0;
+
+  private readonly Ctor: WebSocketConstructor;
+  private readonly backoff: BackoffOptions;
+  private readonly random: () => number;
+  private readonly requestTimeoutMs: number;
+  private readonly refreshBeforeMs: number;
+  private readonly maxReauthFailures: number;
+  private readonly creds: Credentials;
+  private readonly requests = new Requests();
+  private readonly subs = new Map<string, ChannelSubscription>();
+  private readonly listeners: { [K in keyof ClientEvents]: Set<ClientEvents[K]> } = { state: new Set(), error: new Set() };
+
+  private ws: WebSocketLike | undefined;
+  private everOpened = false;
+  /** Consecutive attempts without a working connection: the backoff exponent. */
+  private attempt = 0;
+  /** Consecutive failures to get credentials the server accepts. */
+  private reauthFailures = 0;
+  private needFreshCredentials = false;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private refreshing = false;
+
+  constructor(private readonly options: ClientOptions) {
+    const Ctor = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+    if (!Ctor) throw new TypeError('No global WebSocket (Node < 22): pass the `ws` package\'s WebSocket as options.WebSocket');
+    this.Ctor = Ctor;
+    this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+    this.random = options.random ?? Math.random;
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+    this.refreshBeforeMs = options.refreshBeforeMs ?? 30_000;
+    this.maxReauthFailures = options.maxReauthFailures ?? 3;
+    this.creds = new Credentials(options.token, options.ticket, this.refreshBeforeMs);
+    if (options.onState) this.listeners.state.add(options.onState);
+    if (options.onError) this.listeners.error.add(options.onError);
+    void this.connect();
+  }
+
+  // ---- public API ----
+
+  on<K extends keyof ClientEvents>(event: K, listener: ClientEvents[K]): () => void {
+    const set = this.listeners[event] as Set<ClientEvents[K]>;
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  subscribe(channel: string, opts: SubscribeOptions): Subscription {
+    if (this.state === 'closed') throw new ClientError('closed', 'client is closed', { channel });
+    if (this.subs.has(channel)) throw new ClientError('already_subscribed', 'already subscribed to this channel', { channel });
+    const sub = new ChannelSubscription(channel, opts, (s) => {
+      if (this.subs.get(channel) !== s) return;
+      this.subs.delete(channel);
+      this.send('unsubscribe', { channel }, this.requests.nextId());
+    });
+    this.subs.set(channel, sub);
+    this.sendSubscribe(sub);
+    return sub;
+  }
+
+  publish(type: 'file_upload', payload: FileUploadPayload): Promise<number>;
+  publish(type: 'file_delete', payload: FileDeletePayload): Promise<number>;
+  async publish(type: 'file_upload' | 'file_delete', payload: FileUploadPayload | FileDeletePayload): Promise<number> {
+    const ack = await this.request(type, payload);
+    if (ack.type !== 'ack' || ack.payload.seq === undefined) throw new ClientError('bad_frame', 'ack without seq');
+    return ack.payload.seq;
+  }
+
+  async ping(): Promise<number> {
+    const started = Date.now();
+    await this.request('ping', {});
+    return Date.now() - started;
+  }
+
+  close(): void {
+    if (this.state === 'closed') return;
+    const ws = this.ws;
+    this.shutdown(new ClientError('closed', 'client closed'));
+    ws?.close(CloseCode.NORMAL);
+  }
+
+  // ---- connection lifecycle ----
+
+  private async connect(): Promise<void> {
+    this.reconnectTimer = undefined;
+    let params;
+    try {
+      params = await this.creds.connectParams(this.options.url, this.needFreshCredentials);
+    } catch (cause) {
+      if (this.state === 'closed') return;
+      this.authFailed(cause);
+      return;
+    }
+    if (this.state === 'closed') return;
+    let ws: WebSocketLike;
+    try {
+      ws = new this.Ctor(params.url, params.protocols);
+    } catch (cause) {
+      // A malformed URL: retrying cannot fix it.
+      this.fail(new ClientError('connection_closed', 'cannot open the WebSocket', { cause }));
+      return;
+    }
+    this.ws = ws;
+    ws.onopen = () => this.onOpen(ws);
+    ws.onmessage = (ev: { data: unknown }) => this.onMessage(ws, ev.data);
+    ws.onclose = (ev: { code: number; reason: string }) => this.onClose(ws, ev.code, ev.reason);
+    ws.onerror = () => {}; // a close event always follows; errors carry nothing useful (browsers hide details)
+  }
+
+  private onOpen(ws: WebSocketLike): void {
+    if (ws !== this.ws) return;
+    this.needFreshCredentials = false;
+    if (this.everOpened) this.reconnects += 1;
+    this.everOpened = true;
+    this.setState('open');
+    for (const sub of this.subs.values()) this.sendSubscribe(sub);
+    this.requests.flush((frame) => this.sendRaw(frame));
+    this.scheduleRefresh();
+  }
+
+  private onClose(ws: WebSocketLike, code: number, reason: string): void {
+    if (ws !== this.ws) return;
+    this.ws = undefined;
+    clearTimeout(this.refreshTimer);
+    for (const sub of this.subs.values()) sub.pendingId = undefined;
+    this.requests.rejectSent(new ClientError('disconnected', 'connection lost before the answer; the outcome is unknown'));
+    if (this.state === 'closed') return;
+    // 1005/1006 (no code: network failure, refused handshake) and unknown codes: back off and retry.
+    const policy = closeCodeInfo(code)?.retry ?? 'backoff';
+    if (policy === 'no') {
+      this.fail(new ClientError('connection_closed', `server closed the connection (${code})`, { closeCode: code, closeReason: reason }));
+      return;
+    }
+    if (policy === 'reauth') {
+      this.reauthFailures += 1;
+      if (this.reauthFailures > this.maxReauthFailures) {
+        this.fail(new ClientError('auth_failed', 'credentials refused repeatedly', { closeCode: code, closeReason: reason }));
+        return;
+      }
+      this.needFreshCredentials = true;
+    }
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    this.setState(this.everOpened ? 'reconnecting' : 'connecting');
+    const delay = backoffDelay(this.attempt, this.backoff, this.random);
+    this.attempt += 1;
+    this.reconnectTimer = setTimeout(() => void this.connect(), delay);
+  }
+
+  private authFailed(cause: unknown): void {
+    this.reauthFailures += 1;
+    const err = new ClientError('auth_failed', 'credential provider failed', { cause });
+    if (this.reauthFailures > this.maxReauthFailures) {
+      this.fail(err);
+      return;
+    }
+    this.emit('error', err);
+    this.needFreshCredentials = true;
+    this.scheduleReconnect();
+  }
+
+  /** Gives up for good: surfaces the error, rejects everything pending. */
+  private fail(err: ClientError): void {
+    this.shutdown(err);
+    this.emit('error', err);
+  }
+
+  private shutdown(err: ClientError): void {
+    clearTimeout(this.reconnectTimer);
+    clearTimeout(this.refreshTimer);
+    this.ws = undefined;
+    this.requests.rejectSent(err, true);
+    this.setState('closed');
+  }
+
+  // ---- incoming ----
+
+  private onMessage(ws: WebSocketLike, data: unknown): void {
+    if (ws !== this.ws) return;
+    const msg = decodeServerFrame(data);
+    if (!msg) {
+      this.emit('error', new ClientError('bad_frame', 'ignored a frame that is not a protocol v1 message'));
+      return;
+    }
+    if (msg.type !== 'error') {
+      // The server is talking to us normally: this connection works, so reset the failure counters.
+      this.attempt = 0;
+      this.reauthFailures = 0;
+    }
+    switch (msg.type) {
+      case 'event':
+        this.onEvent(msg.payload);
+        return;
+      case 'subscribed': {
+        const sub = this.subs.get(msg.payload.channel);
+        if (sub && (sub.pendingId === undefined || sub.pendingId === msg.id)) sub.subscribed(msg.payload.seq);
+        return;
+      }
+      case 'error':
+        if (!this.onSubscribeError(msg) && !this.requests.settle(msg)) this.emit('error', fromErrorFrame(msg.payload));
+        return;
+      case 'session.expiring':
+        void this.refreshToken();
+        return;
+      default:
+        this.requests.settle(msg);
+    }
+  }
+
+  private onEvent(event: Extract<ServerMessage, { type: 'event' }>['payload']): void {
+    const sub = this.subs.get(event.channel);
+    if (!sub) return;
+    const verdict = sub.classify(event.seq);
+    if (verdict === 'deliver') sub.deliver(event);
+    // A gap: fill it by resubscribing from lastSeq, unless a subscribe (whose replay will fill it) is in flight.
+    else if (verdict === 'gap' && sub.pendingId === undefined) {
+      this.send('unsubscribe', { channel: sub.channel }, this.requests.nextId());
+      this.sendSubscribe(sub);
+    }
+  }
+
+  /** An error answering one of our `subscribe`s; true when it was one. */
+  private onSubscribeError(msg: Extract<ServerMessage, { type: 'error' }>): boolean {
+    for (const sub of this.subs.values()) {
+      if (msg.id === undefined || sub.pendingId !== msg.id) continue;
+      sub.pendingId = undefined;
+      if (msg.payload.code === 'history_gone') {
+        sub.historyGone();
+        if (sub.active) this.sendSubscribe(sub);
+      } else {
+        this.subs.delete(sub.channel);
+        sub.refused(fromErrorFrame(msg.payload, sub.channel));
+      }
+      return true;
+    }
+    return false;
+  }
+
+  // ---- outgoing ----
+
+  private sendSubscribe(sub: ChannelSubscription): void {
+    if (this.ws?.readyState !== OPEN) return; // onOpen resubscribes everything
+    const id = this.requests.nextId();
+    sub.pendingId = id;
+    this.send('subscribe', sub.lastSeq === undefined ? { channel: sub.channel } : { channel: sub.channel, since: sub.lastSeq }, id);
+  }
+
+  private request(type: string, payload: object): Promise<ServerMessage> {
+    if (this.state === 'closed') return Promise.reject(new ClientError('closed', 'client is closed'));
+    return this.requests.track(type, payload, this.requestTimeoutMs, (frame) => this.sendRaw(frame));
+  }
+
+  private send(type: string, payload: object, id: string): boolean {
+    return this.sendRaw(JSON.stringify({ type, id, payload }));
+  }
+
+  private sendRaw(frame: string): boolean {
+    if (this.ws?.readyState !== OPEN) return false;
+    this.ws.send(frame);
+    return true;
+  }
+
+  // ---- token refresh ----
+
+  private scheduleRefresh(): void {
+    clearTimeout(this.refreshTimer);
+    const exp = this.creds.exp;
+    if (!this.creds.hasTokenProvider || exp === undefined) return;
+    const delay = refreshDelay(exp, this.refreshBeforeMs, Date.now());
+    if (delay !== undefined) this.refreshTimer = setTimeout(() => void this.refreshToken(), Math.min(delay, 2 ** 31 - 1));
+  }
+
+  /** Gets a new token from the provider and hands it to the server (`auth.refresh`) before the old one expires. */
+  private async refreshToken(): Promise<void> {
+    if (this.refreshing || !this.creds.hasTokenProvider || this.state === 'closed') return;
+    this.refreshing = true;
+    try {
+      const token = await this.creds.freshToken();
+      // Not connected: the next connection uses the new token anyway.
+      if (this.ws?.readyState === OPEN) await this.request('auth.refresh', { token });
+      this.scheduleRefresh();
+    } catch (cause) {
+      // Refused or provider failure: the server closes with 1008 at expiry and the reauth path takes over.
+      this.emit('error', cause instanceof ClientError ? cause : new ClientError('auth_failed', 'token refresh failed', { cause }));
+    } finally {
+      this.refreshing = false;
+    }
+  }
+
+  // ---- events ----
+
+  private setState(state: ClientState): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.emit('state', state);
+  }
+
+  private emit<K extends keyof ClientEvents>(event: K, ...args: Parameters<ClientEvents[K]>): void {
+    for (const fn of this.listeners[event]) (fn as (...a: Parameters<ClientEvents[K]>) => void)(...args);
+  }
+}

@@ -1,0 +1,57 @@
+import { errorInfo, isErrorCode, type ErrorCodeValue } from '../protocol/errors.js';
+
+/**
+ * Codes the client itself produces (the server's codes come from src/protocol/errors.ts).
+ * - disconnected:      the socket dropped while the request was in flight; the outcome is unknown
+ * - timeout:           no answer within requestTimeoutMs; the outcome is unknown
+ * - closed:            the client was closed (by the app, or it gave up)
+ * - connection_closed: the server closed with a code whose retry policy is 'no'
+ * - auth_failed:       the credential provider failed, or fresh credentials kept being refused
+ * - already_subscribed: one subscription per channel per client
+ * - bad_frame:         the server sent a frame that is not a protocol v1 message
+ */
+export type ClientErrorCode =
+  | ErrorCodeValue
+  | 'disconnected'
+  | 'timeout'
+  | 'closed'
+  | 'connection_closed'
+  | 'auth_failed'
+  | 'already_subscribed'
+  | 'bad_frame';
+
+const CLIENT_RETRYABLE: Record<string, boolean> = { disconnected: true, timeout: true };
+
+export interface ClientErrorDetails {
+  /** WebSocket close code, for connection_closed. */
+  closeCode?: number;
+  closeReason?: string;
+  /** Channel the error is about, when there is one. */
+  channel?: string;
+  cause?: unknown;
+}
+
+export class ClientError extends Error {
+  readonly code: ClientErrorCode;
+  /** True when trying again later may succeed (the app decides whether to). */
+  readonly retryable: boolean;
+  readonly closeCode?: number;
+  readonly closeReason?: string;
+  readonly channel?: string;
+
+  constructor(code: ClientErrorCode, message: string, details: ClientErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = 'ClientError';
+    this.code = code;
+    this.retryable = isErrorCode(code) ? errorInfo(code).retryable : (CLIENT_RETRYABLE[code] ?? false);
+    if (details.closeCode !== undefined) this.closeCode = details.closeCode;
+    if (details.closeReason !== undefined) this.closeReason = details.closeReason;
+    if (details.channel !== undefined) this.channel = details.channel;
+  }
+}
+
+/** Maps a server `error` frame to a ClientError; an unknown code becomes `internal`. */
+export function fromErrorFrame(payload: { code: string; message: string }, channel?: string): ClientError {
+  const code: ClientErrorCode = isErrorCode(payload.code) ? payload.code : 'internal';
+  return new ClientError(code, payload.message, channel === undefined ? {} : { channel });
+}

@@ -1,0 +1,19 @@
+/** wsguard/client: isomorphic (browser + Node) client for the wsguard protocol v1. */
+export { createClient } from './client.js';
+export { ClientError, type ClientErrorCode } from './errors.js';
+export { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+export { jwtExpiry } from './token.js';
+export type {
+  Client,
+  ClientEvents,
+  ClientOptions,
+  ClientState,
+  FileDeletePayload,
+  FileEvent,
+  FileUploadPayload,
+  HistoryGoneInfo,
+  SubscribeOptions,
+  Subscription,
+  WebSocketConstructor,
+  WebSocketLike,
+} from './types.js';

@@ -1,0 +1,80 @@
+/**
+ * One channel subscription and its exactly-once, in-order delivery.
+ *
+ * `lastSeq` is the last seq delivered. An event is delivered only when it is the next one (lastSeq + 1):
+ * anything at or below lastSeq is a duplicate (replay overlapping what we saw before a reconnect) and is
+ * dropped; anything above lastSeq + 1 is a gap. The server promises gap-free replay-then-live, so a gap
+ * means an event was lost in transit or by a server bug: the client drops the early event and resubscribes
+ * with `since = lastSeq`, and the replay brings the missing events and the dropped one back, in order.
+ * Seqs are per channel and gap-free, so "next one only" is enough: no buffering, no reordering.
+ */
+import type { FileEvent } from '../protocol/messages.js';
+import { ClientError } from './errors.js';
+import type { HistoryGoneInfo, SubscribeOptions, Subscription } from './types.js';
+
+export type Verdict = 'deliver' | 'duplicate' | 'gap';
+
+export class ChannelSubscription implements Subscription {
+  lastSeq: number | undefined;
+  /** Id of the `subscribe` in flight on the current socket; undefined once `subscribed` came back. */
+  pendingId: string | undefined;
+  active = true;
+  readonly ready: Promise<number>;
+  private settleReady: { resolve: (seq: number) => void; reject: (err: ClientError) => void } | undefined;
+
+  constructor(
+    readonly channel: string,
+    private readonly opts: SubscribeOptions,
+    private readonly onUnsubscribe: (sub: ChannelSubscription) => void,
+  ) {
+    this.lastSeq = opts.since;
+    this.ready = new Promise<number>((resolve, reject) => {
+      this.settleReady = { resolve, reject };
+    });
+    // The app may never look at `ready`; a refusal is also reported through onError.
+    this.ready.catch(() => {});
+  }
+
+  /** Classifies an incoming event's seq (see the module comment). */
+  classify(seq: number): Verdict {
+    if (this.lastSeq === undefined || seq === this.lastSeq + 1) return 'deliver';
+    return seq <= this.lastSeq ? 'duplicate' : 'gap';
+  }
+
+  deliver(event: FileEvent): void {
+    this.lastSeq = event.seq;
+    this.opts.onEvent(event);
+  }
+
+  /** The server confirmed the subscription; `head` is the channel's latest seq. */
+  subscribed(head: number): void {
+    this.pendingId = undefined;
+    // Subscribed without a starting point: live events start after the current head.
+    if (this.lastSeq === undefined) this.lastSeq = head;
+    this.settleReady?.resolve(head);
+    this.settleReady = undefined;
+  }
+
+  /** `history_gone`: tell the app, then restart from the channel's head (the next `subscribed`). */
+  historyGone(): void {
+    const info: HistoryGoneInfo = { channel: this.channel, lastSeq: this.lastSeq };
+    this.lastSeq = undefined;
+    this.opts.onHistoryGone?.(info);
+  }
+
+  /** The server refused the subscription: it is over. */
+  refused(err: ClientError): void {
+    this.active = false;
+    this.settleReady?.reject(err);
+    this.settleReady = undefined;
+    this.opts.onError?.(err);
+  }
+
+  unsubscribe(): void {
+    if (!this.active) return;
+    this.active = false;
+    this.settleReady?.reject(new ClientError('closed', 'unsubscribed', { channel: this.channel }));
+    this.settleReady = undefined;
+    this.onUnsubscribe(this);
+  }
+}

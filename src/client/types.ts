@@ -1,0 +1,95 @@
+import type { FileDeletePayload, FileEvent, FileUploadPayload } from '../protocol/messages.js';
+import type { BackoffOptions } from './backoff.js';
+import type { ClientError } from './errors.js';
+
+export type { FileEvent, FileUploadPayload, FileDeletePayload };
+
+/**
+ * The part of the WebSocket API the client uses: both the browser's WebSocket and `ws`'s satisfy it.
+ * Handler parameters are typed `never` so either implementation's own event types are accepted;
+ * the client reads only `data`, `code` and `reason`, which both provide.
+ */
+export interface WebSocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((ev: never) => void) | null;
+  onmessage: ((ev: never) => void) | null;
+  onclose: ((ev: never) => void) | null;
+  onerror: ((ev: never) => void) | null;
+}
+export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;
+
+/** connecting: first attempt; open; reconnecting: lost it, waiting or trying again; closed: for good. */
+export type ClientState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+export interface ClientOptions {
+  /** ws:// or wss:// URL of the endpoint, e.g. wss://hub.example/ws. */
+  url: string;
+  /** Bearer JWT provider: sent as the `wsguard.bearer.<jwt>` subprotocol. Called again to refresh and to reauth. */
+  token?: () => Promise<string> | string;
+  /** Single-use ticket provider (POST /api/tickets): called before every connection attempt; sent as `?ticket=`. */
+  ticket?: () => Promise<string> | string;
+  /** WebSocket implementation; defaults to the global one (browsers, Node >= 22). Node 20: pass `ws`'s WebSocket. */
+  WebSocket?: WebSocketConstructor;
+  backoff?: Partial<BackoffOptions>;
+  /** Refresh the token this long before its `exp` (default 30 s). */
+  refreshBeforeMs?: number;
+  /** Give up after this many consecutive failures to get accepted credentials (default 3). */
+  maxReauthFailures?: number;
+  /** Reject a request that got no answer within this time (default 10 s). */
+  requestTimeoutMs?: number;
+  /** Source of randomness for jitter (tests pass a seeded one). */
+  random?: () => number;
+  onState?: (state: ClientState) => void;
+  /** Connection-level errors: auth failures, refused refresh, the server closing with a 'no retry' code. */
+  onError?: (error: ClientError) => void;
+}
+
+export interface HistoryGoneInfo {
+  channel: string;
+  /** The last seq this subscription delivered (or the `since` it started with). */
+  lastSeq: number | undefined;
+}
+
+export interface SubscribeOptions {
+  /** Last seq the app has already seen; delivery starts after it. Omitted: from the channel's current head. */
+  since?: number;
+  onEvent: (event: FileEvent) => void;
+  /**
+   * The server no longer has the events after `lastSeq` (retention): reload the state some other way.
+   * The subscription then continues from the channel's current head.
+   */
+  onHistoryGone?: (info: HistoryGoneInfo) => void;
+  /** The server refused the subscription (forbidden, invalid channel...); the subscription is dropped. */
+  onError?: (error: ClientError) => void;
+}
+
+export interface Subscription {
+  readonly channel: string;
+  /** Last seq delivered to onEvent (or the starting point); the resume point after a reconnect. */
+  readonly lastSeq: number | undefined;
+  /** Resolves with the channel's head seq at the first `subscribed`, rejects when refused. */
+  readonly ready: Promise<number>;
+  unsubscribe(): void;
+}
+
+export interface ClientEvents {
+  state: (state: ClientState) => void;
+  error: (error: ClientError) => void;
+}
+
+export interface Client {
+  readonly state: ClientState;
+  /** How many times the client got connected again after losing a connection. */
+  readonly reconnects: number;
+  subscribe(channel: string, opts: SubscribeOptions): Subscription;
+  /** Resolves with the event's seq once the server has stored it. Never retried by the client (at-most-once). */
+  publish(type: 'file_upload', payload: FileUploadPayload): Promise<number>;
+  publish(type: 'file_delete', payload: FileDeletePayload): Promise<number>;
+  /** Application-level ping (browsers cannot send ping frames); resolves with the round-trip time in ms. */
+  ping(): Promise<number>;
+  /** Closes the connection for good; pending requests reject with `closed`. */
+  close(): void;
+  on<K extends keyof ClientEvents>(event: K, listener: ClientEvents[K]): () => void;
+}
