@@ -1,0 +1,246 @@
+/**
+ * Event log on Redis, for cluster mode: every node appends through one Lua script, so Redis
+ * itself serializes seq allocation, history append and pub/sub fan-out per channel.
+ *
+ * History is a Stream per channel with explicit ids `<seq>-0`:
+ * - XRANGE by id is replay by seq (O(log N + M)), and XTRIM MINID is retention by seq;
+ * - Redis refuses an XADD id that is not above the last one, so even a bug cannot write a
+ *   duplicate or out-of-order seq (a sorted set would silently accept it).
+ * Each entry also carries `t`, Redis server time in ms, so age retention uses one clock for
+ * every node. `floor` is the highest seq removed by retention: `since < floor` means gone.
+ *
+ * Keys (per channel, hash-tagged so one channel's keys share a slot):
+ *   <prefix>ch:{<channel>}:seq  <prefix>ch:{<channel>}:log  <prefix>ch:{<channel>}:floor
+ *   <prefix>channels (set of channels, for prune)     pub/sub: <prefix>ev:<channel>
+ */
+import type { Redis } from 'ioredis';
+import { WsguardError, type FileEvent } from '../protocol/index.js';
+import type { EventStore, NewEvent, ReplayResult, RetentionPolicy } from './types.js';
+
+// KEYS: seq, log, floor, channels. ARGV: event JSON without seq, pub/sub channel, maxEvents, channel.
+const APPEND_LUA = `
+local seq = redis.call('INCR', KEYS[1])
+local id = string.format('%d', seq)
+local now = redis.call('TIME')
+local ms = string.format('%d', tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000))
+local json = '{"seq":' .. id .. ',' .. string.sub(ARGV[1], 2)
+redis.call('XADD', KEYS[2], id .. '-0', 'e', json, 't', ms)
+local maxEvents = tonumber(ARGV[3])
+if maxEvents > 0 and seq > maxEvents then
+  local floor = seq - maxEvents
+  redis.call('XTRIM', KEYS[2], 'MINID', string.format('%d', floor + 1) .. '-0')
+  if floor > tonumber(redis.call('GET', KEYS[3]) or '0') then
+    redis.call('SET', KEYS[3], string.format('%d', floor))
+  end
+end
+redis.call('SADD', KEYS[4], ARGV[4])
+redis.call('PUBLISH', ARGV[2], json)
+return seq
+`;
+
+// KEYS: seq, log, floor. ARGV: since, limit. Returns {gone, head, json...}.
+const REPLAY_LUA = `
+local head = tonumber(redis.call('GET', KEYS[1]) or '0')
+local floor = tonumber(redis.call('GET', KEYS[3]) or '0')
+local since = tonumber(ARGV[1])
+local limit = tonumber(ARGV[2])
+if since < floor then return {1, head} end
+local out = {0, head}
+if limit > 0 and since < head then
+  local rows = redis.call('XRANGE', KEYS[2], string.format('%d', since + 1) .. '-0', '+', 'COUNT', limit)
+  for _, row in ipairs(rows) do
+    local fields = row[2]
+    for i = 1, #fields, 2 do
+      if fields[i] == 'e' then out[#out + 1] = fields[i + 1] end
+    end
+  end
+end
+return out
+`;
+
+// KEYS: seq, log, floor. ARGV: maxEvents, maxAgeMs, scan batch size.
+// Removes by count, then by age (entries are in append order, so `t` only grows), and raises the
+// floor to the highest removed seq. Returns {removed, more}: `more` = 1 when a full batch was old.
+const PRUNE_LUA = `
+local head = tonumber(redis.call('GET', KEYS[1]) or '0')
+local maxEvents = tonumber(ARGV[1])
+local maxAge = tonumber(ARGV[2])
+local batch = tonumber(ARGV[3])
+local minSeq = 0
+if maxEvents > 0 and head > maxEvents then minSeq = head - maxEvents + 1 end
+local more = 0
+if maxAge > 0 then
+  local now = redis.call('TIME')
+  local cutoff = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) - maxAge
+  local rows = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', batch)
+  local keepFrom = nil
+  for _, row in ipairs(rows) do
+    local fields = row[2]
+    local t = 0
+    for i = 1, #fields, 2 do
+      if fields[i] == 't' then t = tonumber(fields[i + 1]) end
+    end
+    if t >= cutoff then
+      keepFrom = tonumber(string.match(row[1], '^(%d+)'))
+      break
+    end
+  end
+  if keepFrom == nil then
+    if #rows == batch then
+      keepFrom = tonumber(string.match(rows[#rows][1], '^(%d+)')) + 1
+      more = 1
+    else
+      keepFrom = head + 1
+    end
+  end
+  if keepFrom > minSeq then minSeq = keepFrom end
+end
+if minSeq <= 1 then return {0, more} end
+local removed = redis.call('XTRIM', KEYS[2], 'MINID', string.format('%d', minSeq) .. '-0')
+if minSeq - 1 > tonumber(redis.call('GET', KEYS[3]) or '0') then
+  redis.call('SET', KEYS[3], string.format('%d', minSeq - 1))
+end
+return {removed, more}
+`;
+
+type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
+
+/** Registers a Lua script with ioredis (EVALSHA, falling back to EVAL) and returns it typed. */
+function script(redis: Redis, name: string, lua: string, numberOfKeys: number, readOnly = false): ScriptFn {
+  redis.defineCommand(name, { lua, numberOfKeys, readOnly });
+  const fn = (redis as unknown as Record<string, ScriptFn>)[name];
+  if (!fn) throw new Error(`ioredis did not define ${name}`);
+  return fn.bind(redis);
+}
+
+/** Connection loss, timeouts and a refused write all mean "not stored": callers answer `unavailable`. */
+function unavailable(err: unknown): WsguardError {
+  if (err instanceof WsguardError) return err;
+  const e = new WsguardError('unavailable');
+  e.cause = err;
+  return e;
+}
+
+function isSeq(n: number): boolean {
+  return Number.isSafeInteger(n) && n >= 0;
+}
+
+export interface RedisEventStoreOptions {
+  /** Command connection; see src/cluster/redis-backend.ts for the options it should have (no offline queue). */
+  readonly redis: Redis;
+  /** Prefix of every key and pub/sub channel, e.g. `wsguard:`. */
+  readonly prefix: string;
+  readonly retention: RetentionPolicy;
+}
+
+/** Pub/sub channel carrying a channel's committed events (the RedisBroker listens to it). */
+export function eventChannel(prefix: string, channel: string): string {
+  return `${prefix}ev:${channel}`;
+}
+
+const PRUNE_BATCH = 1000;
+/** Upper bound of script calls per channel and prune(), so one prune never runs unbounded. */
+const PRUNE_MAX_ROUNDS = 100;
+
+export class RedisEventStore implements EventStore {
+  readonly #redis: Redis;
+  readonly #prefix: string;
+  readonly #retention: RetentionPolicy;
+  readonly #append: ScriptFn;
+  readonly #replay: ScriptFn;
+  readonly #prune: ScriptFn;
+
+  constructor(opts: RedisEventStoreOptions) {
+    this.#redis = opts.redis;
+    this.#prefix = opts.prefix;
+    this.#retention = opts.retention;
+    this.#append = script(opts.redis, 'wsguardAppend', APPEND_LUA, 4);
+    this.#replay = script(opts.redis, 'wsguardReplay', REPLAY_LUA, 3, true);
+    this.#prune = script(opts.redis, 'wsguardPrune', PRUNE_LUA, 3);
+  }
+
+  #keys(channel: string): [string, string, string] {
+    const base = `${this.#prefix}ch:{${channel}}`;
+    return [`${base}:seq`, `${base}:log`, `${base}:floor`];
+  }
+
+  async append(event: NewEvent): Promise<FileEvent> {
+    // Drop any stray seq: the script writes it first in the JSON, and it alone allocates it.
+    const { seq: _ignored, ...rest } = event as NewEvent & { seq?: unknown };
+    const json = JSON.stringify(rest);
+    let seq: unknown;
+    try {
+      seq = await this.#append(
+        ...this.#keys(event.channel), `${this.#prefix}channels`,
+        json, eventChannel(this.#prefix, event.channel), this.#retention.maxEvents, event.channel,
+      );
+    } catch (err) {
+      throw unavailable(err);
+    }
+    if (typeof seq !== 'number' || !isSeq(seq)) throw new WsguardError('internal');
+    return { seq, ...rest };
+  }
+
+  async replay(channel: string, since: number, limit: number): Promise<ReplayResult> {
+    if (!isSeq(since) || !isSeq(limit)) throw new WsguardError('invalid_message');
+    let reply: unknown;
+    try {
+      reply = await this.#replay(...this.#keys(channel), since, limit);
+    } catch (err) {
+      throw unavailable(err);
+    }
+    if (!Array.isArray(reply) || typeof reply[1] !== 'number') throw new WsguardError('internal');
+    const head = reply[1];
+    if (reply[0] === 1) return { gone: true, head };
+    const events = reply.slice(2).map((json) => JSON.parse(String(json)) as FileEvent);
+    return { gone: false, events, head };
+  }
+
+  async head(channel: string): Promise<number> {
+    try {
+      return Number((await this.#redis.get(this.#keys(channel)[0])) ?? 0);
+    } catch (err) {
+      throw unavailable(err);
+    }
+  }
+
+  async prune(): Promise<number> {
+    const { maxEvents, maxAgeMs } = this.#retention;
+    if (maxEvents <= 0 && maxAgeMs <= 0) return 0;
+    let removed = 0;
+    try {
+      let cursor = '0';
+      do {
+        const [next, channels] = await this.#redis.sscan(`${this.#prefix}channels`, cursor, 'COUNT', 100);
+        cursor = next;
+        for (const channel of channels) removed += await this.#pruneChannel(channel, maxEvents, maxAgeMs);
+      } while (cursor !== '0');
+    } catch (err) {
+      throw unavailable(err);
+    }
+    return removed;
+  }
+
+  async #pruneChannel(channel: string, maxEvents: number, maxAgeMs: number): Promise<number> {
+    let removed = 0;
+    for (let round = 0; round < PRUNE_MAX_ROUNDS; round++) {
+      const reply = await this.#prune(...this.#keys(channel), maxEvents, maxAgeMs, PRUNE_BATCH);
+      if (!Array.isArray(reply)) throw new WsguardError('internal');
+      removed += Number(reply[0]);
+      if (reply[1] !== 1) break;
+    }
+    return removed;
+  }
+
+  async healthy(): Promise<boolean> {
+    if (this.#redis.status !== 'ready') return false;
+    try {
+      return (await this.#redis.ping()) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  /** The connection belongs to whoever created it (the cluster backend closes it). */
+  async close(): Promise<void> {}
+}
