@@ -1,32 +1,65 @@
 /**
  * The durable event log: one gap-free, increasing `seq` per channel.
  * Implementations: memory (tests), sqlite (embedded default), redis (cluster).
+ * docs/storage.md describes the guarantees; test/store/contract.ts checks them for every implementation.
  */
 import type { FileEvent } from '../protocol/index.js';
 
 /** An event before the log gives it a seq. */
 export type NewEvent = Omit<FileEvent, 'seq'>;
 
+/**
+ * Applied to every channel separately. Retention always removes the oldest events of a channel
+ * (a prefix), so the events a channel keeps are exactly `floor+1 .. head`.
+ */
 export interface RetentionPolicy {
   /** Keep at most this many events per channel (0 = unlimited). */
   readonly maxEvents: number;
-  /** Drop events older than this many milliseconds (0 = unlimited). */
+  /** Drop events stored longer ago than this many milliseconds (0 = unlimited). */
   readonly maxAgeMs: number;
+}
+
+/** Keeps everything. */
+export const NO_RETENTION: RetentionPolicy = Object.freeze({ maxEvents: 0, maxAgeMs: 0 });
+
+/** Throws RangeError unless both limits are safe non-negative integers. */
+export function checkRetention(policy: RetentionPolicy): RetentionPolicy {
+  for (const key of ['maxEvents', 'maxAgeMs'] as const) {
+    const v = policy[key];
+    if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`retention.${key} must be a non-negative integer, got ${String(v)}`);
+  }
+  return policy;
+}
+
+/** Options every implementation accepts (the contract suite passes them). */
+export interface EventStoreOptions {
+  /** Default NO_RETENTION. */
+  readonly retention?: RetentionPolicy;
+  /** Clock (ms since the epoch) used to stamp events for age retention. Default Date.now. */
+  readonly now?: () => number;
+  /** When > 0 the store runs prune() itself this often (an unref'd timer). Default 0 (off). */
+  readonly pruneIntervalMs?: number;
+  /** Failures the store handled on its own (timer prune, health probes), for logging. */
+  readonly onError?: (err: unknown) => void;
 }
 
 export type ReplayResult =
   /** `events` are every retained event with seq > since, ascending, at most `limit`; `head` is the channel's latest seq. */
   | { gone: false; events: FileEvent[]; head: number }
-  /** Some events after `since` were removed by retention: the client must resync. */
+  /** Some events after `since` were removed by retention (since < floor): the client must resync. */
   | { gone: true; head: number };
 
 export interface EventStore {
   /**
    * Allocates the next seq for `event.channel`, commits the event, and only then resolves.
-   * Rejects with WsguardError('unavailable') when the log cannot store it: nothing is half-written.
+   * Rejects with WsguardError('unavailable') when the log cannot store it: nothing is half-written,
+   * and no seq is used up by a failed append.
    */
   append(event: NewEvent): Promise<FileEvent>;
-  /** Events with seq > since, ascending, at most `limit`. */
+  /**
+   * Events with seq > since, ascending, at most `limit` (an integer >= 1, else RangeError).
+   * Reading and the `gone` check are one consistent snapshot. `since` beyond `head` answers no events.
+   */
   replay(channel: string, since: number, limit: number): Promise<ReplayResult>;
   /** Latest seq of the channel (0 when it has none). */
   head(channel: string): Promise<number>;
@@ -34,5 +67,12 @@ export interface EventStore {
   prune(): Promise<number>;
   /** true when the log can currently take writes. */
   healthy(): Promise<boolean>;
+  /** Idempotent. Afterwards every call rejects with WsguardError('unavailable'). */
   close(): Promise<void>;
+}
+
+/** Throws RangeError unless `limit` is a positive safe integer and `since` a non-negative one. */
+export function checkReplayArgs(since: number, limit: number): void {
+  if (!Number.isSafeInteger(since) || since < 0) throw new RangeError(`since must be a non-negative integer, got ${String(since)}`);
+  if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${String(limit)}`);
 }
