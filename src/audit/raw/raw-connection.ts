@@ -1,0 +1,235 @@
+/**
+ * One TCP/TLS connection driven by hand: write any bytes (at once or byte by byte), read the
+ * HTTP answer with a bound, then exchange hand-built frames. Every wait has a timeout and
+ * honours an AbortSignal; every byte read is bounded.
+ */
+import net from 'node:net';
+import tls from 'node:tls';
+import { FrameDecoder, type Frame } from './frame-decoder.js';
+import { encodeFrame, type FrameSpec } from './frame-encoder.js';
+import { parseResponseHead, type HttpResponseHead } from './handshake.js';
+
+export interface RawConnectOptions {
+  host: string;
+  port: number;
+  tls?: boolean;
+  /** SNI and certificate name; defaults to host when it is not an IP. */
+  servername?: string;
+  /** Auditing must reach misconfigured targets: certificate checks are WSG-TLS-03's job. */
+  rejectUnauthorized?: boolean;
+  tlsOptions?: tls.ConnectionOptions;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface HttpResponse extends HttpResponseHead {
+  /** Body of a non-101 answer, at most `maxBodyBytes`. */
+  body: Buffer;
+}
+
+export interface ReadResponseOptions {
+  timeoutMs?: number;
+  maxHeadBytes?: number;
+  maxBodyBytes?: number;
+  /** After the head of a non-101 answer, how long to wait for more body bytes. */
+  bodyIdleMs?: number;
+}
+
+export class TimeoutError extends Error {}
+
+export class RawConnection {
+  private readonly chunks: Buffer[] = [];
+  private buffered = 0;
+  private waiters: Array<() => void> = [];
+  private decoder: FrameDecoder | null = null;
+  private readonly frames: Frame[] = [];
+  private ended = false;
+  /** Every frame received, for the traffic recorder. */
+  onFrame: ((frame: Frame) => void) | null = null;
+  error: Error | null = null;
+
+  private constructor(readonly socket: net.Socket, private readonly signal?: AbortSignal) {
+    socket.on('data', (d: Buffer) => this.onData(d));
+    socket.on('error', (e) => { this.error = e; this.wake(); });
+    socket.on('close', () => { this.ended = true; this.wake(); });
+    signal?.addEventListener('abort', () => this.destroy(), { once: true });
+  }
+
+  static open(opts: RawConnectOptions): Promise<RawConnection> {
+    const timeoutMs = opts.timeoutMs ?? 5000;
+    return new Promise((resolve, reject) => {
+      if (opts.signal?.aborted) return reject(new Error('aborted'));
+      const servername = opts.servername ?? (net.isIP(opts.host) ? undefined : opts.host);
+      const socket = opts.tls
+        ? tls.connect({ host: opts.host, port: opts.port, servername, rejectUnauthorized: opts.rejectUnauthorized ?? false, ALPNProtocols: ['http/1.1'], ...opts.tlsOptions })
+        : net.connect({ host: opts.host, port: opts.port });
+      const timer = setTimeout(() => fail(new TimeoutError(`connect to ${opts.host}:${opts.port} timed out after ${timeoutMs} ms`)), timeoutMs);
+      const fail = (e: Error) => { clearTimeout(timer); socket.destroy(); reject(e); };
+      socket.once('error', fail);
+      socket.once(opts.tls ? 'secureConnect' : 'connect', () => {
+        clearTimeout(timer);
+        socket.off('error', fail);
+        socket.setNoDelay(true);
+        resolve(new RawConnection(socket, opts.signal));
+      });
+    });
+  }
+
+  get closed(): boolean {
+    return this.ended;
+  }
+
+  private onData(d: Buffer): void {
+    if (this.decoder) {
+      this.feedFrames(d);
+    } else {
+      this.chunks.push(d);
+      this.buffered += d.length;
+    }
+    this.wake();
+  }
+
+  private feedFrames(d: Buffer): void {
+    try {
+      for (const f of this.decoder?.push(d) ?? []) {
+        this.frames.push(f);
+        this.onFrame?.(f);
+      }
+    } catch (e) {
+      this.error = e as Error;
+      this.socket.destroy();
+    }
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  /** Resolves when new data/close arrives or after `ms`; false on timeout. */
+  private waitForChange(ms: number): Promise<boolean> {
+    if (this.ended) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => { this.waiters = this.waiters.filter((w) => w !== done); resolve(false); }, Math.max(0, ms));
+      const done = () => { clearTimeout(timer); resolve(true); };
+      this.waiters.push(done);
+    });
+  }
+
+  write(data: Buffer | string): void {
+    if (!this.ended && !this.socket.destroyed) this.socket.write(data);
+  }
+
+  /** Sends `data` in pieces of `chunkSize` bytes, `delayMs` apart (slow or byte-by-byte sends). */
+  async writeSlowly(data: Buffer, chunkSize = 1, delayMs = 10): Promise<void> {
+    for (let off = 0; off < data.length && !this.ended && !this.signal?.aborted; off += chunkSize) {
+      this.write(data.subarray(off, off + chunkSize));
+      await new Promise((r) => setTimeout(r, delayMs));
+    }
+  }
+
+  sendFrame(spec: FrameSpec): void {
+    this.write(encodeFrame(spec));
+  }
+
+  /** Reads the HTTP answer. On 101, bytes after the head become frames. */
+  async readResponse(opts: ReadResponseOptions = {}): Promise<HttpResponse> {
+    const deadline = Date.now() + (opts.timeoutMs ?? 5000);
+    const maxHead = opts.maxHeadBytes ?? 64 * 1024;
+    for (;;) {
+      const all = Buffer.concat(this.chunks);
+      const parsed = parseResponseHead(all);
+      if (parsed) {
+        this.chunks.length = 0;
+        this.buffered = 0;
+        const rest = all.subarray(parsed.bodyStart);
+        if (parsed.head.status === 101) {
+          this.decoder = new FrameDecoder();
+          if (rest.length) this.feedFrames(rest);
+          return { ...parsed.head, body: Buffer.alloc(0) };
+        }
+        const body = await this.readBody(parsed.head, rest, opts, deadline);
+        return { ...parsed.head, body };
+      }
+      if (all.length > maxHead) throw new Error(`response head exceeds ${maxHead} bytes`);
+      if (this.ended) throw this.error ?? new Error(all.length ? 'connection closed inside the response head' : 'connection closed without a response');
+      const left = deadline - Date.now();
+      if (left <= 0 || !(await this.waitForChange(left))) {
+        if (this.ended) continue;
+        throw new TimeoutError(`no complete HTTP response within ${opts.timeoutMs ?? 5000} ms`);
+      }
+    }
+  }
+
+  private async readBody(head: HttpResponseHead, first: Buffer, opts: ReadResponseOptions, deadline: number): Promise<Buffer> {
+    const max = opts.maxBodyBytes ?? 64 * 1024;
+    const lengthHeader = head.headers['content-length']?.[0];
+    const want = lengthHeader !== undefined ? Math.min(Number(lengthHeader) || 0, max) : max;
+    let body = first;
+    const idle = opts.bodyIdleMs ?? 300;
+    while (body.length < want && !this.ended && Date.now() < deadline) {
+      if (!(await this.waitForChange(Math.min(idle, deadline - Date.now())))) break;
+      body = Buffer.concat([body, ...this.chunks]);
+      this.chunks.length = 0;
+      this.buffered = 0;
+    }
+    body = Buffer.concat([body, ...this.chunks]);
+    this.chunks.length = 0;
+    return body.subarray(0, max);
+  }
+
+  /** Next unread server frame, or null after `timeoutMs` or on close. */
+  async nextFrame(timeoutMs = 3000): Promise<Frame | null> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const f = this.frames.shift();
+      if (f) return f;
+      const left = deadline - Date.now();
+      if (this.ended || left <= 0) return null;
+      await this.waitForChange(left);
+    }
+  }
+
+  /**
+   * Reads frames until the server sends close or the connection ends. Returns the close frame
+   * (if any) and whether the socket ended, plus frames seen on the way. Answers pings unless told not to.
+   */
+  async waitClose(timeoutMs = 3000, opts: { answerPings?: boolean } = {}): Promise<{ closeFrame: Frame | null; ended: boolean; frames: Frame[] }> {
+    const seen: Frame[] = [];
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const f = await this.nextFrame(deadline - Date.now());
+      if (f) {
+        seen.push(f);
+        if (f.opcode === 0x8) return { closeFrame: f, ended: this.ended, frames: seen };
+        if (f.opcode === 0x9 && opts.answerPings !== false) this.sendFrame({ opcode: 0xa, payload: f.payload });
+        continue;
+      }
+      return { closeFrame: null, ended: this.ended, frames: seen };
+    }
+  }
+
+  /** Best-effort clean close; never throws. */
+  close(code = 1000): void {
+    if (this.ended) return;
+    try {
+      const p = Buffer.alloc(2);
+      p.writeUInt16BE(code, 0);
+      if (this.decoder) this.sendFrame({ opcode: 0x8, payload: p });
+      this.socket.end();
+      setTimeout(() => this.socket.destroy(), 200).unref();
+    } catch {
+      this.socket.destroy();
+    }
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  /** Bytes buffered before the handshake answer was parsed (for pipelined-response probes). */
+  get pendingBytes(): number {
+    return this.buffered;
+  }
+}

@@ -1,0 +1,254 @@
+/**
+ * The check interface. A check is one module `src/audit/checks/<area>/<ID>.ts` exporting
+ * `meta` (what it is, from CHECKS.md) and `run(ctx)` (how it probes). The runner discovers
+ * the modules, gives each a CheckContext and turns what they report into the DESIGN.md report.
+ */
+import type WebSocket from 'ws';
+import type { Frame } from './raw/frame-decoder.js';
+import type { RawHandshakeOptions, RawHandshakeResult } from './raw/raw-handshake.js';
+import type { Endpoint } from './raw/target.js';
+
+export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+export type Confidence = 'tentative' | 'firm' | 'certain';
+export type CheckMode = 'safe' | 'intrusive';
+export const AREAS = ['TLS', 'ORIGIN', 'AUTH', 'AUTHZ', 'SESSION', 'INPUT', 'LIMIT', 'PROTO', 'LEAK', 'FINGER'] as const;
+export type CheckArea = (typeof AREAS)[number];
+export type CheckStatus = 'pass' | 'fail' | 'error' | 'skipped';
+
+export interface CheckMeta {
+  /** e.g. WSG-ORIGIN-01; the file name is `<id>.ts`. */
+  id: string;
+  /** Exactly as CHECKS.md gives it. */
+  title: string;
+  area: CheckArea;
+  /** Default severity (CHECKS.md); a finding may raise or lower it with a reason in its evidence. */
+  severity: Severity;
+  mode: CheckMode;
+  references: string[];
+  remediation: string;
+  /** What is probed and what counts as a finding. */
+  description: string;
+  /** Reads only recorded traffic; runs after every active check (LEAK-*). */
+  passive?: boolean;
+}
+
+/** What a check reports; the runner fills checkId and the defaults from meta. */
+export interface FindingInput {
+  evidence: string;
+  confidence: Confidence;
+  severity?: Severity;
+  title?: string;
+  remediation?: string;
+}
+
+/** One finding, exactly the DESIGN.md "Audit report contract" shape. */
+export interface Finding {
+  checkId: string;
+  title: string;
+  severity: Severity;
+  confidence: Confidence;
+  evidence: string;
+  remediation: string;
+  references: string[];
+}
+
+export interface CheckResult {
+  id: string;
+  status: CheckStatus;
+  durationMs: number;
+  /** Why it was skipped or errored (not part of the JSON contract's required fields). */
+  reason?: string;
+}
+
+export interface AuditReport {
+  tool: 'wsguard';
+  version: string;
+  target: string;
+  startedAt: string;
+  durationMs: number;
+  checks: CheckResult[];
+  findings: Finding[];
+}
+
+/** How the operator's token travels. */
+export type TokenPlacement = 'header' | 'query' | 'subprotocol' | 'message';
+
+/** One identity's credentials. */
+export interface Credentials {
+  /** Extra request headers, e.g. Authorization. */
+  headers: Record<string, string>;
+  /** Cookie header value (ambient credential). */
+  cookie?: string;
+  token?: string;
+  tokenIn: TokenPlacement;
+  /** Query parameter name when tokenIn = 'query'. */
+  tokenParam: string;
+  /** Prefix of the subprotocol entry carrying the token when tokenIn = 'subprotocol'. */
+  tokenSubprotocolPrefix: string;
+  /** First-message auth: message template, `{{token}}` is replaced (tokenIn = 'message'). */
+  authMessage?: string;
+}
+
+export interface AuditOptions {
+  credentials: Credentials;
+  /** Second identity (AUTHZ-02, LEAK-03). */
+  secondIdentity?: Credentials;
+  /** Real subprotocols to offer (besides a token-bearing one). */
+  subprotocols: string[];
+  /** Shell command printing a fresh single-use ticket on stdout. */
+  ticketCmd?: string;
+  ticketParam: string;
+  /** Declared ticket lifetime (AUTH-04 late use waits this plus lateMarginMs). */
+  ticketTtlMs?: number;
+  lateMarginMs: number;
+  /** Shell command that logs the operator session out (SESSION-01). */
+  logoutCmd?: string;
+  /** Short-lived token (exp ≤ 2 min) for SESSION-02. */
+  shortToken?: string;
+  /** Expired token for AUTH-02. */
+  expiredToken?: string;
+  /** Read-only message whose answer is protected data (e.g. whoami). */
+  canary?: string;
+  /** Regex source: a reply matching it is protected data. */
+  canaryExpect?: string;
+  /** Sample application messages for input/authz checks. */
+  messages: string[];
+  /** Allowed origins (A); default `https://<host>`. */
+  allowedOrigins: string[];
+  browserOnly: boolean;
+  protocol: 'ws' | 'socket.io';
+  engineioPath: string;
+  intrusive: boolean;
+  /** Ids or areas. */
+  only: string[];
+  skip: string[];
+  /** Per-check deadline. */
+  timeoutMs: number;
+  /** Per-request wait (handshake, reply). */
+  requestTimeoutMs: number;
+  /** How long to wait for a canary reply. */
+  canaryWaitMs: number;
+  concurrency: number;
+  /** Most connections the whole audit may open. */
+  connectionBudget: number;
+  /** SESSION-03 observation window. */
+  idleWaitMs: number;
+  /** AUTH-05 (a): how long a silent pre-auth socket may stay open. */
+  authWindowMs: number;
+  /** SESSION-01 observation window after logout, and SESSION-02 grace after exp. */
+  sessionWaitMs: number;
+  sessionGraceMs: number;
+  /** Extra trusted CA (PEM) for WSG-TLS-03. */
+  ca?: string;
+}
+
+/** A handshake variant: everything is relative to the baseline request. */
+export interface HandshakeVariant {
+  /** Origin header; `null` omits it; default the first allowed origin. */
+  origin?: string | null;
+  /** Send the operator's credentials (default true). */
+  withCredentials?: boolean;
+  /** Use these credentials instead of the operator's. */
+  credentials?: Credentials;
+  /** Headers to add or, with null, remove. */
+  headers?: Record<string, string | null>;
+  /** Query parameters to add or, with null, remove. */
+  query?: Record<string, string | null>;
+  /** Replace the path (query of the target is kept unless `query` removes it). */
+  path?: string;
+  subprotocols?: string[];
+  /** Raw-only knobs (method, version, key, Host, header order, slicing, raw bytes...). */
+  raw?: RawHandshakeOptions;
+  /** Override scheme/port for this probe (same host only). */
+  endpoint?: Partial<Pick<Endpoint, 'port' | 'tls'>>;
+}
+
+/** An ordinary `ws` connection with its traffic recorded. */
+export interface AuditSocket {
+  readonly ws: WebSocket;
+  /** Text/binary messages received so far (text decoded). */
+  readonly messages: string[];
+  readonly protocol: string;
+  /** Response headers of the 101. */
+  readonly upgradeHeaders: Record<string, string | string[] | undefined>;
+  send(data: string | Buffer): void;
+  /** Next message after the ones already read by this call, or null on timeout/close. */
+  nextMessage(timeoutMs?: number): Promise<string | null>;
+  /** Messages received within `ms` (collected, not consumed). */
+  collect(ms: number): Promise<string[]>;
+  /** Resolves with the close (or null after timeoutMs). */
+  waitClose(timeoutMs: number): Promise<{ code: number; reason: string } | null>;
+  readonly closed: { code: number; reason: string } | null;
+  close(): void;
+}
+
+/** Outcome of opening a `ws` connection: the socket, or the non-101 answer. */
+export type ConnectResult =
+  | { ok: true; socket: AuditSocket }
+  | { ok: false; status?: number; body?: string; headers?: Record<string, string | string[] | undefined>; error?: string };
+
+export type TrafficKind = 'frame' | 'close' | 'http';
+export interface TrafficEntry {
+  checkId: string;
+  kind: TrafficKind;
+  direction: 'in' | 'out';
+  /** Text of a frame, close reason, or HTTP head + body (latin1 for headers). */
+  text: string;
+  /** Raw bytes when they matter (binary frames, close reasons). */
+  bytes?: Buffer;
+  opcode?: number;
+  closeCode?: number;
+  status?: number;
+  headers?: Record<string, string[]>;
+}
+
+export interface TrafficRecorder {
+  record(entry: TrafficEntry): void;
+  entries(): readonly TrafficEntry[];
+}
+
+/** Result of "did these credentials get protected data?" probes. */
+export type AuthProbe =
+  | { outcome: 'rejected'; detail: string }
+  | { outcome: 'accepted'; detail: string; confidence: Confidence }
+  | { outcome: 'unknown'; detail: string };
+
+export interface CheckContext {
+  readonly target: URL;
+  readonly endpoint: Endpoint;
+  readonly options: AuditOptions;
+  readonly checkId: string;
+  /** Aborted at the check's deadline; pass it to every wait. */
+  readonly signal: AbortSignal;
+  /** Baseline handshake (operator credentials, allowed Origin), cached for the whole audit. */
+  baseline(): Promise<RawHandshakeResult>;
+  /** True when the baseline gets a 101. */
+  baselineOk(): Promise<boolean>;
+  /** Raw handshake with a variant of the baseline request. */
+  handshake(variant?: HandshakeVariant): Promise<RawHandshakeResult>;
+  /** Ordinary `ws` connection with a variant of the baseline; first-message auth is sent when credentials say so. */
+  connect(variant?: HandshakeVariant): Promise<ConnectResult>;
+  /** Sends the canary (if any) over a connection made with `variant` and judges the answer. */
+  probeAuth(variant: HandshakeVariant): Promise<AuthProbe>;
+  /** Fresh (uncached) baseline handshake within 5 s: does the target still answer? */
+  liveness(): Promise<boolean>;
+  /** Memoised value shared by every check of this audit (e.g. the foreign-Origin probe). */
+  memo<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  report(finding: FindingInput): void;
+  /** Ends the check as skipped (throws; do not catch). */
+  skip(reason: string): never;
+  /** Runs an operator command (ticket, logout) and returns its trimmed stdout. */
+  runCommand(cmd: string): Promise<string>;
+  readonly traffic: TrafficRecorder;
+  /** Records a raw frame the check saw (the raw client does not know the check). */
+  recordFrame(frame: Frame, direction?: 'in' | 'out'): void;
+  sleep(ms: number): Promise<void>;
+}
+
+export interface CheckModule {
+  meta: CheckMeta;
+  run(ctx: CheckContext): Promise<void>;
+  /** Deadline this check needs beyond the default (long observation windows). */
+  timeoutMs?(options: AuditOptions): number;
+}
