@@ -15,14 +15,28 @@
  */
 import type { Redis } from 'ioredis';
 import { WsguardError, type FileEvent } from '../protocol/index.js';
-import type { EventStore, NewEvent, ReplayResult, RetentionPolicy } from './types.js';
+import {
+  checkReplayArgs,
+  checkRetention,
+  NO_RETENTION,
+  type EventStore,
+  type EventStoreOptions,
+  type NewEvent,
+  type ReplayResult,
+  type RetentionPolicy,
+} from './types.js';
 
-// KEYS: seq, log, floor, channels. ARGV: event JSON without seq, pub/sub channel, maxEvents, channel.
-const APPEND_LUA = `
+// KEYS: seq, log, floor, channels. ARGV: event JSON without seq, pub/sub channel, maxEvents, channel,
+// now in ms ('' = Redis TIME). The shebang makes Redis refuse the whole script up front (e.g. over
+// maxmemory) rather than fail half-way with the seq already taken.
+const APPEND_LUA = `#!lua
 local seq = redis.call('INCR', KEYS[1])
 local id = string.format('%d', seq)
-local now = redis.call('TIME')
-local ms = string.format('%d', tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000))
+local ms = ARGV[5]
+if ms == '' then
+  local now = redis.call('TIME')
+  ms = string.format('%d', tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000))
+end
 local json = '{"seq":' .. id .. ',' .. string.sub(ARGV[1], 2)
 redis.call('XADD', KEYS[2], id .. '-0', 'e', json, 't', ms)
 local maxEvents = tonumber(ARGV[3])
@@ -39,7 +53,7 @@ return seq
 `;
 
 // KEYS: seq, log, floor. ARGV: since, limit. Returns {gone, head, json...}.
-const REPLAY_LUA = `
+const REPLAY_LUA = `#!lua flags=no-writes
 local head = tonumber(redis.call('GET', KEYS[1]) or '0')
 local floor = tonumber(redis.call('GET', KEYS[3]) or '0')
 local since = tonumber(ARGV[1])
@@ -58,10 +72,10 @@ end
 return out
 `;
 
-// KEYS: seq, log, floor. ARGV: maxEvents, maxAgeMs, scan batch size.
+// KEYS: seq, log, floor. ARGV: maxEvents, maxAgeMs, scan batch size, now in ms ('' = Redis TIME).
 // Removes by count, then by age (entries are in append order, so `t` only grows), and raises the
 // floor to the highest removed seq. Returns {removed, more}: `more` = 1 when a full batch was old.
-const PRUNE_LUA = `
+const PRUNE_LUA = `#!lua
 local head = tonumber(redis.call('GET', KEYS[1]) or '0')
 local maxEvents = tonumber(ARGV[1])
 local maxAge = tonumber(ARGV[2])
@@ -70,8 +84,12 @@ local minSeq = 0
 if maxEvents > 0 and head > maxEvents then minSeq = head - maxEvents + 1 end
 local more = 0
 if maxAge > 0 then
-  local now = redis.call('TIME')
-  local cutoff = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) - maxAge
+  local nowMs = tonumber(ARGV[4])
+  if nowMs == nil then
+    local now = redis.call('TIME')
+    nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+  end
+  local cutoff = nowMs - maxAge
   local rows = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', batch)
   local keepFrom = nil
   for _, row in ipairs(rows) do
@@ -121,16 +139,15 @@ function unavailable(err: unknown): WsguardError {
   return e;
 }
 
-function isSeq(n: number): boolean {
-  return Number.isSafeInteger(n) && n >= 0;
-}
-
-export interface RedisEventStoreOptions {
-  /** Command connection; see src/cluster/redis-backend.ts for the options it should have (no offline queue). */
+export interface RedisEventStoreOptions extends EventStoreOptions {
+  /**
+   * Command connection, owned by the caller (close() does not quit it). It should have no offline
+   * queue and a short command timeout: see commandConnection() in src/cluster/redis-backend.ts.
+   */
   readonly redis: Redis;
   /** Prefix of every key and pub/sub channel, e.g. `wsguard:`. */
   readonly prefix: string;
-  readonly retention: RetentionPolicy;
+  // `now` (EventStoreOptions): when unset, events are stamped with Redis server time, one clock for every node.
 }
 
 /** Pub/sub channel carrying a channel's committed events (the RedisBroker listens to it). */
@@ -149,11 +166,19 @@ export class RedisEventStore implements EventStore {
   readonly #append: ScriptFn;
   readonly #replay: ScriptFn;
   readonly #prune: ScriptFn;
+  readonly #now: (() => number) | undefined;
+  readonly #timer: NodeJS.Timeout | undefined;
+  #closed = false;
 
   constructor(opts: RedisEventStoreOptions) {
     this.#redis = opts.redis;
     this.#prefix = opts.prefix;
-    this.#retention = opts.retention;
+    this.#retention = checkRetention(opts.retention ?? NO_RETENTION);
+    this.#now = opts.now;
+    if ((opts.pruneIntervalMs ?? 0) > 0) {
+      this.#timer = setInterval(() => void this.prune().catch((err: unknown) => opts.onError?.(err)), opts.pruneIntervalMs);
+      this.#timer.unref();
+    }
     this.#append = script(opts.redis, 'wsguardAppend', APPEND_LUA, 4);
     this.#replay = script(opts.redis, 'wsguardReplay', REPLAY_LUA, 3, true);
     this.#prune = script(opts.redis, 'wsguardPrune', PRUNE_LUA, 3);
@@ -164,7 +189,16 @@ export class RedisEventStore implements EventStore {
     return [`${base}:seq`, `${base}:log`, `${base}:floor`];
   }
 
+  #checkOpen(): void {
+    if (this.#closed) throw new WsguardError('unavailable');
+  }
+
+  #nowArg(): string {
+    return this.#now ? String(Math.floor(this.#now())) : '';
+  }
+
   async append(event: NewEvent): Promise<FileEvent> {
+    this.#checkOpen();
     // Drop any stray seq: the script writes it first in the JSON, and it alone allocates it.
     const { seq: _ignored, ...rest } = event as NewEvent & { seq?: unknown };
     const json = JSON.stringify(rest);
@@ -173,16 +207,18 @@ export class RedisEventStore implements EventStore {
       seq = await this.#append(
         ...this.#keys(event.channel), `${this.#prefix}channels`,
         json, eventChannel(this.#prefix, event.channel), this.#retention.maxEvents, event.channel,
+        this.#nowArg(),
       );
     } catch (err) {
       throw unavailable(err);
     }
-    if (typeof seq !== 'number' || !isSeq(seq)) throw new WsguardError('internal');
+    if (typeof seq !== 'number' || !Number.isSafeInteger(seq)) throw new WsguardError('internal');
     return { seq, ...rest };
   }
 
   async replay(channel: string, since: number, limit: number): Promise<ReplayResult> {
-    if (!isSeq(since) || !isSeq(limit)) throw new WsguardError('invalid_message');
+    checkReplayArgs(since, limit);
+    this.#checkOpen();
     let reply: unknown;
     try {
       reply = await this.#replay(...this.#keys(channel), since, limit);
@@ -197,6 +233,7 @@ export class RedisEventStore implements EventStore {
   }
 
   async head(channel: string): Promise<number> {
+    this.#checkOpen();
     try {
       return Number((await this.#redis.get(this.#keys(channel)[0])) ?? 0);
     } catch (err) {
@@ -206,6 +243,7 @@ export class RedisEventStore implements EventStore {
 
   async prune(): Promise<number> {
     const { maxEvents, maxAgeMs } = this.#retention;
+    this.#checkOpen();
     if (maxEvents <= 0 && maxAgeMs <= 0) return 0;
     let removed = 0;
     try {
@@ -224,7 +262,7 @@ export class RedisEventStore implements EventStore {
   async #pruneChannel(channel: string, maxEvents: number, maxAgeMs: number): Promise<number> {
     let removed = 0;
     for (let round = 0; round < PRUNE_MAX_ROUNDS; round++) {
-      const reply = await this.#prune(...this.#keys(channel), maxEvents, maxAgeMs, PRUNE_BATCH);
+      const reply = await this.#prune(...this.#keys(channel), maxEvents, maxAgeMs, PRUNE_BATCH, this.#nowArg());
       if (!Array.isArray(reply)) throw new WsguardError('internal');
       removed += Number(reply[0]);
       if (reply[1] !== 1) break;
@@ -233,7 +271,7 @@ export class RedisEventStore implements EventStore {
   }
 
   async healthy(): Promise<boolean> {
-    if (this.#redis.status !== 'ready') return false;
+    if (this.#closed || this.#redis.status !== 'ready') return false;
     try {
       return (await this.#redis.ping()) === 'PONG';
     } catch {
@@ -241,6 +279,9 @@ export class RedisEventStore implements EventStore {
     }
   }
 
-  /** The connection belongs to whoever created it (the cluster backend closes it). */
-  async close(): Promise<void> {}
+  /** Idempotent; the connection belongs to whoever created it (the cluster backend quits it). */
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearInterval(this.#timer);
+  }
 }

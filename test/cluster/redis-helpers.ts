@@ -1,0 +1,115 @@
+/**
+ * Shared by the Redis tests: is Redis there, a random key prefix per test, key cleanup,
+ * and a private redis-server child process that a test can stop and start.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
+
+export const REDIS_URL = process.env.WSGUARD_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+const HOW_TO = `Redis tests skipped: no Redis at ${REDIS_URL}. Start one (redis-server) or set WSGUARD_TEST_REDIS_URL; under CI=1 they fail instead.`;
+
+/**
+ * Undefined when Redis answers; otherwise a skip message (or, under CI, an exception: they must run there).
+ */
+export async function redisSkipReason(): Promise<string | undefined> {
+  const probe = new Redis(REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1000 });
+  probe.on('error', () => {});
+  try {
+    await probe.connect();
+    await probe.ping();
+    return undefined;
+  } catch {
+    if (process.env.CI) throw new Error(`CI is set but Redis is not reachable at ${REDIS_URL}`);
+    console.log(`# ${HOW_TO}`);
+    return HOW_TO;
+  } finally {
+    probe.disconnect();
+  }
+}
+
+export function randomPrefix(): string {
+  return `wsguard-test:${randomUUID()}:`;
+}
+
+/** A plain client for assertions and cleanup. */
+export function plainClient(url = REDIS_URL): Redis {
+  const r = new Redis(url, { maxRetriesPerRequest: 1 });
+  r.on('error', () => {});
+  return r;
+}
+
+/** Deletes every key under `prefix` (bounded SCAN loop). */
+export async function deleteKeys(redis: Redis, prefix: string): Promise<number> {
+  let cursor = '0';
+  let deleted = 0;
+  for (let i = 0; i < 10_000; i++) {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    if (keys.length > 0) deleted += await redis.del(...keys);
+    cursor = next;
+    if (cursor === '0') break;
+  }
+  return deleted;
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Polls `cond` every 20 ms until true; throws after `timeoutMs`. */
+export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (await cond()) return;
+    await sleep(20);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** A throwaway redis-server without persistence on a free port, which the test can stop and start. */
+export class RedisServer {
+  readonly url: string;
+  #child: ChildProcess | undefined;
+
+  private constructor(readonly port: number) {
+    this.url = `redis://127.0.0.1:${port}`;
+  }
+
+  static async start(): Promise<RedisServer> {
+    const s = new RedisServer(await freePort());
+    await s.start();
+    return s;
+  }
+
+  async start(): Promise<void> {
+    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    this.#child = child;
+    const probe = plainClient(this.url);
+    try {
+      await waitFor(async () => (await probe.ping().catch(() => '')) === 'PONG', 10_000, `redis-server on ${this.port}`);
+    } finally {
+      probe.disconnect();
+    }
+  }
+
+  async stop(): Promise<void> {
+    const child = this.#child;
+    this.#child = undefined;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
