@@ -1,0 +1,415 @@
+/**
+ * The embedded event log: one SQLite file (better-sqlite3, WAL). docs/storage.md is the reference
+ * for the schema, the durability guarantees and the failure behaviour.
+ *
+ * Appends that arrive in the same event-loop turn are committed together in one transaction
+ * (group commit), so a `synchronous = FULL` fsync is paid once per batch, not once per event.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { WsguardError, type FileEvent, type FileEventKind } from '../protocol/index.js';
+import { copyEvent } from './memory.js';
+import {
+  checkReplayArgs,
+  checkRetention,
+  NO_RETENTION,
+  type EventStore,
+  type EventStoreOptions,
+  type NewEvent,
+  type ReplayResult,
+  type RetentionPolicy,
+} from './types.js';
+
+/**
+ * `FULL` (default): a commit is fsynced before append resolves; survives power loss and OS crash.
+ * `NORMAL`: in WAL mode survives the process being killed (SIGKILL, OOM) but an OS crash or power
+ * loss may lose the last commits (never corrupts). `EXTRA` adds a directory fsync on top of FULL.
+ */
+export type SqliteSynchronous = 'NORMAL' | 'FULL' | 'EXTRA';
+
+export interface SqliteEventStoreOptions extends EventStoreOptions {
+  /** Path of the SQLite file; its directory is created when missing. */
+  readonly path: string;
+  /** Default 'FULL'. */
+  readonly synchronous?: SqliteSynchronous;
+  /** How long a write waits for a lock held by another connection before failing `unavailable`. Default 500. */
+  readonly busyTimeoutMs?: number;
+  /** Most events committed in one transaction. Default 1000. */
+  readonly maxBatch?: number;
+  /** Most rows one prune transaction deletes (prune loops, yielding between them). Default 5000. */
+  readonly pruneChunk?: number;
+  /** While faulted, healthy() retries a real write at most this often. Default 1000. */
+  readonly healthProbeIntervalMs?: number;
+  /** Runs after the store's own set-up, before use: tuning, and fault injection in tests. */
+  readonly onOpen?: (db: Database.Database) => void;
+}
+
+/** Thrown by the constructor when the file cannot be opened as an event log. */
+export class EventStoreOpenError extends Error {
+  readonly path: string;
+  constructor(path: string, reason: string, cause?: unknown) {
+    super(`cannot open the event log at ${path}: ${reason}`, { cause });
+    this.name = 'EventStoreOpenError';
+    this.path = path;
+  }
+}
+
+const SCHEMA_VERSION = 1;
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS channels (
+  channel TEXT PRIMARY KEY,
+  head    INTEGER NOT NULL,
+  floor   INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS events (
+  channel   TEXT    NOT NULL,
+  seq       INTEGER NOT NULL,
+  stored_ms INTEGER NOT NULL,
+  kind      TEXT    NOT NULL,
+  path      TEXT    NOT NULL,
+  size      INTEGER,
+  mime      TEXT,
+  sha256    TEXT,
+  sub       TEXT    NOT NULL,
+  at        TEXT    NOT NULL,
+  PRIMARY KEY (channel, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS health_probe (id INTEGER PRIMARY KEY, pad BLOB);
+`;
+
+interface EventRow {
+  channel: string;
+  seq: number;
+  kind: FileEventKind;
+  path: string;
+  size: number | null;
+  mime: string | null;
+  sha256: string | null;
+  sub: string;
+  at: string;
+}
+
+interface Pending {
+  event: NewEvent;
+  resolve: (e: FileEvent) => void;
+  reject: (err: unknown) => void;
+}
+
+/** Error codes that mean "the log cannot take this write now" (environment, not a bug). */
+function isSqliteError(err: unknown): err is Error & { code: string } {
+  if (!(err instanceof Error)) return false;
+  const code: unknown = (err as Error & { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('SQLITE_');
+}
+
+export class SqliteEventStore implements EventStore {
+  readonly path: string;
+  readonly retention: RetentionPolicy;
+  readonly synchronous: SqliteSynchronous;
+  private readonly db: Database.Database;
+  private readonly now: () => number;
+  private readonly onError: (err: unknown) => void;
+  private readonly maxBatch: number;
+  private readonly pruneChunk: number;
+  private readonly probeEvery: number;
+  private readonly timer: NodeJS.Timeout | undefined;
+  private readonly stmt: {
+    nextSeq: Database.Statement<[string]>;
+    insert: Database.Statement<unknown[]>;
+    channel: Database.Statement<[string]>;
+    page: Database.Statement<[string, number, number]>;
+    channels: Database.Statement<[]>;
+    firstKept: Database.Statement<[string, number, number]>;
+    deleteUpTo: Database.Statement<[string, number]>;
+    setFloor: Database.Statement<[number, string]>;
+    probeInsert: Database.Statement<[]>;
+    probeDelete: Database.Statement<[]>;
+  };
+  private readonly appendBatch: (batch: readonly Pending[]) => FileEvent[];
+  private readonly readPage: (channel: string, since: number, limit: number) => ReplayResult;
+  private readonly pruneStep: (channel: string, cutoffSeq: number) => { removed: number; floor: number };
+  private readonly probe: () => void;
+  private queue: Pending[] = [];
+  private flushScheduled = false;
+  private pruning: Promise<number> | undefined;
+  private closed = false;
+  /** Set by a failed write; cleared by the next successful write or health probe. */
+  private fault: unknown;
+  private lastProbe = 0;
+
+  constructor(options: SqliteEventStoreOptions) {
+    this.path = resolve(options.path);
+    this.retention = checkRetention(options.retention ?? NO_RETENTION);
+    this.synchronous = options.synchronous ?? 'FULL';
+    if (!['NORMAL', 'FULL', 'EXTRA'].includes(this.synchronous)) throw new RangeError(`synchronous must be NORMAL, FULL or EXTRA, got ${String(this.synchronous)}`);
+    this.now = options.now ?? Date.now;
+    this.onError = options.onError ?? (() => {});
+    this.maxBatch = options.maxBatch ?? 1000;
+    this.pruneChunk = options.pruneChunk ?? 5000;
+    this.probeEvery = options.healthProbeIntervalMs ?? 1000;
+    this.db = openDatabase(this.path, this.synchronous, options.busyTimeoutMs ?? 500);
+    const db = this.db;
+    try {
+      this.stmt = {
+        nextSeq: db.prepare(
+          'INSERT INTO channels (channel, head, floor) VALUES (?, 1, 0) ON CONFLICT (channel) DO UPDATE SET head = head + 1 RETURNING head',
+        ),
+        insert: db.prepare(
+          'INSERT INTO events (channel, seq, stored_ms, kind, path, size, mime, sha256, sub, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        ),
+        channel: db.prepare('SELECT head, floor FROM channels WHERE channel = ?'),
+        page: db.prepare(
+          'SELECT channel, seq, kind, path, size, mime, sha256, sub, at FROM events WHERE channel = ? AND seq > ? ORDER BY seq LIMIT ?',
+        ),
+        channels: db.prepare('SELECT channel, head, floor FROM channels'),
+        firstKept: db.prepare('SELECT seq FROM events WHERE channel = ? AND seq > ? AND stored_ms >= ? ORDER BY seq LIMIT 1'),
+        deleteUpTo: db.prepare('DELETE FROM events WHERE channel = ? AND seq <= ?'),
+        setFloor: db.prepare('UPDATE channels SET floor = ? WHERE channel = ?'),
+        probeInsert: db.prepare(`INSERT INTO health_probe (id, pad) VALUES (1, zeroblob(${db.pragma('page_size', { simple: true }) as number}))`),
+        probeDelete: db.prepare('DELETE FROM health_probe'),
+      };
+    } catch (err) {
+      db.close();
+      throw new EventStoreOpenError(this.path, errorText(err), err);
+    }
+    const s = this.stmt;
+
+    this.appendBatch = db.transaction((batch: readonly Pending[]) => {
+      const storedMs = this.now();
+      return batch.map(({ event: e }) => {
+        const { head } = s.nextSeq.get(e.channel) as { head: number };
+        s.insert.run(e.channel, head, storedMs, e.kind, e.path, e.size ?? null, e.mime ?? null, e.sha256 ?? null, e.by, e.at);
+        return copyEvent({ ...e, seq: head });
+      });
+    }).immediate;
+
+    this.readPage = db.transaction((channel: string, since: number, limit: number): ReplayResult => {
+      const ch = s.channel.get(channel) as { head: number; floor: number } | undefined;
+      if (!ch) return { gone: false, events: [], head: 0 };
+      if (since < ch.floor) return { gone: true, head: ch.head };
+      const rows = s.page.all(channel, since, limit) as EventRow[];
+      return { gone: false, events: rows.map(rowToEvent), head: ch.head };
+    }).deferred;
+
+    this.pruneStep = db.transaction((channel: string, cutoffSeq: number): { removed: number; floor: number } => {
+      const ch = s.channel.get(channel) as { head: number; floor: number };
+      const upTo = Math.min(cutoffSeq, ch.floor + this.pruneChunk, ch.head);
+      if (upTo <= ch.floor) return { removed: 0, floor: ch.floor };
+      const removed = s.deleteUpTo.run(channel, upTo).changes;
+      s.setFloor.run(upTo, channel);
+      return { removed, floor: upTo };
+    }).immediate;
+
+    this.probe = db.transaction(() => {
+      s.probeInsert.run();
+      s.probeDelete.run();
+    }).immediate;
+
+    try {
+      options.onOpen?.(db);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    const every = options.pruneIntervalMs ?? 0;
+    if (every > 0) {
+      this.timer = setInterval(() => void this.prune().catch((err: unknown) => this.onError(err)), every);
+      this.timer.unref();
+    }
+  }
+
+  append(event: NewEvent): Promise<FileEvent> {
+    if (this.closed) return Promise.reject(closedError());
+    return new Promise((resolve, reject) => {
+      this.queue.push({ event, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  async replay(channel: string, since: number, limit: number): Promise<ReplayResult> {
+    checkReplayArgs(since, limit);
+    return this.read(() => this.readPage(channel, since, limit));
+  }
+
+  async head(channel: string): Promise<number> {
+    return this.read(() => (this.stmt.channel.get(channel) as { head: number } | undefined)?.head ?? 0);
+  }
+
+  prune(): Promise<number> {
+    if (this.closed) return Promise.reject(closedError());
+    // One prune at a time: a second caller shares the running one.
+    this.pruning ??= this.pruneAll().finally(() => (this.pruning = undefined));
+    return this.pruning;
+  }
+
+  async healthy(): Promise<boolean> {
+    if (this.closed) return false;
+    if (this.fault === undefined) return true;
+    // Faulted: try a real write (it allocates a page and commits), at most once per probeEvery.
+    const t = Date.now();
+    if (t - this.lastProbe < this.probeEvery) return false;
+    this.lastProbe = t;
+    try {
+      this.probe();
+      this.fault = undefined;
+      return true;
+    } catch (err) {
+      this.fault = err;
+      this.onError(err);
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    this.flush(); // commit (or fail) what was already accepted into the queue
+    await this.pruning?.catch(() => {});
+    this.db.close();
+  }
+
+  /** Commits queued appends in batches of at most maxBatch, each batch one transaction. */
+  private flush(): void {
+    this.flushScheduled = false;
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      let events: FileEvent[];
+      try {
+        events = this.appendBatch(batch);
+      } catch (err) {
+        this.failBatch(batch, err);
+        continue;
+      }
+      this.fault = undefined;
+      batch.forEach((p, i) => p.resolve(events[i]!));
+    }
+  }
+
+  private failBatch(batch: readonly Pending[], err: unknown): void {
+    if (isSqliteError(err)) {
+      this.fault = err;
+      this.onError(err);
+      for (const p of batch) p.reject(unavailable(err));
+      return;
+    }
+    // Not the disk: most likely one malformed event (a bug upstream). Retry one by one so the
+    // others are not refused for it; the transaction above rolled back, so nothing is half-written.
+    if (batch.length === 1) {
+      batch[0]!.reject(err);
+      return;
+    }
+    for (const p of batch) {
+      try {
+        const [e] = this.appendBatch([p]);
+        this.fault = undefined;
+        p.resolve(e!);
+      } catch (err1) {
+        this.failBatch([p], err1);
+      }
+    }
+  }
+
+  private async pruneAll(): Promise<number> {
+    const { maxEvents, maxAgeMs } = this.retention;
+    if (maxEvents === 0 && maxAgeMs === 0) return 0;
+    let removed = 0;
+    const channels = this.read(() => this.stmt.channels.all() as { channel: string; head: number; floor: number }[]);
+    for (const { channel, head, floor } of channels) {
+      let cutoff = maxEvents > 0 ? head - maxEvents : floor;
+      if (maxAgeMs > 0) {
+        // Age removes the oldest events while they are older than maxAgeMs: everything before the first kept one.
+        const ageCutoff = this.now() - maxAgeMs;
+        const first = this.read(() => this.stmt.firstKept.get(channel, floor, ageCutoff) as { seq: number } | undefined);
+        cutoff = Math.max(cutoff, first ? first.seq - 1 : head);
+      }
+      for (let at = floor; at < cutoff; ) {
+        if (this.closed) return removed;
+        const step = this.write(() => this.pruneStep(channel, cutoff));
+        removed += step.removed;
+        if (step.floor === at) break;
+        at = step.floor;
+        await new Promise((r) => setImmediate(r)); // let appends in between chunks
+      }
+    }
+    return removed;
+  }
+
+  private read<T>(fn: () => T): T {
+    if (this.closed) throw closedError();
+    try {
+      return fn();
+    } catch (err) {
+      if (isSqliteError(err)) throw unavailable(err);
+      throw err;
+    }
+  }
+
+  private write<T>(fn: () => T): T {
+    if (this.closed) throw closedError();
+    try {
+      const out = fn();
+      this.fault = undefined;
+      return out;
+    } catch (err) {
+      if (!isSqliteError(err)) throw err;
+      this.fault = err;
+      throw unavailable(err);
+    }
+  }
+}
+
+function openDatabase(path: string, synchronous: SqliteSynchronous, busyTimeoutMs: number): Database.Database {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (err) {
+    throw new EventStoreOpenError(path, `cannot create its directory (${errorText(err)})`, err);
+  }
+  let db: Database.Database;
+  try {
+    db = new Database(path, { timeout: busyTimeoutMs });
+  } catch (err) {
+    throw new EventStoreOpenError(path, errorText(err), err);
+  }
+  try {
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal') throw new Error(`WAL journal mode is not available here (got ${String(mode)})`);
+    db.pragma(`synchronous = ${synchronous}`);
+    db.pragma('journal_size_limit = 67108864'); // truncate the WAL back to 64 MiB after checkpoints
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) throw new Error(`schema version ${version} is newer than this wsguard understands (${SCHEMA_VERSION})`);
+    db.exec(SCHEMA);
+    if (version < SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    return db;
+  } catch (err) {
+    db.close();
+    throw new EventStoreOpenError(path, errorText(err), err);
+  }
+}
+
+function rowToEvent(r: EventRow): FileEvent {
+  const e: FileEvent = { channel: r.channel, seq: r.seq, kind: r.kind, path: r.path, by: r.sub, at: r.at };
+  if (r.size !== null) e.size = r.size;
+  if (r.mime !== null) e.mime = r.mime;
+  if (r.sha256 !== null) e.sha256 = r.sha256;
+  return e;
+}
+
+function errorText(err: unknown): string {
+  if (isSqliteError(err)) return `${err.code}: ${err.message}`;
+  return err instanceof Error ? err.message : String(err);
+}
+
+function unavailable(cause: unknown): WsguardError {
+  const e = new WsguardError('unavailable');
+  (e as Error).cause = cause;
+  return e;
+}
+
+function closedError(): WsguardError {
+  return new WsguardError('unavailable', 'event store is closed');
+}
