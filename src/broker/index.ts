@@ -1,0 +1,2 @@
+export type { Broker, EventListener } from './types.js';
+export { MemoryBroker, MemoryBus, type MemoryBrokerOptions } from './memory.js';
