@@ -1,0 +1,66 @@
+/**
+ * Redis goes away and comes back, on a private redis-server this test stops and starts.
+ */
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { WsguardError } from '../../src/protocol/index.js';
+import { createRedisBackend, type RedisBackend } from '../../src/cluster/redis-backend.js';
+import { newEvent } from '../store/contract.js';
+import { freePort, randomPrefix, RedisServer, redisSkipReason, waitFor } from './redis-helpers.js';
+
+const skip = await redisSkipReason(); // same switch as the other Redis tests: redis-server must be installed
+let server: RedisServer | undefined;
+const backends: RedisBackend[] = [];
+
+after(async () => {
+  await Promise.all(backends.map((b) => b.close()));
+  await server?.stop();
+});
+
+const isUnavailable = (err: unknown) => err instanceof WsguardError && err.code === 'unavailable';
+
+test('Redis restart: writes refuse with unavailable while down, subscribers reconnect and catch up', { skip }, async () => {
+  server = await RedisServer.start();
+  const prefix = randomPrefix();
+  const options = { url: server.url, prefix, retention: { maxEvents: 0, maxAgeMs: 0 }, commandTimeoutMs: 500 };
+  const a = createRedisBackend(options);
+  const b = createRedisBackend(options);
+  backends.push(a, b);
+  await Promise.all([a.ready(), b.ready()]);
+  assert.equal(await a.healthy(), true);
+
+  const live: number[] = [];
+  let reconnects = 0;
+  b.broker.subscribe('files:r', (e) => live.push(e.seq));
+  b.broker.onReconnect(() => reconnects++);
+  const revoked: string[] = [];
+  b.revocations.onRevoke((t) => revoked.push('sub' in t ? t.sub : t.jti));
+  await waitFor(() => b.broker.subscriptions().length === 1, 5000, 'subscription');
+  await a.store.append(newEvent('files:r', 1));
+  await waitFor(() => live.length === 1, 5000, 'first event');
+
+  await server.stop();
+  await waitFor(async () => !(await a.healthy()), 5000, 'a sees Redis down');
+  assert.equal(await b.healthy(), false);
+  // Every write refuses, quickly, with unavailable: none is queued to land later.
+  for (let i = 0; i < 5; i++) await assert.rejects(a.store.append(newEvent('files:r', 2 + i)), isUnavailable);
+  await assert.rejects(a.tickets.put('t', { identity: { sub: 'u', perms: { subscribe: [], publish: [] }, method: 'bearer' }, origin: null, expiresAt: Date.now() + 1000 }, 1000), isUnavailable);
+  await assert.rejects(a.connectionCounter.acquire('u', 3), isUnavailable);
+  assert.equal(reconnects, 0);
+
+  await server.start(); // same port, empty data set (no persistence)
+  await waitFor(() => reconnects === 1, 10_000, 'onReconnect after Redis is back');
+  await waitFor(() => a.healthy(), 10_000, 'a healthy again');
+  const ack = await a.store.append(newEvent('files:r', 10));
+  await waitFor(() => live.includes(ack.seq), 5000, 'live delivery after resubscribe');
+  await a.revocations.revoke({ sub: 'mallory' }, Math.floor(Date.now() / 1000) + 60);
+  await waitFor(() => revoked.includes('mallory'), 5000, 'revocation channel resubscribed');
+});
+
+test('Redis never reachable: ready() rejects with unavailable, healthy() is false, append rejects', { skip }, async () => {
+  const backend = createRedisBackend({ url: `redis://127.0.0.1:${await freePort()}`, prefix: randomPrefix(), retention: { maxEvents: 0, maxAgeMs: 0 } });
+  backends.push(backend);
+  await assert.rejects(backend.ready(300), isUnavailable);
+  assert.equal(await backend.healthy(), false);
+  await assert.rejects(backend.store.append(newEvent('files:n', 1)), isUnavailable);
+});
