@@ -40,6 +40,10 @@ export class Peer {
   failNextPublish: string | undefined;
   /** Answer auth.refresh with invalid_token. */
   refuseRefresh = false;
+  /** Close every new connection right away with this code (credentials refused after the upgrade). */
+  closeOnConnect: { code: number; reason: string } | undefined;
+  /** Store publishes but never ack them (an ack lost with the connection). */
+  swallowAcks = false;
   /** Channels whose subscribe is answered with `forbidden`. */
   readonly forbidden = new Set<string>();
   /** Channels whose next live event is not sent (to make a gap). */
@@ -150,6 +154,10 @@ export class Peer {
     const channels = new Set<string>();
     this.subs.set(ws, channels);
     ws.on('close', () => this.subs.delete(ws));
+    if (this.closeOnConnect) {
+      ws.close(this.closeOnConnect.code, this.closeOnConnect.reason);
+      return;
+    }
     ws.on('message', (data) => {
       const frame = JSON.parse(String(data)) as Frame;
       this.received.push(frame);
@@ -189,7 +197,8 @@ export class Peer {
           this.failNextPublish = undefined;
           return;
         }
-        reply('ack', { seq: this.append(channel, type, String(payload.path), 'peer-client').seq });
+        const { seq } = this.append(channel, type, String(payload.path), 'peer-client');
+        if (!this.swallowAcks) reply('ack', { seq });
         return;
       }
       case 'auth.refresh':
