@@ -13,6 +13,8 @@ export interface Identity {
   readonly jti?: string;
   /** Expiry, seconds since the epoch; undefined for sessions without one (cookie hook). */
   readonly exp?: number;
+  /** Issued-at, seconds since the epoch, when the token had one (revocation by sub refuses tokens issued before it). */
+  readonly iat?: number;
   readonly perms: Permissions;
   /** How the connection authenticated. */
   readonly method: 'ticket' | 'bearer' | 'subprotocol' | 'cookie';

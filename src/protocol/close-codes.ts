@@ -63,6 +63,8 @@ export const CloseReason = {
   HEARTBEAT: 'heartbeat_timeout',
   IDLE: 'idle_timeout',
   AUTH_TIMEOUT: 'auth_timeout',
+  UNAUTHENTICATED: 'unauthenticated',
+  TOO_MANY_CONNECTIONS: 'too_many_connections',
   BINARY: 'binary_not_allowed',
   TOO_BIG: 'too_big',
   INTERNAL: 'internal',

@@ -1,0 +1,79 @@
+/**
+ * Single-node TicketStore and RevocationStore. Bounded: expired entries are swept on a timer
+ * (unref'd) and on every write, so an attacker minting tickets cannot grow memory past TTL × rate.
+ */
+import type { Identity, RevocationStore, RevocationTarget, TicketRecord, TicketStore } from './types.js';
+
+const SWEEP_MS = 10_000;
+
+export class MemoryTicketStore implements TicketStore {
+  private readonly tickets = new Map<string, { record: TicketRecord; until: number }>();
+  private readonly timer = setInterval(() => this.sweep(), SWEEP_MS).unref();
+
+  async put(ticket: string, record: TicketRecord, ttlMs: number): Promise<void> {
+    this.tickets.set(ticket, { record, until: Date.now() + ttlMs });
+  }
+
+  async take(ticket: string): Promise<TicketRecord | undefined> {
+    const entry = this.tickets.get(ticket);
+    this.tickets.delete(ticket);
+    if (!entry || entry.until <= Date.now()) return undefined;
+    return entry.record;
+  }
+
+  get size(): number {
+    return this.tickets.size;
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const [k, v] of this.tickets) if (v.until <= now) this.tickets.delete(k);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    this.tickets.clear();
+  }
+}
+
+export class MemoryRevocationStore implements RevocationStore {
+  /** sub → { revokedAt, until } (seconds). Tokens for that sub issued at or before revokedAt are refused. */
+  private readonly subs = new Map<string, { revokedAt: number; until: number }>();
+  private readonly jtis = new Map<string, number>();
+  private readonly listeners: ((target: RevocationTarget) => void)[] = [];
+  private readonly timer = setInterval(() => this.sweep(), SWEEP_MS).unref();
+
+  async revoke(target: RevocationTarget, untilSec: number): Promise<void> {
+    const now = Math.floor(Date.now() / 1000);
+    if ('sub' in target) this.subs.set(target.sub, { revokedAt: now, until: untilSec });
+    else this.jtis.set(target.jti, untilSec);
+    for (const l of this.listeners) l(target);
+  }
+
+  async isRevoked(identity: Pick<Identity, 'sub' | 'jti'>, issuedAtSec?: number): Promise<boolean> {
+    const now = Math.floor(Date.now() / 1000);
+    if (identity.jti !== undefined) {
+      const until = this.jtis.get(identity.jti);
+      if (until !== undefined && until > now) return true;
+    }
+    const bySub = this.subs.get(identity.sub);
+    if (!bySub || bySub.until <= now) return false;
+    // A token without iat cannot prove it was issued after the revocation.
+    return issuedAtSec === undefined || issuedAtSec <= bySub.revokedAt;
+  }
+
+  onRevoke(listener: (target: RevocationTarget) => void): void {
+    this.listeners.push(listener);
+  }
+
+  private sweep(): void {
+    const now = Math.floor(Date.now() / 1000);
+    for (const [k, v] of this.subs) if (v.until <= now) this.subs.delete(k);
+    for (const [k, v] of this.jtis) if (v <= now) this.jtis.delete(k);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    this.listeners.length = 0;
+  }
+}

@@ -1,0 +1,45 @@
+/** Built-in message types: `ping` → `pong`, and `auth.refresh` (extend the session, or first-message auth). */
+import { AuthRefreshPayload, CloseCode, CloseReason, PingPayload, WsguardError } from '../protocol/index.js';
+import type { GuardConnection } from './connection.js';
+import type { GuardCore } from './core.js';
+import type { Route } from './types.js';
+
+export function builtinRoutes(core: GuardCore): Route[] {
+  return [
+    {
+      type: 'ping',
+      schema: PingPayload,
+      handler: (ctx) => ctx.reply({ type: 'pong', payload: {} }),
+    },
+    {
+      type: 'auth.refresh',
+      schema: AuthRefreshPayload,
+      handler: async (ctx, payload) => {
+        const conn = ctx.connection as GuardConnection;
+        const { token } = payload as AuthRefreshPayload;
+        const fail = (): never => {
+          core.authenticator.recordFailure(conn.ip);
+          conn.violation('invalid_refresh');
+          // Before authentication there is nothing to keep: close now rather than at the deadline.
+          if (!conn.authenticated) conn.close(CloseCode.UNAUTHENTICATED, CloseReason.UNAUTHENTICATED);
+          throw new WsguardError('invalid_token');
+        };
+        if (core.authenticator.isThrottled(conn.ip)) throw new WsguardError('rate_limited');
+        let identity;
+        try {
+          identity = await core.authenticator.verifyToken(token, conn.authenticated ? conn.identity.method : 'bearer');
+        } catch {
+          return fail();
+        }
+        if (conn.authenticated) {
+          if (identity.sub !== conn.identity.sub) return fail();
+          conn.setIdentity(identity);
+          return undefined;
+        }
+        conn.setIdentity(identity);
+        core.admit(conn);
+        return undefined;
+      },
+    },
+  ];
+}

@@ -1,0 +1,167 @@
+/**
+ * One live WebSocket: sending with backpressure, closing with a grace deadline, violation
+ * accounting, and the per-connection timers (auth deadline, token expiry).
+ */
+import { randomBytes } from 'node:crypto';
+import type WebSocket from 'ws';
+import type { Identity } from '../auth/types.js';
+import { CloseCode, CloseReason, type ServerMessage } from '../protocol/index.js';
+import type { ViolationReason } from './events.js';
+import type { GuardCore } from './core.js';
+import { TokenBucket } from './token-bucket.js';
+import type { Connection } from './types.js';
+
+/** setTimeout's ceiling (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export class GuardConnection implements Connection {
+  readonly id = randomBytes(16).toString('base64url');
+  readonly state = new Map<string, unknown>();
+  readonly bucket: TokenBucket;
+  /** Serializes message handling: one message at a time, in arrival order. */
+  queue: Promise<void> = Promise.resolve();
+  queued = 0;
+  /** Announced to the app ('connection' event): authenticated and counted per user. */
+  announced = false;
+  /** Answered the last heartbeat ping. */
+  alive = true;
+  lastActivity = Date.now();
+  private _identity: Identity | undefined;
+  private _closed = false;
+  private readonly violationTimes: number[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private expiryTimers: NodeJS.Timeout[] = [];
+  /** Run once when the socket is gone (cap releases). */
+  readonly releases: (() => void)[] = [];
+
+  constructor(readonly ws: WebSocket, readonly ip: string, identity: Identity | undefined, private readonly core: GuardCore) {
+    this._identity = identity;
+    this.bucket = new TokenBucket(core.options.messageRate.perSec, core.options.messageRate.burst);
+  }
+
+  get identity(): Identity {
+    // Handlers and app hooks only ever see authenticated connections.
+    return this._identity!;
+  }
+
+  get authenticated(): boolean {
+    return this._identity !== undefined;
+  }
+
+  get closed(): boolean {
+    return this._closed;
+  }
+
+  get bufferedAmount(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  /** For events: who this is, without anything secret. */
+  get ref(): { connectionId: string; ip: string; sub?: string } {
+    return this._identity ? { connectionId: this.id, ip: this.ip, sub: this._identity.sub } : { connectionId: this.id, ip: this.ip };
+  }
+
+  setIdentity(identity: Identity): void {
+    this._identity = identity;
+    this.scheduleExpiry();
+  }
+
+  send(message: ServerMessage): boolean {
+    return this.sendRaw(JSON.stringify(message));
+  }
+
+  sendRaw(serialized: string): boolean {
+    if (this._closed || this.ws.readyState !== this.ws.OPEN) return false;
+    const buffered = this.ws.bufferedAmount;
+    if (buffered + Buffer.byteLength(serialized) > this.core.options.sendHighWaterMark) {
+      this.core.security({ kind: 'slow_consumer', bufferedAmount: buffered, ...this.ref });
+      this.close(CloseCode.TRY_AGAIN_LATER, CloseReason.SLOW_CONSUMER);
+      return false;
+    }
+    this.ws.send(serialized);
+    this.lastActivity = Date.now();
+    return true;
+  }
+
+  close(code: number, reason: string): void {
+    if (this._closed) return;
+    this._closed = true;
+    this.clearTimers();
+    this.ws.close(code, reason);
+    // A peer that never answers the close (or never reads) is cut off.
+    const t = setTimeout(() => this.ws.terminate(), this.core.options.closeGraceMs);
+    t.unref();
+  }
+
+  terminate(): void {
+    this._closed = true;
+    this.clearTimers();
+    this.ws.terminate();
+  }
+
+  /** Counts a violation; past the threshold within the window, closes with 1008. */
+  violation(reason: ViolationReason, type?: string): void {
+    this.core.security({ kind: 'violation', reason, ...(type !== undefined ? { type } : {}), ...this.ref });
+    const now = Date.now();
+    const { threshold, windowMs } = this.core.options.violations;
+    this.violationTimes.push(now);
+    while (this.violationTimes.length > 0 && this.violationTimes[0]! <= now - windowMs) this.violationTimes.shift();
+    if (this.violationTimes.length > threshold && !this._closed) {
+      this.core.security({ kind: 'violations_exceeded', reason, ...this.ref });
+      this.close(CloseCode.POLICY_VIOLATION, reason === 'rate_limited' || reason === 'queue_full' ? CloseReason.RATE_LIMITED : CloseReason.VIOLATIONS);
+    }
+  }
+
+  /** First-message auth: close with 4401 unless authenticated in time. */
+  startAuthDeadline(): void {
+    this.timer(this.core.options.authTimeoutMs, () => {
+      if (this.authenticated) return;
+      this.core.security({ kind: 'auth_timeout', ...this.ref });
+      this.close(CloseCode.UNAUTHENTICATED, CloseReason.AUTH_TIMEOUT);
+    });
+  }
+
+  /** `session.expiring` shortly before exp, close 1008 token_expired at exp (unless refreshed). */
+  scheduleExpiry(): void {
+    for (const t of this.expiryTimers) this.clearTimer(t);
+    this.expiryTimers = [];
+    const exp = this._identity?.exp;
+    if (exp === undefined) return;
+    const msLeft = exp * 1000 - Date.now();
+    const noticeIn = msLeft - this.core.options.expiringNoticeMs;
+    if (noticeIn > 0 || msLeft > 0) {
+      this.expiryTimers.push(this.timer(Math.max(0, noticeIn), () => this.send({ type: 'session.expiring', payload: { exp } })));
+    }
+    this.expiryTimers.push(this.timer(Math.max(0, msLeft), () => {
+      this.core.security({ kind: 'auth_expired', ...this.ref });
+      this.close(CloseCode.POLICY_VIOLATION, CloseReason.TOKEN_EXPIRED);
+    }));
+  }
+
+  private timer(ms: number, fn: () => void): NodeJS.Timeout {
+    // Long timers re-arm themselves instead of overflowing setTimeout.
+    const t: NodeJS.Timeout = setTimeout(() => {
+      this.timers.delete(t);
+      if (ms > MAX_TIMER_MS) this.replaceTimer(t, this.timer(ms - MAX_TIMER_MS, fn));
+      else fn();
+    }, Math.min(ms, MAX_TIMER_MS));
+    this.timers.add(t);
+    return t;
+  }
+
+  private replaceTimer(old: NodeJS.Timeout, next: NodeJS.Timeout): void {
+    const i = this.expiryTimers.indexOf(old);
+    if (i >= 0) this.expiryTimers[i] = next;
+  }
+
+  private clearTimer(t: NodeJS.Timeout): void {
+    clearTimeout(t);
+    this.timers.delete(t);
+  }
+
+  clearTimers(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    this.expiryTimers = [];
+  }
+}

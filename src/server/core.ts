@@ -1,0 +1,22 @@
+/** What the guard's parts share: resolved options, observability, routes, auth and counts. */
+import type { Logger } from 'pino';
+import type { Authenticator } from './authenticator.js';
+import type { ConnectionCounts } from './counts.js';
+import type { SecurityEvent } from './events.js';
+import type { GuardMetrics } from './metrics.js';
+import type { ResolvedOptions } from './options.js';
+import type { Route } from './types.js';
+import type { GuardConnection } from './connection.js';
+
+export interface GuardCore {
+  readonly options: ResolvedOptions;
+  readonly metrics: GuardMetrics;
+  readonly logger: Logger;
+  readonly routes: ReadonlyMap<string, Route>;
+  readonly authenticator: Authenticator;
+  readonly counts: ConnectionCounts;
+  /** Emits, logs and counts a security event. */
+  security(event: SecurityEvent): void;
+  /** A first-message-auth connection just authenticated: apply the per-user cap, then announce it. */
+  admit(conn: GuardConnection): boolean;
+}

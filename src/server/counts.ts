@@ -1,0 +1,48 @@
+/**
+ * Live connection counts (handshakes in flight included) for the caps. Reservations return an
+ * idempotent release function, so every path (refusal, socket gone, close) can call it safely.
+ */
+export type Release = () => void;
+
+export class ConnectionCounts {
+  private global = 0;
+  private readonly byIp = new Map<string, number>();
+  private readonly byUser = new Map<string, number>();
+
+  /** Reserves a global and a per-IP slot; the reason when either is full. */
+  reserveIp(ip: string, caps: { global: number; perIp: number }): Release | 'cap_global' | 'cap_ip' {
+    if (this.global >= caps.global) return 'cap_global';
+    if ((this.byIp.get(ip) ?? 0) >= caps.perIp) return 'cap_ip';
+    this.global++;
+    this.byIp.set(ip, (this.byIp.get(ip) ?? 0) + 1);
+    return once(() => {
+      this.global--;
+      decrement(this.byIp, ip);
+    });
+  }
+
+  reserveUser(sub: string, perUser: number): Release | undefined {
+    if ((this.byUser.get(sub) ?? 0) >= perUser) return undefined;
+    this.byUser.set(sub, (this.byUser.get(sub) ?? 0) + 1);
+    return once(() => decrement(this.byUser, sub));
+  }
+
+  get total(): number {
+    return this.global;
+  }
+}
+
+function decrement(map: Map<string, number>, key: string): void {
+  const n = (map.get(key) ?? 1) - 1;
+  if (n <= 0) map.delete(key);
+  else map.set(key, n);
+}
+
+function once(fn: () => void): Release {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    fn();
+  };
+}

@@ -1,0 +1,42 @@
+/** Security events: every refusal and violation, structured. Never carries secrets or raw input. */
+import type { RefusalReason } from './gate/types.js';
+
+export type ViolationReason =
+  | 'rate_limited'
+  | 'queue_full'
+  | 'too_big'
+  | 'binary'
+  | 'invalid_utf8'
+  | 'protocol_error'
+  | 'json_syntax'
+  | 'json_depth'
+  | 'json_keys'
+  | 'json_array_length'
+  | 'json_string_length'
+  | 'json_forbidden_key'
+  | 'invalid_envelope'
+  | 'unknown_type'
+  | 'invalid_payload'
+  | 'forbidden'
+  | 'invalid_refresh'
+  | 'unauthenticated';
+
+interface ConnectionRef {
+  readonly connectionId: string;
+  readonly ip: string;
+  readonly sub?: string;
+}
+
+export type SecurityEvent =
+  | { readonly kind: 'handshake_refused'; readonly reason: RefusalReason; readonly status: number; readonly ip: string; readonly stage: string }
+  | ({ readonly kind: 'violation'; readonly reason: ViolationReason; readonly type?: string } & ConnectionRef)
+  | ({ readonly kind: 'violations_exceeded'; readonly reason: ViolationReason } & ConnectionRef)
+  | ({ readonly kind: 'revoked' } & ConnectionRef)
+  | ({ readonly kind: 'slow_consumer'; readonly bufferedAmount: number } & ConnectionRef)
+  | ({ readonly kind: 'auth_expired' } & ConnectionRef)
+  | ({ readonly kind: 'auth_timeout' } & ConnectionRef)
+  | ({ readonly kind: 'heartbeat_timeout' } & ConnectionRef)
+  | ({ readonly kind: 'handler_error'; readonly type: string } & ConnectionRef)
+  | { readonly kind: 'ticket_refused'; readonly reason: string; readonly ip: string };
+
+export type SecurityEventKind = SecurityEvent['kind'];

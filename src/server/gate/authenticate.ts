@@ -1,0 +1,79 @@
+/**
+ * Stage 'authenticate': one credential, in order of preference: single-use ticket (`?ticket=`),
+ * `Authorization: Bearer`, `wsguard.bearer.<jwt>` subprotocol entry, then the app's cookie hook.
+ * A JWT in the query string is refused outright (URLs end up in logs). Failed attempts drain a
+ * per-IP bucket; when it is empty, further attempts get 429 before any verification.
+ */
+import { TokenError } from '../../auth/jwt.js';
+import { redeemTicket } from '../../auth/tickets.js';
+import type { TicketStore } from '../../auth/types.js';
+import { BEARER_SUBPROTOCOL_PREFIX } from '../../protocol/index.js';
+import { bearerFromHeader, type Authenticator } from '../authenticator.js';
+import type { CookieAuth } from '../options.js';
+import { refuse, type GateStage, type HandshakeContext, type Refusal, type RefusalReason } from './types.js';
+
+/** Query parameters that carry reusable credentials; their presence alone refuses the handshake. */
+export const QUERY_CREDENTIALS = ['token', 'access_token', 'jwt', 'id_token', 'bearer', 'auth', 'apikey', 'api_key'];
+
+export interface AuthenticateDeps {
+  readonly authenticator: Authenticator;
+  readonly tickets: TicketStore;
+  readonly cookie: CookieAuth | undefined;
+  readonly firstMessage: boolean;
+}
+
+export function authenticateStage(deps: AuthenticateDeps): GateStage {
+  const fail = (ctx: HandshakeContext, reason: RefusalReason): Refusal => {
+    deps.authenticator.recordFailure(ctx.ip);
+    return refuse(401, reason, { 'WWW-Authenticate': 'Bearer' });
+  };
+  return {
+    name: 'authenticate',
+    run: async (ctx) => {
+      const params = ctx.url.searchParams;
+      if (QUERY_CREDENTIALS.some((k) => params.has(k))) return fail(ctx, 'query_token');
+      if (deps.authenticator.isThrottled(ctx.ip)) return refuse(429, 'auth_rate', { 'Retry-After': '60' });
+
+      const ticket = params.get('ticket');
+      if (ticket !== null) {
+        const identity = await redeemTicket(deps.tickets, ticket, ctx.origin ?? null);
+        if (!identity) return fail(ctx, 'invalid_ticket');
+        try {
+          await deps.authenticator.assertNotRevoked(identity);
+        } catch {
+          return fail(ctx, 'revoked');
+        }
+        ctx.identity = identity;
+        return undefined;
+      }
+
+      const bearer = bearerFromHeader(ctx.req);
+      const fromProtocol = ctx.offeredProtocols.find((p) => p.startsWith(BEARER_SUBPROTOCOL_PREFIX));
+      const token = bearer ?? fromProtocol?.slice(BEARER_SUBPROTOCOL_PREFIX.length);
+      if (token !== undefined || ctx.req.headers.authorization !== undefined) {
+        if (token === undefined) return fail(ctx, 'invalid_token'); // malformed Authorization header
+        try {
+          ctx.identity = await deps.authenticator.verifyToken(token, bearer !== undefined ? 'bearer' : 'subprotocol');
+          return undefined;
+        } catch (err) {
+          return fail(ctx, err instanceof TokenError && err.reason === 'revoked' ? 'revoked' : 'invalid_token');
+        }
+      }
+
+      if (deps.cookie && ctx.req.headers.cookie !== undefined) {
+        const found = await deps.cookie(ctx.req);
+        if (!found) return fail(ctx, 'invalid_cookie');
+        const identity = { ...found, method: 'cookie' as const };
+        try {
+          await deps.authenticator.assertNotRevoked(identity);
+        } catch {
+          return fail(ctx, 'revoked');
+        }
+        ctx.identity = identity;
+        return undefined;
+      }
+
+      return deps.firstMessage ? undefined : refuse(401, 'no_credentials', { 'WWW-Authenticate': 'Bearer' });
+    },
+  };
+}

@@ -1,0 +1,17 @@
+/** Runs gate stages in order; the first refusal wins. A stage that throws refuses with 503, never crashes. */
+import type { GateStage, HandshakeContext, Refusal } from './types.js';
+
+export type GateResult = { readonly ok: true } | { readonly ok: false; readonly stage: string; readonly refusal: Refusal; readonly error?: unknown };
+
+export async function runGate(stages: readonly GateStage[], ctx: HandshakeContext): Promise<GateResult> {
+  for (const stage of stages) {
+    let refusal: Refusal | undefined;
+    try {
+      refusal = await stage.run(ctx);
+    } catch (error) {
+      return { ok: false, stage: stage.name, refusal: { status: 503, reason: 'internal' }, error };
+    }
+    if (refusal) return { ok: false, stage: stage.name, refusal };
+  }
+  return { ok: true };
+}

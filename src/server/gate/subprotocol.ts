@@ -1,0 +1,23 @@
+/**
+ * Stage 'subprotocol': the client must offer `wsguard.v1`; it is the only entry ever echoed
+ * (a `wsguard.bearer.<jwt>` entry is a credential and never goes back on the wire).
+ */
+import { SUBPROTOCOL } from '../../protocol/index.js';
+import { refuse, type GateStage } from './types.js';
+
+export function subprotocolStage(): GateStage {
+  return {
+    name: 'subprotocol',
+    run: (ctx) => {
+      if (!ctx.offeredProtocols.includes(SUBPROTOCOL)) return refuse(400, 'subprotocol');
+      ctx.protocol = SUBPROTOCOL;
+      return undefined;
+    },
+  };
+}
+
+/** Splits Sec-WebSocket-Protocol linearly (no regex backtracking), bounded in count. */
+export function parseProtocols(header: string | undefined): string[] {
+  if (!header) return [];
+  return header.split(',', 16).map((p) => p.trim()).filter((p) => p.length > 0);
+}

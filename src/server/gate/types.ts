@@ -1,0 +1,64 @@
+/**
+ * The handshake gate is data: an ordered list of named stages, each a small module, run by one
+ * runner (runner.ts). A stage either passes (returns undefined), possibly filling in the context,
+ * or refuses with a plain HTTP status before any upgrade.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Identity } from '../../auth/types.js';
+
+export type RefusalReason =
+  | 'shutting_down'
+  | 'bad_path'
+  | 'bad_request'
+  | 'bad_version'
+  | 'host'
+  | 'origin'
+  | 'origin_null'
+  | 'origin_missing'
+  | 'handshake_rate'
+  | 'cap_global'
+  | 'cap_ip'
+  | 'cap_user'
+  | 'auth_rate'
+  | 'no_credentials'
+  | 'query_token'
+  | 'invalid_token'
+  | 'invalid_ticket'
+  | 'invalid_cookie'
+  | 'revoked'
+  | 'subprotocol'
+  | 'internal';
+
+export type RefusalStatus = 400 | 401 | 403 | 426 | 429 | 503;
+
+export interface Refusal {
+  readonly status: RefusalStatus;
+  readonly reason: RefusalReason;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface HandshakeContext {
+  readonly req: IncomingMessage;
+  /** Parsed request target (the host part is a placeholder; use the Host header via the host stage). */
+  readonly url: URL;
+  /** Client address after trusted-proxy resolution. */
+  readonly ip: string;
+  /** The Origin header, or undefined when absent. */
+  readonly origin: string | undefined;
+  /** Sec-WebSocket-Protocol entries, in order. */
+  readonly offeredProtocols: readonly string[];
+  /** Set by the authenticate stage (undefined for first-message auth). */
+  identity?: Identity;
+  /** Set by the subprotocol stage. */
+  protocol?: string;
+  /** Undo steps (cap reservations) run when a later stage refuses or the socket goes away. */
+  readonly cleanups: (() => void)[];
+}
+
+export interface GateStage {
+  readonly name: string;
+  run(ctx: HandshakeContext): Refusal | undefined | Promise<Refusal | undefined>;
+}
+
+export const refuse = (status: RefusalStatus, reason: RefusalReason, headers?: Record<string, string>): Refusal =>
+  headers ? { status, reason, headers } : { status, reason };

@@ -1,0 +1,363 @@
+/**
+ * The guard: attaches to an http/https server's 'upgrade' event, runs the handshake gate, hands
+ * accepted sockets to `ws` (noServer mode), and runs every message through the pipeline.
+ */
+import { EventEmitter } from 'node:events';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { z } from 'zod';
+import { createJwtVerifier, type TokenVerifier } from '../auth/jwt.js';
+import { MemoryRevocationStore, MemoryTicketStore } from '../auth/memory.js';
+import type { IssuedTicket } from '../auth/tickets.js';
+import type { Identity, RevocationStore, RevocationTarget, TicketStore } from '../auth/types.js';
+import { CloseCode, CloseReason, Envelope, SUBPROTOCOL } from '../protocol/index.js';
+import { Authenticator } from './authenticator.js';
+import { builtinRoutes } from './builtins.js';
+import { clientIp } from './client-ip.js';
+import { GuardConnection } from './connection.js';
+import type { GuardCore } from './core.js';
+import { ConnectionCounts } from './counts.js';
+import { WsguardConfigError } from './errors.js';
+import type { SecurityEvent, ViolationReason } from './events.js';
+import { acceptingStage } from './gate/accepting.js';
+import { authenticateStage } from './gate/authenticate.js';
+import { capsStage, userCapStage } from './gate/caps.js';
+import { handshakeRateStage } from './gate/handshake-rate.js';
+import { hostStage } from './gate/host.js';
+import { originStage } from './gate/origin.js';
+import { pathStage } from './gate/path.js';
+import { writeRefusal } from './gate/refusal.js';
+import { requestStage } from './gate/request.js';
+import { runGate } from './gate/runner.js';
+import { parseProtocols, subprotocolStage } from './gate/subprotocol.js';
+import type { GateStage, HandshakeContext } from './gate/types.js';
+import { guardLogger } from './logger.js';
+import { createMetrics, type GuardMetrics } from './metrics.js';
+import { resolveOptions, type GuardOptions, type ResolvedOptions } from './options.js';
+import { authorizeStage } from './pipeline/authorize.js';
+import { envelopeStage } from './pipeline/envelope.js';
+import { handlerStage } from './pipeline/handler.js';
+import { jsonStage } from './pipeline/json.js';
+import { rateLimitStage } from './pipeline/rate-limit.js';
+import { receive } from './pipeline/runner.js';
+import { schemaStage } from './pipeline/schema.js';
+import { sessionStage } from './pipeline/session.js';
+import { sizeStage } from './pipeline/size.js';
+import { textOnlyStage } from './pipeline/text-only.js';
+import type { PipelineStage } from './pipeline/types.js';
+import { createTicketHandler, createTicketIssuer, type HttpHandler } from './tickets-http.js';
+import type { Connection, MessageHandler, MessageOptions, Route } from './types.js';
+
+export interface GuardEvents {
+  security: SecurityEvent;
+  /** An authenticated connection is open. */
+  connection: Connection;
+  /** An authenticated connection has closed. */
+  disconnect: { connection: Connection; code: number; reason: string };
+}
+
+const WS_ERROR_REASONS: Record<string, ViolationReason> = {
+  WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: 'too_big',
+  WS_ERR_INVALID_UTF8: 'invalid_utf8',
+};
+
+export class Guard implements GuardCore {
+  readonly options: ResolvedOptions;
+  readonly logger: Logger;
+  readonly metrics: GuardMetrics;
+  readonly authenticator: Authenticator;
+  readonly counts = new ConnectionCounts();
+  readonly routes = new Map<string, Route>();
+  /** Handshake stages, in order (read-only view; see docs/server.md). */
+  readonly gate: readonly GateStage[];
+  /** Message stages, in order. */
+  readonly pipeline: readonly PipelineStage[];
+  /** `POST /api/tickets` handler (the caller routes to it). */
+  readonly ticketHandler: HttpHandler;
+  private readonly tickets: TicketStore;
+  private readonly revocations: RevocationStore;
+  private readonly owned: { close(): Promise<void> }[] = [];
+  private readonly wss: WebSocketServer;
+  private readonly emitter = new EventEmitter();
+  private readonly live = new Set<GuardConnection>();
+  private readonly bySub = new Map<string, Set<GuardConnection>>();
+  private readonly heartbeat: NodeJS.Timeout;
+  private readonly issue: (identity: Identity, origin: string | null) => Promise<IssuedTicket>;
+  private closing: Promise<void> | undefined;
+
+  constructor(input: GuardOptions) {
+    const o = (this.options = resolveOptions(input));
+    let verifier: TokenVerifier | undefined;
+    try {
+      verifier = o.auth.jwt ? createJwtVerifier(o.auth.jwt) : undefined;
+    } catch (err) {
+      throw new WsguardConfigError('auth.jwt', (err as Error).message);
+    }
+    this.logger = guardLogger(o.logger);
+    this.metrics = createMetrics(o.metrics as Registry | undefined);
+    this.tickets = o.ticketStore ?? this.own(new MemoryTicketStore());
+    this.revocations = o.revocationStore ?? this.own(new MemoryRevocationStore());
+    this.authenticator = new Authenticator(verifier, this.revocations, o.authFailures);
+    const trustProxy = new Set(o.trustProxy);
+
+    this.gate = [
+      acceptingStage(() => this.closing !== undefined),
+      pathStage(o.path),
+      requestStage(),
+      hostStage(o.hosts, o.origins),
+      originStage(o.origins, o.requireOrigin),
+      handshakeRateStage(o.handshakeRate),
+      capsStage(this.counts, o.caps),
+      authenticateStage({ authenticator: this.authenticator, tickets: this.tickets, cookie: o.auth.cookie, firstMessage: o.auth.firstMessage }),
+      userCapStage(this.counts, o.caps.perUser),
+      subprotocolStage(),
+    ];
+    this.pipeline = [
+      sizeStage(o.maxPayload),
+      textOnlyStage(),
+      rateLimitStage(),
+      jsonStage(o.json),
+      envelopeStage(),
+      schemaStage(this.routes),
+      sessionStage(),
+      authorizeStage(),
+      handlerStage(),
+    ];
+    for (const r of builtinRoutes(this)) this.routes.set(r.type, r);
+
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: o.maxPayload,
+      perMessageDeflate: false,
+      clientTracking: false,
+      skipUTF8Validation: false,
+      autoPong: true,
+      maxFragments: o.maxFragments,
+      maxBufferedChunks: o.maxBufferedChunks,
+      handleProtocols: (offered) => (offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+    });
+    this.issue = createTicketIssuer({ tickets: this.tickets, ttlMs: o.auth.ticketTtlMs });
+    this.ticketHandler = createTicketHandler({
+      authenticator: this.authenticator,
+      tickets: this.tickets,
+      ttlMs: o.auth.ticketTtlMs,
+      origins: new Set(o.origins),
+      trustProxy,
+      security: (e) => this.security(e),
+    });
+
+    o.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.onUpgrade(req, socket, head, trustProxy));
+    this.revocations.onRevoke((target) => this.closeRevoked(target));
+    this.heartbeat = setInterval(() => this.tick(), o.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  /** Open connections (authenticated or still within their first-message auth window). */
+  get connections(): number {
+    return this.live.size;
+  }
+
+  get registry(): Registry {
+    return this.metrics.registry;
+  }
+
+  /**
+   * Declares a message type: payloads are validated by `schema` (a top-level z.object is made
+   * strict), then `options.authorize`, then `handler`, whose return value is the ack payload.
+   */
+  message<S extends z.ZodType>(type: string, schema: S, handler: MessageHandler<z.output<S>>, options: MessageOptions<z.output<S>> = {}): this {
+    if (!Envelope.shape.type.safeParse(type).success) throw new WsguardConfigError('message.type', 'must match ^[a-z][a-z0-9_.]*$ (at most 32 characters)');
+    if (this.routes.has(type)) throw new WsguardConfigError('message.type', `'${type}' is already declared`);
+    const strict = schema instanceof z.ZodObject && schema.def.catchall === undefined ? schema.strict() : schema;
+    this.routes.set(type, {
+      type,
+      schema: strict,
+      handler: handler as MessageHandler<unknown>,
+      ...(options.authorize ? { authorize: options.authorize as Route['authorize'] } : {}),
+    });
+    return this;
+  }
+
+  on<K extends keyof GuardEvents>(event: K, listener: (arg: GuardEvents[K]) => void): () => void {
+    const safe = (arg: GuardEvents[K]) => {
+      try {
+        listener(arg);
+      } catch (err) {
+        this.logger.error({ err: { message: (err as Error)?.message }, event }, 'listener threw');
+      }
+    };
+    this.emitter.on(event, safe);
+    return () => this.emitter.off(event, safe);
+  }
+
+  /** Mints a single-use ticket for `identity`, bound to `origin` (null for non-browser clients). */
+  issueTicket(identity: Identity, origin: string | null): Promise<IssuedTicket> {
+    return this.issue(identity, origin);
+  }
+
+  /** Verifies a bearer JWT (signature, claims, revocation); throws TokenError. For the app's HTTP API. */
+  verifyToken(token: string): Promise<Identity> {
+    return this.authenticator.verifyToken(token, 'bearer');
+  }
+
+  /** Refuses the matching tokens from now on and closes matching live connections (1008 revoked), on every node. */
+  async revoke(target: RevocationTarget): Promise<void> {
+    await this.revocations.revoke(target, Math.floor(Date.now() / 1000) + this.options.auth.revocationTtlSec);
+    this.closeRevoked(target); // in case the store does not echo to its own node
+  }
+
+  /** Graceful: refuse new handshakes, 1001 `shutdown` to everyone, wait for them, terminate the rest at the deadline. */
+  close(options: { deadlineMs?: number } = {}): Promise<void> {
+    this.closing ??= (async () => {
+      clearInterval(this.heartbeat);
+      const deadline = options.deadlineMs ?? this.options.shutdownDeadlineMs;
+      const all = [...this.live];
+      const closed = all.map((c) => new Promise<void>((resolve) => {
+        if (c.ws.readyState === c.ws.CLOSED) resolve();
+        else c.ws.once('close', () => resolve());
+      }));
+      for (const c of all) c.close(CloseCode.GOING_AWAY, CloseReason.SHUTDOWN);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all(closed), new Promise((r) => (timer = setTimeout(r, deadline)))]);
+      clearTimeout(timer);
+      for (const c of this.live) c.terminate();
+      this.wss.close();
+      await Promise.all(this.owned.map((s) => s.close()));
+    })();
+    return this.closing;
+  }
+
+  security(event: SecurityEvent): void {
+    this.metrics.security.inc({ kind: event.kind });
+    if (event.kind === 'violation') this.metrics.violations.inc({ reason: event.reason });
+    this.logger.warn({ security: event }, `security: ${event.kind}`);
+    this.emitter.emit('security', event);
+  }
+
+  admit(conn: GuardConnection): boolean {
+    const release = this.counts.reserveUser(conn.identity.sub, this.options.caps.perUser);
+    if (!release) {
+      conn.close(CloseCode.TRY_AGAIN_LATER, CloseReason.TOO_MANY_CONNECTIONS);
+      return false;
+    }
+    conn.releases.push(release);
+    this.announce(conn);
+    return true;
+  }
+
+  private own<T extends { close(): Promise<void> }>(store: T): T {
+    this.owned.push(store);
+    return store;
+  }
+
+  private async onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, trustProxy: ReadonlySet<string>): Promise<void> {
+    socket.on('error', () => socket.destroy());
+    const ip = clientIp(req, trustProxy);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://wsguard.invalid');
+    } catch {
+      url = new URL('http://wsguard.invalid/\u0000invalid');
+    }
+    const ctx: HandshakeContext = {
+      req,
+      url,
+      ip,
+      origin: req.headers.origin,
+      offeredProtocols: parseProtocols(req.headers['sec-websocket-protocol']),
+      cleanups: [],
+    };
+    const releaseAll = () => ctx.cleanups.forEach((c) => c());
+    // Reservations end with the socket, whatever path it takes.
+    socket.once('close', releaseAll);
+    const result = await runGate(this.gate, ctx);
+    if (!result.ok) {
+      releaseAll();
+      const { refusal, stage } = result;
+      if (result.error !== undefined) this.logger.error({ err: { message: (result.error as Error)?.message }, stage }, 'gate stage threw');
+      this.metrics.handshakes.inc({ outcome: refusal.reason });
+      this.security({ kind: 'handshake_refused', reason: refusal.reason, status: refusal.status, ip, stage });
+      writeRefusal(socket, refusal);
+      return;
+    }
+    if (socket.destroyed) return releaseAll();
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, ctx));
+  }
+
+  private accept(ws: WebSocket, ctx: HandshakeContext): void {
+    const conn = new GuardConnection(ws, ctx.ip, ctx.identity, this);
+    this.live.add(conn);
+    this.metrics.connections.inc();
+    this.metrics.handshakes.inc({ outcome: 'accepted' });
+    ws.on('error', (err: Error & { code?: string }) => {
+      this.security({ kind: 'violation', reason: WS_ERROR_REASONS[err.code ?? ''] ?? 'protocol_error', ...conn.ref });
+    });
+    ws.on('pong', () => {
+      conn.alive = true;
+    });
+    ws.on('message', (data: RawData, isBinary: boolean) => receive(this.pipeline, this, conn, toBuffer(data), isBinary));
+    ws.once('close', (code: number, reason: Buffer) => {
+      conn.clearTimers();
+      this.live.delete(conn);
+      this.metrics.connections.dec();
+      for (const r of conn.releases) r();
+      if (conn.authenticated) {
+        const set = this.bySub.get(conn.identity.sub);
+        set?.delete(conn);
+        if (set?.size === 0) this.bySub.delete(conn.identity.sub);
+      }
+      if (conn.announced) this.emitter.emit('disconnect', { connection: conn, code, reason: reason.toString('utf8') });
+    });
+    if (ctx.identity) this.announce(conn);
+    else conn.startAuthDeadline();
+  }
+
+  private announce(conn: GuardConnection): void {
+    conn.announced = true;
+    let set = this.bySub.get(conn.identity.sub);
+    if (!set) this.bySub.set(conn.identity.sub, (set = new Set()));
+    set.add(conn);
+    conn.scheduleExpiry();
+    this.emitter.emit('connection', conn);
+  }
+
+  private closeRevoked(target: RevocationTarget): void {
+    const candidates = 'sub' in target ? [...(this.bySub.get(target.sub) ?? [])] : [...this.live].filter((c) => c.authenticated && c.identity.jti === target.jti);
+    for (const c of candidates) {
+      if (c.closed) continue;
+      this.security({ kind: 'revoked', ...c.ref });
+      c.close(CloseCode.POLICY_VIOLATION, CloseReason.REVOKED);
+    }
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    for (const c of this.live) {
+      if (c.closed || c.ws.readyState !== c.ws.OPEN) continue;
+      if (!c.alive) {
+        this.security({ kind: 'heartbeat_timeout', ...c.ref });
+        c.terminate();
+        continue;
+      }
+      if (this.options.idleTimeoutMs > 0 && now - c.lastActivity > this.options.idleTimeoutMs) {
+        c.close(CloseCode.NORMAL, CloseReason.IDLE);
+        continue;
+      }
+      c.alive = false;
+      c.ws.ping();
+    }
+  }
+}
+
+function toBuffer(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  return Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+}
+
+/** Creates a guard attached to `options.server`. */
+export function createGuard(options: GuardOptions): Guard {
+  return new Guard(options);
+}

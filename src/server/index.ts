@@ -1,0 +1,14 @@
+/** `wsguard/server`: a secure-by-default WebSocket server core. See docs/server.md. */
+export { createGuard, Guard, type GuardEvents } from './guard.js';
+export { DEFAULTS, OptionsSchema, resolveOptions, type GuardOptions, type ResolvedOptions, type CookieAuth } from './options.js';
+export { WsguardConfigError } from './errors.js';
+export type { SecurityEvent, SecurityEventKind, ViolationReason } from './events.js';
+export type { RefusalReason, GateStage, HandshakeContext, Refusal } from './gate/types.js';
+export type { PipelineStage, InboundMessage } from './pipeline/types.js';
+export type { Connection, MessageContext, MessageHandler, MessageOptions, AuthorizeHook, AckPayload } from './types.js';
+export type { HttpHandler } from './tickets-http.js';
+export { REDACT_PATHS } from './logger.js';
+export { TokenError, type JwtConfig } from '../auth/jwt.js';
+export { MemoryTicketStore, MemoryRevocationStore } from '../auth/memory.js';
+export type { Identity, Permissions, TicketStore, RevocationStore, RevocationTarget, TicketRecord } from '../auth/types.js';
+export { WsguardError } from '../protocol/index.js';

@@ -1,0 +1,15 @@
+/** Stage 'json': bounded parse (depth, keys, lengths, forbidden keys) from src/protocol/json.ts. */
+import { parseBoundedJson, type JsonLimits } from '../../protocol/index.js';
+import type { PipelineStage } from './types.js';
+
+export function jsonStage(limits: JsonLimits): PipelineStage {
+  return {
+    name: 'json',
+    run: (m) => {
+      const result = parseBoundedJson(m.data.toString('utf8'), limits);
+      if (!result.ok) return { error: 'invalid_message', violation: `json_${result.reason}` };
+      m.value = result.value;
+      return undefined;
+    },
+  };
+}

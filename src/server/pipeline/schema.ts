@@ -1,0 +1,18 @@
+/** Stage 'schema': the type must be registered, and its payload must pass the type's strict zod schema. */
+import type { Route } from '../types.js';
+import type { PipelineStage } from './types.js';
+
+export function schemaStage(routes: ReadonlyMap<string, Route>): PipelineStage {
+  return {
+    name: 'schema',
+    run: (m) => {
+      const route = routes.get(m.envelope!.type);
+      if (!route) return { error: 'unknown_type', violation: 'unknown_type' };
+      m.route = route;
+      const parsed = route.schema.safeParse(m.envelope!.payload ?? {});
+      if (!parsed.success) return { error: 'invalid_message', violation: 'invalid_payload' };
+      m.payload = parsed.data;
+      return undefined;
+    },
+  };
+}

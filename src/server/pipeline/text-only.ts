@@ -1,0 +1,10 @@
+/** Stage 'text-only': binary frames close the socket with 1003. */
+import { CloseCode, CloseReason } from '../../protocol/index.js';
+import type { PipelineStage } from './types.js';
+
+export function textOnlyStage(): PipelineStage {
+  return {
+    name: 'text-only',
+    run: (m) => (m.isBinary ? { close: CloseCode.UNSUPPORTED_DATA, reason: CloseReason.BINARY, violation: 'binary' } : undefined),
+  };
+}

@@ -1,0 +1,53 @@
+/** Public types of `wsguard/server`: what handlers and the hub build on. */
+import type { z } from 'zod';
+import type { Identity } from '../auth/types.js';
+import type { ServerMessage } from '../protocol/index.js';
+
+export interface Connection {
+  /** Random 128-bit id (base64url). */
+  readonly id: string;
+  /** Current identity (replaced by a successful `auth.refresh`). */
+  readonly identity: Identity;
+  /** Client address after trusted-proxy resolution. */
+  readonly ip: string;
+  /** Per-connection data for the app (subscriptions, ...). */
+  readonly state: Map<string, unknown>;
+  /** True once closing or closed; sends are dropped. */
+  readonly closed: boolean;
+  /** Bytes queued for this socket and not yet written. */
+  readonly bufferedAmount: number;
+  /** Serializes and sends; false when dropped (closed, or over the high-water mark: then closed with 1013). */
+  send(message: ServerMessage): boolean;
+  /** Sends an already serialized message (serialize once, send to many); same backpressure rule. */
+  sendRaw(serialized: string): boolean;
+  /** Close with a registered close code and a short machine reason. */
+  close(code: number, reason: string): void;
+}
+
+export interface MessageContext {
+  readonly connection: Connection;
+  readonly identity: Identity;
+  /** The client's correlation id, when it sent one. */
+  readonly id: string | undefined;
+  readonly type: string;
+  /** Answers with this message (correlation id added) instead of the automatic `ack`. */
+  reply(message: ServerMessage): void;
+}
+
+/** The ack payload; undefined means `{}`. */
+export type AckPayload = { seq?: number } | undefined | void;
+
+export type MessageHandler<P> = (ctx: MessageContext, payload: P) => AckPayload | Promise<AckPayload>;
+export type AuthorizeHook<P> = (ctx: MessageContext, payload: P) => boolean | Promise<boolean>;
+
+export interface MessageOptions<P> {
+  /** Runs before the handler; false answers `forbidden` (and counts as a violation). */
+  readonly authorize?: AuthorizeHook<P>;
+}
+
+export interface Route {
+  readonly type: string;
+  readonly schema: z.ZodType;
+  readonly handler: MessageHandler<unknown>;
+  readonly authorize?: AuthorizeHook<unknown>;
+}
