@@ -24,7 +24,7 @@ import {
 /**
  * `FULL` (default): a commit is fsynced before append resolves; survives power loss and OS crash.
  * `NORMAL`: in WAL mode survives the process being killed (SIGKILL, OOM) but an OS crash or power
- * loss may lose the last commits (never corrupts). `EXTRA` adds a directory fsync on top of FULL.
+ * loss may lose the last commits (never corrupts). `EXTRA` behaves as FULL in WAL mode.
  */
 export type SqliteSynchronous = 'NORMAL' | 'FULL' | 'EXTRA';
 
