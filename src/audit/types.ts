@@ -175,6 +175,8 @@ export interface AuditSocket {
   send(data: string | Buffer): void;
   /** Next message after the ones already read by this call, or null on timeout/close. */
   nextMessage(timeoutMs?: number): Promise<string | null>;
+  /** First message (from index `from`) matching `pred`, or null on timeout/close. */
+  waitFor(pred: (m: string) => boolean, timeoutMs: number, from?: number): Promise<string | null>;
   /** Messages received within `ms` (collected, not consumed). */
   collect(ms: number): Promise<string[]>;
   /** Resolves with the close (or null after timeoutMs). */
@@ -228,7 +230,7 @@ export interface CheckContext {
   /** Raw handshake with a variant of the baseline request. */
   handshake(variant?: HandshakeVariant): Promise<RawHandshakeResult>;
   /** Ordinary `ws` connection with a variant of the baseline; first-message auth is sent when credentials say so. */
-  connect(variant?: HandshakeVariant): Promise<ConnectResult>;
+  connect(variant?: HandshakeVariant, opts?: { noAutoPong?: boolean }): Promise<ConnectResult>;
   /** Sends the canary (if any) over a connection made with `variant` and judges the answer. */
   probeAuth(variant: HandshakeVariant): Promise<AuthProbe>;
   /** Fresh (uncached) baseline handshake within 5 s: does the target still answer? */

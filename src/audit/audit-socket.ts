@@ -1,0 +1,155 @@
+/**
+ * Ordinary connections through `ws`, recorded for the passive checks. Socket.IO targets get
+ * the Engine.IO v4 framing done here (open packet, CONNECT with auth, ping → pong), so
+ * checks send and read application packets either way.
+ */
+import WebSocket from 'ws';
+import type { AuditSocket, ConnectResult, TrafficRecorder } from './types.js';
+import type { ConcreteRequest } from './request-variant.js';
+
+export interface OpenOptions {
+  timeoutMs: number;
+  signal: AbortSignal;
+  recorder: TrafficRecorder;
+  checkId: string;
+  socketIo: boolean;
+  /** Token for the Socket.IO CONNECT auth payload. */
+  socketIoToken?: string;
+  /** Do not auto-answer protocol pings (SESSION-03). */
+  noAutoPong?: boolean;
+}
+
+const MAX_BODY = 16 * 1024;
+
+class RecordedSocket implements AuditSocket {
+  readonly messages: string[] = [];
+  closed: { code: number; reason: string } | null = null;
+  private waiters = new Set<() => void>();
+  private readCursor = 0;
+
+  constructor(readonly ws: WebSocket, readonly upgradeHeaders: Record<string, string | string[] | undefined>, private readonly o: OpenOptions) {
+    ws.on('message', (data, isBinary) => {
+      const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+      const text = isBinary ? buf.toString('latin1') : buf.toString('utf8');
+      o.recorder.record({ checkId: o.checkId, kind: 'frame', direction: 'in', text, bytes: isBinary ? buf : undefined, opcode: isBinary ? 2 : 1 });
+      if (o.socketIo && text === '2') { this.ws.send('3'); return; }
+      this.messages.push(text);
+      this.wake();
+    });
+    ws.on('close', (code, reason) => {
+      this.closed = { code, reason: reason.toString('utf8') };
+      o.recorder.record({ checkId: o.checkId, kind: 'close', direction: 'in', text: this.closed.reason, bytes: reason, closeCode: code });
+      this.wake();
+    });
+    ws.on('error', () => this.wake());
+  }
+
+  get protocol(): string {
+    return this.ws.protocol;
+  }
+
+  private wake(): void {
+    for (const w of [...this.waiters]) w();
+  }
+
+  private waitChange(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => { clearTimeout(timer); this.waiters.delete(done); this.o.signal.removeEventListener('abort', done); resolve(); };
+      const timer = setTimeout(done, Math.max(0, ms));
+      this.waiters.add(done);
+      this.o.signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  send(data: string | Buffer): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    this.o.recorder.record({ checkId: this.o.checkId, kind: 'frame', direction: 'out', text: data.toString() });
+    this.ws.send(data);
+  }
+
+  async waitFor(pred: (m: string) => boolean, timeoutMs: number, from = 0): Promise<string | null> {
+    const deadline = Date.now() + timeoutMs;
+    for (let i = from; ; ) {
+      for (; i < this.messages.length; i++) {
+        const m = this.messages[i] as string;
+        if (pred(m)) return m;
+      }
+      const left = deadline - Date.now();
+      if (this.closed || left <= 0 || this.o.signal.aborted) return null;
+      await this.waitChange(left);
+    }
+  }
+
+  async nextMessage(timeoutMs = 3000): Promise<string | null> {
+    const start = this.readCursor;
+    const m = await this.waitFor(() => true, timeoutMs, start);
+    if (m !== null) this.readCursor = this.messages.indexOf(m, start) + 1;
+    return m;
+  }
+
+  async collect(ms: number): Promise<string[]> {
+    const from = this.messages.length;
+    await this.waitFor(() => false, ms, from);
+    return this.messages.slice(from);
+  }
+
+  async waitClose(timeoutMs: number): Promise<{ code: number; reason: string } | null> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.closed && Date.now() < deadline && !this.o.signal.aborted) await this.waitChange(deadline - Date.now());
+    return this.closed;
+  }
+
+  close(): void {
+    if (this.ws.readyState === WebSocket.CONNECTING || this.ws.readyState === WebSocket.OPEN) this.ws.terminate();
+  }
+}
+
+export function openAuditSocket(req: ConcreteRequest, o: OpenOptions): Promise<ConnectResult> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(req.url, req.protocols, {
+      headers: Object.fromEntries(req.headers),
+      handshakeTimeout: o.timeoutMs,
+      rejectUnauthorized: false,
+      perMessageDeflate: false,
+      followRedirects: false,
+      autoPong: !o.noAutoPong,
+      maxPayload: 16 * 1024 * 1024,
+    });
+    let settled = false;
+    const finish = (r: ConnectResult) => { if (!settled) { settled = true; o.signal.removeEventListener('abort', onAbort); resolve(r); } };
+    const onAbort = () => { ws.terminate(); finish({ ok: false, error: 'aborted' }); };
+    o.signal.addEventListener('abort', onAbort, { once: true });
+    let upgradeHeaders: Record<string, string | string[] | undefined> = {};
+    ws.on('upgrade', (res) => { upgradeHeaders = res.headers; });
+    ws.on('unexpected-response', (request, res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const done = () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        o.recorder.record({ checkId: o.checkId, kind: 'http', direction: 'in', text: body, status: res.statusCode });
+        request.destroy();
+        finish({ ok: false, status: res.statusCode, body, headers: res.headers });
+      };
+      res.on('data', (c: Buffer) => { if (size < MAX_BODY) { chunks.push(c); size += c.length; } if (size >= MAX_BODY) done(); });
+      res.on('end', done);
+      res.on('error', done);
+      setTimeout(done, 1000).unref();
+    });
+    ws.on('error', (e) => finish({ ok: false, error: e.message }));
+    ws.on('open', async () => {
+      const socket = new RecordedSocket(ws, upgradeHeaders, o);
+      if (o.socketIo) {
+        // Engine.IO open packet, then Socket.IO CONNECT to the main namespace.
+        const open = await socket.waitFor((m) => m.startsWith('0'), o.timeoutMs);
+        if (open === null) { socket.close(); return finish({ ok: false, error: 'no Engine.IO open packet' }); }
+        socket.send(o.socketIoToken ? `40${JSON.stringify({ token: o.socketIoToken })}` : '40');
+      }
+      if (req.firstMessage) {
+        socket.send(req.firstMessage);
+        // Let first-message auth settle (ack or close) before the check sends anything else.
+        await socket.waitFor(() => true, Math.min(1000, o.timeoutMs), socket.messages.length);
+      }
+      finish({ ok: true, socket });
+    });
+  });
+}

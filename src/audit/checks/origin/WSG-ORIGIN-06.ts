@@ -1,0 +1,39 @@
+import { PROBE_ORIGIN, statusLine } from '../../check-helpers.js';
+import { header } from '../../raw/handshake.js';
+import type { CheckContext, CheckMeta } from '../../types.js';
+
+export const meta: CheckMeta = {
+  id: 'WSG-ORIGIN-06',
+  title: 'Engine.IO / Socket.IO polling CORS echo',
+  area: 'ORIGIN',
+  severity: 'high',
+  mode: 'safe',
+  references: ['S11 (CVE-2020-28481)', 'peers.md note on Socket.IO cors'],
+  remediation: 'Give Socket.IO an explicit CORS origin allowlist (never reflect the request Origin, never `*` with credentials) and check Origin on the WebSocket transport too (allowRequest), since CORS does not restrict it.',
+  description: `If ${'`'}<engineio path>?EIO=4&transport=polling${'`'} answers, sends it (and EIO=3) with Origin ${PROBE_ORIGIN}: finding when Access-Control-Allow-Origin echoes it (or is * with credentials). Also tries the websocket transport with that Origin: finding when it gets 101.`,
+};
+
+export async function run(ctx: CheckContext): Promise<void> {
+  const path = ctx.options.engineioPath;
+  const problems: string[] = [];
+  let answered = false;
+  for (const eio of ['4', '3']) {
+    const r = await ctx.handshake({
+      path, origin: PROBE_ORIGIN,
+      query: { EIO: eio, transport: 'polling', t: 'wsguard' },
+      raw: { request: { method: 'GET', omit: ['upgrade', 'connection', 'sec-websocket-key', 'sec-websocket-version'] } },
+    });
+    const engineIo = r.response.status === 200 && /^(?:\d+:)?0\{"sid"/.test(r.response.body.toString('utf8')) ;
+    if (!engineIo && r.response.status !== 200) continue;
+    answered ||= engineIo;
+    const acao = header(r.response, 'access-control-allow-origin');
+    const acac = header(r.response, 'access-control-allow-credentials');
+    if (acao === PROBE_ORIGIN || (acao === '*' && acac === 'true')) {
+      problems.push(`EIO=${eio} polling with Origin: ${PROBE_ORIGIN} → ${statusLine(r)}, Access-Control-Allow-Origin: ${acao}${acac ? `, Access-Control-Allow-Credentials: ${acac}` : ''}`);
+    }
+  }
+  if (!answered) ctx.skip(`no Engine.IO polling endpoint at ${path}`);
+  const ws = await ctx.handshake({ path, origin: PROBE_ORIGIN, query: { EIO: '4', transport: 'websocket' } });
+  if (ws.upgraded) problems.push(`EIO=4 websocket transport with Origin: ${PROBE_ORIGIN} → ${statusLine(ws)} (CORS settings do not restrict this transport)`);
+  if (problems.length) ctx.report({ confidence: 'certain', evidence: problems.join('\n') });
+}

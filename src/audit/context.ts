@@ -1,0 +1,190 @@
+/**
+ * Builds the CheckContext each check runs with. Everything a check sends goes through here,
+ * to the target's host only, counted against the shared budget and closed when the check ends.
+ */
+import { execFile } from 'node:child_process';
+import { openAuditSocket } from './audit-socket.js';
+import type { ConnectionBudget } from './budget.js';
+import { canaryJudge } from './canary.js';
+import { concreteRequest, credentialsOf } from './request-variant.js';
+import { rawHandshake, type RawHandshakeResult } from './raw/raw-handshake.js';
+import type { Frame } from './raw/frame-decoder.js';
+import { endpointOf, type Endpoint } from './raw/target.js';
+import type { AuditOptions, AuditSocket, AuthProbe, CheckContext, ConnectResult, FindingInput, HandshakeVariant, TrafficRecorder } from './types.js';
+
+export class CheckSkipped extends Error {}
+
+/** State shared by every check of one audit. */
+export interface AuditShared {
+  target: URL;
+  endpoint: Endpoint;
+  options: AuditOptions;
+  budget: ConnectionBudget;
+  traffic: TrafficRecorder;
+  memo: Map<string, Promise<unknown>>;
+}
+
+export interface ContextHandle {
+  ctx: CheckContext;
+  findings: FindingInput[];
+  /** Closes every connection the check left open. */
+  dispose(): void;
+}
+
+export function createContext(shared: AuditShared, checkId: string, signal: AbortSignal): ContextHandle {
+  const { target, endpoint, options, budget, traffic } = shared;
+  const findings: FindingInput[] = [];
+  const openSockets = new Set<AuditSocket>();
+  const openRaw = new Set<{ destroy(): void }>();
+
+  const recordHttp = (r: RawHandshakeResult) => {
+    const head = r.response.rawHeaders.map(([k, v]) => `${k}: ${v}`).join('\n');
+    traffic.record({ checkId, kind: 'http', direction: 'in', text: `HTTP/${r.response.httpVersion} ${r.response.status} ${r.response.statusText}\n${head}\n\n${r.response.body.toString('utf8')}`, status: r.response.status, headers: r.response.headers });
+  };
+
+  async function handshake(variant: HandshakeVariant = {}, tag = 'handshake'): Promise<RawHandshakeResult> {
+    budget.take(`${checkId} ${tag}`);
+    const req = concreteRequest(target, options, variant);
+    const ep = endpointOf(req.url);
+    const headers = [...req.headers];
+    if (req.protocols.length) headers.push(['Sec-WebSocket-Protocol', req.protocols.join(', ')]);
+    const raw = variant.raw ?? {};
+    const r = await rawHandshake(
+      { ...ep, host: endpoint.host },
+      {
+        ...raw,
+        request: { path: `${req.url.pathname}${req.url.search}`, host: ep.hostHeader, headers, ...raw.request, ...(raw.request?.headers ? { headers: [...headers, ...raw.request.headers] } : {}) },
+        timeoutMs: raw.timeoutMs ?? options.requestTimeoutMs,
+        signal,
+      },
+    );
+    recordHttp(r);
+    if (r.connection) {
+      const conn = r.connection;
+      openRaw.add(conn);
+      conn.onFrame = (f) => recordFrame(f, 'in');
+    }
+    return r;
+  }
+
+  function recordFrame(frame: Frame, direction: 'in' | 'out' = 'in'): void {
+    const isText = frame.opcode === 1 || (frame.opcode === 0 && !frame.rsv1);
+    traffic.record({
+      checkId, kind: frame.opcode === 8 ? 'close' : 'frame', direction,
+      text: frame.opcode === 8 ? (frame.closeReason ?? Buffer.alloc(0)).toString('utf8') : frame.payload.toString(isText ? 'utf8' : 'latin1'),
+      bytes: frame.opcode === 8 ? frame.closeReason : isText ? undefined : frame.payload,
+      opcode: frame.opcode, closeCode: frame.closeCode,
+    });
+  }
+
+  async function connect(variant: HandshakeVariant = {}, opts: { noAutoPong?: boolean } = {}): Promise<ConnectResult> {
+    budget.take(`${checkId} connect`);
+    const req = concreteRequest(target, options, variant);
+    const creds = credentialsOf(options, variant);
+    const r = await openAuditSocket(req, {
+      timeoutMs: options.requestTimeoutMs, signal, recorder: traffic, checkId,
+      socketIo: options.protocol === 'socket.io', socketIoToken: creds?.token, noAutoPong: opts.noAutoPong,
+    });
+    if (r.ok) openSockets.add(r.socket);
+    return r;
+  }
+
+  function memo<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    let p = shared.memo.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = fn();
+      shared.memo.set(key, p);
+    }
+    return p;
+  }
+
+  const baseline = () => memo('baseline', () => handshake({}, 'baseline'));
+
+  /** Replies to the canary on a baseline connection (for judging other replies). */
+  const baselineCanary = () => memo('baseline-canary', async () => {
+    if (!options.canary) return [] as string[];
+    const r = await connect();
+    if (!r.ok) return [];
+    const before = r.socket.messages.length;
+    r.socket.send(options.canary);
+    await r.socket.collect(options.canaryWaitMs);
+    r.socket.close();
+    return r.socket.messages.slice(before);
+  });
+
+  async function probeAuth(variant: HandshakeVariant): Promise<AuthProbe> {
+    const r = await connect(variant);
+    if (!r.ok) return { outcome: 'rejected', detail: r.status ? `HTTP ${r.status}` : `connection failed: ${r.error ?? 'unknown'}` };
+    const s = r.socket;
+    try {
+      if (!options.canary) {
+        const closed = await s.waitClose(Math.min(1000, options.canaryWaitMs));
+        if (closed) return { outcome: 'rejected', detail: `101 then close ${closed.code} ${closed.reason}`.trim() };
+        return { outcome: 'unknown', detail: '101 and the socket stays open; no --canary to tell whether it serves protected data' };
+      }
+      const judge = canaryJudge(options.canaryExpect, await baselineCanary(), options.protocol === 'socket.io');
+      const from = s.messages.length;
+      s.send(options.canary);
+      let level: 'certain' | 'tentative' | null = null;
+      const hit = await s.waitFor((m) => (level = judge.judge(m)) !== null, options.canaryWaitMs, from);
+      if (hit !== null && level) return { outcome: 'accepted', detail: `101, canary answered: ${hit.slice(0, 200)}`, confidence: level === 'certain' ? 'certain' : 'tentative' };
+      const closed = s.closed;
+      return { outcome: 'rejected', detail: closed ? `101 then close ${closed.code} ${closed.reason}`.trim() : `101 but no protected data within ${options.canaryWaitMs} ms` };
+    } finally {
+      s.close();
+    }
+  }
+
+  async function liveness(): Promise<boolean> {
+    try {
+      const r = await handshake({ raw: { timeoutMs: 5000 } }, 'liveness');
+      return r.upgraded;
+    } catch {
+      return false;
+    }
+  }
+
+  function runCommand(cmd: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      execFile('/bin/sh', ['-c', cmd], { timeout: Math.max(options.requestTimeoutMs, 10_000), maxBuffer: 64 * 1024, signal }, (err, stdout) => {
+        if (err) reject(new Error(`command failed: ${err.message.split('\n')[0]}`));
+        else resolve(stdout.trim());
+      });
+    });
+  }
+
+  const ctx: CheckContext = {
+    target, endpoint, options, checkId, signal,
+    baseline,
+    baselineOk: async () => {
+      try {
+        return (await baseline()).upgraded;
+      } catch {
+        return false;
+      }
+    },
+    handshake: (v) => handshake(v),
+    connect,
+    probeAuth,
+    liveness,
+    memo,
+    report: (f) => { findings.push(f); },
+    skip: (reason) => { throw new CheckSkipped(reason); },
+    runCommand,
+    traffic,
+    recordFrame,
+    sleep: (ms) => new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      function done() { clearTimeout(t); signal.removeEventListener('abort', done); resolve(); }
+      signal.addEventListener('abort', done, { once: true });
+    }),
+  };
+
+  return {
+    ctx, findings,
+    dispose: () => {
+      for (const s of openSockets) s.close();
+      for (const c of openRaw) c.destroy();
+    },
+  };
+}

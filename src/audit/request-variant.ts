@@ -1,0 +1,63 @@
+/**
+ * Turns a HandshakeVariant into the concrete request: URL (same host as the target, always),
+ * ordered headers, offered subprotocols, and the first message for first-message auth.
+ */
+import type { AuditOptions, Credentials, HandshakeVariant } from './types.js';
+
+export interface ConcreteRequest {
+  url: URL;
+  /** Header name → value, in sending order; excludes Sec-WebSocket-Protocol. */
+  headers: Array<[string, string]>;
+  protocols: string[];
+  /** First-message auth payload, when the credentials say so. */
+  firstMessage?: string;
+}
+
+export function credentialsOf(options: AuditOptions, variant: HandshakeVariant): Credentials | null {
+  if (variant.withCredentials === false) return null;
+  return variant.credentials ?? options.credentials;
+}
+
+export function hasAnyCredential(c: Credentials | null | undefined): boolean {
+  return Boolean(c && (c.cookie || c.token || Object.keys(c.headers).length > 0));
+}
+
+/** Cookie or HTTP auth header: what a browser attaches on its own (CSWSH exposure). */
+export function hasAmbientCredential(c: Credentials | null | undefined): boolean {
+  if (!c) return false;
+  return Boolean(c.cookie) || Object.entries(c.headers).some(([k, v]) => k.toLowerCase() === 'cookie' || (k.toLowerCase() === 'authorization' && /^(basic|digest|negotiate)\s/i.test(v)));
+}
+
+export function concreteRequest(target: URL, options: AuditOptions, variant: HandshakeVariant = {}): ConcreteRequest {
+  const url = new URL(target.href);
+  if (variant.path !== undefined) url.pathname = variant.path;
+  if (variant.endpoint?.tls !== undefined) url.protocol = variant.endpoint.tls ? 'wss:' : 'ws:';
+  if (variant.endpoint?.port !== undefined) url.port = String(variant.endpoint.port);
+  const headers = new Map<string, [string, string]>();
+  const set = (name: string, value: string | null) => {
+    if (value === null) headers.delete(name.toLowerCase());
+    else headers.set(name.toLowerCase(), [name, value]);
+  };
+  const origin = variant.origin === undefined ? options.allowedOrigins[0] ?? null : variant.origin;
+  if (origin !== null) set('Origin', origin);
+  const protocols = [...(variant.subprotocols ?? options.subprotocols)];
+  let firstMessage: string | undefined;
+  const creds = credentialsOf(options, variant);
+  if (creds) {
+    for (const [k, v] of Object.entries(creds.headers)) set(k, v);
+    if (creds.cookie) set('Cookie', creds.cookie);
+    if (creds.token) {
+      if (creds.tokenIn === 'header' && !headers.has('authorization')) set('Authorization', `Bearer ${creds.token}`);
+      if (creds.tokenIn === 'query') url.searchParams.set(creds.tokenParam, creds.token);
+      if (creds.tokenIn === 'subprotocol') protocols.push(creds.tokenSubprotocolPrefix + creds.token);
+    }
+    if (creds.authMessage) firstMessage = creds.authMessage.split('{{token}}').join(creds.token ?? '');
+    else if (creds.tokenIn === 'message' && creds.token) firstMessage = JSON.stringify({ type: 'auth', token: creds.token });
+  }
+  for (const [k, v] of Object.entries(variant.headers ?? {})) set(k, v);
+  for (const [k, v] of Object.entries(variant.query ?? {})) {
+    if (v === null) url.searchParams.delete(k);
+    else url.searchParams.set(k, v);
+  }
+  return { url, headers: [...headers.values()], protocols, firstMessage };
+}

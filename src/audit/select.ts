@@ -1,0 +1,16 @@
+/** Which checks run: --only/--skip by id or area, safe unless --intrusive. */
+import type { AuditOptions, CheckModule } from './types.js';
+
+function matches(m: CheckModule, sel: string): boolean {
+  const s = sel.trim().toUpperCase();
+  return m.meta.id === s || m.meta.area === s || m.meta.id === `WSG-${s}`;
+}
+
+export function selectChecks(all: CheckModule[], o: Pick<AuditOptions, 'only' | 'skip'>): CheckModule[] {
+  return all.filter((m) => (o.only.length === 0 || o.only.some((s) => matches(m, s))) && !o.skip.some((s) => matches(m, s)));
+}
+
+/** Selectors that name no check (a typo should be an error, not a silent no-op). */
+export function unknownSelectors(all: CheckModule[], selectors: string[]): string[] {
+  return selectors.filter((s) => !all.some((m) => matches(m, s)));
+}
