@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { WsguardError } from '../../src/protocol/index.js';
 import { createRedisBackend, type RedisBackend } from '../../src/cluster/redis-backend.js';
 import { newEvent } from '../store/contract.js';
-import { freePort, randomPrefix, RedisServer, redisSkipReason, waitFor } from './redis-helpers.js';
+import { freePort, plainClient, randomPrefix, RedisServer, redisSkipReason, waitFor } from './redis-helpers.js';
 
 const skip = await redisSkipReason(); // same switch as the other Redis tests: redis-server must be installed
 let server: RedisServer | undefined;
@@ -63,4 +63,43 @@ test('Redis never reachable: ready() rejects with unavailable, healthy() is fals
   await assert.rejects(backend.ready(300), isUnavailable);
   assert.equal(await backend.healthy(), false);
   await assert.rejects(backend.store.append(newEvent('files:n', 1)), isUnavailable);
+});
+
+test('a dropped pub/sub connection loses live events, onReconnect plus replay fills the gap: nothing missing, in order', { skip }, async () => {
+  server ??= await RedisServer.start();
+  const options = { url: server.url, prefix: randomPrefix(), retention: { maxEvents: 0, maxAgeMs: 0 } };
+  const [a, b] = [createRedisBackend(options), createRedisBackend(options)];
+  backends.push(a, b);
+  await Promise.all([a.ready(), b.ready()]);
+
+  // A minimal ordered consumer, as the hub does it: take seq last+1, fill any gap from history.
+  const delivered: number[] = [];
+  let filling = Promise.resolve();
+  const take = (seq: number) => {
+    if (seq === (delivered.at(-1) ?? 0) + 1) delivered.push(seq);
+  };
+  const fill = () => {
+    filling = filling.then(async () => {
+      const r = await b.store.replay('files:g', delivered.at(-1) ?? 0, 1000);
+      if (!r.gone) for (const e of r.events) take(e.seq);
+    });
+  };
+  let reconnects = 0;
+  b.broker.subscribe('files:g', (e) => (e.seq > (delivered.at(-1) ?? 0) + 1 ? fill() : take(e.seq)));
+  b.broker.onReconnect(() => {
+    reconnects++;
+    fill();
+  });
+  await waitFor(() => b.broker.subscriptions().length === 1, 5000, 'subscription');
+
+  const admin = plainClient(server.url);
+  const total = 200;
+  for (let i = 1; i <= total; i++) {
+    await a.store.append(newEvent('files:g', i));
+    if (i === 50) await admin.client('KILL', 'TYPE', 'pubsub');
+  }
+  admin.disconnect();
+  await waitFor(() => reconnects >= 1 && delivered.length === total, 10_000, 'every event delivered');
+  await filling;
+  assert.deepEqual(delivered, Array.from({ length: total }, (_, i) => i + 1));
 });
