@@ -7,7 +7,7 @@ import { closeCodeInfo, CloseCode } from '../protocol/close-codes.js';
 import type { FileDeletePayload, FileUploadPayload, ServerMessage } from '../protocol/messages.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import { Credentials } from './auth.js';
-import { ClientError, fromErrorFrame } from './errors.js';
+import { callApp, ClientError, fromErrorFrame } from './errors.js';
 import { Requests } from './requests.js';
 import { ChannelSubscription } from './subscriptions.js';
 import { refreshDelay } from './token.js';
@@ -219,7 +219,8 @@ class WsguardClient implements Client {
         return;
       case 'subscribed': {
         const sub = this.subs.get(msg.payload.channel);
-        if (sub && (sub.pendingId === undefined || sub.pendingId === msg.id)) sub.subscribed(msg.payload.seq);
+        // Matched by id when the server echoes it; a stale answer to an earlier subscribe is ignored.
+        if (sub && (msg.id === undefined || sub.pendingId === undefined || sub.pendingId === msg.id)) sub.subscribed(msg.payload.seq);
         return;
       }
       case 'error':
@@ -307,6 +308,8 @@ class WsguardClient implements Client {
       this.scheduleRefresh();
     } catch (cause) {
       // Refused or provider failure: the server closes with 1008 at expiry and the reauth path takes over.
+      // A drop during the refresh needs no report: the next connection uses the new token.
+      if (cause instanceof ClientError && (cause.code === 'disconnected' || cause.code === 'closed')) return;
       this.emit('error', cause instanceof ClientError ? cause : new ClientError('auth_failed', 'token refresh failed', { cause }));
     } finally {
       this.refreshing = false;
@@ -322,6 +325,6 @@ class WsguardClient implements Client {
   }
 
   private emit<K extends keyof ClientEvents>(event: K, ...args: Parameters<ClientEvents[K]>): void {
-    for (const fn of this.listeners[event]) (fn as (...a: Parameters<ClientEvents[K]>) => void)(...args);
+    for (const fn of this.listeners[event]) callApp(fn as (...a: Parameters<ClientEvents[K]>) => void, ...args);
   }
 }

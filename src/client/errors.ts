@@ -55,3 +55,18 @@ export function fromErrorFrame(payload: { code: string; message: string }, chann
   const code: ClientErrorCode = isErrorCode(payload.code) ? payload.code : 'internal';
   return new ClientError(code, payload.message, channel === undefined ? {} : { channel });
 }
+
+/**
+ * Runs an app callback so that its exception cannot break the client's receive path: the error is
+ * rethrown on its own (reported like any uncaught error in the page or process), and delivery goes on.
+ */
+export function callApp<A extends unknown[]>(fn: ((...args: A) => void) | undefined, ...args: A): void {
+  if (!fn) return;
+  try {
+    fn(...args);
+  } catch (err) {
+    queueMicrotask(() => {
+      throw err;
+    });
+  }
+}

@@ -9,7 +9,7 @@
  * Seqs are per channel and gap-free, so "next one only" is enough: no buffering, no reordering.
  */
 import type { FileEvent } from '../protocol/messages.js';
-import { ClientError } from './errors.js';
+import { callApp, ClientError } from './errors.js';
 import type { HistoryGoneInfo, SubscribeOptions, Subscription } from './types.js';
 
 export type Verdict = 'deliver' | 'duplicate' | 'gap';
@@ -43,7 +43,7 @@ export class ChannelSubscription implements Subscription {
 
   deliver(event: FileEvent): void {
     this.lastSeq = event.seq;
-    this.opts.onEvent(event);
+    callApp(this.opts.onEvent, event);
   }
 
   /** The server confirmed the subscription; `head` is the channel's latest seq. */
@@ -59,7 +59,7 @@ export class ChannelSubscription implements Subscription {
   historyGone(): void {
     const info: HistoryGoneInfo = { channel: this.channel, lastSeq: this.lastSeq };
     this.lastSeq = undefined;
-    this.opts.onHistoryGone?.(info);
+    callApp(this.opts.onHistoryGone, info);
   }
 
   /** The server refused the subscription: it is over. */
@@ -67,7 +67,7 @@ export class ChannelSubscription implements Subscription {
     this.active = false;
     this.settleReady?.reject(err);
     this.settleReady = undefined;
-    this.opts.onError?.(err);
+    callApp(this.opts.onError, err);
   }
 
   unsubscribe(): void {
