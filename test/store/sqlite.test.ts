@@ -4,6 +4,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { WsguardError } from '../../src/protocol/index.js';
@@ -63,7 +64,7 @@ test('sqlite: a child SIGKILLed mid-stream loses no acknowledged event (NORMAL a
   for (const sync of ['NORMAL', 'FULL']) {
     const path = freshPath();
     mkdirSync(join(path, '..'), { recursive: true });
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'append-child.ts'), path, sync], {
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./fixtures/append-child.ts', import.meta.url)), path, sync], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const acked: { seq: number; path: string }[] = [];
@@ -83,6 +84,7 @@ test('sqlite: a child SIGKILLed mid-stream loses no acknowledged event (NORMAL a
     for (const a of acked) assert.equal(bySeq.get(a.seq), a.path, `${sync}: acked seq ${a.seq} stored`);
     assert.equal(new Set(acked.map((a) => a.seq)).size, acked.length, 'no seq acked twice');
     assert.equal(await s.head('files:kill'), stored.length);
+    if (process.env.WSGUARD_TEST_VERBOSE) console.log(`${sync}: ${acked.length} acknowledged, ${stored.length} stored`);
     assert.equal((await s.append(newEvent('files:kill', 0))).seq, stored.length + 1);
     await s.close();
   }
@@ -123,7 +125,7 @@ test('sqlite: retention of a large backlog is chunked and appends still go throu
   await s.close();
 });
 
-test('sqlite: the prune timer applies retention on its own (and is unref\'d)', async () => {
+test('sqlite: the prune timer applies retention on its own', async () => {
   const s = new SqliteEventStore({ path: freshPath(), synchronous: 'NORMAL', retention: { maxEvents: 2, maxAgeMs: 0 }, pruneIntervalMs: 20 });
   for (let i = 1; i <= 5; i++) await s.append(newEvent('files:t', i));
   await new Promise((r) => setTimeout(r, 100));
