@@ -96,7 +96,7 @@ test('a dropped pub/sub connection loses live events, onReconnect plus replay fi
   const total = 200;
   for (let i = 1; i <= total; i++) {
     await a.store.append(newEvent('files:g', i));
-    if (i === 50) await admin.client('KILL', 'TYPE', 'pubsub');
+    if (i === 50) await admin.client('KILL', 'TYPE', 'PUBSUB');
   }
   admin.disconnect();
   await waitFor(() => reconnects >= 1 && delivered.length === total, 10_000, 'every event delivered');
