@@ -7,7 +7,8 @@ import type { IncomingMessage } from 'node:http';
 
 export function normalizeIp(ip: string | undefined): string {
   if (!ip) return 'unknown';
-  return ip.startsWith('::ffff:') && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip.toLowerCase();
+  const lower = ip.toLowerCase();
+  return lower.startsWith('::ffff:') && isIP(lower.slice(7)) === 4 ? lower.slice(7) : lower;
 }
 
 export function clientIp(req: IncomingMessage, trustProxy: ReadonlySet<string>): string {

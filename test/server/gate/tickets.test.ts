@@ -1,0 +1,71 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { handshakeStatus, mintToken, ORIGIN, sleep, startGuard, type Harness } from '../helpers.js';
+
+async function getTicket(h: Harness, token: string | undefined, origin: string | null = ORIGIN, method = 'POST') {
+  const headers: Record<string, string> = {};
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (origin) headers.origin = origin;
+  const res = await fetch(`http://127.0.0.1:${h.port}/api/tickets`, { method, headers });
+  return { status: res.status, cache: res.headers.get('cache-control'), body: (await res.json()) as { ticket?: string; expiresIn?: number; error?: { code: string } } };
+}
+
+test('tickets: POST /api/tickets → 256-bit single-use ticket; reuse gets 401', async (t) => {
+  const h = await startGuard();
+  t.after(() => h.close());
+  const { status, body, cache } = await getTicket(h, await mintToken({ sub: 'tk' }));
+  assert.equal(status, 200);
+  assert.equal(cache, 'no-store');
+  assert.match(body.ticket!, /^[A-Za-z0-9_-]{43}$/);
+  assert.equal(Buffer.from(body.ticket!, 'base64url').length, 32);
+  assert.ok(body.expiresIn! > 0 && body.expiresIn! <= 30);
+  const seen: string[] = [];
+  h.guard.on('connection', (c) => seen.push(`${c.identity.sub}:${c.identity.method}`));
+  assert.equal(await handshakeStatus(h, { path: `/ws?ticket=${body.ticket}` }), 101);
+  assert.deepEqual(seen, ['tk:ticket']);
+  assert.equal(await handshakeStatus(h, { path: `/ws?ticket=${body.ticket}` }), 401);
+});
+
+test('tickets: bound to the Origin that asked; a foreign origin cannot redeem (and burns it)', async (t) => {
+  const other = 'http://other.test';
+  const h = await startGuard({ origins: [ORIGIN, other] });
+  t.after(() => h.close());
+  const { body } = await getTicket(h, await mintToken());
+  assert.equal(await handshakeStatus(h, { path: `/ws?ticket=${body.ticket}`, origin: other }), 401);
+  assert.equal(await handshakeStatus(h, { path: `/ws?ticket=${body.ticket}`, origin: ORIGIN }), 401);
+  const noOrigin = await getTicket(h, await mintToken(), null);
+  assert.equal(await handshakeStatus(h, { path: `/ws?ticket=${noOrigin.body.ticket}`, origin: ORIGIN }), 401);
+  const noOrigin2 = await getTicket(h, await mintToken(), null);
+  assert.equal(await handshakeStatus(h, { path: `/ws?ticket=${noOrigin2.body.ticket}`, origin: null }), 101);
+});
+
+test('tickets: expired and made-up tickets get 401', async (t) => {
+  const h = await startGuard({ auth: { jwt: { secret: (await import('../helpers.js')).SECRET }, ticketTtlMs: 200 } });
+  t.after(() => h.close());
+  const { body } = await getTicket(h, await mintToken());
+  await sleep(500);
+  assert.equal(await handshakeStatus(h, { path: `/ws?ticket=${body.ticket}` }), 401);
+  assert.equal(await handshakeStatus(h, { path: `/ws?ticket=${'A'.repeat(43)}` }), 401);
+  assert.equal(await handshakeStatus(h, { path: '/ws?ticket=short' }), 401);
+});
+
+test('tickets: the endpoint refuses missing or bad tokens, foreign origins and other methods', async (t) => {
+  const h = await startGuard();
+  t.after(() => h.close());
+  assert.equal((await getTicket(h, undefined)).status, 401);
+  const bad = await getTicket(h, 'a.b.c');
+  assert.equal(bad.status, 401);
+  assert.equal(bad.body.error?.code, 'invalid_token');
+  assert.equal((await getTicket(h, await mintToken(), 'https://evil.example')).status, 403);
+  assert.equal((await getTicket(h, await mintToken(), 'null')).status, 403);
+  assert.equal((await getTicket(h, await mintToken(), ORIGIN, 'GET')).status, 405);
+});
+
+test('tickets: guard.issueTicket never outlives the token', async (t) => {
+  const h = await startGuard();
+  t.after(() => h.close());
+  const exp = Math.floor(Date.now() / 1000) + 2;
+  const issued = await h.guard.issueTicket({ sub: 's', exp, perms: { subscribe: [], publish: [] }, method: 'bearer' }, ORIGIN);
+  assert.ok(issued.expiresIn <= 2);
+  await assert.rejects(h.guard.issueTicket({ sub: 's', exp: exp - 10, perms: { subscribe: [], publish: [] }, method: 'bearer' }, ORIGIN));
+});
