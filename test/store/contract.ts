@@ -55,8 +55,9 @@ export async function replayAll(store: EventStore, channel: string, since: numbe
   }
 }
 
-const seqs = (events: readonly FileEvent[]) => events.map((e) => e.seq);
-const range = (from: number, to: number) => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
+export const seqs = (events: readonly { seq: number }[]) => events.map((e) => e.seq);
+export const range = (from: number, to: number) => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
+export const isUnavailable = (err: unknown) => err instanceof WsguardError && err.code === 'unavailable';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function events(r: ReplayResult): FileEvent[] {
@@ -229,7 +230,6 @@ export function eventStoreContract(name: string, factory: EventStoreFactory, cap
       await s.append(newEvent('files:closed', 1));
       await s.close();
       await s.close(); // idempotent
-      const isUnavailable = (err: unknown) => err instanceof WsguardError && err.code === 'unavailable';
       await assert.rejects(s.append(newEvent('files:closed', 2)), isUnavailable);
       await assert.rejects(s.replay('files:closed', 0, 10), isUnavailable);
       await assert.rejects(s.head('files:closed'), isUnavailable);

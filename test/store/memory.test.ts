@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { WsguardError } from '../../src/protocol/index.js';
 import { MemoryEventStore } from '../../src/store/index.js';
-import { eventStoreContract, newEvent } from './contract.js';
+import { eventStoreContract, isUnavailable, newEvent } from './contract.js';
 
 eventStoreContract('memory', async (opts) => new MemoryEventStore(opts), { fakeClock: true, exactPruneCount: true });
 
@@ -10,7 +9,7 @@ test('memory: simulateOutage refuses writes with unavailable, uses no seq, and r
   const s = new MemoryEventStore();
   await s.append(newEvent('files:o', 1));
   s.simulateOutage(true);
-  await assert.rejects(s.append(newEvent('files:o', 2)), (e: unknown) => e instanceof WsguardError && e.code === 'unavailable');
+  await assert.rejects(s.append(newEvent('files:o', 2)), isUnavailable);
   assert.equal(await s.healthy(), false);
   s.simulateOutage(false);
   assert.equal(await s.healthy(), true);

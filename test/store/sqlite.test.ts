@@ -7,9 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
-import { WsguardError } from '../../src/protocol/index.js';
 import { SqliteEventStore, EventStoreOpenError, createEventStore } from '../../src/store/index.js';
-import { eventStoreContract, newEvent, replayAll } from './contract.js';
+import { eventStoreContract, isUnavailable, newEvent, range, replayAll, seqs } from './contract.js';
 
 const root = mkdtempSync(join(tmpdir(), 'wsguard-sqlite-'));
 after(() => {
@@ -18,9 +17,6 @@ after(() => {
 });
 let n = 0;
 const freshPath = () => join(root, `db-${++n}`, 'events.db');
-const isUnavailable = (e: unknown) => e instanceof WsguardError && e.code === 'unavailable';
-const seqs = (es: readonly { seq: number }[]) => es.map((e) => e.seq);
-const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 // synchronous NORMAL keeps the suite fast on real disks; FULL is exercised in its own test below.
 eventStoreContract('sqlite', async (opts) => new SqliteEventStore({ ...opts, path: freshPath(), synchronous: 'NORMAL' }), {
