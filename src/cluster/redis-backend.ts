@@ -94,9 +94,7 @@ export function createRedisBackend(opts: RedisBackendOptions): RedisBackend {
   const broker = new RedisBroker({ subscriber, prefix, onError });
   const tickets = new RedisTicketStore({ redis, prefix });
   const revocations = new RedisRevocationStore({ redis, subscriber, prefix, onError });
-  const connectionCounter = new RedisConnectionCounter({
-    redis, prefix, onError, ...(opts.nodeTtlMs && { ttlMs: opts.nodeTtlMs }), ...(opts.heartbeatMs && { heartbeatMs: opts.heartbeatMs }),
-  });
+  const connectionCounter = new RedisConnectionCounter({ redis, prefix, onError, ttlMs: opts.nodeTtlMs, heartbeatMs: opts.heartbeatMs });
   let closed = false;
 
   return {
