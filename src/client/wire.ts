@@ -1,12 +1,10 @@
 /**
- * The few wire constants and the frame decoder the client needs, without zod.
- * SUBPROTOCOL and BEARER_SUBPROTOCOL_PREFIX mirror src/protocol/messages.ts (which imports zod, and would pull
- * it into the browser bundle); test/client/wire.test.ts checks that they stay equal.
+ * The frame decoder the client needs, without zod (src/protocol/messages.ts imports zod, which
+ * would bloat the browser bundle; only its types are imported here).
  */
 import type { FileEvent, ServerMessage } from '../protocol/messages.js';
 
-export const SUBPROTOCOL = 'wsguard.v1';
-export const BEARER_SUBPROTOCOL_PREFIX = 'wsguard.bearer.';
+export { SUBPROTOCOL, BEARER_SUBPROTOCOL_PREFIX } from '../protocol/constants.js';
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);

@@ -5,9 +5,7 @@
 import { z } from 'zod';
 import { isValidChannel } from './channels.js';
 
-export const SUBPROTOCOL = 'wsguard.v1';
-/** Prefix of the subprotocol entry that carries a bearer JWT; never echoed. */
-export const BEARER_SUBPROTOCOL_PREFIX = 'wsguard.bearer.';
+export { SUBPROTOCOL, BEARER_SUBPROTOCOL_PREFIX } from './constants.js';
 
 export const Envelope = z.strictObject({
   type: z.string().min(1).max(32).regex(/^[a-z][a-z0-9_.]*$/),

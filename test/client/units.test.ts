@@ -39,7 +39,7 @@ test('refreshDelay: ahead of expiry, never before half the remaining life, nothi
   assert.equal(refreshDelay(now / 1000 - 5, 30_000, now), undefined);
 });
 
-test('wire constants mirror src/protocol (copied to keep zod out of the browser bundle)', () => {
+test('wire constants are the protocol\'s own (no copies to drift)', () => {
   assert.equal(SUBPROTOCOL, protocol.SUBPROTOCOL);
   assert.equal(BEARER_SUBPROTOCOL_PREFIX, protocol.BEARER_SUBPROTOCOL_PREFIX);
 });
