@@ -1,7 +1,7 @@
 /** Small helpers shared by checks: baseline gate, the probe Origin, evidence formatting. */
 import type { RawHandshakeResult } from './raw/raw-handshake.js';
 import { hasAmbientCredential, hasAnyCredential } from './request-variant.js';
-import type { CheckContext, HandshakeVariant, Severity } from './types.js';
+import type { AuthProbe, CheckContext, HandshakeVariant, Severity } from './types.js';
 
 /** P in CHECKS.md: an RFC 2606 reserved name no one can own. */
 export const PROBE_ORIGIN = 'https://wsguard-probe.example';
@@ -54,4 +54,43 @@ export function originsOf(ctx: CheckContext): URL[] {
     }
   }
   return out;
+}
+
+/** The no-credential probe, shared by the AUTH checks. */
+export function anonymousProbe(ctx: CheckContext): Promise<AuthProbe> {
+  return ctx.memo('auth:anonymous', () => ctx.probeAuth({ withCredentials: false }));
+}
+
+/**
+ * Were these credentials accepted? Without a canary, a 101 counts as accepted (firm) when the
+ * same handshake without credentials is refused at the HTTP level.
+ */
+export async function credentialAccepted(ctx: CheckContext, variant: HandshakeVariant): Promise<AuthProbe> {
+  const p = await ctx.probeAuth(variant);
+  if (p.outcome !== 'unknown') return p;
+  const anon = await anonymousProbe(ctx);
+  if (anon.outcome === 'rejected' && anon.detail.startsWith('HTTP')) {
+    return { outcome: 'accepted', confidence: 'firm', detail: `101, while the handshake without credentials got ${anon.detail}` };
+  }
+  return p;
+}
+
+/** Skips unless the endpoint refuses anonymous clients (else forged credentials prove nothing). */
+export async function requireAuthEnforced(ctx: CheckContext): Promise<AuthProbe> {
+  const anon = await anonymousProbe(ctx);
+  if (anon.outcome === 'accepted') ctx.skip('the endpoint serves clients without credentials (see WSG-AUTH-01)');
+  if (anon.outcome === 'unknown') ctx.skip(`cannot tell whether credentials are enforced: ${anon.detail}`);
+  return anon;
+}
+
+/** Base64url JSON segment of a JWT, or null. */
+export function jwtPart(token: string, i: 0 | 1): Record<string, unknown> | null {
+  const seg = token.split('.')[i];
+  if (!seg) return null;
+  try {
+    const v: unknown = JSON.parse(Buffer.from(seg, 'base64url').toString('utf8'));
+    return v && typeof v === 'object' ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
 }

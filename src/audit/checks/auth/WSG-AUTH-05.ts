@@ -1,0 +1,39 @@
+import { canaryJudge, looksLikeError } from '../../canary.js';
+import type { AuditOptions, CheckContext, CheckMeta } from '../../types.js';
+
+export const meta: CheckMeta = {
+  id: 'WSG-AUTH-05',
+  title: 'Pre-auth connection not bounded',
+  area: 'AUTH',
+  severity: 'medium',
+  mode: 'safe',
+  references: ['graphql-ws PROTOCOL.md (S13)', 'OWASP-CS DoS'],
+  remediation: 'Close sockets that do not authenticate within a short window (graphql-ws: 3 s, code 4408; wsguard: ≤ 10 s) and refuse every application message before authentication (close 4401/1008).',
+  description: 'First-message-auth endpoints only (--auth-message or --token-in message): (a) connect and send nothing: finding (medium) when the socket is still open after the auth window (default 30 s); (b) connect and send the canary before authenticating: finding (high) when it is processed.',
+};
+
+export function timeoutMs(o: AuditOptions): number {
+  return o.authWindowMs + o.canaryWaitMs + 15_000;
+}
+
+export async function run(ctx: CheckContext): Promise<void> {
+  const c = ctx.options.credentials;
+  if (!c.authMessage && c.tokenIn !== 'message') ctx.skip('not a first-message-auth endpoint (give --auth-message or --token-in message)');
+  const silent = await ctx.connect({ withCredentials: false });
+  if (!silent.ok) ctx.skip(`anonymous handshake refused (${silent.status ?? silent.error}): authentication happens before the upgrade`);
+  const closed = await silent.socket.waitClose(ctx.options.authWindowMs);
+  silent.socket.close();
+  if (!closed) ctx.report({ confidence: 'certain', evidence: `An unauthenticated socket that sent nothing was still open after ${ctx.options.authWindowMs} ms.` });
+
+  const probe = ctx.options.canary ?? ctx.options.messages[0];
+  if (!probe) return;
+  const early = await ctx.connect({ withCredentials: false });
+  if (!early.ok) return;
+  const judge = canaryJudge(ctx.options.canaryExpect, [], ctx.options.protocol === 'socket.io');
+  early.socket.send(probe);
+  const reply = await early.socket.waitFor((m) => judge.judge(m) !== null || (!ctx.options.canaryExpect && !looksLikeError(m)), ctx.options.canaryWaitMs);
+  early.socket.close();
+  if (reply !== null) {
+    ctx.report({ severity: 'high', confidence: ctx.options.canaryExpect ? 'certain' : 'tentative', evidence: `An application message sent before authenticating was answered: ${reply.slice(0, 200)}` });
+  }
+}

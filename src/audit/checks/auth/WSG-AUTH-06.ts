@@ -1,0 +1,55 @@
+import { requireAuthEnforced } from '../../check-helpers.js';
+import type { CheckContext, CheckMeta } from '../../types.js';
+
+export const meta: CheckMeta = {
+  id: 'WSG-AUTH-06',
+  title: 'No throttling of auth failures',
+  area: 'AUTH',
+  severity: 'medium',
+  mode: 'intrusive',
+  references: ['ASVS 2.4.1', 'ASVS 6.1.1'],
+  remediation: 'Limit failed authentications per identity and per IP (e.g. 5 per minute, then 429 or close 1008 with backoff) and log them.',
+  description: 'Sends 20 wrong credentials in about 10 s (handshakes, or first messages over one socket where the protocol allows). Finding when all 20 are evaluated at full speed: no 429/503, no close 1008/4429/1013, no rate-limit message, no growing delay. Use a dedicated test account.',
+};
+
+const ATTEMPTS = 20;
+const THROTTLE_STATUS = new Set([429, 503]);
+const THROTTLE_CLOSE = new Set([1008, 1013, 4429]);
+const THROTTLE_TEXT = /rate|throttl|too many|slow down|retry/i;
+
+export async function run(ctx: CheckContext): Promise<void> {
+  const c = ctx.options.credentials;
+  if (!c.token && !c.cookie) ctx.skip('needs a credential shape to falsify (--token or --cookie)');
+  await requireAuthEnforced(ctx);
+  const firstMessage = Boolean(c.authMessage) || c.tokenIn === 'message';
+  const wrong = (i: number) => ({ ...c, token: c.token ? `wsguard-wrong-${i}-${c.token.slice(0, 8)}` : undefined, cookie: c.cookie ? c.cookie.replace(/=.*/, `=wsguard-wrong-${i}`) : undefined });
+  const latencies: number[] = [];
+  const outcomes: string[] = [];
+  for (let i = 0; i < ATTEMPTS && !ctx.signal.aborted; i++) {
+    const t0 = Date.now();
+    if (firstMessage) {
+      const r = await ctx.connect({ credentials: wrong(i) });
+      if (!r.ok) {
+        outcomes.push(`HTTP ${r.status ?? r.error}`);
+        if (r.status && THROTTLE_STATUS.has(r.status)) return;
+      } else {
+        const closed = await r.socket.waitClose(500);
+        const text = r.socket.messages.join(' ');
+        r.socket.close();
+        outcomes.push(closed ? `close ${closed.code}` : 'message');
+        if ((closed && THROTTLE_CLOSE.has(closed.code)) || THROTTLE_TEXT.test(`${closed?.reason ?? ''} ${text}`)) return;
+      }
+    } else {
+      const r = await ctx.handshake({ credentials: wrong(i) });
+      outcomes.push(`HTTP ${r.response.status}`);
+      if (THROTTLE_STATUS.has(r.response.status)) return;
+      if (r.upgraded) ctx.skip('a wrong credential was accepted at the handshake (see WSG-AUTH-02)');
+    }
+    latencies.push(Date.now() - t0);
+  }
+  if (latencies.length < ATTEMPTS) ctx.skip('ran out of time before 20 attempts');
+  const head = latencies.slice(0, 3).reduce((a, b) => a + b, 0) / 3;
+  const tail = latencies.slice(-3).reduce((a, b) => a + b, 0) / 3;
+  if (tail > Math.max(3 * head, head + 500)) return; // growing delay is a throttle
+  ctx.report({ confidence: 'firm', evidence: `${ATTEMPTS} wrong credentials were each evaluated with no throttling signal (${[...new Set(outcomes)].join(', ')}; mean latency first 3: ${Math.round(head)} ms, last 3: ${Math.round(tail)} ms).` });
+}
