@@ -23,7 +23,7 @@ export async function redisSkipReason(): Promise<string | undefined> {
     return undefined;
   } catch {
     if (process.env.CI) throw new Error(`CI is set but Redis is not reachable at ${REDIS_URL}`);
-    console.log(`# ${HOW_TO}`);
+    console.log(HOW_TO);
     return HOW_TO;
   } finally {
     probe.disconnect();
