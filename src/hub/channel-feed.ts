@@ -1,0 +1,176 @@
+/**
+ * One channel's live feed on this node: the hand-over from history to live without gap or
+ * duplicate, and the ordering of whatever the broker delivers.
+ *
+ * The feed keeps `cursor`, the highest seq it has emitted, and emits strictly cursor+1 next:
+ * an event at or below the cursor is a duplicate and dropped; one above cursor+1 means the
+ * broker lost or reordered something, so the gap is read from the store first. Emission is
+ * serialized on one promise chain per channel.
+ *
+ * A subscriber that resumes from `since` replays from the store until it reaches the cursor,
+ * then joins the live set in the same synchronous step in which it saw `last === cursor`, so
+ * the next emitted event is exactly last+1 for it too.
+ */
+import type { FileEvent } from '../protocol/index.js';
+import type { EventStore } from '../store/types.js';
+import type { Broker } from '../broker/types.js';
+
+/** Where a feed delivers: one subscribed connection. */
+export interface FeedSink {
+  /** Sends an already serialized frame; returns false when the connection is gone or was closed for backpressure. */
+  sendRaw(frame: string): boolean;
+  /** Bytes queued on the socket, to pace a replay. */
+  bufferedAmount(): number;
+  readonly closed: boolean;
+  /** The feed lost events this subscriber needed (retention removed them): it is dropped from the feed. */
+  historyGone(): void;
+}
+
+export interface FeedOptions {
+  /** Events read per store round-trip during replay and gap fill. */
+  readonly pageSize: number;
+  /** A replay waits while the sink has more than this many bytes queued. */
+  readonly replayHighWaterMark: number;
+  /** How often a paused replay re-checks the sink (ms). */
+  readonly replayPollMs: number;
+  /** Upper bound on replay rounds for one subscriber before it is refused (keeps every loop bounded). */
+  readonly maxReplayRounds: number;
+  /** Serializes one event frame; called once per event, whatever the number of subscribers. */
+  readonly serialize: (event: FileEvent) => string;
+  /** Reports a failure that is not the subscriber's fault (store read error, etc.). */
+  readonly onError: (err: unknown) => void;
+}
+
+export type JoinResult = { ok: true; head: number } | { ok: false; reason: 'history_gone' | 'unavailable' | 'closed' };
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export class ChannelFeed {
+  private cursor = 0;
+  private readonly live = new Set<FeedSink>();
+  private chain: Promise<void> = Promise.resolve();
+  private unsubscribe: (() => void) | null = null;
+  private ready: Promise<void>;
+
+  constructor(
+    readonly channel: string,
+    private readonly store: EventStore,
+    private readonly broker: Broker,
+    private readonly opts: FeedOptions,
+  ) {
+    // Listen first, then read the head: anything published in between is either <= head
+    // (dropped as a duplicate) or > head (emitted), so nothing falls between the two.
+    this.unsubscribe = broker.subscribe(channel, (e) => this.enqueue(() => this.onBrokerEvent(e)));
+    this.ready = this.enqueue(async () => {
+      this.cursor = await store.head(channel);
+    });
+  }
+
+  get size(): number {
+    return this.live.size;
+  }
+
+  get head(): number {
+    return this.cursor;
+  }
+
+  /** Called after the broker reconnects: events may have been missed, so catch up from the store. */
+  resync(): Promise<void> {
+    return this.enqueue(async () => {
+      const head = await this.store.head(this.channel);
+      if (head > this.cursor) await this.fillTo(head);
+    });
+  }
+
+  /**
+   * Adds a subscriber. Without `since` it gets live events after the current head; with `since`
+   * it first gets every retained event after `since`, then live events, with no gap.
+   */
+  async join(sink: FeedSink, since?: number): Promise<JoinResult> {
+    await this.ready;
+    if (since === undefined || since >= this.cursor) {
+      // A client ahead of the cursor (e.g. it saw events from another node that this node has
+      // not emitted yet) joins live; the feed's ordering fills in.
+      this.live.add(sink);
+      return { ok: true, head: this.cursor };
+    }
+    let last = since;
+    for (let round = 0; round < this.opts.maxReplayRounds; round++) {
+      if (sink.closed) return { ok: false, reason: 'closed' };
+      if (last >= this.cursor) {
+        // Synchronous with the check above: no emission can run between them.
+        this.live.add(sink);
+        return { ok: true, head: this.cursor };
+      }
+      let page;
+      try {
+        page = await this.store.replay(this.channel, last, Math.min(this.opts.pageSize, this.cursor - last));
+      } catch (err) {
+        this.opts.onError(err);
+        return { ok: false, reason: 'unavailable' };
+      }
+      if (page.gone) return { ok: false, reason: 'history_gone' };
+      if (page.events.length === 0) {
+        // The store has nothing more below the cursor (cannot happen with a consistent store); join live.
+        last = this.cursor;
+        continue;
+      }
+      for (const e of page.events) {
+        if (e.seq <= last) continue;
+        if (!sink.sendRaw(this.opts.serialize(e))) return { ok: false, reason: 'closed' };
+        last = e.seq;
+      }
+      while (!sink.closed && sink.bufferedAmount() > this.opts.replayHighWaterMark) await sleep(this.opts.replayPollMs);
+    }
+    return { ok: false, reason: 'unavailable' };
+  }
+
+  leave(sink: FeedSink): void {
+    this.live.delete(sink);
+  }
+
+  /** Stops listening to the broker; the hub calls it when the last subscriber leaves. */
+  close(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.live.clear();
+  }
+
+  private enqueue(task: () => Promise<void> | void): Promise<void> {
+    const next = this.chain.then(task).catch((err: unknown) => this.opts.onError(err));
+    this.chain = next;
+    return next;
+  }
+
+  private async onBrokerEvent(e: FileEvent): Promise<void> {
+    if (e.seq <= this.cursor) return; // duplicate or already filled from the store
+    if (e.seq > this.cursor + 1) await this.fillTo(e.seq - 1);
+    if (e.seq === this.cursor + 1) this.emit(e);
+  }
+
+  /** Reads (cursor, upTo] from the store and emits it in order. */
+  private async fillTo(upTo: number): Promise<void> {
+    for (let round = 0; round < this.opts.maxReplayRounds && this.cursor < upTo; round++) {
+      const page = await this.store.replay(this.channel, this.cursor, Math.min(this.opts.pageSize, upTo - this.cursor));
+      if (page.gone) {
+        // Retention removed the gap before we could read it: the live subscribers cannot be
+        // given it, so they are told (history_gone) rather than silently skipped forward.
+        for (const sink of this.live) sink.historyGone();
+        this.live.clear();
+        this.cursor = Math.max(this.cursor, page.head);
+        return;
+      }
+      if (page.events.length === 0) return;
+      for (const ev of page.events) if (ev.seq === this.cursor + 1) this.emit(ev);
+    }
+  }
+
+  private emit(e: FileEvent): void {
+    this.cursor = e.seq;
+    if (this.live.size === 0) return;
+    const frame = this.opts.serialize(e);
+    for (const sink of this.live) {
+      if (!sink.sendRaw(frame)) this.live.delete(sink);
+    }
+  }
+}

@@ -1,0 +1,118 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ChannelFeed, type FeedSink } from '../../src/hub/channel-feed.js';
+import { MemoryEventStore } from '../../src/store/memory.js';
+import { MemoryBroker } from '../../src/broker/memory.js';
+import type { FileEvent } from '../../src/protocol/index.js';
+
+const CH = 'files:acme';
+
+class Sink implements FeedSink {
+  seqs: number[] = [];
+  closed = false;
+  gone = 0;
+  sendRaw(frame: string): boolean {
+    if (this.closed) return false;
+    this.seqs.push((JSON.parse(frame) as { payload: FileEvent }).payload.seq);
+    return true;
+  }
+  bufferedAmount(): number {
+    return 0;
+  }
+  historyGone(): void {
+    this.gone++;
+  }
+}
+
+function setup(retention?: { maxEvents: number; maxAgeMs: number }) {
+  const store = new MemoryEventStore(retention ? { retention } : {});
+  const broker = new MemoryBroker();
+  const errors: unknown[] = [];
+  const feed = new ChannelFeed(CH, store, broker, {
+    pageSize: 7,
+    replayHighWaterMark: 1 << 20,
+    replayPollMs: 5,
+    maxReplayRounds: 10_000,
+    serialize: (e) => JSON.stringify({ type: 'event', payload: e }),
+    onError: (err) => errors.push(err),
+  });
+  const append = (n: number) => store.append({ channel: CH, kind: 'file_delete', path: `f${n}`, by: 'u', at: new Date(0).toISOString() });
+  const publish = async (n: number) => broker.publish(await append(n));
+  return { store, broker, feed, errors, append, publish };
+}
+
+const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+const settle = () => new Promise((r) => setTimeout(r, 20));
+
+test('resume from since while publishes race the replay: every event once, in order', async () => {
+  const { feed, publish, errors } = setup();
+  for (let i = 1; i <= 50; i++) await publish(i);
+  const sinks = [new Sink(), new Sink(), new Sink()];
+  const racing = (async () => {
+    for (let i = 51; i <= 150; i++) await publish(i);
+  })();
+  const joins = Promise.all(sinks.map((s, i) => feed.join(s, i * 10)));
+  await racing;
+  const results = await joins;
+  await settle();
+  for (const [i, s] of sinks.entries()) {
+    assert.deepEqual(results[i]!.ok, true);
+    assert.deepEqual(s.seqs, range(i * 10 + 1, 150), `sink ${i}`);
+  }
+  assert.deepEqual(errors, []);
+});
+
+test('events the broker never delivered are filled from the store; duplicates are dropped', async () => {
+  const { feed, broker, append, publish } = setup();
+  const sink = new Sink();
+  await feed.join(sink);
+  await publish(1);
+  await append(2); // stored but lost by the broker
+  await append(3);
+  const e4 = await append(4);
+  await broker.publish(e4);
+  await broker.publish(e4); // delivered twice
+  await settle();
+  assert.deepEqual(sink.seqs, [1, 2, 3, 4]);
+});
+
+test('resync after a broker reconnect catches up from the store', async () => {
+  const { feed, append } = setup();
+  const sink = new Sink();
+  await feed.join(sink);
+  await append(1);
+  await append(2);
+  await feed.resync();
+  assert.deepEqual(sink.seqs, [1, 2]);
+});
+
+test('since older than retention answers history_gone; a lost gap under retention tells live subscribers', async () => {
+  const { feed, store, publish, append, broker } = setup({ maxEvents: 3, maxAgeMs: 0 });
+  for (let i = 1; i <= 6; i++) await publish(i);
+  await store.prune();
+  assert.deepEqual(await feed.join(new Sink(), 1), { ok: false, reason: 'history_gone' });
+  const live = new Sink();
+  assert.deepEqual(await feed.join(live, 3), { ok: true, head: 6 });
+  assert.deepEqual(live.seqs, [4, 5, 6]);
+  for (let i = 7; i <= 12; i++) await append(i); // broker loses them all...
+  await store.prune(); // ...and retention removes them before the feed could read them
+  const last = await store.replay(CH, 11, 1);
+  if (last.gone) assert.fail('seq 12 is retained');
+  await broker.publish(last.events[0]!);
+  await settle();
+  assert.equal(live.gone, 1);
+  assert.equal(feed.size, 0);
+});
+
+test('a closed sink is dropped from the feed', async () => {
+  const { feed, publish } = setup();
+  const sink = new Sink();
+  await feed.join(sink);
+  await publish(1);
+  await settle();
+  sink.closed = true;
+  await publish(2);
+  await settle();
+  assert.equal(feed.size, 0);
+  assert.deepEqual(sink.seqs, [1]);
+});
