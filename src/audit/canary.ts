@@ -28,3 +28,10 @@ export function canaryJudge(expect: string | undefined, baselineReplies: string[
     },
   };
 }
+
+/** "Is this application data?" for checks that watch one socket: the canary regex, else any non-error, non-control message. */
+export function isProtectedData(options: { canaryExpect?: string; protocol: string }): (m: string) => boolean {
+  const re = options.canaryExpect ? new RegExp(options.canaryExpect) : null;
+  const socketIo = options.protocol === 'socket.io';
+  return (m) => (re ? re.test(m) : !isControlPacket(m, socketIo) && !looksLikeError(m));
+}

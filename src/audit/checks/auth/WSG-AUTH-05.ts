@@ -1,4 +1,4 @@
-import { canaryJudge, looksLikeError } from '../../canary.js';
+import { isProtectedData } from '../../canary.js';
 import type { AuditOptions, CheckContext, CheckMeta } from '../../types.js';
 
 export const meta: CheckMeta = {
@@ -29,9 +29,8 @@ export async function run(ctx: CheckContext): Promise<void> {
   if (!probe) return;
   const early = await ctx.connect({ withCredentials: false });
   if (!early.ok) return;
-  const judge = canaryJudge(ctx.options.canaryExpect, [], ctx.options.protocol === 'socket.io');
   early.socket.send(probe);
-  const reply = await early.socket.waitFor((m) => judge.judge(m) !== null || (!ctx.options.canaryExpect && !looksLikeError(m)), ctx.options.canaryWaitMs);
+  const reply = await early.socket.waitFor(isProtectedData(ctx.options), ctx.options.canaryWaitMs);
   early.socket.close();
   if (reply !== null) {
     ctx.report({ severity: 'high', confidence: ctx.options.canaryExpect ? 'certain' : 'tentative', evidence: `An application message sent before authenticating was answered: ${reply.slice(0, 200)}` });

@@ -1,0 +1,33 @@
+import type { AuditOptions, CheckContext, CheckMeta } from '../../types.js';
+
+export const meta: CheckMeta = {
+  id: 'WSG-SESSION-03',
+  title: 'No heartbeat / idle limit',
+  area: 'SESSION',
+  severity: 'low',
+  mode: 'safe',
+  references: ['OWASP-CS heartbeat & idle timeouts', 'ASVS 7.3.1', 'RFC6455 §5.5.2'],
+  remediation: 'Ping every ~25 s and terminate peers that do not pong within ~10 s; close sockets idle for longer than the application needs.',
+  description: 'Opens one baseline socket that never answers pings and sends nothing, and watches up to --idle-wait (default 5 min). Pass as soon as the server pings (protocol ping or Engine.IO ping) or closes; finding when neither happens within the wait.',
+};
+
+export function timeoutMs(o: AuditOptions): number {
+  return o.idleWaitMs + 15_000;
+}
+
+export async function run(ctx: CheckContext): Promise<void> {
+  const r = await ctx.connect({}, { noAutoPong: true });
+  if (!r.ok) ctx.skip(`baseline connection failed (${r.status ?? r.error})`);
+  const { ws } = r.socket;
+  const socketIo = ctx.options.protocol === 'socket.io';
+  const seen = await new Promise<string | null>((resolve) => {
+    const done = (what: string | null) => { clearTimeout(timer); resolve(what); };
+    const timer = setTimeout(() => done(null), ctx.options.idleWaitMs);
+    ws.once('ping', () => done('protocol ping'));
+    ws.once('close', (code) => done(`close ${code}`));
+    if (socketIo) ws.on('message', (d) => { if (d.toString() === '2') done('Engine.IO ping'); });
+    ctx.signal.addEventListener('abort', () => done('aborted'), { once: true });
+  });
+  if (seen === 'aborted') ctx.skip('check deadline reached');
+  if (seen === null) ctx.report({ confidence: 'certain', evidence: `No ping and no close in ${ctx.options.idleWaitMs} ms on a socket that sent nothing.` });
+}
