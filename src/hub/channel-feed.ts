@@ -85,19 +85,24 @@ export class ChannelFeed {
   /**
    * Adds a subscriber. Without `since` it gets live events after the current head; with `since`
    * it first gets every retained event after `since`, then live events, with no gap.
+   * `onStart(head)` runs once, right before the first event frame could reach the sink (so the
+   * caller can answer `subscribed` first), and not at all when the join fails.
    */
-  async join(sink: FeedSink, since?: number): Promise<JoinResult> {
+  async join(sink: FeedSink, since: number | undefined, onStart: (head: number) => void = () => {}): Promise<JoinResult> {
     await this.ready;
     if (since === undefined || since >= this.cursor) {
-      // A client ahead of the cursor (e.g. it saw events from another node that this node has
-      // not emitted yet) joins live; the feed's ordering fills in.
+      // A client ahead of the cursor (it saw events from another node that this node has not
+      // emitted yet) joins live; the feed's ordering fills in.
+      onStart(this.cursor);
       this.live.add(sink);
       return { ok: true, head: this.cursor };
     }
     let last = since;
+    let started = false;
     for (let round = 0; round < this.opts.maxReplayRounds; round++) {
       if (sink.closed) return { ok: false, reason: 'closed' };
       if (last >= this.cursor) {
+        if (!started) onStart(this.cursor);
         // Synchronous with the check above: no emission can run between them.
         this.live.add(sink);
         return { ok: true, head: this.cursor };
@@ -110,6 +115,10 @@ export class ChannelFeed {
         return { ok: false, reason: 'unavailable' };
       }
       if (page.gone) return { ok: false, reason: 'history_gone' };
+      if (!started) {
+        started = true;
+        onStart(this.cursor);
+      }
       if (page.events.length === 0) {
         // The store has nothing more below the cursor (cannot happen with a consistent store); join live.
         last = this.cursor;

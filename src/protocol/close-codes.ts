@@ -68,5 +68,7 @@ export const CloseReason = {
   BINARY: 'binary_not_allowed',
   TOO_BIG: 'too_big',
   INTERNAL: 'internal',
+  /** The node lost events this connection needed; reconnect and resume (the resume answers history_gone if they are gone). */
+  RESYNC: 'resync',
 } as const;
 export type CloseReasonValue = (typeof CloseReason)[keyof typeof CloseReason];

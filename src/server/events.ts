@@ -37,6 +37,8 @@ export type SecurityEvent =
   | ({ readonly kind: 'auth_timeout' } & ConnectionRef)
   | ({ readonly kind: 'heartbeat_timeout' } & ConnectionRef)
   | ({ readonly kind: 'handler_error'; readonly type: string } & ConnectionRef)
-  | { readonly kind: 'ticket_refused'; readonly reason: string; readonly ip: string };
+  | { readonly kind: 'ticket_refused'; readonly reason: string; readonly ip: string }
+  /** An app HTTP route (e.g. the hub's publish API) refused credentials. */
+  | { readonly kind: 'http_auth_refused'; readonly reason: 'invalid_token'; readonly ip: string; readonly route: string };
 
 export type SecurityEventKind = SecurityEvent['kind'];
