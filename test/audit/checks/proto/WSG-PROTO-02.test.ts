@@ -1,0 +1,25 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { againstLax } from './lax.js';
+
+test('PROTO-02: RSV bits, reserved opcodes and non-minimal lengths tolerated → low finding', async () => {
+  const r = await againstLax('WSG-PROTO-02', { ignoreRsv: true, ignoreUnknownOpcodes: true, acceptNonMinimalLength: true });
+  assert.equal(r.findings.length, 1);
+  const f = r.findings[0];
+  assert.equal(f?.checkId, 'WSG-PROTO-02');
+  assert.equal(f?.severity, 'low');
+  assert.match(f?.evidence ?? '', /RSV1.*RSV2.*RSV3.*0x3.*0xB.*16-bit/);
+});
+
+test('PROTO-02: RSV2 kills the server → high crash finding', async () => {
+  const r = await againstLax('WSG-PROTO-02', { ignoreRsv: false, crashOnRsv23: true });
+  assert.equal(r.findings[0]?.severity, 'high');
+  assert.match(r.findings[0]?.evidence ?? '', /RSV2.*no longer completes a handshake/);
+});
+
+test('PROTO-02: RFC 6455 server → pass; not run without --intrusive', async () => {
+  const r = await againstLax('WSG-PROTO-02', {});
+  assert.equal(r.result.status, 'pass', r.result.reason);
+  const safe = await againstLax('WSG-PROTO-02', {}, { intrusive: false });
+  assert.equal(safe.result.status, 'skipped');
+});
