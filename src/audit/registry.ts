@@ -45,5 +45,7 @@ export async function loadChecks(dir = CHECKS_DIR): Promise<CheckModule[]> {
     if (problem) throw new Error(`invalid check module ${problem}`);
     mods.push(mod as CheckModule);
   }
-  return mods.sort((a, b) => a.meta.id.localeCompare(b.meta.id, 'en', { numeric: true }));
+  // CHECKS.md order: by area as listed there, then by number.
+  const area = (m: CheckModule) => (AREAS as readonly string[]).indexOf(m.meta.area);
+  return mods.sort((a, b) => area(a) - area(b) || a.meta.id.localeCompare(b.meta.id, 'en', { numeric: true }));
 }

@@ -2,6 +2,7 @@
  * Runs the selected checks against one target with bounded concurrency and per-check
  * deadlines, passive checks last, and yields the DESIGN.md report object.
  */
+import { setMaxListeners } from 'node:events';
 import { ConnectionBudget } from './budget.js';
 import { CheckSkipped, createContext, type AuditShared } from './context.js';
 import { resolveOptions, type AuditOptionsInput } from './options.js';
@@ -68,6 +69,7 @@ export async function runAudit(target: URL, input: AuditOptionsInput = {}, run: 
     }
     const deadline = Math.max(options.timeoutMs, mod.timeoutMs?.(options) ?? 0);
     const abort = new AbortController();
+    setMaxListeners(0, abort.signal); // every open socket of the check listens for the deadline
     const timer = setTimeout(() => abort.abort(new Error(`timed out after ${deadline} ms`)), deadline);
     const handle = createContext(shared, meta.id, abort.signal);
     let result: CheckResult;

@@ -1,5 +1,189 @@
-// Placeholder until its issue lands: exists so the command table and the build are whole.
-export async function run(_argv: string[]): Promise<number> {
-  console.error('wsguard audit: not implemented yet');
-  return 2;
+/**
+ * `wsguard audit <url>`: argument parsing, progress on a TTY, report rendering, exit codes
+ * (0 nothing reaches --fail-on, 1 something does, 2 the audit could not run).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { discoverEndpoints } from '../audit/discover.js';
+import { listChecksMarkdown, listChecksText } from '../audit/list-checks.js';
+import { parseTarget, type AuditOptionsInput } from '../audit/options.js';
+import { loadChecks } from '../audit/registry.js';
+import { FORMATS, REPORTERS, type Format } from '../audit/reporters/index.js';
+import { runAudit, TargetUnreachableError } from '../audit/runner.js';
+import { unknownSelectors } from '../audit/select.js';
+import { SEVERITIES, type AuditReport, type CheckModule, type Severity, type TokenPlacement } from '../audit/types.js';
+
+const USAGE = `usage: wsguard audit <ws(s)://host/path> [options]
+       wsguard audit --discover http(s)://host [options]
+       wsguard audit --list-checks [--markdown]
+
+output:      --format text|json|sarif|junit|html (text)   --output FILE   --fail-on ${SEVERITIES.join('|')} (high)
+selection:   --only ID|AREA,...   --skip ID|AREA,...   --intrusive   --timeout SECONDS (per check, 20)
+origin:      --origin URL (allowed origin, repeatable; default https://<host>)   --browser-only
+credentials: --header 'Name: value' (repeatable)   --cookie 'k=v'   --token T   --token-in header|query|subprotocol|message
+             --auth-message TEMPLATE ({{token}})   --subprotocol P (repeatable)   --ticket-cmd CMD   --ticket-ttl SECONDS
+             --logout-cmd CMD   --short-token T   --expired-token T   --ca FILE
+messages:    --canary MSG   --canary-expect REGEX   --message MSG|@FILE (repeatable)
+protocol:    --protocol ws|socket.io   --engineio-path PATH   --idle-wait SECONDS   --concurrency N`;
+
+class UsageError extends Error {}
+
+const OPTIONS = {
+  format: { type: 'string' }, output: { type: 'string' }, 'fail-on': { type: 'string' },
+  only: { type: 'string', multiple: true }, skip: { type: 'string', multiple: true },
+  intrusive: { type: 'boolean' }, timeout: { type: 'string' },
+  origin: { type: 'string', multiple: true }, 'browser-only': { type: 'boolean' },
+  header: { type: 'string', multiple: true }, cookie: { type: 'string' }, token: { type: 'string' }, 'token-in': { type: 'string' },
+  'auth-message': { type: 'string' }, subprotocol: { type: 'string', multiple: true },
+  'ticket-cmd': { type: 'string' }, 'ticket-ttl': { type: 'string' }, 'logout-cmd': { type: 'string' },
+  'short-token': { type: 'string' }, 'expired-token': { type: 'string' }, ca: { type: 'string' },
+  canary: { type: 'string' }, 'canary-expect': { type: 'string' }, message: { type: 'string', multiple: true },
+  protocol: { type: 'string' }, 'engineio-path': { type: 'string' }, 'idle-wait': { type: 'string' }, concurrency: { type: 'string' },
+  'list-checks': { type: 'boolean' }, markdown: { type: 'boolean' }, discover: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')} (got '${value}')`);
+  return value as T;
+}
+
+function seconds(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number of seconds (got '${value}')`);
+  return Math.round(n * 1000);
+}
+
+function readText(name: string, path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--${name}: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+function list(values: string[] | undefined): string[] {
+  return (values ?? []).flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
+}
+
+function toOptions(v: Values): AuditOptionsInput {
+  const headers: Record<string, string> = {};
+  for (const h of v.header ?? []) {
+    const i = h.indexOf(':');
+    if (i <= 0) throw new UsageError(`--header must look like 'Name: value' (got '${h}')`);
+    headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
+  }
+  const messages = (v.message ?? []).flatMap((m) => (m.startsWith('@') ? readText('message', m.slice(1)).split('\n').filter((l) => l.trim()) : [m]));
+  if (v['canary-expect'] !== undefined) {
+    try {
+      new RegExp(v['canary-expect']);
+    } catch {
+      throw new UsageError(`--canary-expect is not a valid regular expression`);
+    }
+  }
+  const concurrency = v.concurrency === undefined ? undefined : Number(v.concurrency);
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32)) throw new UsageError('--concurrency must be an integer from 1 to 32');
+  return {
+    credentials: {
+      headers, cookie: v.cookie, token: v.token, authMessage: v['auth-message'],
+      tokenIn: oneOf<TokenPlacement>('token-in', v['token-in'], ['header', 'query', 'subprotocol', 'message'], 'header'),
+    },
+    subprotocols: v.subprotocol,
+    allowedOrigins: v.origin,
+    browserOnly: v['browser-only'],
+    ticketCmd: v['ticket-cmd'], ticketTtlMs: seconds('ticket-ttl', v['ticket-ttl']), logoutCmd: v['logout-cmd'],
+    shortToken: v['short-token'], expiredToken: v['expired-token'], ca: v.ca === undefined ? undefined : readText('ca', v.ca),
+    canary: v.canary, canaryExpect: v['canary-expect'], messages: messages.length ? messages : undefined,
+    protocol: v.protocol === undefined ? undefined : oneOf<'ws' | 'socket.io'>('protocol', v.protocol, ['ws', 'socket.io'], 'ws'),
+    engineioPath: v['engineio-path'],
+    intrusive: v.intrusive, only: list(v.only), skip: list(v.skip),
+    timeoutMs: seconds('timeout', v.timeout), idleWaitMs: seconds('idle-wait', v['idle-wait']), concurrency,
+  };
+}
+
+function progress(enabled: boolean): ((done: number, total: number, id: string) => void) | undefined {
+  if (!enabled) return undefined;
+  return (done, total, id) => {
+    const width = 24;
+    const filled = Math.round((done / Math.max(1, total)) * width);
+    process.stderr.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} ${id.padEnd(16)}`);
+    if (done === total) process.stderr.write('\r\x1b[K');
+  };
+}
+
+function reaches(report: AuditReport, failOn: Severity): boolean {
+  const min = SEVERITIES.indexOf(failOn);
+  return report.findings.some((f) => SEVERITIES.indexOf(f.severity) >= min);
+}
+
+/** Several reports (from --discover) in one output: json array, sarif runs, text/junit/html concatenated. */
+function renderAll(format: Format, reports: AuditReport[], checks: CheckModule[], color: boolean): string {
+  const metasFor = (r: AuditReport) => r.checks.map((c) => checks.find((m) => m.meta.id === c.id)?.meta).filter((m) => m !== undefined);
+  const one = (r: AuditReport) => REPORTERS[format]({ report: r, metas: metasFor(r), color });
+  if (reports.length === 1 && reports[0]) return one(reports[0]);
+  if (format === 'json') return `[\n${reports.map(one).join(',\n')}\n]`;
+  if (format === 'sarif') {
+    const logs = reports.map((r) => JSON.parse(one(r)) as { runs: unknown[] });
+    return JSON.stringify({ ...logs[0], runs: logs.flatMap((l) => l.runs) }, null, 2);
+  }
+  return reports.map(one).join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values: v, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  if (v.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const checks = await loadChecks();
+  if (v['list-checks']) {
+    const metas = checks.map((c) => c.meta);
+    process.stdout.write(`${v.markdown ? listChecksMarkdown(metas) : listChecksText(metas)}\n`);
+    return 0;
+  }
+  const format = oneOf<Format>('format', v.format, FORMATS, 'text');
+  const failOn = oneOf<Severity>('fail-on', v['fail-on'], SEVERITIES, 'high');
+  const options = toOptions(v);
+  const bad = unknownSelectors(checks, [...(options.only ?? []), ...(options.skip ?? [])]);
+  if (bad.length) throw new UsageError(`--only/--skip: no check or area named ${bad.join(', ')}`);
+  let targets: URL[];
+  if (v.discover) {
+    if (positionals.length) throw new UsageError('give either a target URL or --discover, not both');
+    targets = await discoverEndpoints(v.discover, options.allowedOrigins?.[0]).catch((e: Error) => { throw new TargetUnreachableError(e.message); });
+    if (!targets.length) throw new TargetUnreachableError(`no WebSocket endpoint found at common paths of ${v.discover}`);
+    process.stderr.write(`discovered: ${targets.map((t) => t.href).join(' ')}\n`);
+  } else {
+    if (positionals.length !== 1) throw new UsageError(positionals.length ? `one target URL expected, got ${positionals.length}` : 'missing target URL');
+    try {
+      targets = [parseTarget(positionals[0] ?? '', options.protocol, options.engineioPath)];
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
+  const reports: AuditReport[] = [];
+  for (const target of targets) {
+    const { report } = await runAudit(target, options, { checks, onProgress: progress(Boolean(process.stderr.isTTY)) });
+    reports.push(report);
+  }
+  const color = !v.output && Boolean(process.stdout.isTTY) && format === 'text';
+  const out = renderAll(format, reports, checks, color);
+  if (v.output) writeFileSync(v.output, out.endsWith('\n') ? out : `${out}\n`);
+  else process.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
+  return reports.some((r) => reaches(r, failOn)) ? 1 : 0;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  try {
+    return await main(argv);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    const known = e instanceof UsageError || e instanceof TargetUnreachableError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    console.error(`wsguard audit: ${msg.split('\n')[0]}${e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? " (see 'wsguard audit --help')" : ''}`);
+    if (!known && process.env.WSGUARD_DEBUG) console.error(e);
+    return 2;
+  }
 }

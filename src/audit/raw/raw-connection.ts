@@ -51,8 +51,9 @@ export class RawConnection {
   private constructor(readonly socket: net.Socket, private readonly signal?: AbortSignal) {
     socket.on('data', (d: Buffer) => this.onData(d));
     socket.on('error', (e) => { this.error = e; this.wake(); });
-    socket.on('close', () => { this.ended = true; this.wake(); });
-    signal?.addEventListener('abort', () => this.destroy(), { once: true });
+    const onAbort = () => this.destroy();
+    socket.on('close', () => { this.ended = true; signal?.removeEventListener('abort', onAbort); this.wake(); });
+    signal?.addEventListener('abort', onAbort, { once: true });
   }
 
   static open(opts: RawConnectOptions): Promise<RawConnection> {

@@ -1,0 +1,20 @@
+/** JSON: the DESIGN.md "Audit report contract", field for field. */
+import type { Reporter } from './types.js';
+
+export const renderJson: Reporter = ({ report }) =>
+  JSON.stringify(
+    {
+      tool: report.tool,
+      version: report.version,
+      target: report.target,
+      startedAt: report.startedAt,
+      durationMs: report.durationMs,
+      checks: report.checks.map((c) => ({ id: c.id, status: c.status, durationMs: c.durationMs })),
+      findings: report.findings.map((f) => ({
+        checkId: f.checkId, title: f.title, severity: f.severity, confidence: f.confidence,
+        evidence: f.evidence, remediation: f.remediation, references: f.references,
+      })),
+    },
+    null,
+    2,
+  );
