@@ -1,5 +1,5 @@
 /** Built-in message types: `ping` → `pong`, and `auth.refresh` (extend the session, or first-message auth). */
-import { AuthRefreshPayload, CloseCode, CloseReason, PingPayload, WsguardError } from '../protocol/index.js';
+import { AuthRefreshPayload, CloseCode, CloseReason, PingPayload, WsguardError, errorInfo } from '../protocol/index.js';
 import type { GuardConnection } from './connection.js';
 import type { GuardCore } from './core.js';
 import type { Route } from './types.js';
@@ -17,12 +17,13 @@ export function builtinRoutes(core: GuardCore): Route[] {
       handler: async (ctx, payload) => {
         const conn = ctx.connection as GuardConnection;
         const { token } = payload as AuthRefreshPayload;
-        const fail = (): never => {
+        const fail = (): undefined => {
           core.authenticator.recordFailure(conn.ip);
           conn.violation('invalid_refresh');
+          ctx.reply({ type: 'error', payload: { code: 'invalid_token', message: errorInfo('invalid_token').message } });
           // Before authentication there is nothing to keep: close now rather than at the deadline.
           if (!conn.authenticated) conn.close(CloseCode.UNAUTHENTICATED, CloseReason.UNAUTHENTICATED);
-          throw new WsguardError('invalid_token');
+          return undefined;
         };
         if (core.authenticator.isThrottled(conn.ip)) throw new WsguardError('rate_limited');
         let identity;

@@ -1,0 +1,41 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect, mintToken, request, SECRET, startGuard, waitClose } from '../helpers.js';
+
+const firstMessage = { auth: { jwt: { secret: SECRET }, firstMessage: true }, authTimeoutMs: 300 };
+
+test('auth deadline: a connection that never authenticates is closed with 4401', async (t) => {
+  const h = await startGuard(firstMessage);
+  t.after(() => h.close());
+  const ws = await connect(h, {});
+  assert.deepEqual(await waitClose(ws), { code: 4401, reason: 'auth_timeout' });
+  assert.ok(h.events.some((e) => e.kind === 'auth_timeout'));
+});
+
+test('first-message auth: auth.refresh authenticates; the app then sees the connection', async (t) => {
+  const h = await startGuard(firstMessage);
+  t.after(() => h.close());
+  const subs: string[] = [];
+  h.guard.on('connection', (c) => subs.push(c.identity.sub));
+  const ws = await connect(h, {});
+  assert.deepEqual(subs, []);
+  assert.equal((await request(ws, { type: 'auth.refresh', id: 'a', payload: { token: await mintToken({ sub: 'late' }) } })).type, 'ack');
+  assert.deepEqual(subs, ['late']);
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal((await request(ws, { type: 'ping' })).type, 'pong');
+  ws.close();
+});
+
+test('first-message auth: any other message before auth closes with 4401; a bad token closes too', async (t) => {
+  const h = await startGuard(firstMessage);
+  t.after(() => h.close());
+  const early = await connect(h, {});
+  const c1 = waitClose(early);
+  early.send('{"type":"ping"}');
+  assert.deepEqual(await c1, { code: 4401, reason: 'unauthenticated' });
+  const bad = await connect(h, {});
+  const c2 = waitClose(bad);
+  const reply = await request(bad, { type: 'auth.refresh', payload: { token: 'a.b.c' } });
+  assert.equal(reply.type === 'error' && reply.payload.code, 'invalid_token');
+  assert.equal((await c2).code, 4401);
+});
