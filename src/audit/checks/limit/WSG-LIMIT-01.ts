@@ -1,0 +1,67 @@
+import { openRaw, pingVerdict, writeMessage, describe, type Verdict } from './raw-probe.js';
+import { formatBytes, limitOptions } from './limit-options.js';
+import type { CheckContext, CheckMeta } from '../../types.js';
+
+export const meta: CheckMeta = {
+  id: 'WSG-LIMIT-01',
+  title: 'No or very high message size cap',
+  area: 'LIMIT',
+  severity: 'medium',
+  mode: 'safe',
+  references: ['OWASP-CS (maxPayload 64 KB)', 'RFC6455 §10.4', 'CWE-1385', 'STEWS-F 600 series', 'S10 (ws CVE-2016-10542)'],
+  remediation: 'Cap the reassembled message size at what the application needs (wsguard default 64 KiB; ws default is 100 MiB: set maxPayload) and close with 1009 above it; apply the cap to fragmented messages too.',
+  description: 'Sends text messages of 64 KiB + 1 and 1 MiB + 1 (with --intrusive also 16 MiB + 1 and 100 MiB + 1), one per connection, stopping at the first rejection; then the smallest rejected size again as 64 KiB fragments. Finding: 1 MiB + 1 or more accepted above the declared cap (--max-message, default 64 KiB; high at ≥ 16 MiB), or the fragmented form accepted where one frame was refused (cap bypass).',
+};
+
+const KIB = 1024;
+const MIB = 1024 * KIB;
+const SAFE_SIZES = [64 * KIB + 1, MIB + 1];
+const INTRUSIVE_SIZES = [16 * MIB + 1, 100 * MIB + 1];
+
+/** Time for the server to swallow `size` bytes on top of the usual reply wait. */
+const waitFor = (ctx: CheckContext, size: number) => ctx.options.requestTimeoutMs + Math.ceil(size / (20 * MIB)) * 1000;
+
+async function trySize(ctx: CheckContext, size: number, fragment?: number): Promise<Verdict> {
+  const s = await openRaw(ctx);
+  try {
+    await writeMessage(s, size, fragment, ctx.signal);
+    return await pingVerdict(s, waitFor(ctx, size));
+  } finally {
+    s.conn.destroy();
+  }
+}
+
+export function timeoutMs(): number {
+  return 60_000;
+}
+
+export async function run(ctx: CheckContext): Promise<void> {
+  const cap = limitOptions(ctx.options).maxMessageBytes;
+  const sizes = ctx.options.intrusive ? [...SAFE_SIZES, ...INTRUSIVE_SIZES] : SAFE_SIZES;
+  let accepted = 0;
+  let rejected: { size: number; verdict: Verdict } | null = null;
+  for (const size of sizes) {
+    const v = await trySize(ctx, size);
+    if (v.kind !== 'accepted') { rejected = { size, verdict: v }; break; }
+    accepted = size;
+  }
+  const tier = ctx.options.intrusive ? '' : ' (safe tier stops at 1 MiB + 1; --intrusive tries 16 and 100 MiB)';
+  if (accepted >= MIB + 1 && accepted > cap) {
+    const refused = rejected ? `; ${formatBytes(rejected.size)} was ${describe(rejected.verdict)}` : '';
+    ctx.report({
+      severity: accepted >= 16 * MIB ? 'high' : 'medium',
+      confidence: 'certain',
+      evidence: `A ${formatBytes(accepted)} byte text message was accepted on one connection (declared cap ${formatBytes(cap)})${refused}${tier}.`,
+    });
+  }
+  if (!rejected || rejected.verdict.kind !== 'closed') return;
+  const frag = await trySize(ctx, rejected.size, 64 * KIB);
+  if (frag.kind === 'accepted') {
+    ctx.report({
+      title: 'Message size cap bypassed by fragmentation',
+      severity: rejected.size >= 16 * MIB ? 'high' : 'medium',
+      confidence: 'certain',
+      evidence: `${formatBytes(rejected.size)} bytes in one frame was ${describe(rejected.verdict)}, but the same message as 64 KiB fragments was accepted: the cap applies per frame, not to the reassembled message.`,
+    });
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Raw-connection helpers for the LIMIT checks: an authenticated raw socket, big messages
+ * streamed without building them in memory, and "was that accepted?" via a ping after it
+ * (frames are processed in order, so a pong means the parser swallowed the message).
+ */
+import { randomBytes } from 'node:crypto';
+import { concreteRequest } from '../../request-variant.js';
+import { encodeFrame, Opcode } from '../../raw/frame-encoder.js';
+import type { Frame } from '../../raw/frame-decoder.js';
+import type { RawConnection } from '../../raw/raw-connection.js';
+import type { HeaderList } from '../../raw/handshake.js';
+import type { CheckContext } from '../../types.js';
+
+/** A raw connection plus the first close frame the server sent (seen without consuming frames). */
+export interface RawSocket {
+  conn: RawConnection;
+  closeFrame(): Frame | null;
+}
+
+/** XOR with a zero key leaves bytes as they are: large bodies can be written without masking work. */
+const ZERO_MASK = Buffer.alloc(4);
+const FILL = Buffer.alloc(1024 * 1024, 'a');
+
+/** Baseline handshake kept open, with first-message auth done; skips the check when it fails. */
+export async function openRaw(ctx: CheckContext, opts: { headers?: HeaderList } = {}): Promise<RawSocket> {
+  const r = await ctx.handshake({ raw: { keepOpen: true, ...(opts.headers ? { request: { headers: opts.headers } } : {}) } });
+  const conn = r.connection;
+  if (!r.upgraded || !conn) ctx.skip(`not applicable: baseline handshake got HTTP ${r.response.status}, not 101`);
+  let closeFrame: Frame | null = null;
+  const prev = conn.onFrame;
+  conn.onFrame = (f) => { prev?.(f); if (f.opcode === Opcode.CLOSE && !closeFrame) closeFrame = f; };
+  const first = concreteRequest(ctx.target, ctx.options, {}).firstMessage;
+  if (first) {
+    conn.sendFrame({ opcode: Opcode.TEXT, payload: first });
+    await conn.nextFrame(Math.min(1000, ctx.options.requestTimeoutMs));
+  }
+  return { conn, closeFrame: () => closeFrame };
+}
+
+export type Verdict = { kind: 'accepted' } | { kind: 'closed'; code?: number; reason: string } | { kind: 'silent' };
+
+/** Sends a ping and reads until its pong (accepted), a close or the end (closed), or the timeout (silent). */
+export async function pingVerdict(s: RawSocket, timeoutMs: number): Promise<Verdict> {
+  const early = closedVerdict(s);
+  if (early) return early;
+  const token = randomBytes(8);
+  s.conn.sendFrame({ opcode: Opcode.PING, payload: token });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const f = await s.conn.nextFrame(deadline - Date.now());
+    if (f?.opcode === Opcode.PONG && f.payload.equals(token)) return { kind: 'accepted' };
+    if (f?.opcode === Opcode.PING) s.conn.sendFrame({ opcode: Opcode.PONG, payload: f.payload });
+    if (!f || f.opcode === Opcode.CLOSE) return closedVerdict(s) ?? { kind: 'silent' };
+  }
+}
+
+export function closedVerdict(s: RawSocket): Verdict | null {
+  const c = s.closeFrame();
+  if (c) return { kind: 'closed', code: c.closeCode, reason: (c.closeReason ?? Buffer.alloc(0)).toString('utf8').slice(0, 80) };
+  if (s.conn.closed) return { kind: 'closed', reason: 'connection ended without a close frame' };
+  return null;
+}
+
+export function describe(v: Verdict): string {
+  if (v.kind === 'accepted') return 'accepted (a ping sent after it was answered)';
+  if (v.kind === 'silent') return 'no answer';
+  return v.code ? `closed ${v.code}${v.reason ? ` "${v.reason}"` : ''}` : v.reason;
+}
+
+/** Waits until the socket's write buffer drains (or it closes). */
+function drained(conn: RawConnection): Promise<void> {
+  if (!conn.socket.writableNeedDrain || conn.closed || conn.socket.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => { conn.socket.off('drain', done); conn.socket.off('close', done); resolve(); };
+    conn.socket.on('drain', done);
+    conn.socket.on('close', done);
+  });
+}
+
+/**
+ * Writes a text message of `size` bytes of 'a', as one frame or as `fragment`-byte fragments,
+ * 1 MiB at a time, stopping early once the server has closed. Returns the bytes written.
+ */
+export async function writeMessage(s: RawSocket, size: number, fragment?: number, signal?: AbortSignal): Promise<number> {
+  const step = fragment ?? size;
+  let sent = 0;
+  for (let off = 0; off < size; off += step) {
+    const len = Math.min(step, size - off);
+    const fin = off + len >= size;
+    s.conn.write(encodeFrame({ opcode: off === 0 ? Opcode.TEXT : Opcode.CONTINUATION, fin, mask: ZERO_MASK, declaredLength: BigInt(len) }));
+    for (let done = 0; done < len; done += FILL.length) {
+      if (closedVerdict(s) || signal?.aborted) return sent;
+      const n = Math.min(FILL.length, len - done);
+      s.conn.write(n === FILL.length ? FILL : FILL.subarray(0, n));
+      sent += n;
+      await drained(s.conn);
+    }
+  }
+  return sent;
+}

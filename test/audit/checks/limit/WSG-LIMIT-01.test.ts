@@ -1,0 +1,34 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startWeakServer, type WeakServerOptions } from '../../../fixtures/weak-server.js';
+import { ALLOWED, runCheck } from '../../harness.js';
+
+const servers: Array<{ close(): Promise<void> }> = [];
+after(() => Promise.all(servers.map((s) => s.close())));
+
+async function audit(weak: WeakServerOptions, intrusive: boolean) {
+  const s = await startWeakServer(weak);
+  servers.push(s);
+  return runCheck('WSG-LIMIT-01', s.url, { allowedOrigins: [ALLOWED], credentials: { token: await s.mintToken('alice') }, intrusive });
+}
+
+test('LIMIT-01: no cap → medium (safe tier); 32 MiB cap → high (intrusive tier); per-frame cap → fragmentation bypass', async () => {
+  const none = await audit({ noSizeCap: true }, false);
+  assert.equal(none.findings.length, 1);
+  assert.equal(none.findings[0]?.checkId, 'WSG-LIMIT-01');
+  assert.equal(none.findings[0]?.severity, 'medium');
+  assert.match(none.findings[0]?.evidence ?? '', /1 MiB \+ 1 byte text message was accepted/);
+  const huge = await audit({ hugeSizeCap: true }, true);
+  assert.equal(huge.findings[0]?.severity, 'high');
+  assert.match(huge.findings[0]?.evidence ?? '', /16 MiB \+ 1 .*100 MiB \+ 1 was closed 1009/);
+  const frag = await audit({ perFrameSizeCapOnly: true }, false);
+  assert.equal(frag.findings.length, 1);
+  assert.match(frag.findings[0]?.title ?? '', /fragmentation/);
+  assert.match(frag.findings[0]?.evidence ?? '', /64 KiB \+ 1 bytes in one frame was closed 1009/);
+});
+
+test('LIMIT-01: 64 KiB cap on the reassembled message (fixture default) → pass', async () => {
+  const ok = await audit({}, true);
+  assert.equal(ok.result.status, 'pass', ok.result.reason);
+  assert.equal(ok.findings.length, 0);
+});
