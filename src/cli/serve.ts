@@ -1,5 +1,79 @@
-// Placeholder until its issue lands: exists so the command table and the build are whole.
-export async function run(_argv: string[]): Promise<number> {
-  console.error('wsguard serve: not implemented yet');
-  return 2;
+/**
+ * `wsguard serve`: the file-event hub (issue 3). Configuration from the environment and an
+ * optional JSON file; a bad value stops start-up with one line naming the key.
+ */
+import { parseArgs } from 'node:util';
+import { loadConfig, ConfigError } from '../config/index.js';
+import { startHub } from '../hub/app.js';
+import { signToken } from '../auth/sign.js';
+import { DEMO_USERS } from '../hub/dev-users.js';
+
+const HELP = `usage: wsguard serve [--config FILE]
+
+Runs the file-event hub: the page at /, WebSocket at /ws, HTTP API under /api.
+Configuration: WSGUARD_* environment variables or a JSON file (see docs/configuration.md).
+Without WSGUARD_JWT_SECRET it runs in dev mode: a random secret, demo tokens, loopback only.`;
+
+export async function run(argv: string[]): Promise<number> {
+  let values: { config?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({ args: argv, options: { config: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
+  } catch (err) {
+    console.error(`wsguard serve: ${(err as Error).message}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+
+  let config;
+  try {
+    config = loadConfig(process.env, values.config ?? process.env.WSGUARD_CONFIG);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`wsguard: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
+
+  let hub;
+  try {
+    hub = await startHub(config);
+  } catch (err) {
+    console.error(`wsguard: ${(err as Error).message}`);
+    return 1;
+  }
+
+  console.log(`wsguard hub on ${hub.url}/  (WebSocket ${hub.wsUrl}, event log ${config.redis ? 'Redis ' + config.redis.prefix : config.db})`);
+  if (config.devMode) {
+    console.log('dev mode: no WSGUARD_JWT_SECRET, so a random secret was generated; loopback only. Demo tokens (15 min):');
+    for (const u of DEMO_USERS) {
+      const t = await signToken({ secret: config.jwt.secret!, sub: u.sub, perms: u.perms, ttlSec: 900, issuer: config.jwt.issuer, audience: config.jwt.audience });
+      console.log(`  ${u.sub.padEnd(6)} ${t}`);
+    }
+  }
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        // A second signal: the operator wants out now. Everything acknowledged is already committed.
+        resolve(1);
+        return;
+      }
+      stopping = true;
+      console.log(`wsguard: ${signal}, closing connections (1001) and draining`);
+      hub.close().then(
+        () => resolve(0),
+        (err: unknown) => {
+          console.error(`wsguard: shutdown: ${(err as Error).message}`);
+          resolve(1);
+        },
+      );
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
 }
