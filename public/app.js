@@ -174,7 +174,10 @@ function subscribe(channel) {
   let sub;
   try {
     sub = client.subscribe(channel, {
-      onEvent: addEvent,
+      onEvent: (e) => {
+        addEvent(e);
+        status.textContent = `live · seq ${e.seq}`;
+      },
       onHistoryGone: (gone) => log(`history gone on ${gone.channel}: events after seq ${gone.lastSeq} are past retention; continuing live`, 'error'),
       onError: (err) => {
         subs.delete(channel);
@@ -188,7 +191,7 @@ function subscribe(channel) {
   }
   sub.ready.then(
     (head) => {
-      status.textContent = `live · head seq ${head}`;
+      status.textContent = `live · seq ${head}`;
       item.dataset.ready = 'true';
     },
     () => {},

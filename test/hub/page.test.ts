@@ -1,0 +1,192 @@
+/**
+ * The page at `/` in headless Chromium (Debian's, driven by playwright-core): dev sign-in, subscribe,
+ * live events from other clients, the XSS file name rendered inert, publish from the form, a hub
+ * restart on the same port and SQLite file with the page resuming (no seq lost or repeated), and no
+ * credential outside memory.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startTestHub, removeDir, TestClient, token, upload, ALICE, type TestHub } from './support.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const XSS = '<img src=x onerror=alert(1)>';
+
+let browser: Browser | undefined;
+const hubs: TestHub[] = [];
+after(async () => {
+  await browser?.close();
+  for (const h of hubs) await h.close(1000);
+  for (const dir of new Set(hubs.map((h) => h.dir))) removeDir(dir);
+});
+
+// The hub announces `session.expiring` 3 s into each 15-minute dev token, so the page's refresh runs during the test.
+const EXPIRING_NOTICE_MS = 15 * 60_000 - 3_000;
+
+async function hub(overrides: { port?: number } = {}, dir?: string): Promise<TestHub> {
+  const h = await startTestHub({ devMode: true, ...overrides }, { guard: { expiringNoticeMs: EXPIRING_NOTICE_MS }, ...(dir === undefined ? {} : { dir }) });
+  hubs.push(h);
+  return h;
+}
+
+/** Server-side publish over the HTTP API: what a backend job would do. */
+async function publishHttp(h: TestHub, bearer: string, path: string): Promise<number> {
+  const res = await fetch(`${h.url}/api/channels/${encodeURIComponent('files:acme')}/events`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${bearer}` },
+    body: JSON.stringify({ type: 'file_upload', payload: upload('files:acme', path, 2048) }),
+  });
+  assert.equal(res.status, 201, await res.clone().text());
+  return ((await res.json()) as { seq: number }).seq;
+}
+
+const state = (page: Page) => page.locator('#state').getAttribute('data-state');
+const reconnects = async (page: Page) => Number(await page.locator('#reconnects').textContent());
+
+/** Seqs of the rows for a channel, oldest first (the table shows the newest on top). */
+function seqs(page: Page, channel = 'files:acme'): Promise<number[]> {
+  return page.$$eval('#event-rows tr', (rows, ch) => rows.filter((r) => (r as HTMLElement).dataset.channel === ch).map((r) => Number((r as HTMLElement).dataset.seq)).reverse(), channel);
+}
+
+async function waitForRow(page: Page, seq: number, channel = 'files:acme'): Promise<void> {
+  await page.locator(`#event-rows tr[data-channel="${channel}"][data-seq="${seq}"]`).waitFor();
+}
+
+test('the page: sign in, live events, inert XSS, publish form, resume after a hub restart, credentials in memory only', { skip: !existsSync(CHROMIUM) && `${CHROMIUM} missing (apt-get install -y chromium)`, timeout: 90_000 }, async () => {
+  let h = await hub();
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.setDefaultTimeout(15_000);
+
+  const dialogs: string[] = [];
+  const consoleLines: string[] = [];
+  const pageErrors: string[] = [];
+  const requestUrls: string[] = [];
+  const wsUrls: string[] = [];
+  const devTokens: Promise<string>[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('request', (r) => requestUrls.push(r.url()));
+  page.on('websocket', (ws) => wsUrls.push(ws.url()));
+  page.on('response', (r) => {
+    if (new URL(r.url()).pathname === '/api/dev/token') devTokens.push(r.json().then((b: { token: string }) => b.token));
+  });
+  // CSP violations are reported to the page as events, whether or not Chromium also logs them.
+  await page.addInitScript(() => {
+    const w = window as unknown as { cspViolations: string[] };
+    w.cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => w.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+
+  // Sign in as a demo user, subscribe.
+  await page.goto(h.url);
+  await page.getByRole('button', { name: 'Sign in as alice' }).click();
+  await page.locator('#state[data-state="open"]').waitFor();
+  assert.equal(await page.locator('#user').textContent(), 'alice');
+  assert.match(await page.locator('#subscribe-patterns').innerText(), /files:acme\/\*/);
+  await page.getByLabel('Channel to subscribe to').fill('files:acme');
+  await page.getByRole('button', { name: 'Subscribe', exact: true }).click();
+  await page.locator('#subscriptions li[data-channel="files:acme"][data-ready="true"]').waitFor();
+
+  // A channel outside alice's perms is refused, and the page says so.
+  await page.getByLabel('Channel to subscribe to').fill('files:globex');
+  await page.getByRole('button', { name: 'Subscribe', exact: true }).click();
+  await page.locator('#channel-error', { hasText: 'forbidden' }).waitFor();
+
+  // Events from a second client arrive live; the XSS file name is plain text.
+  const publisherToken = await token('uploader', ALICE);
+  const other = await TestClient.connect(h, publisherToken);
+  const ack = await other.request('file_upload', upload('files:acme', 'reports/q3.pdf', 123_456));
+  assert.deepEqual(ack.type === 'ack' && ack.payload.seq, 1);
+  await waitForRow(page, 1);
+  const first = await page.locator('#event-rows tr[data-seq="1"] td').allTextContents();
+  assert.deepEqual([first[0], first[1], first[2], first[3], first[5], first[6]], ['upload', 'files:acme', '1', 'reports/q3.pdf', 'application/pdf', 'uploader']);
+  const xssAck = await other.request('file_upload', upload('files:acme', XSS));
+  assert.deepEqual(xssAck.type === 'ack' && xssAck.payload.seq, 2);
+  await waitForRow(page, 2);
+  assert.equal(await page.locator('#event-rows tr[data-seq="2"] td.path').textContent(), XSS);
+  assert.equal(await page.locator('#events img').count(), 0);
+  other.close();
+
+  // Publish from the page's form: the ack's seq is shown and the event comes back as a row.
+  await page.getByLabel('Path').fill('from-page/notes.txt');
+  await page.getByLabel('Size (bytes)').fill('42');
+  await page.getByLabel('MIME type').fill('text/plain');
+  await page.getByRole('button', { name: 'Random' }).click();
+  assert.match(await page.getByLabel('SHA-256').inputValue(), /^[0-9a-f]{64}$/);
+  await page.getByRole('button', { name: 'Publish', exact: true }).click();
+  await page.locator('#publish-result[data-seq="3"]', { hasText: 'stored as seq 3' }).waitFor();
+  await waitForRow(page, 3);
+  assert.equal(await page.locator('#event-rows tr[data-seq="3"] td').nth(6).textContent(), 'alice');
+  // A refused publish shows the error code.
+  await page.getByLabel('SHA-256').fill('not-a-hash');
+  await page.getByRole('button', { name: 'Publish', exact: true }).click();
+  await page.locator('#publish-result', { hasText: 'refused: invalid_message' }).waitFor();
+
+  // Restart the hub on the same port and SQLite file. Ticket requests are blocked meanwhile, so the
+  // page stays disconnected while the new hub stores events it has to replay.
+  await page.route('**/api/tickets', (route) => route.abort());
+  const { port, dir } = h;
+  await h.close();
+  await page.locator('#state[data-state="reconnecting"]').waitFor();
+  h = await hub({ port }, dir);
+  const missed: number[] = [];
+  for (let i = 0; i < 4; i++) missed.push(await publishHttp(h, publisherToken, `while-away/${i}.bin`));
+  assert.deepEqual(missed, [4, 5, 6, 7]);
+  assert.equal(await state(page), 'reconnecting');
+  await page.unroute('**/api/tickets');
+  await page.locator('#state[data-state="open"]').waitFor({ timeout: 30_000 });
+  assert.ok((await reconnects(page)) >= 1);
+  for (let i = 0; i < 3; i++) await publishHttp(h, publisherToken, `live/${i}.bin`);
+  await waitForRow(page, 10);
+  assert.deepEqual(await seqs(page), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  assert.equal(await page.locator('#event-rows tr[data-seq="2"] td.path').textContent(), XSS);
+
+  const shot = join(dir, 'page.png');
+  await page.screenshot({ path: shot, fullPage: true });
+  // WSGUARD_PAGE_SCREENSHOT=docs/page.png refreshes the docs' picture.
+  if (process.env.WSGUARD_PAGE_SCREENSHOT) copyFileSync(shot, process.env.WSGUARD_PAGE_SCREENSHOT);
+
+  // Unsubscribe: once a later subscribe is confirmed (same socket, handled in order), files:acme is silent.
+  await page.getByRole('button', { name: 'Unsubscribe from files:acme' }).click();
+  await page.getByLabel('Channel to subscribe to').fill('files:acme/reports');
+  await page.getByRole('button', { name: 'Subscribe', exact: true }).click();
+  await page.locator('#subscriptions li[data-channel="files:acme/reports"][data-ready="true"]').waitFor();
+  assert.equal(await page.locator('#subscriptions li[data-channel="files:acme"]').count(), 0);
+  assert.equal(await publishHttp(h, publisherToken, 'after-unsubscribe.bin'), 11);
+  const reports = await TestClient.connect(h, publisherToken);
+  const reportAck = await reports.request('file_delete', { channel: 'files:acme/reports', path: 'old.pdf' });
+  assert.deepEqual(reportAck.type === 'ack' && reportAck.payload.seq, 1);
+  reports.close();
+  await waitForRow(page, 1, 'files:acme/reports');
+  assert.deepEqual(await page.locator('#event-rows tr[data-channel="files:acme/reports"] td').allTextContents().then((c) => [c[0], c[4]]), ['delete', '—']);
+  assert.deepEqual(await seqs(page), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+
+  // Dev mode: the token was refreshed from /api/dev/token (auth.refresh) and the session stayed up.
+  for (let i = 0; i < 100 && devTokens.length < 2; i++) await page.waitForTimeout(100);
+  assert.ok(devTokens.length >= 2, 'no token refresh');
+  assert.equal(await state(page), 'open');
+  assert.deepEqual(await page.locator('#log .log-error').allTextContents(), []);
+
+  // Nothing ran from the wire, CSP allowed everything the page does (ws://same-origin included).
+  assert.deepEqual(dialogs, []);
+  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations), []);
+  assert.deepEqual(consoleLines.filter((l) => /content security policy/i.test(l)), []);
+
+  // The token lives in memory only: not in storage, cookies, the URL, or any request or WebSocket URL.
+  const tokens = await Promise.all(devTokens);
+  assert.ok(tokens.length >= 1);
+  const exposed = await page.evaluate(() => [JSON.stringify({ ...localStorage }), JSON.stringify({ ...sessionStorage }), document.cookie, location.href]);
+  for (const t of tokens) {
+    for (const place of [...exposed, ...requestUrls, ...wsUrls]) assert.ok(!place.includes(t), `token found in ${place.slice(0, 80)}`);
+  }
+  assert.ok(wsUrls.length >= 2);
+  for (const u of wsUrls) assert.match(u, new RegExp(`^ws://127\\.0\\.0\\.1:${port}/ws\\?ticket=[A-Za-z0-9_-]+$`));
+});
