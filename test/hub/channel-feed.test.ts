@@ -65,7 +65,7 @@ test('resume from since while publishes race the replay: every event once, in or
 test('events the broker never delivered are filled from the store; duplicates are dropped', async () => {
   const { feed, broker, append, publish } = setup();
   const sink = new Sink();
-  await feed.join(sink);
+  await feed.join(sink, undefined);
   await publish(1);
   await append(2); // stored but lost by the broker
   await append(3);
@@ -79,7 +79,7 @@ test('events the broker never delivered are filled from the store; duplicates ar
 test('resync after a broker reconnect catches up from the store', async () => {
   const { feed, append } = setup();
   const sink = new Sink();
-  await feed.join(sink);
+  await feed.join(sink, undefined);
   await append(1);
   await append(2);
   await feed.resync();
@@ -107,7 +107,7 @@ test('since older than retention answers history_gone; a lost gap under retentio
 test('a closed sink is dropped from the feed', async () => {
   const { feed, publish } = setup();
   const sink = new Sink();
-  await feed.join(sink);
+  await feed.join(sink, undefined);
   await publish(1);
   await settle();
   sink.closed = true;
