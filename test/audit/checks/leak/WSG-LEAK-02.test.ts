@@ -1,0 +1,30 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startWeakServer } from '../../../fixtures/weak-server.js';
+import { ALLOWED } from '../../harness.js';
+import { runChecks, status, track } from './run.js';
+
+async function audit(leakSensitiveData: boolean) {
+  const s = track(await startWeakServer({ leakSensitiveData }));
+  // PROTO-04 sends a valid (non-JSON) text message: the app answers with its error frame.
+  return runChecks(['WSG-PROTO-04', 'WSG-LEAK-02'], s.url, { allowedOrigins: [ALLOWED], credentials: { token: await s.mintToken('alice') } });
+}
+
+test('LEAK-02: card number, JWT, private IP and e-mail in a frame → findings by severity, masked', async () => {
+  const r = await audit(true);
+  const leak = r.findings.filter((f) => f.checkId === 'WSG-LEAK-02');
+  const by = (label: string) => leak.find((f) => f.evidence.startsWith(label));
+  assert.equal(by('card number')?.severity, 'high');
+  assert.match(by('card number')?.evidence ?? '', /: 411111…$/);
+  assert.equal(by('secret')?.severity, 'high');
+  assert.match(by('secret')?.evidence ?? '', /: JWT eyJhbG…$/);
+  assert.equal(by('private address')?.severity, 'low');
+  assert.match(by('private address')?.evidence ?? '', /10\.0\.3\.7/);
+  assert.equal(by('e-mail')?.severity, 'info');
+  assert.ok(leak.every((f) => !f.evidence.includes('4111 1111 1111 1111') && !f.evidence.includes('eyJzdWIi')));
+});
+
+test('LEAK-02: ordinary frames → pass', async () => {
+  const r = await audit(false);
+  assert.equal(status(r, 'WSG-LEAK-02'), 'pass');
+});
