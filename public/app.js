@@ -75,7 +75,15 @@ async function signIn(makeSession) {
       return t ?? session.ticket();
     },
     // Dev mode can mint a new token before expiry (auth.refresh); a pasted token cannot be renewed.
-    ...(session.demoUser ? { token: () => session.refresh() } : {}),
+    ...(session.demoUser
+      ? {
+          token: async () => {
+            const t = await session.refresh();
+            log('token refreshed');
+            return t;
+          },
+        }
+      : {}),
     onState: (state) => {
       renderState();
       if (state === 'open') log(client.reconnects > 0 ? `reconnected (${client.reconnects})` : 'connected');
