@@ -1,0 +1,60 @@
+import { jwtPart } from '../../check-helpers.js';
+import type { AuditOptions, AuditSocket, CheckContext, CheckMeta } from '../../types.js';
+import { mask, short } from './traffic-scan.js';
+
+export const meta: CheckMeta = {
+  id: 'WSG-LEAK-03',
+  title: 'Cross-user broadcast',
+  area: 'LEAK',
+  severity: 'high',
+  mode: 'safe',
+  references: ['ASVS 8.2.2', 'PS'],
+  remediation: 'Fan messages out per authorised subscription (room/channel membership checked on join and on every publish), never to every connection; include only the recipient\'s own data.',
+  description: 'Opens session A (operator) and session B (--second identity), learns what is B\'s (its token subject, values only B\'s canary answer contains), lets B send the operator\'s messages (or the canary), and records what A receives for up to 60 s (--session-wait). Finding when A receives B-scoped data it did not ask for. Skipped without a second identity or an action to perform.',
+};
+
+function windowMs(o: AuditOptions): number {
+  return Math.min(60_000, o.sessionWaitMs);
+}
+
+export function timeoutMs(o: AuditOptions): number {
+  return windowMs(o) + 15_000;
+}
+
+const words = (texts: string[]) => new Set(texts.flatMap((t) => t.match(/[\w.@-]{6,}/g) ?? []));
+
+async function canaryReplies(s: AuditSocket, canary: string | undefined, waitMs: number): Promise<string[]> {
+  if (!canary) return [];
+  const from = s.messages.length;
+  s.send(canary);
+  await s.collect(waitMs);
+  return s.messages.slice(from);
+}
+
+export async function run(ctx: CheckContext): Promise<void> {
+  const o = ctx.options;
+  if (!o.secondIdentity) ctx.skip('needs a second identity (B) to tell cross-user data apart');
+  const actions = o.messages.length ? o.messages.slice(0, 3) : o.canary ? [o.canary] : [];
+  if (actions.length === 0) ctx.skip('needs an operator action for B to perform (--message or --canary)');
+  const [a, b] = await Promise.all([ctx.connect(), ctx.connect({ credentials: o.secondIdentity })]);
+  if (!a.ok) return ctx.skip(`session A could not connect (${a.status ?? a.error})`);
+  if (!b.ok) return ctx.skip(`session B (second identity) could not connect (${b.status ?? b.error})`);
+
+  // What belongs to B and not to A: B's token subject, and values only B's canary answer carries.
+  const [aReplies, bReplies] = await Promise.all([canaryReplies(a.socket, o.canary, o.canaryWaitMs), canaryReplies(b.socket, o.canary, o.canaryWaitMs)]);
+  const subOf = (t?: string) => (t ? jwtPart(t, 1)?.sub : undefined);
+  const aWords = words([...aReplies, String(subOf(o.credentials.token) ?? '')]);
+  const markers = [...words(bReplies)].filter((w) => !aWords.has(w));
+  const bSub = subOf(o.secondIdentity.token);
+  if (typeof bSub === 'string' && bSub && !aWords.has(bSub)) markers.push(bSub);
+  if (markers.length === 0) ctx.skip('nothing tells B\'s data apart from A\'s (give a JWT with a subject, or a --canary whose answer is per-user)');
+
+  const from = a.socket.messages.length;
+  for (const m of actions) b.socket.send(m);
+  const wait = windowMs(o);
+  const matches = (m: string) => markers.find((k) => new RegExp(`(^|[^\\w.@-])${k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w.@-])`).test(m));
+  const hit = await a.socket.waitFor((m) => matches(m) !== undefined, wait, from);
+  if (hit === null) return;
+  const marker = matches(hit) ?? '';
+  ctx.report({ confidence: 'certain', evidence: `While B performed its action, A (which subscribed to nothing of B's) received a message carrying B's value ${mask(marker)}: ${short(hit.split(marker).join(mask(marker)), 100)}` });
+}

@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startWeakServer, type WeakConnection } from '../../../fixtures/weak-server.js';
+import { defaultCredentials } from '../../../../src/audit/options.js';
+import { ALLOWED } from '../../harness.js';
+import { runChecks, status, track } from './run.js';
+
+/** Weak server whose echo is fanned out to every connection that has spoken (the bug) or not. */
+async function audit(broadcast: boolean, extra: { second?: boolean } = { second: true }) {
+  const seen = new Set<WeakConnection>();
+  const s = track(await startWeakServer({
+    onAppMessage: (msg, conn) => {
+      seen.add(conn);
+      if (!broadcast || msg.json?.type !== 'echo') return false;
+      for (const c of seen) c.send({ type: 'activity', user: conn.user, data: msg.json.data ?? null });
+      return true;
+    },
+  }));
+  return runChecks(['WSG-LEAK-03'], s.url, {
+    allowedOrigins: [ALLOWED],
+    credentials: { token: await s.mintToken('alice') },
+    secondIdentity: extra.second ? { ...defaultCredentials(), token: await s.mintToken('bob') } : undefined,
+    canary: '{"type":"whoami"}', canaryExpect: 'protected-data-of-', canaryWaitMs: 300,
+    messages: ['{"type":"echo","data":"hello"}'],
+    sessionWaitMs: 1500,
+  });
+}
+
+test('LEAK-03: B\'s activity fanned out to A → high finding', async () => {
+  const r = await audit(true);
+  const f = r.findings[0];
+  assert.equal(f?.checkId, 'WSG-LEAK-03');
+  assert.equal(f?.severity, 'high');
+  assert.match(f?.evidence ?? '', /A .* received a message carrying B's value bo…/);
+});
+
+test('LEAK-03: replies only to the sender → pass; no second identity → skipped', async () => {
+  const r = await audit(false);
+  assert.equal(status(r, 'WSG-LEAK-03'), 'pass');
+  const none = await audit(false, {});
+  assert.equal(status(none, 'WSG-LEAK-03'), 'skipped');
+});
