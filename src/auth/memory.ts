@@ -2,7 +2,7 @@
  * Single-node TicketStore and RevocationStore. Bounded: expired entries are swept on a timer
  * (unref'd) and on every write, so an attacker minting tickets cannot grow memory past TTL × rate.
  */
-import type { Identity, RevocationStore, RevocationTarget, TicketRecord, TicketStore } from './types.js';
+import type { ConnectionCounter, Identity, RevocationStore, RevocationTarget, TicketRecord, TicketStore } from './types.js';
 
 const SWEEP_MS = 10_000;
 
@@ -75,5 +75,26 @@ export class MemoryRevocationStore implements RevocationStore {
   async close(): Promise<void> {
     clearInterval(this.timer);
     this.listeners.length = 0;
+  }
+}
+
+export class MemoryConnectionCounter implements ConnectionCounter {
+  private readonly held = new Map<string, number>();
+
+  async acquire(key: string, limit: number): Promise<boolean> {
+    const n = this.held.get(key) ?? 0;
+    if (n >= limit) return false;
+    this.held.set(key, n + 1);
+    return true;
+  }
+
+  async release(key: string): Promise<void> {
+    const n = (this.held.get(key) ?? 0) - 1;
+    if (n <= 0) this.held.delete(key);
+    else this.held.set(key, n);
+  }
+
+  async close(): Promise<void> {
+    this.held.clear();
   }
 }

@@ -38,7 +38,7 @@ export function builtinRoutes(core: GuardCore): Route[] {
           return undefined;
         }
         conn.setIdentity(identity);
-        core.admit(conn);
+        await core.admit(conn);
         return undefined;
       },
     },

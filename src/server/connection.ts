@@ -93,6 +93,12 @@ export class GuardConnection implements Connection {
     t.unref();
   }
 
+  /** The socket is gone (either side closed it). */
+  gone(): void {
+    this._closed = true;
+    this.clearTimers();
+  }
+
   terminate(): void {
     this._closed = true;
     this.clearTimers();

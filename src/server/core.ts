@@ -18,5 +18,5 @@ export interface GuardCore {
   /** Emits, logs and counts a security event. */
   security(event: SecurityEvent): void;
   /** A first-message-auth connection just authenticated: apply the per-user cap, then announce it. */
-  admit(conn: GuardConnection): boolean;
+  admit(conn: GuardConnection): Promise<boolean>;
 }

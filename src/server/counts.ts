@@ -1,5 +1,6 @@
 /**
- * Live connection counts (handshakes in flight included) for the caps. Reservations return an
+ * Live connection counts on this node (handshakes in flight included) for the global and per-IP caps
+ * (per-user caps go through a ConnectionCounter, which may be cluster-wide). Reservations return an
  * idempotent release function, so every path (refusal, socket gone, close) can call it safely.
  */
 export type Release = () => void;
@@ -7,7 +8,6 @@ export type Release = () => void;
 export class ConnectionCounts {
   private global = 0;
   private readonly byIp = new Map<string, number>();
-  private readonly byUser = new Map<string, number>();
 
   /** Reserves a global and a per-IP slot; the reason when either is full. */
   reserveIp(ip: string, caps: { global: number; perIp: number }): Release | 'cap_global' | 'cap_ip' {
@@ -21,12 +21,6 @@ export class ConnectionCounts {
     });
   }
 
-  reserveUser(sub: string, perUser: number): Release | undefined {
-    if ((this.byUser.get(sub) ?? 0) >= perUser) return undefined;
-    this.byUser.set(sub, (this.byUser.get(sub) ?? 0) + 1);
-    return once(() => decrement(this.byUser, sub));
-  }
-
   get total(): number {
     return this.global;
   }
@@ -38,7 +32,7 @@ function decrement(map: Map<string, number>, key: string): void {
   else map.set(key, n);
 }
 
-function once(fn: () => void): Release {
+export function once(fn: () => void): Release {
   let done = false;
   return () => {
     if (done) return;

@@ -10,9 +10,9 @@ import type { Registry } from 'prom-client';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { z } from 'zod';
 import { createJwtVerifier, type TokenVerifier } from '../auth/jwt.js';
-import { MemoryRevocationStore, MemoryTicketStore } from '../auth/memory.js';
+import { MemoryConnectionCounter, MemoryRevocationStore, MemoryTicketStore } from '../auth/memory.js';
 import type { IssuedTicket } from '../auth/tickets.js';
-import type { Identity, RevocationStore, RevocationTarget, TicketStore } from '../auth/types.js';
+import type { ConnectionCounter, Identity, RevocationStore, RevocationTarget, TicketStore } from '../auth/types.js';
 import { CloseCode, CloseReason, Envelope, SUBPROTOCOL } from '../protocol/index.js';
 import { Authenticator } from './authenticator.js';
 import { builtinRoutes } from './builtins.js';
@@ -24,7 +24,7 @@ import { WsguardConfigError } from './errors.js';
 import type { SecurityEvent, ViolationReason } from './events.js';
 import { acceptingStage } from './gate/accepting.js';
 import { authenticateStage } from './gate/authenticate.js';
-import { capsStage, userCapStage } from './gate/caps.js';
+import { acquireUserSlot, capsStage, userCapStage } from './gate/caps.js';
 import { handshakeRateStage } from './gate/handshake-rate.js';
 import { hostStage } from './gate/host.js';
 import { originStage } from './gate/origin.js';
@@ -79,6 +79,7 @@ export class Guard implements GuardCore {
   readonly ticketHandler: HttpHandler;
   private readonly tickets: TicketStore;
   private readonly revocations: RevocationStore;
+  private readonly userSlots: ConnectionCounter;
   private readonly owned: { close(): Promise<void> }[] = [];
   private readonly wss: WebSocketServer;
   private readonly emitter = new EventEmitter();
@@ -100,6 +101,7 @@ export class Guard implements GuardCore {
     this.metrics = createMetrics(o.metrics as Registry | undefined);
     this.tickets = o.ticketStore ?? this.own(new MemoryTicketStore());
     this.revocations = o.revocationStore ?? this.own(new MemoryRevocationStore());
+    this.userSlots = o.connectionCounter ?? this.own(new MemoryConnectionCounter());
     this.authenticator = new Authenticator(verifier, this.revocations, o.authFailures);
     const trustProxy = new Set(o.trustProxy);
 
@@ -112,7 +114,7 @@ export class Guard implements GuardCore {
       handshakeRateStage(o.handshakeRate),
       capsStage(this.counts, o.caps),
       authenticateStage({ authenticator: this.authenticator, tickets: this.tickets, cookie: o.auth.cookie, firstMessage: o.auth.firstMessage }),
-      userCapStage(this.counts, o.caps.perUser),
+      userCapStage(this.userSlots, o.caps.perUser),
       subprotocolStage(),
     ];
     this.pipeline = [
@@ -237,9 +239,10 @@ export class Guard implements GuardCore {
     this.emitter.emit('security', event);
   }
 
-  admit(conn: GuardConnection): boolean {
-    const release = this.counts.reserveUser(conn.identity.sub, this.options.caps.perUser);
-    if (!release) {
+  async admit(conn: GuardConnection): Promise<boolean> {
+    const release = await acquireUserSlot(this.userSlots, conn.identity.sub, this.options.caps.perUser);
+    if (conn.closed) release?.();
+    if (!release || conn.closed) {
       conn.close(CloseCode.TRY_AGAIN_LATER, CloseReason.TOO_MANY_CONNECTIONS);
       return false;
     }
@@ -300,7 +303,7 @@ export class Guard implements GuardCore {
     });
     ws.on('message', (data: RawData, isBinary: boolean) => receive(this.pipeline, this, conn, toBuffer(data), isBinary));
     ws.once('close', (code: number, reason: Buffer) => {
-      conn.clearTimers();
+      conn.gone();
       this.live.delete(conn);
       this.metrics.connections.dec();
       for (const r of conn.releases) r();

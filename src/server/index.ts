@@ -9,6 +9,6 @@ export type { Connection, MessageContext, MessageHandler, MessageOptions, Author
 export type { HttpHandler } from './tickets-http.js';
 export { REDACT_PATHS } from './logger.js';
 export { TokenError, type JwtConfig } from '../auth/jwt.js';
-export { MemoryTicketStore, MemoryRevocationStore } from '../auth/memory.js';
-export type { Identity, Permissions, TicketStore, RevocationStore, RevocationTarget, TicketRecord } from '../auth/types.js';
+export { MemoryTicketStore, MemoryRevocationStore, MemoryConnectionCounter } from '../auth/memory.js';
+export type { Identity, Permissions, TicketStore, RevocationStore, RevocationTarget, TicketRecord, ConnectionCounter } from '../auth/types.js';
 export { WsguardError } from '../protocol/index.js';

@@ -10,7 +10,7 @@ import { Registry } from 'prom-client';
 import { z } from 'zod';
 import { DEFAULT_JSON_LIMITS } from '../protocol/index.js';
 import { MIN_SECRET_BYTES, secretBytes } from '../auth/jwt.js';
-import type { Identity, RevocationStore, TicketStore } from '../auth/types.js';
+import type { ConnectionCounter, Identity, RevocationStore, TicketStore } from '../auth/types.js';
 import { WsguardConfigError } from './errors.js';
 
 /** App hook for session cookies: return the identity, or undefined to refuse. */
@@ -75,6 +75,8 @@ export const DEFAULTS = {
   /** Injected stores (cluster mode passes Redis ones); default: memory. */
   ticketStore: undefined as TicketStore | undefined,
   revocationStore: undefined as RevocationStore | undefined,
+  /** Per-user connection slots (cluster mode passes a Redis one so caps.perUser holds cluster-wide); default: memory. */
+  connectionCounter: undefined as ConnectionCounter | undefined,
   /** pino logger; default pino at 'info' to stdout, with secrets redacted. */
   logger: undefined as Logger | undefined,
   /** prom-client registry; default a new one per guard. */
@@ -155,6 +157,7 @@ export const OptionsSchema = z.strictObject({
   shutdownDeadlineMs: positiveInt.default(DEFAULTS.shutdownDeadlineMs),
   ticketStore: z.custom<TicketStore>((v) => typeof (v as TicketStore | null)?.take === 'function', { message: 'must implement TicketStore' }).optional(),
   revocationStore: z.custom<RevocationStore>((v) => typeof (v as RevocationStore | null)?.isRevoked === 'function', { message: 'must implement RevocationStore' }).optional(),
+  connectionCounter: z.custom<ConnectionCounter>((v) => typeof (v as ConnectionCounter | null)?.acquire === 'function', { message: 'must implement ConnectionCounter' }).optional(),
   logger: z.custom<Logger>((v) => typeof (v as Logger | null)?.child === 'function', { message: 'must be a pino logger' }).optional(),
   metrics: z.instanceof(Registry).optional(),
 });

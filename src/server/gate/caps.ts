@@ -2,7 +2,8 @@
  * Stage 'caps': global and per-IP concurrent connection caps, before any crypto is spent.
  * Stage 'user-cap': per-user cap; it needs the identity, so it runs right after authenticate.
  */
-import type { ConnectionCounts } from '../counts.js';
+import type { ConnectionCounter } from '../../auth/types.js';
+import { once, type ConnectionCounts } from '../counts.js';
 import { refuse, type GateStage } from './types.js';
 
 export function capsStage(counts: ConnectionCounts, caps: { global: number; perIp: number }): GateStage {
@@ -18,14 +19,20 @@ export function capsStage(counts: ConnectionCounts, caps: { global: number; perI
   };
 }
 
-export function userCapStage(counts: ConnectionCounts, perUser: number): GateStage {
+/** Takes a per-user slot; the release (idempotent) or undefined when the cap is reached. */
+export async function acquireUserSlot(counter: ConnectionCounter, sub: string, perUser: number): Promise<(() => void) | undefined> {
+  if (!(await counter.acquire(sub, perUser))) return undefined;
+  return once(() => void counter.release(sub).catch(() => undefined));
+}
+
+export function userCapStage(counter: ConnectionCounter, perUser: number): GateStage {
   return {
     name: 'user-cap',
-    run: (ctx) => {
+    run: async (ctx) => {
       if (!ctx.identity) return undefined; // first-message auth: checked when it authenticates
-      const r = counts.reserveUser(ctx.identity.sub, perUser);
-      if (!r) return refuse(429, 'cap_user', { 'Retry-After': '5' });
-      ctx.cleanups.push(r);
+      const release = await acquireUserSlot(counter, ctx.identity.sub, perUser);
+      if (!release) return refuse(429, 'cap_user', { 'Retry-After': '5' });
+      ctx.cleanups.push(release);
       return undefined;
     },
   };

@@ -43,3 +43,32 @@ test('caps: refused handshakes do not leak reservations', async (t) => {
   const open = [await connect(h, { token: await mintToken() }), await connect(h, { token: await mintToken() })];
   for (const ws of open) ws.terminate();
 });
+
+test('caps: an injected ConnectionCounter makes the per-user cap hold across guards (cluster mode)', async (t) => {
+  const { MemoryConnectionCounter } = await import('../../../src/auth/memory.js');
+  const shared = new MemoryConnectionCounter();
+  t.after(() => shared.close());
+  const a = await startGuard({ connectionCounter: shared, caps: { perIp: 100, perUser: 1, global: 100 } });
+  t.after(() => a.close());
+  const b = await startGuard({ connectionCounter: shared, caps: { perIp: 100, perUser: 1, global: 100 } });
+  t.after(() => b.close());
+  const token = await mintToken({ sub: 'roamer' });
+  const ws = await connect(a, { token });
+  assert.equal(await handshakeStatus(b, { token }), 429);
+  ws.close();
+  await waitFor(() => a.guard.connections === 0, 5000, 'close');
+  assert.equal(await handshakeStatus(b, { token }), 101);
+});
+
+test('caps: first-message auth applies the per-user cap when it authenticates (close 1013)', async (t) => {
+  const { SECRET, waitClose } = await import('../helpers.js');
+  const h = await startGuard({ auth: { jwt: { secret: SECRET }, firstMessage: true }, caps: { perIp: 100, perUser: 1, global: 100 } });
+  t.after(() => h.close());
+  const token = await mintToken({ sub: 'one' });
+  const first = await connect(h, { token });
+  const second = await connect(h, {});
+  const closed = waitClose(second);
+  second.send(JSON.stringify({ type: 'auth.refresh', payload: { token } }));
+  assert.deepEqual(await closed, { code: 1013, reason: 'too_many_connections' });
+  first.terminate();
+});

@@ -9,7 +9,8 @@ test('request: version other than 13 gets 426 with Sec-WebSocket-Version: 13; ba
   const v8 = await rawConnect(h.port, { headers: { ...auth, 'Sec-WebSocket-Version': '8' } });
   assert.equal(v8.status, 426);
   assert.match(v8.head, /Sec-WebSocket-Version: 13/);
-  for (const headers of [{ 'Sec-WebSocket-Key': 'short' }, { 'Sec-WebSocket-Key': '' }, { Upgrade: 'h2c' }]) {
+  const variants: Record<string, string>[] = [{ 'Sec-WebSocket-Key': 'short' }, { 'Sec-WebSocket-Key': '' }, { Upgrade: 'h2c' }];
+  for (const headers of variants) {
     const raw = await rawConnect(h.port, { headers: { ...auth, ...headers } });
     assert.equal(raw.status, 400, JSON.stringify(headers));
     await raw.ended;
