@@ -9,12 +9,19 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startTestHub, removeDir, TestClient, token, upload, ALICE, type TestHub } from './support.js';
+import { startTestHub, removeDir, TestClient, token, upload, ALICE, BOB, type TestHub } from './support.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+const SKIP = !existsSync(CHROMIUM) && `${CHROMIUM} missing (apt-get install -y chromium)`;
 const XSS = '<img src=x onerror=alert(1)>';
 
 let browser: Browser | undefined;
+async function newPage(): Promise<Page> {
+  browser ??= await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.setDefaultTimeout(15_000);
+  return page;
+}
 const hubs: TestHub[] = [];
 after(async () => {
   await browser?.close();
@@ -25,7 +32,7 @@ after(async () => {
 // The hub announces `session.expiring` 3 s into each 15-minute dev token, so the page's refresh runs during the test.
 const EXPIRING_NOTICE_MS = 15 * 60_000 - 3_000;
 
-async function hub(overrides: { port?: number } = {}, dir?: string): Promise<TestHub> {
+async function hub(overrides: { port?: number; devMode?: boolean } = {}, dir?: string): Promise<TestHub> {
   const h = await startTestHub({ devMode: true, ...overrides }, { guard: { expiringNoticeMs: EXPIRING_NOTICE_MS }, ...(dir === undefined ? {} : { dir }) });
   hubs.push(h);
   return h;
@@ -54,11 +61,9 @@ async function waitForRow(page: Page, seq: number, channel = 'files:acme'): Prom
   await page.locator(`#event-rows tr[data-channel="${channel}"][data-seq="${seq}"]`).waitFor();
 }
 
-test('the page: sign in, live events, inert XSS, publish form, resume after a hub restart, credentials in memory only', { skip: !existsSync(CHROMIUM) && `${CHROMIUM} missing (apt-get install -y chromium)`, timeout: 90_000 }, async () => {
+test('the page: sign in, live events, inert XSS, publish form, resume after a hub restart, credentials in memory only', { skip: SKIP, timeout: 90_000 }, async () => {
   let h = await hub();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.setDefaultTimeout(15_000);
+  const page = await newPage();
 
   const dialogs: string[] = [];
   const consoleLines: string[] = [];
@@ -189,4 +194,33 @@ test('the page: sign in, live events, inert XSS, publish form, resume after a hu
   }
   assert.ok(wsUrls.length >= 2);
   for (const u of wsUrls) assert.match(u, new RegExp(`^ws://127\\.0\\.0\\.1:${port}/ws\\?ticket=[A-Za-z0-9_-]+$`));
+});
+
+test('the page without dev mode: no demo users, a refused token is reported, a pasted token signs in', { skip: SKIP, timeout: 60_000 }, async () => {
+  const h = await hub({ devMode: false });
+  const page = await newPage();
+  await page.goto(h.url);
+  const field = page.getByLabel('JSON Web Token');
+  await field.waitFor();
+  assert.equal(await page.locator('#demo').isHidden(), true);
+  await field.fill('not.a.token');
+  await page.getByRole('button', { name: 'Sign in with token' }).click();
+  await page.locator('#sign-in-error', { hasText: 'refused this token' }).waitFor();
+  await field.fill(await token('bob', BOB));
+  await page.getByRole('button', { name: 'Sign in with token' }).click();
+  await page.locator('#state[data-state="open"]').waitFor();
+  assert.equal(await field.inputValue(), ''); // not left in the DOM
+  assert.equal(await page.locator('#user').textContent(), 'bob');
+  await page.getByLabel('Channel to subscribe to').fill('files:globex');
+  await page.getByRole('button', { name: 'Subscribe', exact: true }).click();
+  await page.locator('#subscriptions li[data-channel="files:globex"][data-ready="true"]').waitFor();
+  // Publishing outside the token's perms shows the hub's answer.
+  await page.getByLabel('Channel', { exact: true }).fill('files:acme');
+  await page.getByLabel('Path').fill('x.pdf');
+  await page.getByRole('button', { name: 'Publish', exact: true }).click();
+  await page.locator('#publish-result', { hasText: 'refused: forbidden' }).waitFor();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.locator('#state[data-state="idle"]').waitFor();
+  assert.equal(await page.locator('#workspace').isHidden(), true);
+  await page.close();
 });
