@@ -14,6 +14,8 @@ import type { CheckContext } from '../../types.js';
 /** A raw connection plus the first close frame the server sent (seen without consuming frames). */
 export interface RawSocket {
   conn: RawConnection;
+  /** Response headers of the 101 (lower-case names). */
+  headers: Record<string, string[]>;
   closeFrame(): Frame | null;
 }
 
@@ -34,7 +36,7 @@ export async function openRaw(ctx: CheckContext, opts: { headers?: HeaderList } 
     conn.sendFrame({ opcode: Opcode.TEXT, payload: first });
     await conn.nextFrame(Math.min(1000, ctx.options.requestTimeoutMs));
   }
-  return { conn, closeFrame: () => closeFrame };
+  return { conn, headers: r.response.headers, closeFrame: () => closeFrame };
 }
 
 export type Verdict = { kind: 'accepted' } | { kind: 'closed'; code?: number; reason: string } | { kind: 'silent' };

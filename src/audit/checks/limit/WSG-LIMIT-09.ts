@@ -1,0 +1,65 @@
+import { requireBaseline, statusLine } from '../../check-helpers.js';
+import type { HeaderList } from '../../raw/handshake.js';
+import { limitOptions } from './limit-options.js';
+import type { CheckContext, CheckMeta } from '../../types.js';
+
+export const meta: CheckMeta = {
+  id: 'WSG-LIMIT-09',
+  title: 'Handshake header abuse',
+  area: 'LIMIT',
+  severity: 'high',
+  mode: 'intrusive',
+  references: ['S10 (ws CVE-2024-37890, CVE-2021-32640, 2017 extensions DoS)', 'S12 (CVE-2020-7662/7663)', 'STEWS-2', 'STEWS-3'],
+  remediation: 'Keep ws ≥ 8.17.1 (400 on too many headers) and Node header limits (maxHeadersCount, 16 KiB max header size); parse Sec-WebSocket-Protocol/Extensions in linear time and into null-prototype objects.',
+  description: 'Handshakes with (a) 2 100 dummy headers before Upgrade/Sec-WebSocket-Key, (b) one 64 KiB header, (c) Sec-WebSocket-Protocol "b" + 30 000 vs 66 000 spaces + "x", timed (STEWS-2), (d) Sec-WebSocket-Extensions a;b="\\c…" with 26 vs 28 repeats, timed (STEWS-3), (e) extension names "constructor" / "hasOwnProperty"; liveness after each. Finding: the target stops answering, or latency grows by more than 0.4 s with length (re-measured to confirm).',
+};
+
+interface Outcome { ms: number; what: string }
+
+async function attempt(ctx: CheckContext, headers: HeaderList, headersFirst = false): Promise<Outcome> {
+  const t0 = Date.now();
+  try {
+    const r = await ctx.handshake({ raw: { request: { headers, headersFirst } } });
+    return { ms: Date.now() - t0, what: statusLine(r) };
+  } catch (e) {
+    return { ms: Date.now() - t0, what: `no HTTP answer (${(e as Error).message.slice(0, 80)})` };
+  }
+}
+
+const spaces = (n: number): HeaderList => [['Sec-WebSocket-Protocol', `b${' '.repeat(n)}x`]];
+const escapes = (n: number): HeaderList => [['Sec-WebSocket-Extensions', `a;b="${'\\c'.repeat(n)}`]];
+
+/** Latency growth from the short to the long variant; the long one is re-measured to confirm. */
+async function growth(ctx: CheckContext, short: HeaderList, long: HeaderList): Promise<number> {
+  const a = await attempt(ctx, short);
+  const b = await attempt(ctx, long);
+  const first = b.ms - a.ms;
+  if (first <= limitOptions(ctx.options).timingThresholdMs) return first;
+  const a2 = await attempt(ctx, short);
+  const b2 = await attempt(ctx, long);
+  return Math.min(first, b2.ms - a2.ms);
+}
+
+export async function run(ctx: CheckContext): Promise<void> {
+  await requireBaseline(ctx);
+  const threshold = limitOptions(ctx.options).timingThresholdMs;
+  const crashProbes: Array<{ name: string; headers: HeaderList; first?: boolean }> = [
+    { name: '(a) 2 100 headers before Upgrade', headers: Array.from({ length: 2100 }, (): [string, string] => ['a', '0']), first: true },
+    { name: '(b) one 64 KiB header', headers: [['X-Wsguard-Big', 'a'.repeat(64 * 1024)]] },
+    { name: '(e) Sec-WebSocket-Extensions: constructor', headers: [['Sec-WebSocket-Extensions', 'constructor']] },
+    { name: '(e) Sec-WebSocket-Extensions: permessage-deflate; hasOwnProperty', headers: [['Sec-WebSocket-Extensions', 'permessage-deflate; hasOwnProperty']] },
+  ];
+  for (const p of crashProbes) {
+    const o = await attempt(ctx, p.headers, p.first);
+    if (!(await ctx.liveness())) {
+      ctx.report({ confidence: 'certain', evidence: `After ${p.name} (answer: ${o.what}) the target no longer completes a baseline handshake (crash-class).` });
+      return;
+    }
+  }
+  const slow: string[] = [];
+  const sp = await growth(ctx, spaces(30_000), spaces(66_000));
+  if (sp > threshold) slow.push(`(c) Sec-WebSocket-Protocol with 66 000 vs 30 000 spaces: +${sp} ms`);
+  const ex = await growth(ctx, escapes(26), escapes(28));
+  if (ex > threshold) slow.push(`(d) Sec-WebSocket-Extensions with 28 vs 26 \\c repeats: +${ex} ms`);
+  if (slow.length) ctx.report({ confidence: 'certain', evidence: `Handshake latency grows with header length (super-linear parsing, confirmed twice): ${slow.join('; ')}.` });
+}

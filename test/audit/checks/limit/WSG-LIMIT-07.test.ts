@@ -1,0 +1,30 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startWeakServer, type WeakServerOptions } from '../../../fixtures/weak-server.js';
+import { ALLOWED, runCheck } from '../../harness.js';
+import type { AuditOptionsInput } from '../../../../src/audit/options.js';
+import type { LimitOptions } from '../../../../src/audit/checks/limit/limit-options.js';
+
+const servers: Array<{ close(): Promise<void> }> = [];
+after(() => Promise.all(servers.map((s) => s.close())));
+
+// Test-sized waits: a header line every 300 ms, watched for 2.5 s (defaults 10 s / 120 s).
+async function audit(weak: WeakServerOptions) {
+  const s = await startWeakServer(weak);
+  servers.push(s);
+  const opts: AuditOptionsInput & Partial<LimitOptions> = { allowedOrigins: [ALLOWED], credentials: { token: await s.mintToken('alice') }, slowHeaderIntervalMs: 300, slowWaitMs: 2500 };
+  return runCheck('WSG-LIMIT-07', s.url, opts);
+}
+
+test('LIMIT-07: no handshake deadline → both incomplete handshakes still open, finding', async () => {
+  const r = await audit({ slowHandshakeTolerated: true });
+  assert.equal(r.findings.length, 1);
+  assert.equal(r.findings[0]?.checkId, 'WSG-LIMIT-07');
+  assert.equal(r.findings[0]?.severity, 'medium');
+  assert.match(r.findings[0]?.evidence ?? '', /after 2500 ms: one sending a header line every 300 ms; one that sent nothing/);
+});
+
+test('LIMIT-07: 1 s handshake deadline → pass', async () => {
+  const r = await audit({ handshakeTimeoutMs: 1000 });
+  assert.equal(r.result.status, 'pass', r.result.reason);
+});
