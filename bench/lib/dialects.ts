@@ -1,0 +1,155 @@
+/**
+ * How a load generator speaks to each system over a plain `ws` client. Socket.IO is spoken at the
+ * Engine.IO v4 / Socket.IO v5 packet level so every system gets the same lightweight client
+ * and the load generator is not the bottleneck of one system only.
+ */
+import http from 'node:http';
+import WebSocket from 'ws';
+import { SUBPROTOCOL } from '../../src/protocol/index.js';
+import { REPLAY_CHANNEL, type SystemId, type Target } from './types.js';
+
+export interface ConnectOptions {
+  readonly localAddress: string;
+  readonly token: string;
+  /** Keep-alive agent for `POST /api/tickets` (wsguard-ticket). */
+  readonly agent?: http.Agent;
+}
+
+export interface Dialect {
+  /** Resolves with a socket the system considers authenticated and ready. */
+  connect(target: Target, o: ConnectOptions): Promise<WebSocket>;
+  /** The inbound scenario's message number `i`. */
+  note(i: number): string;
+  /** A subscribe request, and whether `msg` is its answer. */
+  subscribe(channel: string, since?: number): string;
+  isSubscribed(msg: string): boolean;
+  /** A publish request for the fan-out scenario (answered by exactly one message). */
+  publish(channel: string, path: string): string;
+  /** Whether `msg` is an event delivery. */
+  isEvent(msg: string): boolean;
+  /** Asks for the whole replay channel from seq 0. */
+  replay(): string;
+}
+
+const NOTE = { channel: 'files:acme', text: 'hello from the benchmark' };
+const FILE = { size: 1, mime: 'text/plain', sha256: 'a'.repeat(64) };
+
+function open(ws: WebSocket, ready: (ws: WebSocket) => Promise<void> | void): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    ws.once('error', reject);
+    ws.once('unexpected-response', (_req, res) => {
+      res.resume();
+      reject(new Error(`HTTP ${res.statusCode}`));
+    });
+    ws.once('open', () => {
+      Promise.resolve(ready(ws)).then(() => {
+        ws.off('error', reject);
+        // Later errors surface as 'close'; keep them from crashing the generator.
+        ws.on('error', () => undefined);
+        resolve(ws);
+      }, reject);
+    });
+  });
+}
+
+function origin(t: Target): string {
+  return `http://127.0.0.1:${t.port}`;
+}
+
+function wsguardMessage(type: string, payload: object, id?: string): string {
+  return JSON.stringify(id === undefined ? { type, payload } : { type, id, payload });
+}
+
+const wsguardBase: Omit<Dialect, 'connect'> = {
+  note: (i) => wsguardMessage('bench.note', NOTE, `n${i}`),
+  subscribe: (channel, since) => wsguardMessage('subscribe', since === undefined ? { channel } : { channel, since }, 's'),
+  isSubscribed: (m) => m.startsWith('{"type":"subscribed"'),
+  publish: (channel, path) => wsguardMessage('file_upload', { channel, path, ...FILE }, 'p'),
+  isEvent: (m) => m.startsWith('{"type":"event"'),
+  replay: () => wsguardMessage('subscribe', { channel: REPLAY_CHANNEL, since: 0 }, 'r'),
+};
+
+const wsguard: Dialect = {
+  ...wsguardBase,
+  connect: (t, o) =>
+    open(
+      new WebSocket(`ws://127.0.0.1:${t.port}/ws`, [SUBPROTOCOL], {
+        localAddress: o.localAddress,
+        headers: { Authorization: `Bearer ${o.token}`, Origin: origin(t) },
+      }),
+      () => undefined,
+    ),
+};
+
+/** Ticket auth: `POST /api/tickets` with the JWT, then the handshake with `?ticket=`. */
+function fetchTicket(t: Target, o: ConnectOptions): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port: t.port, path: '/api/tickets', method: 'POST', localAddress: o.localAddress, agent: o.agent, headers: { Authorization: `Bearer ${o.token}`, Origin: origin(t), 'Content-Length': 0 } },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => (res.statusCode === 200 ? resolve((JSON.parse(body) as { ticket: string }).ticket) : reject(new Error(`tickets: HTTP ${res.statusCode}`))));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const wsguardTicket: Dialect = {
+  ...wsguardBase,
+  connect: async (t, o) => {
+    const ticket = await fetchTicket(t, o);
+    return open(new WebSocket(`ws://127.0.0.1:${t.port}/ws?ticket=${encodeURIComponent(ticket)}`, [SUBPROTOCOL], { localAddress: o.localAddress, headers: { Origin: origin(t) } }), () => undefined);
+  },
+};
+
+const ws: Dialect = {
+  connect: (t, o) => open(new WebSocket(`ws://127.0.0.1:${t.port}/`, { localAddress: o.localAddress }), () => undefined),
+  // Same bytes as wsguard's message, echoed back.
+  note: (i) => wsguardMessage('bench.note', NOTE, `n${i}`),
+  subscribe: () => 'sub',
+  isSubscribed: (m) => m === 'ok',
+  publish: (channel, path) => JSON.stringify({ channel, path, ...FILE }),
+  isEvent: (m) => m.startsWith('{"type":"event"'),
+  replay: () => 'replay',
+};
+
+/**
+ * Socket.IO over a websocket-only Engine.IO session: `0{...}` open, `40{auth}` connect answered by
+ * `40{sid}` (or `44` refused), `42[...]`/`42<id>[...]` events, `43<id>[...]` acks, `2`→`3` ping/pong.
+ */
+const socketIo: Dialect = {
+  connect: (t, o) =>
+    open(new WebSocket(`ws://127.0.0.1:${t.port}/socket.io/?EIO=4&transport=websocket`, { localAddress: o.localAddress }), (sock) => {
+      sock.on('message', (d) => {
+        if (d.toString() === '2') sock.send('3');
+      });
+      return new Promise<void>((resolve, reject) => {
+        const onMessage = (d: WebSocket.RawData) => {
+          const m = d.toString();
+          if (m.startsWith('0')) return sock.send(`40${JSON.stringify({ token: o.token })}`);
+          sock.off('message', onMessage);
+          if (m.startsWith('40')) resolve();
+          else reject(new Error(`socket.io refused: ${m.slice(0, 80)}`));
+        };
+        sock.on('message', onMessage);
+      });
+    }),
+  note: (i) => `42${i}${JSON.stringify(['note', NOTE])}`,
+  subscribe: (channel) => `420${JSON.stringify(['subscribe', channel])}`,
+  isSubscribed: (m) => m.startsWith('430'),
+  publish: (channel, path) => `421${JSON.stringify(['publish', { channel, path, ...FILE }])}`,
+  isEvent: (m) => m.startsWith('42["event"'),
+  replay: () => '42["replay"]',
+};
+
+export const DIALECTS: Record<SystemId, Dialect> = {
+  wsguard,
+  'wsguard-ticket': wsguardTicket,
+  'wsguard-buf': wsguard,
+  ws,
+  'socket.io': socketIo,
+};

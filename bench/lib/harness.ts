@@ -1,0 +1,55 @@
+/** Starting and stopping the server child and the load generators around one measurement. */
+import { Child } from './ipc.js';
+import type { GenSpec } from '../gen.js';
+import type { Profile, ServerSpec, Target } from './types.js';
+
+export interface Context {
+  readonly profile: Profile;
+  readonly secret: string;
+  readonly dir: string;
+  /** The 100k-event SQLite file (built once, by the replay scenario). */
+  replayDb?: string;
+  /** Settings that differ from a system's defaults, printed under the table. */
+  readonly notes: Set<string>;
+  log(msg: string): void;
+}
+
+export interface Server {
+  readonly child: Child;
+  readonly target: Target;
+  mem(): Promise<{ rss: number; heapUsed: number }>;
+}
+
+/** Runs `fn` against a fresh server child on core 0 (with --expose-gc for memory readings). */
+export async function withServer<T>(ctx: Context, spec: Omit<ServerSpec, 'secret' | 'dir'>, fn: (s: Server) => Promise<T>): Promise<T> {
+  const child = Child.start('server.ts', 0, { ...spec, secret: ctx.secret, dir: ctx.dir } satisfies ServerSpec, ['--expose-gc']);
+  try {
+    const info = await child.request<{ port: number; notes: string[] }>('info', {}, 60_000);
+    for (const n of info.notes) ctx.notes.add(n);
+    const target: Target = { system: spec.system, port: info.port, secret: ctx.secret };
+    return await fn({ child, target, mem: () => child.request('mem') });
+  } finally {
+    await child.stop();
+  }
+}
+
+let generatorBase = 0;
+
+/** Runs `fn` with `count` load generators on core 1; each gets its own users and source addresses. */
+export async function withGenerators<T>(target: Target, count: number, fn: (gens: Child[]) => Promise<T>): Promise<T> {
+  const gens = Array.from({ length: count }, () => {
+    // Spacing bases keeps users (8 connections each) and source addresses apart between generators and runs.
+    const base = (generatorBase += 100_000);
+    return Child.start('gen.ts', 1, { target, base } satisfies GenSpec);
+  });
+  try {
+    return await fn(gens);
+  } finally {
+    await Promise.all(gens.map((g) => g.stop()));
+  }
+}
+
+/** Splits `total` into `parts` near-equal integers. */
+export function split(total: number, parts: number): number[] {
+  return Array.from({ length: parts }, (_, i) => Math.floor(total / parts) + (i < total % parts ? 1 : 0));
+}

@@ -1,0 +1,37 @@
+/** One self-contained SVG bar chart per scenario: a bar, a label and a value per system. */
+import { formatValue } from './table.js';
+import type { SystemId } from './types.js';
+
+const COLORS: Record<SystemId, string> = { wsguard: '#2563eb', 'wsguard-ticket': '#60a5fa', 'wsguard-buf': '#60a5fa', ws: '#6b7280', 'socket.io': '#ea580c' };
+
+function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+export function barChart(title: string, metric: string, higherIsBetter: boolean, bars: { system: SystemId; value: number }[]): string {
+  const width = 640;
+  const left = 130;
+  const barMax = 380;
+  const rowH = 34;
+  const top = 52;
+  const height = top + bars.length * rowH + 16;
+  const max = Math.max(...bars.map((b) => b.value), 1e-9);
+  const rows = bars.map((b, i) => {
+    const y = top + i * rowH;
+    const w = Math.max(1, (b.value / max) * barMax);
+    return [
+      `<text x="${left - 10}" y="${y + 17}" text-anchor="end">${esc(b.system)}</text>`,
+      `<rect x="${left}" y="${y}" width="${w.toFixed(1)}" height="24" rx="3" fill="${COLORS[b.system]}"/>`,
+      `<text x="${(left + w + 8).toFixed(1)}" y="${y + 17}">${esc(formatValue(metric, b.value))}</text>`,
+    ].join('');
+  });
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="14" role="img" aria-label="${esc(title)}">`,
+    `<rect width="100%" height="100%" fill="#ffffff"/>`,
+    `<text x="16" y="24" font-size="16" font-weight="600">${esc(title)}</text>`,
+    `<text x="16" y="42" font-size="12" fill="#4b5563">${esc(`${metric} (${higherIsBetter ? 'higher' : 'lower'} is better)`)}</text>`,
+    ...rows,
+    '</svg>',
+    '',
+  ].join('\n');
+}

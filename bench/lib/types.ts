@@ -1,0 +1,55 @@
+/** Shared shapes of the benchmark: system ids, result rows, and what a server child is asked to run. */
+
+/** The three systems every scenario compares, plus wsguard variants some scenarios add. */
+export type SystemId = 'wsguard' | 'wsguard-ticket' | 'wsguard-buf' | 'ws' | 'socket.io';
+export const BASE_SYSTEMS: readonly SystemId[] = ['wsguard', 'ws', 'socket.io'];
+
+export type ScenarioId = 'idle' | 'handshake' | 'inbound' | 'fanout' | 'replay' | 'audit';
+export const SCENARIOS: readonly ScenarioId[] = ['idle', 'handshake', 'inbound', 'fanout', 'replay', 'audit'];
+
+/** One row of bench/results/latest.json. */
+export interface Run {
+  readonly scenario: ScenarioId;
+  readonly system: SystemId;
+  readonly metric: string;
+  readonly value: number;
+}
+
+/** What a server child starts (passed as JSON in argv). */
+export interface ServerSpec {
+  readonly system: SystemId;
+  readonly scenario: ScenarioId;
+  /** HS256 secret shared with the load generators, which mint their own tokens. */
+  readonly secret: string;
+  /** SQLite file holding the replay channel (replay scenario). */
+  readonly replayDb?: string;
+  /** Temp directory for the hub's own event log. */
+  readonly dir: string;
+  /** Per-connection message rate (wsguard), when the default would throttle the scenario. */
+  readonly messageRate?: { perSec: number; burst: number };
+}
+
+/** Where load generators connect. */
+export interface Target {
+  readonly system: SystemId;
+  readonly port: number;
+  readonly secret: string;
+}
+
+export interface Profile {
+  readonly full: boolean;
+  readonly idleConnections: number;
+  readonly handshakeMs: number;
+  readonly handshakeConcurrency: number;
+  readonly inboundMs: number;
+  readonly inboundConnections: number;
+  readonly inboundWindow: number;
+  readonly fanoutSubscribers: number;
+  readonly fanoutEvents: number;
+  readonly replayEvents: number;
+  readonly generators: number;
+}
+
+/** Channel names every system uses. */
+export const FANOUT_CHANNEL = 'files:acme';
+export const REPLAY_CHANNEL = 'files:replay';

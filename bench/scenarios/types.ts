@@ -1,0 +1,12 @@
+import type { Context } from '../lib/harness.js';
+import type { Run, ScenarioId, SystemId } from '../lib/types.js';
+
+export interface Scenario {
+  readonly id: ScenarioId;
+  /** The metric the table, ratios and chart use. */
+  readonly metric: string;
+  readonly higherIsBetter: boolean;
+  readonly systems: readonly SystemId[];
+  /** Measures one system; returns its rows (primary metric first). */
+  run(ctx: Context, system: SystemId): Promise<Run[]>;
+}

@@ -1,0 +1,40 @@
+/**
+ * The server child: starts one system (argv: ServerSpec as JSON) and answers the harness:
+ * `info` (port, notes) and `mem` (RSS and heap after a full GC). Run with --expose-gc.
+ */
+import { childArg, serve } from './lib/ipc.js';
+import type { ServerSpec } from './lib/types.js';
+import { startSocketIo } from './systems/socketio.js';
+import type { StartedServer } from './systems/types.js';
+import { startWs } from './systems/ws.js';
+import { startWsguard } from './systems/wsguard.js';
+
+const spec = childArg<ServerSpec>();
+
+function start(): Promise<StartedServer> {
+  if (spec.system === 'ws') return startWs(spec);
+  if (spec.system === 'socket.io') return startSocketIo(spec);
+  return startWsguard(spec);
+}
+
+async function settledMemory(): Promise<{ rss: number; heapUsed: number }> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  for (let i = 0; i < 3; i++) {
+    gc?.();
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const m = process.memoryUsage();
+  return { rss: m.rss, heapUsed: m.heapUsed };
+}
+
+const started = start();
+serve(
+  {
+    info: async () => {
+      const s = await started;
+      return { port: s.port, notes: s.notes };
+    },
+    mem: () => settledMemory(),
+  },
+  async () => (await started).close(),
+);
