@@ -55,7 +55,11 @@ function wsUrl() {
   return url.toString();
 }
 
+let signingIn = false;
+
 async function signIn(makeSession) {
+  if (current || signingIn) return; // a double click must not open two connections
+  signingIn = true;
   $('sign-in-error').textContent = '';
   let session;
   let firstTicket;
@@ -65,6 +69,8 @@ async function signIn(makeSession) {
   } catch (err) {
     $('sign-in-error').textContent = err instanceof HttpError && err.status === 401 ? 'The hub refused this token (invalid or expired).' : `Sign-in failed: ${errorCode(err)}`;
     return;
+  } finally {
+    signingIn = false;
   }
   const client = createClient({
     url: wsUrl(),
