@@ -42,7 +42,22 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
     traffic.record({ checkId, kind: 'http', direction: 'in', text: `HTTP/${r.response.httpVersion} ${r.response.status} ${r.response.statusText}\n${head}\n\n${r.response.body.toString('utf8')}`, status: r.response.status, headers: r.response.headers });
   };
 
-  async function handshake(variant: HandshakeVariant = {}, tag = 'handshake'): Promise<RawHandshakeResult> {
+  /** Waits out a 429/503 (Retry-After, at most 5 s) and retries, at most twice: throttling is not a verdict. */
+  async function withThrottleRetry<T>(variant: HandshakeVariant, once: () => Promise<T>, statusOf: (r: T) => { status?: number; retryAfter?: string }): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const r = await once();
+      const { status, retryAfter } = statusOf(r);
+      if (variant.acceptThrottle || attempt >= 2 || (status !== 429 && status !== 503) || signal.aborted) return r;
+      const wait = Math.min(5000, Math.max(250, (Number(retryAfter) || 1) * 1000));
+      await ctx.sleep(wait);
+    }
+  }
+
+  function handshake(variant: HandshakeVariant = {}, tag = 'handshake'): Promise<RawHandshakeResult> {
+    return withThrottleRetry(variant, () => handshakeOnce(variant, tag), (r) => ({ status: r.response.status, retryAfter: r.response.headers['retry-after']?.[0] }));
+  }
+
+  async function handshakeOnce(variant: HandshakeVariant, tag: string): Promise<RawHandshakeResult> {
     budget.take(`${checkId} ${tag}`);
     const req = concreteRequest(target, options, variant);
     const ep = endpointOf(req.url);
@@ -77,7 +92,11 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
     });
   }
 
-  async function connect(variant: HandshakeVariant = {}, opts: { noAutoPong?: boolean } = {}): Promise<ConnectResult> {
+  function connect(variant: HandshakeVariant = {}, opts: { noAutoPong?: boolean } = {}): Promise<ConnectResult> {
+    return withThrottleRetry(variant, () => connectOnce(variant, opts), (r) => (r.ok ? {} : { status: r.status, retryAfter: String(r.headers?.['retry-after'] ?? '') }));
+  }
+
+  async function connectOnce(variant: HandshakeVariant, opts: { noAutoPong?: boolean }): Promise<ConnectResult> {
     budget.take(`${checkId} connect`);
     const req = concreteRequest(target, options, variant);
     const creds = credentialsOf(options, variant);

@@ -112,7 +112,10 @@ export async function runAudit(target: URL, input: AuditOptionsInput = {}, run: 
     await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, mods.length)) }, worker));
   }
 
-  await pool(selected.filter((m) => !m.meta.passive));
+  const active = selected.filter((m) => !m.meta.passive);
+  for (const phase of [...new Set(active.map((m) => m.phase ?? 0))].sort((a, b) => a - b)) {
+    await pool(active.filter((m) => (m.phase ?? 0) === phase));
+  }
   await pool(selected.filter((m) => m.meta.passive));
 
   const report: AuditReport = {

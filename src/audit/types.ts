@@ -162,6 +162,8 @@ export interface HandshakeVariant {
   raw?: RawHandshakeOptions;
   /** Override scheme/port for this probe (same host only). */
   endpoint?: Partial<Pick<Endpoint, 'port' | 'tls'>>;
+  /** Return 429/503 as they are instead of waiting (Retry-After, ≤ 5 s) and retrying. */
+  acceptThrottle?: boolean;
 }
 
 /** An ordinary `ws` connection with its traffic recorded. */
@@ -253,4 +255,10 @@ export interface CheckModule {
   run(ctx: CheckContext): Promise<void>;
   /** Deadline this check needs beyond the default (long observation windows). */
   timeoutMs?(options: AuditOptions): number;
+  /**
+   * Scheduling phase (default 0): higher phases start after every lower one has finished.
+   * Checks that send failing credentials use 1 and brute-force style checks 2, because the
+   * target may rightly throttle this client afterwards. Passive checks always run last.
+   */
+  phase?: number;
 }

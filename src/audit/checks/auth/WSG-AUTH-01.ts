@@ -12,6 +12,9 @@ export const meta: CheckMeta = {
   description: 'Handshake without cookie, Authorization, token or ticket; if it upgrades, sends the operator canary (--canary) and waits. Finding when the canary (or an unsolicited push) returns protected data. Without --canary an open anonymous socket is reported as skipped, not pass.',
 };
 
+/** Sends failing credentials: runs after the other checks (the target may throttle us). */
+export const phase = 1;
+
 export async function run(ctx: CheckContext): Promise<void> {
   const p = await anonymousProbe(ctx);
   if (p.outcome === 'unknown') ctx.skip(p.detail);

@@ -28,6 +28,9 @@ export function algNone(token: string): string | null {
   return `${Buffer.from(JSON.stringify({ ...header, alg: 'none' })).toString('base64url')}.${payload}.`;
 }
 
+/** Sends failing credentials: runs after the other checks (the target may throttle us). */
+export const phase = 1;
+
 export async function run(ctx: CheckContext): Promise<void> {
   const creds = ctx.options.credentials;
   if (!creds.token) ctx.skip('needs the operator token (--token)');

@@ -14,6 +14,9 @@ export const meta: CheckMeta = {
 
 const CREDENTIAL_PARAMS = ['token', 'access_token', 'jwt', 'auth', 'apikey', 'api_key', 'key', 'session', 'sid', 'password'];
 
+/** Sends failing credentials: runs after the other checks (the target may throttle us). */
+export const phase = 1;
+
 export async function run(ctx: CheckContext): Promise<void> {
   const creds = ctx.options.credentials;
   const evidence: string[] = [];

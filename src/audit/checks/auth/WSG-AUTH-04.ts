@@ -17,6 +17,9 @@ export function timeoutMs(o: AuditOptions): number {
   return (o.ticketTtlMs ?? 0) + o.lateMarginMs + 30_000;
 }
 
+/** Sends failing credentials: runs after the other checks (the target may throttle us). */
+export const phase = 1;
+
 export async function run(ctx: CheckContext): Promise<void> {
   const { ticketCmd, ticketParam, ticketTtlMs, lateMarginMs } = ctx.options;
   if (!ticketCmd) ctx.skip('needs a ticket source (--ticket-cmd)');

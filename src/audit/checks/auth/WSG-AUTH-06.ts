@@ -17,6 +17,9 @@ const THROTTLE_STATUS = new Set([429, 503]);
 const THROTTLE_CLOSE = new Set([1008, 1013, 4429]);
 const THROTTLE_TEXT = /rate|throttl|too many|slow down|retry/i;
 
+/** Brute force: runs after every other active check (the target should throttle us). */
+export const phase = 2;
+
 export async function run(ctx: CheckContext): Promise<void> {
   const c = ctx.options.credentials;
   if (!c.token && !c.cookie) ctx.skip('needs a credential shape to falsify (--token or --cookie)');
@@ -28,7 +31,7 @@ export async function run(ctx: CheckContext): Promise<void> {
   for (let i = 0; i < ATTEMPTS && !ctx.signal.aborted; i++) {
     const t0 = Date.now();
     if (firstMessage) {
-      const r = await ctx.connect({ credentials: wrong(i) });
+      const r = await ctx.connect({ credentials: wrong(i), acceptThrottle: true });
       if (!r.ok) {
         outcomes.push(`HTTP ${r.status ?? r.error}`);
         if (r.status && THROTTLE_STATUS.has(r.status)) return;
@@ -40,7 +43,7 @@ export async function run(ctx: CheckContext): Promise<void> {
         if ((closed && THROTTLE_CLOSE.has(closed.code)) || THROTTLE_TEXT.test(`${closed?.reason ?? ''} ${text}`)) return;
       }
     } else {
-      const r = await ctx.handshake({ credentials: wrong(i) });
+      const r = await ctx.handshake({ credentials: wrong(i), acceptThrottle: true });
       outcomes.push(`HTTP ${r.response.status}`);
       if (THROTTLE_STATUS.has(r.response.status)) return;
       if (r.upgraded) ctx.skip('a wrong credential was accepted at the handshake (see WSG-AUTH-02)');

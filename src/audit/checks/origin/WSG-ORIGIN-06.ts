@@ -22,8 +22,9 @@ export async function run(ctx: CheckContext): Promise<void> {
       path, origin: PROBE_ORIGIN,
       query: { EIO: eio, transport: 'polling', t: 'wsguard' },
       raw: { request: { method: 'GET', omit: ['upgrade', 'connection', 'sec-websocket-key', 'sec-websocket-version'] } },
-    });
-    const engineIo = r.response.status === 200 && /^(?:\d+:)?0\{"sid"/.test(r.response.body.toString('utf8')) ;
+    }).catch(() => null); // no answer at all: not an Engine.IO endpoint
+    if (!r) continue;
+    const engineIo = r.response.status === 200 && /^(?:\d+:)?0\{"sid"/.test(r.response.body.toString('utf8'));
     if (!engineIo && r.response.status !== 200) continue;
     answered ||= engineIo;
     const acao = header(r.response, 'access-control-allow-origin');
