@@ -24,7 +24,8 @@ const PATTERNS: Array<[string, RegExp]> = [
   ['Ruby error', /\.rb:\d+:in `/],
   ['SQL error', /SQLSTATE\[|\bORA-\d{5}|You have an error in your SQL syntax|syntax error at or near|unterminated quoted string|SQLITE_ERROR|PG::\w+Error|Microsoft OLE DB Provider/i],
   ['SQL text', /\b(?:SELECT\s+[\w*, ."`]+?\s+FROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM)\s+[\w."`]+/i],
-  ['internal file path', /(?:\/(?:home|usr|var|srv|opt|app|root)\/[\w.-]+\/[\w./-]*|\b[A-Z]:\\(?:Users|inetpub|Program Files|Windows)\\[\w\\ .-]+)/],
+  // A source file under a server directory, not a URL path (nothing host-like just before it).
+  ['internal file path', /(?<![\w.:-])\/(?:home|usr|var|srv|opt|app|root)(?:\/[\w.-]+)+\.(?:js|mjs|cjs|ts|py|go|java|rb|php|cs)\b|\b[A-Z]:\\(?:Users|inetpub|Program Files|Windows)\\[\w\\ .-]+/],
 ];
 
 export async function run(ctx: CheckContext): Promise<void> {

@@ -47,7 +47,8 @@ const SECRETS: Array<[string, RegExp]> = [
   ['JWT', JWT],
   ['private key', /-----BEGIN [A-Z ]*PRIVATE KEY-----/],
   ['AWS access key', /\bAKIA[0-9A-Z]{16}\b/],
-  ['password/secret field', /["']?(?:password|passwd|pwd|secret|api[_-]?key|client_secret)["']?\s*[:=]\s*["']?[^\s"',}]{4,}/i],
+  // Not a bare "secret" key: applications use it for ordinary data.
+  ['password/key field', /["']?(?:password|passwd|pwd|api[_-]?key|client_secret|private[_-]?key|access[_-]?key)["']?\s*[:=]\s*["']?[^\s"',}]{4,}/i],
 ];
 
 function secret(text: string): string | null {

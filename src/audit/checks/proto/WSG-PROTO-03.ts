@@ -38,7 +38,7 @@ export async function run(ctx: CheckContext): Promise<void> {
   ]);
   const lax = [
     ...controls.filter(([, o]) => !rejected(o)).map(([label, o]) => `${label}: ${describe(o, wait)}`),
-    ...closes.filter(([, o]) => !closeRefused(o)).map(([label, o]) => `${label}: answered ${describe(o, wait)}`),
+    ...closes.filter(([, o]) => !closeRefused(o)).map(([label, o]) => `${label}: ${o.kind === 'closed' ? 'answered ' : ''}${describe(o, wait)}`),
   ];
   if (ping.kind !== 'alive') lax.push(`plain ping: no pong (${describe(ping, wait)})`);
   else if (!ping.pongMatches) lax.push('plain ping: pong data differs from the ping');
