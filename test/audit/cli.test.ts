@@ -73,3 +73,14 @@ test('--list-checks prints the catalogue', async () => {
   assert.equal(r.code, 0);
   assert.match(r.stdout, /^WSG-TLS-01\s+medium\s+safe\s+Plaintext ws:\/\/ accepted$/m);
 });
+
+test('--discover finds /ws on the host and audits it', async () => {
+  const s = await startWeakServer({ acceptAnyOrigin: true });
+  servers.push(s);
+  const r = await cli(['--discover', s.httpBase, '--only', 'WSG-ORIGIN-01', '--token', await s.mintToken('alice'), '--origin', 'https://app.example.com', '--format', 'json', '--fail-on', 'critical']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /discovered: ws:\/\/127\.0\.0\.1:\d+\/ws/);
+  const report = JSON.parse(r.stdout) as { target: string; findings: Array<{ checkId: string }> };
+  assert.match(report.target, /\/ws$/);
+  assert.equal(report.findings[0]?.checkId, 'WSG-ORIGIN-01');
+});
