@@ -173,9 +173,15 @@ class WsguardClient implements Client {
     this.reconnectTimer = setTimeout(() => void this.connect(), delay);
   }
 
+  /**
+   * The token/ticket provider threw. Only a provider that says the credentials were refused (it
+   * throws ClientError 'auth_failed', e.g. on HTTP 401) counts towards giving up; anything else
+   * (the hub is restarting, the network is down) is transient and retried with backoff.
+   */
   private authFailed(cause: unknown): void {
-    this.reauthFailures += 1;
-    const err = new ClientError('auth_failed', 'credential provider failed', { cause });
+    const refused = cause instanceof ClientError && cause.code === 'auth_failed';
+    if (refused) this.reauthFailures += 1;
+    const err = refused ? cause : new ClientError('auth_failed', 'credential provider failed', { cause });
     if (this.reauthFailures > this.maxReauthFailures) {
       this.fail(err);
       return;

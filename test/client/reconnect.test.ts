@@ -127,11 +127,11 @@ test('fresh credentials refused again and again: give up after maxReauthFailures
   assert.equal(states.at(-1), 'closed');
 });
 
-test('a failing credential provider counts as a reauth failure', async (t) => {
+test('a provider that reports refused credentials counts as a reauth failure', async (t) => {
   const peer = await startPeer(t);
   const errors: string[] = [];
   const { client } = startClient(t, peer, {
-    ticket: () => Promise.reject(new Error('ticket endpoint down')),
+    ticket: () => Promise.reject(new ClientError('auth_failed', 'ticket endpoint answered 401')),
     maxReauthFailures: 2,
     onError: (e) => errors.push(e.code),
   });
@@ -139,6 +139,23 @@ test('a failing credential provider counts as a reauth failure', async (t) => {
   assert.deepEqual(errors, ['auth_failed', 'auth_failed', 'auth_failed']);
   assert.equal(peer.handshakes.length, 0);
   await assert.rejects(client.ping(), { code: 'closed' });
+});
+
+test('a provider that fails transiently (hub restarting) is retried with backoff, never given up on', async (t) => {
+  const peer = await startPeer(t);
+  let calls = 0;
+  const { client } = startClient(t, peer, {
+    // Down for the first 6 attempts (more than maxReauthFailures), then a real ticket.
+    ticket: async () => {
+      calls += 1;
+      if (calls <= 6) throw new TypeError('fetch failed');
+      return `tk-${calls}`;
+    },
+    maxReauthFailures: 2,
+  });
+  await waitFor(() => client.state === 'open', 'connected after the outage');
+  assert.equal(calls, 7);
+  await client.ping();
 });
 
 for (const [code, reason] of [[4403, 'forbidden'], [1000, ''], [1009, 'too_big']] as const) {
