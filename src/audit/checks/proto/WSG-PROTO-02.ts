@@ -14,20 +14,24 @@ export const meta: CheckMeta = {
   description: 'On separate baseline sessions sends a binary frame with RSV1, RSV2, RSV3 set (no extension negotiated), frames with opcodes 0x3 and 0xB, and "hello" with the 16-bit length form; a fresh handshake after each. Finding (low) when a frame is tolerated; high when the target stops answering handshakes.',
 };
 
-const PROBES: Array<[string, FrameSpec]> = [
-  ['RSV1 binary frame', { opcode: Opcode.BINARY, payload: 'wsguard', rsv1: true }],
-  ['RSV2 binary frame', { opcode: Opcode.BINARY, payload: 'wsguard', rsv2: true }],
-  ['RSV3 binary frame', { opcode: Opcode.BINARY, payload: 'wsguard', rsv3: true }],
-  ['opcode 0x3', { opcode: 0x3, payload: 'wsguard' }],
-  ['opcode 0xB', { opcode: 0xb, payload: 'wsguard' }],
-  ['"hello" with 16-bit length 0x7E 0x0005', { opcode: Opcode.TEXT, payload: 'hello', lengthForm: '16' }],
-];
+function probes(ctx: CheckContext): Array<[string, FrameSpec]> {
+  // Engine.IO closes on a malformed packet, which would hide the framing verdict: send it a pong packet.
+  const text = ctx.options.protocol === 'socket.io' ? '3' : 'hello';
+  return [
+    ['RSV1 binary frame', { opcode: Opcode.BINARY, payload: 'wsguard', rsv1: true }],
+    ['RSV2 binary frame', { opcode: Opcode.BINARY, payload: 'wsguard', rsv2: true }],
+    ['RSV3 binary frame', { opcode: Opcode.BINARY, payload: 'wsguard', rsv3: true }],
+    ['opcode 0x3', { opcode: 0x3, payload: 'wsguard' }],
+    ['opcode 0xB', { opcode: 0xb, payload: 'wsguard' }],
+    [`"${text}" with 16-bit length 0x7E 0x${text.length.toString(16).padStart(4, '0')}`, { opcode: Opcode.TEXT, payload: text, lengthForm: '16' }],
+  ];
+}
 
 export async function run(ctx: CheckContext): Promise<void> {
   await requireBaseline(ctx);
   const lax: string[] = [];
   let silentOnly = true;
-  for (const [label, spec] of PROBES) {
+  for (const [label, spec] of probes(ctx)) {
     const o = await probe(ctx, [spec]);
     if (!rejected(o)) {
       lax.push(`${label}: ${describe(o, probeWaitMs(ctx))}`);
