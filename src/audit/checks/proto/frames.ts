@@ -32,12 +32,12 @@ export function describe(o: Outcome, waitMs: number): string {
   switch (o.kind) {
     case 'closed': return `close ${o.code ?? '(no code)'}${o.reason ? ` "${o.reason.slice(0, 60)}"` : ''}`;
     case 'dropped': return 'connection dropped';
-    case 'alive': return `kept open${o.replies ? `, ${o.replies} data frame(s) answered` : ''}, ping answered`;
+    case 'alive': return `kept open${o.replies ? `, ${o.replies} data frame(s) received` : ''}, ping answered`;
     case 'silent': return `kept open, no close within ${waitMs} ms`;
   }
 }
 
-/** Sends a frame (spec or raw bytes) and records it as outgoing traffic. */
+/** Sends a frame: a spec is encoded and recorded as outgoing traffic, raw bytes go as they are. */
 export function send(ctx: CheckContext, conn: RawConnection, f: FrameSpec | Buffer): void {
   if (Buffer.isBuffer(f)) {
     conn.write(f);
