@@ -71,6 +71,8 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
         request: { path: `${req.url.pathname}${req.url.search}`, host: ep.hostHeader, headers, ...raw.request, ...(raw.request?.headers ? { headers: [...headers, ...raw.request.headers] } : {}) },
         timeoutMs: raw.timeoutMs ?? options.requestTimeoutMs,
         signal,
+        // The target's host, whatever the variant says: nothing goes anywhere else.
+        connect: { ...raw.connect, host: endpoint.host },
       },
     );
     recordHttp(r);

@@ -70,7 +70,8 @@ export async function runAudit(target: URL, input: AuditOptionsInput = {}, run: 
     const deadline = Math.max(options.timeoutMs, mod.timeoutMs?.(options) ?? 0);
     const abort = new AbortController();
     setMaxListeners(0, abort.signal); // every open socket of the check listens for the deadline
-    const timer = setTimeout(() => abort.abort(new Error(`timed out after ${deadline} ms`)), deadline);
+    let timedOut = false;
+    const timer = setTimeout(() => { timedOut = true; abort.abort(new Error(`timed out after ${deadline} ms`)); }, deadline);
     const handle = createContext(shared, meta.id, abort.signal);
     let result: CheckResult;
     try {
@@ -78,6 +79,8 @@ export async function runAudit(target: URL, input: AuditOptionsInput = {}, run: 
         mod.run(handle.ctx),
         new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () => reject(abort.signal.reason as Error), { once: true })),
       ]);
+      // A check that returns when its signal aborts still ran out of time.
+      if (timedOut) throw abort.signal.reason as Error;
       result = { id: meta.id, status: handle.findings.length ? 'fail' : 'pass', durationMs: Date.now() - t0 };
     } catch (e) {
       if (e instanceof CheckSkipped) result = { id: meta.id, status: handle.findings.length ? 'fail' : 'skipped', durationMs: Date.now() - t0, reason: e.message };

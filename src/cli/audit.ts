@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { discoverEndpoints } from '../audit/discover.js';
 import { listChecksMarkdown, listChecksText } from '../audit/list-checks.js';
-import { parseTarget, type AuditOptionsInput } from '../audit/options.js';
+import { defaultCredentials, parseTarget, type AuditOptionsInput } from '../audit/options.js';
 import { loadChecks } from '../audit/registry.js';
 import { FORMATS, REPORTERS, type Format } from '../audit/reporters/index.js';
 import { runAudit, TargetUnreachableError } from '../audit/runner.js';
@@ -23,6 +23,7 @@ origin:      --origin URL (allowed origin, repeatable; default https://<host>)  
 credentials: --header 'Name: value' (repeatable)   --cookie 'k=v'   --token T   --token-in header|query|subprotocol|message
              --auth-message TEMPLATE ({{token}})   --subprotocol P (repeatable)   --ticket-cmd CMD   --ticket-ttl SECONDS
              --logout-cmd CMD   --short-token T   --expired-token T   --ca FILE
+             --second-token T   --second-cookie 'k=v'   --second-header 'N: v' (second identity)
 messages:    --canary MSG   --canary-expect REGEX   --message MSG|@FILE (repeatable)
 protocol:    --protocol ws|socket.io   --engineio-path PATH   --idle-wait SECONDS   --concurrency N`;
 
@@ -36,6 +37,7 @@ const OPTIONS = {
   header: { type: 'string', multiple: true }, cookie: { type: 'string' }, token: { type: 'string' }, 'token-in': { type: 'string' },
   'auth-message': { type: 'string' }, subprotocol: { type: 'string', multiple: true },
   'ticket-cmd': { type: 'string' }, 'ticket-ttl': { type: 'string' }, 'logout-cmd': { type: 'string' },
+  'second-token': { type: 'string' }, 'second-cookie': { type: 'string' }, 'second-header': { type: 'string', multiple: true },
   'short-token': { type: 'string' }, 'expired-token': { type: 'string' }, ca: { type: 'string' },
   canary: { type: 'string' }, 'canary-expect': { type: 'string' }, message: { type: 'string', multiple: true },
   protocol: { type: 'string' }, 'engineio-path': { type: 'string' }, 'idle-wait': { type: 'string' }, concurrency: { type: 'string' },
@@ -70,13 +72,22 @@ function list(values: string[] | undefined): string[] {
   return (values ?? []).flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
 }
 
-function toOptions(v: Values): AuditOptionsInput {
+function headerMap(name: string, values: string[] | undefined): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const h of v.header ?? []) {
+  for (const h of values ?? []) {
     const i = h.indexOf(':');
-    if (i <= 0) throw new UsageError(`--header must look like 'Name: value' (got '${h}')`);
+    if (i <= 0) throw new UsageError(`--${name} must look like 'Name: value' (got '${h}')`);
     headers[h.slice(0, i).trim()] = h.slice(i + 1).trim();
   }
+  return headers;
+}
+
+function toOptions(v: Values): AuditOptionsInput {
+  const headers = headerMap('header', v.header);
+  const tokenIn = oneOf<TokenPlacement>('token-in', v['token-in'], ['header', 'query', 'subprotocol', 'message'], 'header');
+  const second = v['second-token'] || v['second-cookie'] || v['second-header']
+    ? { ...defaultCredentials(), headers: headerMap('second-header', v['second-header']), token: v['second-token'], cookie: v['second-cookie'], tokenIn, authMessage: v['auth-message'] }
+    : undefined;
   const messages = (v.message ?? []).flatMap((m) => (m.startsWith('@') ? readText('message', m.slice(1)).split('\n').filter((l) => l.trim()) : [m]));
   if (v['canary-expect'] !== undefined) {
     try {
@@ -89,9 +100,9 @@ function toOptions(v: Values): AuditOptionsInput {
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32)) throw new UsageError('--concurrency must be an integer from 1 to 32');
   return {
     credentials: {
-      headers, cookie: v.cookie, token: v.token, authMessage: v['auth-message'],
-      tokenIn: oneOf<TokenPlacement>('token-in', v['token-in'], ['header', 'query', 'subprotocol', 'message'], 'header'),
+      headers, cookie: v.cookie, token: v.token, authMessage: v['auth-message'], tokenIn,
     },
+    secondIdentity: second,
     subprotocols: v.subprotocol,
     allowedOrigins: v.origin,
     browserOnly: v['browser-only'],

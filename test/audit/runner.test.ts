@@ -1,0 +1,80 @@
+/** The runner: statuses, deadlines, intrusive opt-in, selection, phases, passive last, budget, host guard. */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { runAudit } from '../../src/audit/runner.js';
+import type { CheckContext, CheckMeta, CheckModule } from '../../src/audit/types.js';
+import { startWeakServer } from '../fixtures/weak-server.js';
+
+const server = await startWeakServer({ auth: 'none' });
+after(() => server.close());
+const target = new URL(server.url);
+const base = { allowedOrigins: ['https://app.example.com'], requestTimeoutMs: 2000 };
+
+function check(id: string, run: (ctx: CheckContext) => Promise<void>, extra: Partial<CheckMeta> = {}, mod: Partial<CheckModule> = {}): CheckModule {
+  const area = (id.split('-')[1] ?? 'AUTH') as CheckMeta['area'];
+  return { meta: { id, title: id, area, severity: 'medium', mode: 'safe', references: ['x'], remediation: 'r', description: 'd', ...extra }, run, ...mod };
+}
+
+test('statuses: finding → fail, skip → skipped, throw → error, hang → error at its deadline, intrusive off → skipped', async () => {
+  const checks = [
+    check('WSG-AUTH-91', async (ctx) => ctx.report({ confidence: 'certain', evidence: 'e', severity: 'high' })),
+    check('WSG-AUTH-92', async (ctx) => ctx.skip('needs --thing')),
+    check('WSG-AUTH-93', async () => { throw new Error('probe broke'); }),
+    check('WSG-AUTH-94', (ctx) => new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve()))),
+    check('WSG-AUTH-95', async () => undefined, { mode: 'intrusive' }),
+  ];
+  const { report } = await runAudit(target, { ...base, timeoutMs: 300 }, { checks });
+  const st = Object.fromEntries(report.checks.map((c) => [c.id, c.status]));
+  assert.deepEqual(st, { 'WSG-AUTH-91': 'fail', 'WSG-AUTH-92': 'skipped', 'WSG-AUTH-93': 'error', 'WSG-AUTH-94': 'error', 'WSG-AUTH-95': 'skipped' });
+  assert.match(report.checks[3]?.reason ?? '', /timed out after 300 ms/);
+  assert.deepEqual(report.findings.map((f) => [f.checkId, f.severity, f.title, f.remediation]), [['WSG-AUTH-91', 'high', 'WSG-AUTH-91', 'r']]);
+});
+
+test('only/skip by id and area; phases and passive checks run after the active ones; concurrency bounded', async () => {
+  const order: string[] = [];
+  let running = 0;
+  let peak = 0;
+  const body = (id: string) => async (ctx: CheckContext) => {
+    running++;
+    peak = Math.max(peak, running);
+    await ctx.sleep(30);
+    order.push(id);
+    running--;
+  };
+  const checks = [
+    check('WSG-LEAK-90', body('WSG-LEAK-90'), { passive: true }),
+    check('WSG-AUTH-90', body('WSG-AUTH-90'), {}, { phase: 2 }),
+    check('WSG-ORIGIN-90', body('WSG-ORIGIN-90')),
+    check('WSG-ORIGIN-91', body('WSG-ORIGIN-91')),
+    check('WSG-ORIGIN-92', body('WSG-ORIGIN-92')),
+    check('WSG-TLS-90', body('WSG-TLS-90')),
+  ];
+  const { report } = await runAudit(target, { ...base, concurrency: 2, skip: ['TLS'] }, { checks });
+  assert.deepEqual(report.checks.map((c) => c.id).sort(), ['WSG-AUTH-90', 'WSG-LEAK-90', 'WSG-ORIGIN-90', 'WSG-ORIGIN-91', 'WSG-ORIGIN-92']);
+  assert.deepEqual(order.slice(-2), ['WSG-AUTH-90', 'WSG-LEAK-90']);
+  assert.ok(peak <= 2, `peak concurrency ${peak}`);
+  const only = await runAudit(target, { ...base, only: ['WSG-ORIGIN-91', 'leak'] }, { checks });
+  assert.deepEqual(only.report.checks.map((c) => c.id).sort(), ['WSG-LEAK-90', 'WSG-ORIGIN-91']);
+});
+
+test('probes only ever reach the target host, and the connection budget is enforced', async () => {
+  const seen: number[] = [];
+  const checks = [
+    check('WSG-ORIGIN-93', async (ctx) => {
+      const r = await ctx.handshake({ raw: { connect: { host: '192.0.2.1' } } });
+      seen.push(r.response.status);
+      await ctx.handshake();
+      await ctx.handshake();
+    }),
+  ];
+  const { report } = await runAudit(target, { ...base, connectionBudget: 2 }, { checks });
+  assert.deepEqual(seen, [101]);
+  assert.equal(report.checks[0]?.status, 'error');
+  assert.match(report.checks[0]?.reason ?? '', /budget of 2/);
+});
+
+test('unreachable target → TargetUnreachableError before any check runs', async () => {
+  let ran = false;
+  await assert.rejects(runAudit(new URL('ws://127.0.0.1:1/ws'), base, { checks: [check('WSG-AUTH-96', async () => { ran = true; })] }), /unreachable/);
+  assert.equal(ran, false);
+});
