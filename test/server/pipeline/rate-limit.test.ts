@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { collect, connect, mintToken, startGuard, waitClose } from '../helpers.js';
 
 test('rate-limit: a flood gets rate_limited errors, then close 1008 rate_limited', async (t) => {
-  const h = await startGuard({ messageRate: { perSec: 1, burst: 5 }, violations: { threshold: 5, windowMs: 60_000 } });
+  const h = await startGuard({ messageRate: { perSec: 0.01, burst: 5 }, violations: { threshold: 5, windowMs: 60_000 } });
   t.after(() => h.close());
   const ws = await connect(h, { token: await mintToken() });
   const got = collect(ws);
