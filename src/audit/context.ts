@@ -138,6 +138,12 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
     if (!r.ok) return { outcome: 'rejected', detail: r.status ? `HTTP ${r.status}` : `connection failed: ${r.error ?? 'unknown'}` };
     const s = r.socket;
     try {
+      if (!options.canary && options.canaryExpect) {
+        // No canary to send: watch unsolicited pushes for the protected pattern.
+        const re = new RegExp(options.canaryExpect);
+        const push = await s.waitFor((m) => re.test(m), options.canaryWaitMs);
+        if (push !== null) return { outcome: 'accepted', detail: `101, unsolicited push: ${push.slice(0, 200)}`, confidence: 'certain' };
+      }
       if (!options.canary) {
         const closed = await s.waitClose(Math.min(1000, options.canaryWaitMs));
         if (closed) return { outcome: 'rejected', detail: `101 then close ${closed.code} ${closed.reason}`.trim() };

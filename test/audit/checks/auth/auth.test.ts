@@ -90,3 +90,8 @@ test('AUTH-06: no throttle → finding; 429 after 10 failures → pass', async (
   const ok = await audit('WSG-AUTH-06', {});
   assert.equal(ok.result.status, 'pass');
 });
+
+test('AUTH-01: protected data pushed without being asked → finding (no canary needed)', async () => {
+  const r = await audit('WSG-AUTH-01', { auth: 'none', pushOnConnect: true }, () => ({ canary: undefined }));
+  assert.match(r.findings[0]?.evidence ?? '', /unsolicited push/);
+});
