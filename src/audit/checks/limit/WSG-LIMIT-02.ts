@@ -28,6 +28,9 @@ const PROBES: Array<{ name: string; frames: () => Buffer[] }> = [
   },
 ];
 
+/** Crash-class probe: runs after the ordinary checks so a crash does not spoil them. */
+export const phase = 1;
+
 export async function run(ctx: CheckContext): Promise<void> {
   const wait = Math.min(ctx.options.requestTimeoutMs, 5000);
   const tolerated: string[] = [];

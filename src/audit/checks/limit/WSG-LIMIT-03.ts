@@ -26,6 +26,9 @@ function batch(): Buffer {
 /** Bytes of the first `n` frames of a batch: groups of 15 empty (6 B) + one 1-byte frame (7 B). */
 const prefixBytes = (n: number) => Math.floor(n / 16) * 97 + (n % 16) * 6;
 
+/** Crash-class probe: runs after the ordinary checks so a crash does not spoil them. */
+export const phase = 1;
+
 export async function run(ctx: CheckContext): Promise<void> {
   const total = limitOptions(ctx.options).fragmentCount;
   const s = await openRaw(ctx);

@@ -14,6 +14,9 @@ export const meta: CheckMeta = {
   description: 'Offers permessage-deflate; if the server accepts it, sends one compressed text frame (RSV1) that inflates to 64× the declared cap (--max-message, default 64 KiB → 4 MiB of "a", at most 64 MiB), then a ping. Finding: the message is accepted (ping answered), no answer, or the target stops answering handshakes. Skipped when deflate is not negotiated.',
 };
 
+/** Crash-class probe: runs after the ordinary checks so a crash does not spoil them. */
+export const phase = 1;
+
 export async function run(ctx: CheckContext): Promise<void> {
   const inflated = Math.min(64 * limitOptions(ctx.options).maxMessageBytes, 64 * 1024 * 1024);
   const s = await openRaw(ctx, { headers: [['Sec-WebSocket-Extensions', 'permessage-deflate']] });

@@ -13,6 +13,9 @@ export const meta: CheckMeta = {
   description: 'Over one socket sends the canary (or the first --message) once to count its replies, then 500 times within 10 s in ten bursts. Finding: every message answered, with no new error reply, no close and no dropped replies. Skipped without a message that gets a reply.',
 };
 
+/** Runs late: a rate limit may throttle this client for a while. */
+export const phase = 1;
+
 export function timeoutMs(o: Parameters<typeof limitOptions>[0]): number {
   return limitOptions(o).rateWindowMs + o.canaryWaitMs * 2 + 15_000;
 }

@@ -13,6 +13,8 @@ export const meta: CheckMeta = {
 };
 
 const STEP = 10;
+/** Runs late: a cap may throttle this client for a while. */
+export const phase = 1;
 
 export function timeoutMs(o: AuditOptions): number {
   return Math.ceil(limitOptions(o).maxConns / STEP) * (o.requestTimeoutMs + 500) + 10_000;
@@ -24,7 +26,7 @@ export async function run(ctx: CheckContext): Promise<void> {
   try {
     while (held.length < max) {
       const n = Math.min(STEP, max - held.length);
-      const step = await Promise.all(Array.from({ length: n }, () => ctx.connect()));
+      const step = await Promise.all(Array.from({ length: n }, () => ctx.connect({ acceptThrottle: true })));
       for (const r of step) {
         if (!r.ok) return; // refused: a cap exists
         held.push(r.socket);

@@ -40,6 +40,9 @@ async function growth(ctx: CheckContext, short: HeaderList, long: HeaderList): P
   return Math.min(first, b2.ms - a2.ms);
 }
 
+/** Crash-class probe: runs after the ordinary checks so a crash does not spoil them. */
+export const phase = 1;
+
 export async function run(ctx: CheckContext): Promise<void> {
   await requireBaseline(ctx);
   const threshold = limitOptions(ctx.options).timingThresholdMs;

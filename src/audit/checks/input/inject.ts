@@ -1,0 +1,78 @@
+/**
+ * Injection points in operator messages: `{{payload}}` marks one; without a marker, every
+ * top-level string field of a JSON message (except its type) becomes one. Payloads are
+ * JSON-escaped when the marker sits inside a JSON string, so the message stays valid.
+ */
+import type { AuditSocket, CheckContext } from '../../types.js';
+import { isControlPacket } from '../../canary.js';
+
+export const MARKER = '{{payload}}';
+const TYPE_KEYS = new Set(['type', 'event', 'action', 'op', 'method', 'cmd']);
+
+export function injectionTemplates(messages: string[]): string[] {
+  const out: string[] = [];
+  for (const m of messages) {
+    if (m.includes(MARKER)) { out.push(m); continue; }
+    let v: unknown;
+    try { v = JSON.parse(m); } catch { continue; }
+    if (!v || typeof v !== 'object' || Array.isArray(v)) continue;
+    for (const [k, val] of Object.entries(v)) {
+      if (typeof val === 'string' && !TYPE_KEYS.has(k)) out.push(JSON.stringify({ ...v, [k]: MARKER }));
+    }
+  }
+  return out;
+}
+
+function isJsonTemplate(t: string): boolean {
+  try { JSON.parse(t.replace(/^\d+/, '').split(MARKER).join('x')); return true; } catch { return false; }
+}
+
+/** The template with `payload` in its injection point. */
+export function fill(template: string, payload: string): string {
+  const p = isJsonTemplate(template) ? JSON.stringify(payload).slice(1, -1) : payload;
+  return template.split(MARKER).join(p);
+}
+
+/** The template with a raw JSON value replacing the whole quoted injection point (NoSQL operators). */
+export function fillValue(template: string, json: string): string | null {
+  const quoted = `"${MARKER}"`;
+  return template.includes(quoted) && isJsonTemplate(template) ? template.split(quoted).join(json) : null;
+}
+
+/** Every string value in a frame (JSON decoded, Socket.IO `42[...]` prefix stripped) with its key. */
+export function stringFields(frame: string): Array<{ key: string; value: string }> {
+  const out: Array<{ key: string; value: string }> = [];
+  const body = frame.replace(/^\d+/, '');
+  let v: unknown;
+  try { v = JSON.parse(body); } catch { return [{ key: '(frame)', value: frame }]; }
+  const walk = (x: unknown, key: string, depth: number) => {
+    if (depth > 32) return;
+    if (typeof x === 'string') out.push({ key, value: x });
+    else if (Array.isArray(x)) x.forEach((e) => walk(e, key, depth + 1));
+    else if (x && typeof x === 'object') for (const [k, e] of Object.entries(x)) walk(e, k, depth + 1);
+  };
+  walk(v, '(root)', 0);
+  return [...out, { key: '(frame)', value: frame }];
+}
+
+/** Sends one message and returns the replies: waits up to `timeoutMs` for the first, then 100 ms more. */
+export async function ask(ctx: CheckContext, s: AuditSocket, msg: string, timeoutMs: number): Promise<{ replies: string[]; ms: number }> {
+  const socketIo = ctx.options.protocol === 'socket.io';
+  const from = s.messages.length;
+  const t0 = Date.now();
+  s.send(msg);
+  const first = await s.waitFor((m) => !isControlPacket(m, socketIo), timeoutMs, from);
+  const ms = Date.now() - t0;
+  if (first !== null) await s.collect(100);
+  return { replies: s.messages.slice(from).filter((m) => !isControlPacket(m, socketIo)), ms };
+}
+
+/** A baseline connection, reopened when the previous one was closed; skips the check when refused. */
+export async function liveSocket(ctx: CheckContext, current: AuditSocket | null): Promise<AuditSocket> {
+  if (current && !current.closed) return current;
+  const r = await ctx.connect();
+  if (!r.ok) return ctx.skip(`baseline connection failed (${r.status ?? r.error})`);
+  return r.socket;
+}
+
+export const short = (s: string, n = 120) => (s.length > n ? `${s.slice(0, n)}…` : s);

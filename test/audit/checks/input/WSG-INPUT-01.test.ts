@@ -1,0 +1,36 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startWeakServer, type WeakServerOptions } from '../../../fixtures/weak-server.js';
+import { ALLOWED, runCheck } from '../../harness.js';
+import type { AuditOptionsInput } from '../../../../src/audit/options.js';
+import type { InputOptions } from '../../../../src/audit/checks/input/input-options.js';
+
+const servers: Array<{ close(): Promise<void> }> = [];
+after(() => Promise.all(servers.map((s) => s.close())));
+
+// {"type":"chat"} is broadcast to every connection of the fixture.
+async function audit(weak: WeakServerOptions, extra: AuditOptionsInput & Partial<InputOptions> = {}) {
+  const s = await startWeakServer(weak);
+  servers.push(s);
+  const opts: AuditOptionsInput & Partial<InputOptions> = { allowedOrigins: [ALLOWED], credentials: { token: await s.mintToken('alice') }, messages: ['{"type":"chat","text":"{{payload}}"}'], ...extra };
+  return runCheck('WSG-INPUT-01', s.url, opts);
+}
+
+test('INPUT-01: unescaped chat relay → high finding, certain with a render hint', async () => {
+  const r = await audit({ unescapedHtml: true }, { renderFields: ['text'] });
+  assert.equal(r.findings.length, 1);
+  assert.equal(r.findings[0]?.checkId, 'WSG-INPUT-01');
+  assert.equal(r.findings[0]?.severity, 'high');
+  assert.equal(r.findings[0]?.confidence, 'certain');
+  assert.match(r.findings[0]?.evidence ?? '', /<img src=x onerror=wsg1> unencoded in "text" on the observer socket/);
+  assert.match(r.findings[0]?.evidence ?? '', /"><svg onload=wsg2>/);
+  const hintless = await audit({ unescapedHtml: true }, { messages: ['{"type":"chat","text":"hello"}'] });
+  assert.equal(hintless.findings[0]?.confidence, 'tentative');
+});
+
+test('INPUT-01: HTML-escaped relay → pass; no message → skipped', async () => {
+  const ok = await audit({});
+  assert.equal(ok.result.status, 'pass', ok.result.reason);
+  const none = await audit({}, { messages: [] });
+  assert.equal(none.result.status, 'skipped');
+});

@@ -1,0 +1,32 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startWeakServer, type WeakServerOptions } from '../../../fixtures/weak-server.js';
+import { ALLOWED, runCheck } from '../../harness.js';
+
+const servers: Array<{ close(): Promise<void> }> = [];
+after(() => Promise.all(servers.map((s) => s.close())));
+
+async function audit(weak: WeakServerOptions) {
+  const s = await startWeakServer(weak);
+  servers.push(s);
+  return runCheck('WSG-INPUT-03', s.url, { allowedOrigins: [ALLOWED], credentials: { token: await s.mintToken('alice') }, canary: '{"type":"whoami"}' });
+}
+
+test('INPUT-03: deep nesting "crashes" the server → crash-class finding', async () => {
+  const r = await audit({ crashOnHostileJson: true });
+  assert.equal(r.findings.length, 1);
+  assert.equal(r.findings[0]?.checkId, 'WSG-INPUT-03');
+  assert.equal(r.findings[0]?.severity, 'high');
+  assert.match(r.findings[0]?.evidence ?? '', /^After one message \(10 000-deep nesting\) the target no longer completes/);
+});
+
+test('INPUT-03: __proto__ merged into later replies → prototype pollution finding', async () => {
+  const r = await audit({ prototypePollution: true });
+  assert.equal(r.findings.length, 1);
+  assert.match(r.findings[0]?.evidence ?? '', /^Prototype pollution: .*"wsgPolluted":"wsg-pp-[0-9a-f]{8}"/);
+});
+
+test('INPUT-03: errors on that socket only, no pollution → pass', async () => {
+  const r = await audit({});
+  assert.equal(r.result.status, 'pass', r.result.reason);
+});
