@@ -17,6 +17,7 @@ h1{font-size:22px;margin:0 0 4px} h2{font-size:18px;margin:28px 0 10px}
 .sev{display:inline-block;min-width:64px;text-align:center;color:#fff;border-radius:4px;padding:1px 6px;font-size:12px;font-weight:600;text-transform:uppercase}
 pre{white-space:pre-wrap;word-break:break-word;background:#f0f2f5;border-radius:6px;padding:8px 10px;margin:6px 0;font:13px/1.4 ui-monospace,Menlo,Consolas,monospace}
 table{border-collapse:collapse;width:100%;background:#fff} td,th{border-bottom:1px solid #e4e7eb;padding:6px 8px;text-align:left;vertical-align:top;font-size:14px}
+.label{font-weight:600;margin-top:8px} p{margin:4px 0 8px}
 .st-pass{color:#2e7d32}.st-fail{color:#c62828;font-weight:600}.st-error{color:#7b1fa2}.st-skipped{color:#5b6474}
 `;
 
@@ -37,8 +38,8 @@ export const renderHtml: Reporter = ({ report, metas }) => {
   const counts = severityCounts(report);
   const findings = report.findings.map((f) => `
 <div class="card finding"><span class="sev" style="background:${COLOR[f.severity]}">${e(f.severity)}</span> <strong>${e(f.checkId)}</strong> ${e(f.title)} <span class="muted">(${e(f.confidence)})</span>
-<div>Evidence</div><pre>${e(f.evidence)}</pre>
-<div>Remediation</div><p>${e(f.remediation)}</p>
+<div class="label">Evidence</div><pre>${e(f.evidence)}</pre>
+<div class="label">Remediation</div><p>${e(f.remediation)}</p>
 <div class="muted">References: ${e(f.references.join('; '))}</div></div>`).join('');
   const rows = report.checks.map((c) => {
     const m = meta.get(c.id);
