@@ -8,6 +8,7 @@ export type { PipelineStage, InboundMessage } from './pipeline/types.js';
 export type { Connection, MessageContext, MessageHandler, MessageOptions, AuthorizeHook, AckPayload } from './types.js';
 export type { HttpHandler } from './tickets-http.js';
 export { REDACT_PATHS } from './logger.js';
+export { HTTP_HARDENING, secureHttpOptions } from './http-hardening.js';
 export { TokenError, type JwtConfig } from '../auth/jwt.js';
 export { MemoryTicketStore, MemoryRevocationStore, MemoryConnectionCounter } from '../auth/memory.js';
 export type { Identity, Permissions, TicketStore, RevocationStore, RevocationTarget, TicketRecord, ConnectionCounter } from '../auth/types.js';
