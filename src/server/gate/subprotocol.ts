@@ -5,10 +5,15 @@
 import { SUBPROTOCOL } from '../../protocol/index.js';
 import { refuse, type GateStage } from './types.js';
 
+/** RFC 7230 token characters. */
+const TOKEN_RE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
 export function subprotocolStage(): GateStage {
   return {
     name: 'subprotocol',
     run: (ctx) => {
+      // Malformed or repeated entries are refused here, so ws never answers with its own wording.
+      if (ctx.offeredProtocols.some((p) => !TOKEN_RE.test(p)) || new Set(ctx.offeredProtocols).size !== ctx.offeredProtocols.length) return refuse(400, 'subprotocol');
       if (!ctx.offeredProtocols.includes(SUBPROTOCOL)) return refuse(400, 'subprotocol');
       ctx.protocol = SUBPROTOCOL;
       return undefined;

@@ -17,6 +17,11 @@ test('subprotocol: wsguard.v1 required and the only entry echoed, never the bear
   assert.match(raw.head, /\r\nSec-WebSocket-Protocol: wsguard\.v1(\r\n|$)/i);
   assert.equal(raw.head.includes(token), false);
   raw.socket.destroy();
+  for (const header of ['wsguard.v1, wsguard.v1', 'wsguard.v1, bad value', 'wsguard.v1, x{y}']) {
+    const bad = await rawConnect(h.port, { headers: { Authorization: `Bearer ${token}`, 'Sec-WebSocket-Protocol': header } });
+    assert.equal(bad.status, 400, header);
+    await bad.ended;
+  }
 });
 
 test('parseProtocols: trims, drops empties, bounded count', () => {
