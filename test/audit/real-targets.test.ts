@@ -42,6 +42,14 @@ test('socket.io server with defaults: websocket transport accepts a foreign Orig
   assert.ok(!report.checks.some((c) => c.status === 'error'), JSON.stringify(report.checks.filter((c) => c.status === 'error')));
 });
 
+test('socket.io server with defaults: no authentication, seen through Engine.IO framing (event with ack)', async () => {
+  const s = await startSocketIoServer();
+  closers.push(() => s.close());
+  const { report } = await runAudit(new URL(s.url), { ...FAST, only: ['WSG-AUTH-01'], canary: '421["whoami"]', canaryExpect: '^431\\[\\{"id"' });
+  assert.equal(report.findings[0]?.checkId, 'WSG-AUTH-01', JSON.stringify(report.checks));
+  assert.match(report.findings[0]?.evidence ?? '', /431\[/);
+});
+
 test('wsguard guard with defaults: no finding of medium or higher', async () => {
   const h = await startGuard();
   closers.push(() => h.close());
