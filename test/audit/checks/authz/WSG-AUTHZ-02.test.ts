@@ -1,0 +1,39 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startWeakServer, type WeakServerOptions } from '../../../fixtures/weak-server.js';
+import { ALLOWED, runCheck } from '../../harness.js';
+import type { AuditOptionsInput } from '../../../../src/audit/options.js';
+import type { AuthzOptions } from '../../../../src/audit/checks/authz/authz-options.js';
+import { defaultCredentials } from '../../../../src/audit/options.js';
+
+const servers: Array<{ close(): Promise<void> }> = [];
+after(() => Promise.all(servers.map((s) => s.close())));
+
+// Fixture: channel user:<name> belongs to <name>; alice is session A, bob the second identity.
+async function audit(weak: WeakServerOptions, extra: Partial<AuthzOptions> = {}) {
+  const s = await startWeakServer(weak);
+  servers.push(s);
+  const opts: AuditOptionsInput & Partial<AuthzOptions> = {
+    allowedOrigins: [ALLOWED], credentials: { token: await s.mintToken('alice') },
+    secondIdentity: { ...defaultCredentials(), token: await s.mintToken('bob') },
+    subscribeTemplate: '{"type":"subscribe","channel":"{{id}}"}', ownId: 'user:alice', foreignId: 'user:bob',
+    ...extra,
+  };
+  return runCheck('WSG-AUTHZ-02', s.url, opts);
+}
+
+test("AUTHZ-02: another user's channel granted → high finding, certain (same reply the owner gets)", async () => {
+  const r = await audit({ noObjectAuthz: true });
+  assert.equal(r.findings.length, 1);
+  assert.equal(r.findings[0]?.checkId, 'WSG-AUTHZ-02');
+  assert.equal(r.findings[0]?.severity, 'high');
+  assert.equal(r.findings[0]?.confidence, 'certain');
+  assert.match(r.findings[0]?.evidence ?? '', /user:bob → .*private-feed-of-bob/);
+});
+
+test('AUTHZ-02: foreign channel refused → pass; no template → skipped', async () => {
+  const ok = await audit({});
+  assert.equal(ok.result.status, 'pass', ok.result.reason);
+  const none = await audit({}, { subscribeTemplate: undefined });
+  assert.equal(none.result.status, 'skipped');
+});
