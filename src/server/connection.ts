@@ -30,7 +30,7 @@ export class GuardConnection implements Connection {
   private _closed = false;
   private readonly violationTimes: number[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
-  private expiryTimers: NodeJS.Timeout[] = [];
+  private expiryGeneration = 0;
   /** Run once when the socket is gone (cap releases). */
   readonly releases: (() => void)[] = [];
 
@@ -129,45 +129,37 @@ export class GuardConnection implements Connection {
 
   /** `session.expiring` shortly before exp, close 1008 token_expired at exp (unless refreshed). */
   scheduleExpiry(): void {
-    for (const t of this.expiryTimers) this.clearTimer(t);
-    this.expiryTimers = [];
+    const generation = ++this.expiryGeneration; // a refresh makes earlier timers no-ops
     const exp = this._identity?.exp;
     if (exp === undefined) return;
-    const msLeft = exp * 1000 - Date.now();
-    const noticeIn = msLeft - this.core.options.expiringNoticeMs;
-    if (noticeIn > 0 || msLeft > 0) {
-      this.expiryTimers.push(this.timer(Math.max(0, noticeIn), () => this.send({ type: 'session.expiring', payload: { exp } })));
+    const current = () => generation === this.expiryGeneration;
+    const expMs = exp * 1000;
+    if (expMs > Date.now()) {
+      this.at(expMs - this.core.options.expiringNoticeMs, () => current() && this.send({ type: 'session.expiring', payload: { exp } }));
     }
-    this.expiryTimers.push(this.timer(Math.max(0, msLeft), () => {
+    this.at(expMs, () => {
+      if (!current()) return;
       this.core.security({ kind: 'auth_expired', ...this.ref });
       this.close(CloseCode.POLICY_VIOLATION, CloseReason.TOKEN_EXPIRED);
-    }));
+    });
   }
 
-  private timer(ms: number, fn: () => void): NodeJS.Timeout {
-    // Long timers re-arm themselves instead of overflowing setTimeout.
+  /** Runs `fn` at `when` (epoch ms); long waits re-arm instead of overflowing setTimeout. */
+  private at(when: number, fn: () => void): void {
     const t: NodeJS.Timeout = setTimeout(() => {
       this.timers.delete(t);
-      if (ms > MAX_TIMER_MS) this.replaceTimer(t, this.timer(ms - MAX_TIMER_MS, fn));
+      if (Date.now() < when) this.at(when, fn);
       else fn();
-    }, Math.min(ms, MAX_TIMER_MS));
+    }, Math.min(Math.max(0, when - Date.now()), MAX_TIMER_MS));
     this.timers.add(t);
-    return t;
   }
 
-  private replaceTimer(old: NodeJS.Timeout, next: NodeJS.Timeout): void {
-    const i = this.expiryTimers.indexOf(old);
-    if (i >= 0) this.expiryTimers[i] = next;
-  }
-
-  private clearTimer(t: NodeJS.Timeout): void {
-    clearTimeout(t);
-    this.timers.delete(t);
+  private timer(ms: number, fn: () => void): void {
+    this.at(Date.now() + ms, fn);
   }
 
   clearTimers(): void {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    this.expiryTimers = [];
   }
 }
