@@ -23,6 +23,8 @@ export class GuardConnection implements Connection {
   queued = 0;
   /** Announced to the app ('connection' event): authenticated and counted per user. */
   announced = false;
+  /** Shutting down: new messages are ignored (the client re-sends unacknowledged ones after reconnecting). */
+  draining = false;
   /** Answered the last heartbeat ping. */
   alive = true;
   lastActivity = Date.now();

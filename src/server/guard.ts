@@ -211,20 +211,24 @@ export class Guard implements GuardCore {
     this.closeRevoked(target); // in case the store does not echo to its own node
   }
 
-  /** Graceful: refuse new handshakes, 1001 `shutdown` to everyone, wait for them, terminate the rest at the deadline. */
+  /**
+   * Graceful: refuse new handshakes, stop taking messages and let the ones in flight finish (their
+   * acks still go out; at most half the deadline), then 1001 `shutdown` to everyone, wait for the
+   * closes, and terminate whoever is left at the deadline.
+   */
   close(options: { deadlineMs?: number } = {}): Promise<void> {
     this.closing ??= (async () => {
       clearInterval(this.heartbeat);
       const deadline = options.deadlineMs ?? this.options.shutdownDeadlineMs;
       const all = [...this.live];
+      for (const c of all) c.draining = true;
+      await within(Promise.all(all.map((c) => c.queue)), deadline / 2);
       const closed = all.map((c) => new Promise<void>((resolve) => {
         if (c.ws.readyState === c.ws.CLOSED) resolve();
         else c.ws.once('close', () => resolve());
       }));
       for (const c of all) c.close(CloseCode.GOING_AWAY, CloseReason.SHUTDOWN);
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([Promise.all(closed), new Promise((r) => (timer = setTimeout(r, deadline)))]);
-      clearTimeout(timer);
+      await within(Promise.all(closed), deadline / 2);
       for (const c of this.live) c.terminate();
       this.wss.close();
       await Promise.all(this.owned.map((s) => s.close()));
@@ -287,6 +291,11 @@ export class Guard implements GuardCore {
       return;
     }
     if (socket.destroyed) return releaseAll();
+    if (this.closing) {
+      // Shutdown began while this handshake was being checked.
+      releaseAll();
+      return writeRefusal(socket, { status: 503, reason: 'shutting_down', headers: { 'Retry-After': '5' } });
+    }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, ctx));
   }
 
@@ -353,6 +362,13 @@ export class Guard implements GuardCore {
       c.ws.ping();
     }
   }
+}
+
+/** Waits for `p`, but no longer than `ms`. */
+async function within(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([p, new Promise((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
 }
 
 function toBuffer(data: RawData): Buffer {

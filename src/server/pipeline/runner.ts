@@ -48,6 +48,7 @@ export async function runPipeline(stages: readonly PipelineStage[], m: InboundMe
 export function receive(stages: readonly PipelineStage[], core: GuardCore, conn: GuardConnection, data: Buffer, isBinary: boolean): void {
   const receivedAt = Date.now();
   conn.lastActivity = receivedAt;
+  if (conn.draining) return;
   if (conn.queued >= core.options.maxQueued) {
     sendError(conn, 'rate_limited', undefined);
     conn.violation('queue_full');

@@ -23,3 +23,29 @@ test('shutdown: a peer that never completes the close is terminated at the deadl
   raw.socket.resume();
   await raw.ended;
 });
+
+test('shutdown: a message in flight is finished and acknowledged before the 1001', async (t) => {
+  const { z } = await import('zod');
+  const { collect } = await import('../helpers.js');
+  const h = await startGuard();
+  t.after(() => h.close());
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  let started!: () => void;
+  const running = new Promise<void>((r) => (started = r));
+  h.guard.message('commit', z.object({}), async () => {
+    started();
+    await gate;
+    return { seq: 42 };
+  });
+  const ws = await connect(h, { token: await mintToken() });
+  const got = collect(ws);
+  const closed = waitClose(ws);
+  ws.send(JSON.stringify({ type: 'commit', id: 'c1' }));
+  await running;
+  const done = h.guard.close({ deadlineMs: 5000 });
+  setTimeout(release, 200);
+  assert.deepEqual(await closed, { code: 1001, reason: 'shutdown' });
+  await done;
+  assert.deepEqual(got, [{ type: 'ack', id: 'c1', payload: { seq: 42 } }]);
+});
