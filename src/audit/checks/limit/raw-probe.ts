@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { concreteRequest } from '../../request-variant.js';
 import { encodeFrame, Opcode } from '../../raw/frame-encoder.js';
-import type { Frame } from '../../raw/frame-decoder.js';
+import { FrameTooLargeError, type Frame } from '../../raw/frame-decoder.js';
 import type { RawConnection } from '../../raw/raw-connection.js';
 import type { HeaderList } from '../../raw/handshake.js';
 import type { CheckContext } from '../../types.js';
@@ -43,7 +43,7 @@ export type Verdict = { kind: 'accepted' } | { kind: 'closed'; code?: number; re
 
 /** Sends a ping and reads until its pong (accepted), a close or the end (closed), or the timeout (silent). */
 export async function pingVerdict(s: RawSocket, timeoutMs: number): Promise<Verdict> {
-  const early = closedVerdict(s);
+  const early = tooBigAnswer(s) ? { kind: 'accepted' as const } : closedVerdict(s);
   if (early) return early;
   const token = randomBytes(8);
   s.conn.sendFrame({ opcode: Opcode.PING, payload: token });
@@ -52,9 +52,13 @@ export async function pingVerdict(s: RawSocket, timeoutMs: number): Promise<Verd
     const f = await s.conn.nextFrame(deadline - Date.now());
     if (f?.opcode === Opcode.PONG && f.payload.equals(token)) return { kind: 'accepted' };
     if (f?.opcode === Opcode.PING) s.conn.sendFrame({ opcode: Opcode.PONG, payload: f.payload });
+    if (!f && tooBigAnswer(s)) return { kind: 'accepted' };
     if (!f || f.opcode === Opcode.CLOSE) return closedVerdict(s) ?? { kind: 'silent' };
   }
 }
+
+/** An answer too big for the raw reader (16 MiB) means the message was taken (e.g. echoed back). */
+const tooBigAnswer = (s: RawSocket) => s.conn.error instanceof FrameTooLargeError;
 
 export function closedVerdict(s: RawSocket): Verdict | null {
   const c = s.closeFrame();
