@@ -108,6 +108,8 @@ export interface AuditOptions {
   shortToken?: string;
   /** Expired token for AUTH-02. */
   expiredToken?: string;
+  /** Valid token minted for another audience (AUTH-02). */
+  otherAudienceToken?: string;
   /** Read-only message whose answer is protected data (e.g. whoami). */
   canary?: string;
   /** Regex source: a reply matching it is protected data. */

@@ -22,7 +22,7 @@ selection:   --only ID|AREA,...   --skip ID|AREA,...   --intrusive   --timeout S
 origin:      --origin URL (allowed origin, repeatable; default https://<host>)   --browser-only
 credentials: --header 'Name: value' (repeatable)   --cookie 'k=v'   --token T   --token-in header|query|subprotocol|message
              --auth-message TEMPLATE ({{token}})   --subprotocol P (repeatable)   --ticket-cmd CMD   --ticket-ttl SECONDS
-             --logout-cmd CMD   --short-token T   --expired-token T   --ca FILE
+             --logout-cmd CMD   --short-token T   --expired-token T   --other-audience-token T   --ca FILE
              --second-token T   --second-cookie 'k=v'   --second-header 'N: v' (second identity)
 messages:    --canary MSG   --canary-expect REGEX   --message MSG|@FILE (repeatable)
 protocol:    --protocol ws|socket.io   --engineio-path PATH   --idle-wait SECONDS   --concurrency N`;
@@ -38,7 +38,7 @@ const OPTIONS = {
   'auth-message': { type: 'string' }, subprotocol: { type: 'string', multiple: true },
   'ticket-cmd': { type: 'string' }, 'ticket-ttl': { type: 'string' }, 'logout-cmd': { type: 'string' },
   'second-token': { type: 'string' }, 'second-cookie': { type: 'string' }, 'second-header': { type: 'string', multiple: true },
-  'short-token': { type: 'string' }, 'expired-token': { type: 'string' }, ca: { type: 'string' },
+  'short-token': { type: 'string' }, 'other-audience-token': { type: 'string' }, 'expired-token': { type: 'string' }, ca: { type: 'string' },
   canary: { type: 'string' }, 'canary-expect': { type: 'string' }, message: { type: 'string', multiple: true },
   protocol: { type: 'string' }, 'engineio-path': { type: 'string' }, 'idle-wait': { type: 'string' }, concurrency: { type: 'string' },
   'list-checks': { type: 'boolean' }, markdown: { type: 'boolean' }, discover: { type: 'string' },
@@ -107,7 +107,7 @@ function toOptions(v: Values): AuditOptionsInput {
     allowedOrigins: v.origin,
     browserOnly: v['browser-only'],
     ticketCmd: v['ticket-cmd'], ticketTtlMs: seconds('ticket-ttl', v['ticket-ttl']), logoutCmd: v['logout-cmd'],
-    shortToken: v['short-token'], expiredToken: v['expired-token'], ca: v.ca === undefined ? undefined : readText('ca', v.ca),
+    shortToken: v['short-token'], expiredToken: v['expired-token'], otherAudienceToken: v['other-audience-token'], ca: v.ca === undefined ? undefined : readText('ca', v.ca),
     canary: v.canary, canaryExpect: v['canary-expect'], messages: messages.length ? messages : undefined,
     protocol: v.protocol === undefined ? undefined : oneOf<'ws' | 'socket.io'>('protocol', v.protocol, ['ws', 'socket.io'], 'ws'),
     engineioPath: v['engineio-path'],

@@ -9,7 +9,7 @@ export const meta: CheckMeta = {
   mode: 'safe',
   references: ['ASVS 9.1.1', 'ASVS 9.2.1', 'ASVS 7.2.1'],
   remediation: 'Verify token signatures with a pinned algorithm list (never `none`), and check exp/nbf/aud/iss with a small clock skew.',
-  description: 'With the operator token (--token), sent the way the baseline sends it: one signature byte flipped; a JWT re-encoded with alg none; the expired token if supplied (--expired-token). Finding when any is accepted (101 + canary data, or 101 where no credential gets 401/403).',
+  description: 'With the operator token (--token), sent the way the baseline sends it: one signature byte flipped; a JWT re-encoded with alg none; the expired token (--expired-token) and a token for another audience (--other-audience-token) if supplied. Finding when any is accepted (101 + canary data, or 101 where no credential gets 401/403).',
 };
 
 /** Changes one character in the middle of the signature (still valid base64url). */
@@ -39,6 +39,7 @@ export async function run(ctx: CheckContext): Promise<void> {
   const none = algNone(creds.token);
   if (none) variants.push(['JWT with alg: none', none]);
   if (ctx.options.expiredToken) variants.push(['expired token', ctx.options.expiredToken]);
+  if (ctx.options.otherAudienceToken) variants.push(['token for another audience', ctx.options.otherAudienceToken]);
   const accepted: string[] = [];
   let confidence: 'certain' | 'firm' | 'tentative' = 'tentative';
   for (const [label, token] of variants) {

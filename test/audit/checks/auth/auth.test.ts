@@ -10,11 +10,13 @@ after(() => Promise.all(servers.map((s) => s.close())));
 
 const CANARY = { canary: '{"type":"whoami"}', canaryExpect: 'protected-data-of-' };
 
-async function audit(id: string, weak: WeakServerOptions, extra: (s: Awaited<ReturnType<typeof startWeakServer>>, token: string) => AuditOptionsInput = () => ({})) {
+type Weak = Awaited<ReturnType<typeof startWeakServer>>;
+
+async function audit(id: string, weak: WeakServerOptions, extra: (s: Weak, token: string) => AuditOptionsInput | Promise<AuditOptionsInput> = () => ({})) {
   const s = await startWeakServer(weak);
   servers.push(s);
   const token = await s.mintToken('alice');
-  return runCheck(id, s.url, { allowedOrigins: [ALLOWED], credentials: { token }, ...CANARY, ...extra(s, token) });
+  return runCheck(id, s.url, { allowedOrigins: [ALLOWED], credentials: { token }, ...CANARY, ...(await extra(s, token)) });
 }
 
 test('AUTH-01: no auth → finding; bearer required → pass; no canary on an open endpoint → skipped', async () => {
@@ -39,6 +41,14 @@ test('AUTH-02: alg none / ignored signature / ignored expiry → critical findin
   assert.match(exp.findings[0]?.evidence ?? '', /expired token/);
   const ok = await audit('WSG-AUTH-02', {}, (_s, _t) => ({}));
   assert.equal(ok.result.status, 'pass');
+});
+
+test('AUTH-02: token for another audience accepted → finding; audience checked → pass', async () => {
+  const other = (s: Weak) => s.mintToken('alice', 3600, 'other-api');
+  const weak = await audit('WSG-AUTH-02', { audience: 'this-api', ignoreAudience: true }, async (s) => ({ otherAudienceToken: await other(s) }));
+  assert.match(weak.findings[0]?.evidence ?? '', /another audience/);
+  const ok = await audit('WSG-AUTH-02', { audience: 'this-api' }, async (s) => ({ otherAudienceToken: await other(s) }));
+  assert.equal(ok.result.status, 'pass', ok.result.reason);
 });
 
 test('AUTH-02: without a canary a 101 for a forged token counts (anonymous gets 401)', async () => {
