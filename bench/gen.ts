@@ -1,13 +1,13 @@
 /**
- * A load-generator child (argv: GenSpec as JSON). It holds client sockets and runs one bounded
- * workload per command; the harness merges what several generators report.
+ * A load-generator child (argv: GenSpec as JSON). It holds raw client connections (lib/raw.ts)
+ * and runs one bounded workload per command; the harness merges what several generators report.
  */
 import http from 'node:http';
-import type WebSocket from 'ws';
 import { sourceAddress } from './lib/addresses.js';
 import { nowMs, sleep } from './lib/clock.js';
-import { DIALECTS } from './lib/dialects.js';
+import { DIALECTS, ENGINE_IO_PING } from './lib/dialects.js';
 import { childArg, serve } from './lib/ipc.js';
+import { maskedFrame, type FrameHandler, type RawConn } from './lib/raw.js';
 import { tokenFor, userFor } from './lib/tokens.js';
 import { FANOUT_CHANNEL, type Target } from './lib/types.js';
 
@@ -20,15 +20,26 @@ export interface GenSpec {
 const spec = childArg<GenSpec>();
 const dialect = DIALECTS[spec.target.system];
 const agent = new http.Agent({ keepAlive: true });
-const held: WebSocket[] = [];
+const held: RawConn[] = [];
 let nextIndex = spec.base;
+const ENGINE_IO_PONG = maskedFrame('3');
 
-async function connect(index: number): Promise<WebSocket> {
-  const token = await tokenFor(spec.target.secret, userFor(index));
-  return dialect.connect(spec.target, { localAddress: sourceAddress(index), token, agent });
+/** Sets the connection's frame handler; Engine.IO pings are answered first (Socket.IO drops silent clients). */
+function listen(conn: RawConn, handler: FrameHandler): void {
+  conn.onFrame = (op, payload) => {
+    if (payload.length === 1 && payload[0] === ENGINE_IO_PING) return conn.write(ENGINE_IO_PONG);
+    handler(op, payload);
+  };
 }
 
-/** Opens `count` sockets, `concurrency` at a time, and keeps them. */
+async function connect(index: number): Promise<RawConn> {
+  const token = await tokenFor(spec.target.secret, userFor(index));
+  const conn = await dialect.connect(spec.target, { localAddress: sourceAddress(index), token, agent });
+  listen(conn, () => undefined);
+  return conn;
+}
+
+/** Opens `count` connections, `concurrency` at a time, and keeps them. */
 async function openMany(count: number, concurrency = 64): Promise<{ opened: number; failed: number; error?: string }> {
   let opened = 0;
   let failed = 0;
@@ -52,11 +63,11 @@ async function openMany(count: number, concurrency = 64): Promise<{ opened: numb
 
 function closeAll(): number {
   const n = held.length;
-  for (const ws of held.splice(0)) ws.terminate();
+  for (const c of held.splice(0)) c.destroy();
   return n;
 }
 
-/** Connect, authenticated and ready, close; `concurrency` loops until the deadline. */
+/** Connect (authenticated and ready), close; `concurrency` loops until the deadline. */
 async function handshakes(a: { durationMs: number; concurrency: number }) {
   let count = 0;
   let failed = 0;
@@ -66,12 +77,9 @@ async function handshakes(a: { durationMs: number; concurrency: number }) {
   const loop = async () => {
     while (nowMs() < deadline) {
       try {
-        const ws = await connect(nextIndex++);
+        const conn = await connect(nextIndex++);
         count++;
-        await new Promise<void>((r) => {
-          ws.once('close', () => r());
-          ws.close();
-        });
+        await conn.close();
       } catch (e) {
         failed++;
         error ??= (e as Error).message;
@@ -83,22 +91,32 @@ async function handshakes(a: { durationMs: number; concurrency: number }) {
   return { count, failed, ms: nowMs() - started, ...(error === undefined ? {} : { error }) };
 }
 
-/** Each of `connections` sockets keeps `window` messages in flight; replies counted after warm-up. */
+/**
+ * Each connection keeps `window` messages in flight: every batch of replies is answered with as
+ * many new messages in one write. Replies are counted after the warm-up.
+ */
 async function inbound(a: { connections: number; window: number; durationMs: number; warmupMs: number }) {
   const opened = await openMany(a.connections, 16);
   if (opened.failed > 0) throw new Error(`inbound: ${opened.failed} connections failed: ${opened.error}`);
-  const sockets = held.slice(-a.connections);
+  const frame = maskedFrame(dialect.note(1));
+  const batch = Buffer.concat(Array.from({ length: a.window }, () => frame));
   let counting = false;
   let stopped = false;
   let replies = 0;
-  let sent = 0;
-  for (const ws of sockets) {
-    ws.on('message', (d: Buffer) => {
-      if (d.length === 1) return; // Engine.IO ping, answered by the dialect
+  let wrong: string | undefined;
+  for (const conn of held.slice(-a.connections)) {
+    let owed = 0;
+    listen(conn, (_op, payload) => {
+      // Spot-check that replies are successful answers (not rate_limited or other errors).
+      if ((owed === 0 || (replies & 4095) === 0) && !dialect.isNoteReply(payload.toString())) wrong ??= payload.toString().slice(0, 120);
+      owed++;
       if (counting) replies++;
-      if (!stopped) ws.send(dialect.note(sent++));
     });
-    for (let i = 0; i < a.window; i++) ws.send(dialect.note(sent++));
+    conn.onBatch = () => {
+      if (owed > 0 && !stopped) conn.write(batch.subarray(0, Math.min(owed, a.window) * frame.length));
+      owed = 0;
+    };
+    conn.write(batch);
   }
   await sleep(a.warmupMs);
   counting = true;
@@ -108,41 +126,47 @@ async function inbound(a: { connections: number; window: number; durationMs: num
   const ms = nowMs() - t0;
   stopped = true;
   closeAll();
+  if (wrong !== undefined) throw new Error(`inbound: unexpected reply ${wrong}`);
   return { replies, ms };
 }
 
-// Fan-out: subscribers record publish→receipt latency of event `idx` from the path `t/<idx>/<ms>`.
-const PATH = /"path":"t\/(\d+)\/([\d.]+)"/;
+// Fan-out: subscribers record publish→receipt latency of event `idx` from its path `t/<idx>/<ms>`.
+const PATH = Buffer.from('"path":"t/');
 const received = new Map<number, { count: number; last: number }>();
 const latencies: number[] = [];
 let subscribers = 0;
 const waiters = new Set<() => void>();
 
+function onEvent(payload: Buffer): void {
+  const i = payload.indexOf(PATH);
+  if (i < 0) return;
+  const at = nowMs();
+  const [idx, ts] = payload.toString('latin1', i + PATH.length, i + PATH.length + 40).split('"')[0]!.split('/');
+  const r = received.get(Number(idx)) ?? { count: 0, last: 0 };
+  received.set(Number(idx), r);
+  latencies.push(at - Number(ts));
+  r.count++;
+  r.last = Math.max(r.last, at);
+  if (r.count === subscribers) for (const w of waiters) w();
+}
+
 async function subscribe(a: { count: number }) {
   const opened = await openMany(a.count);
   if (opened.failed > 0) throw new Error(`subscribe: ${opened.failed} connections failed: ${opened.error}`);
-  const sockets = held.slice(-a.count);
+  const request = maskedFrame(dialect.subscribe(FANOUT_CHANNEL));
   await Promise.all(
-    sockets.map(
-      (ws) =>
-        new Promise<void>((resolve) => {
-          const onMessage = (d: Buffer) => {
-            const m = d.toString();
-            if (dialect.isSubscribed(m)) return resolve();
-            if (!dialect.isEvent(m)) return;
-            const at = nowMs();
-            const match = PATH.exec(m);
-            if (!match) return;
-            const idx = Number(match[1]);
-            latencies.push(at - Number(match[2]));
-            const r = received.get(idx) ?? { count: 0, last: 0 };
-            r.count++;
-            r.last = Math.max(r.last, at);
-            received.set(idx, r);
-            if (r.count === subscribers) for (const w of waiters) w();
-          };
-          ws.on('message', onMessage);
-          ws.send(dialect.subscribe(FANOUT_CHANNEL));
+    held.slice(-a.count).map(
+      (conn) =>
+        new Promise<void>((resolve, reject) => {
+          const t = setTimeout(() => reject(new Error('subscribe: no answer')), 60_000);
+          listen(conn, (_op, payload) => {
+            if (payload.length > 100) return onEvent(payload);
+            if (dialect.isSubscribed(payload.toString())) {
+              clearTimeout(t);
+              resolve();
+            }
+          });
+          conn.write(request);
         }),
     ),
   );
@@ -168,14 +192,14 @@ async function awaitEvent(a: { idx: number; timeoutMs: number }) {
   return { last: received.get(a.idx)!.last };
 }
 
-let publisher: WebSocket | undefined;
+let publisher: RawConn | undefined;
 /** Publishes event `idx` and resolves once the server answered (ack). */
 async function publish(a: { idx: number }) {
   publisher ??= await connect(nextIndex++);
   const pub = publisher;
   const sentAt = nowMs();
   await new Promise<void>((resolve) => {
-    pub.once('message', () => resolve());
+    listen(pub, () => resolve());
     pub.send(dialect.publish(FANOUT_CHANNEL, `t/${a.idx}/${sentAt.toFixed(3)}`));
   });
   return { sentAt };
@@ -183,22 +207,22 @@ async function publish(a: { idx: number }) {
 
 /** Resumes from seq 0 and counts events until `events` arrived. */
 async function replay(a: { events: number; timeoutMs: number }) {
-  const ws = await connect(nextIndex++);
+  const conn = await connect(nextIndex++);
   const t0 = nowMs();
   let count = 0;
   await new Promise<void>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`replay: ${count}/${a.events} events`)), a.timeoutMs);
-    ws.on('message', (d: Buffer) => {
-      // Cheap test on the first bytes: events are the only frames longer than 100 bytes here.
-      if (d.length > 100 && ++count === a.events) {
+    listen(conn, (_op, payload) => {
+      // Events are the only frames longer than 100 bytes in this exchange.
+      if (payload.length > 100 && ++count === a.events) {
         clearTimeout(t);
         resolve();
       }
     });
-    ws.send(dialect.replay());
+    conn.send(dialect.replay());
   });
   const ms = nowMs() - t0;
-  ws.terminate();
+  conn.destroy();
   return { count, ms };
 }
 
@@ -216,6 +240,6 @@ serve(
   },
   async () => {
     closeAll();
-    publisher?.terminate();
+    publisher?.destroy();
   },
 );

@@ -34,6 +34,7 @@ async function main(): Promise<number> {
     secret: randomBytes(32).toString('base64url'),
     dir,
     notes: new Set(),
+    ...(args.cpuProfDir ? { cpuProfDir: args.cpuProfDir } : {}),
     log: (msg) => console.error(`  ${msg}`),
   };
   if (!Child.pinned) ctx.notes.add('taskset not found: server and load generators were not pinned to separate cores');

@@ -1,4 +1,4 @@
-/** Command line: `--full`, `--only a,b`, `--tiny` (smoke test sizes), `--out DIR`. */
+/** Command line: `--full`, `--only a,b`, `--tiny` (smoke test sizes), `--out DIR`, `--cpu-prof DIR` (profile the servers). */
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,7 @@ export interface Args {
   readonly profile: Profile;
   readonly only: readonly ScenarioId[];
   readonly outDir: string;
+  readonly cpuProfDir?: string;
 }
 
 /** Open files allowed per process: the server needs one per connection. */
@@ -45,7 +46,7 @@ const TINY: Profile = { ...QUICK, idleConnections: 40, handshakeMs: 300, handsha
 export function parseCli(argv: string[]): Args {
   const { values } = parseArgs({
     args: argv,
-    options: { full: { type: 'boolean' }, tiny: { type: 'boolean' }, only: { type: 'string', multiple: true }, out: { type: 'string' } },
+    options: { full: { type: 'boolean' }, tiny: { type: 'boolean' }, only: { type: 'string', multiple: true }, out: { type: 'string' }, 'cpu-prof': { type: 'string' } },
   });
   const only = (values.only ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
   for (const s of only) if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`--only: unknown scenario '${s}' (one of ${SCENARIOS.join(', ')})`);
@@ -55,5 +56,6 @@ export function parseCli(argv: string[]): Args {
     profile: profileName === 'tiny' ? TINY : profileName === 'full' ? fullProfile() : QUICK,
     only: only.length > 0 ? (only as ScenarioId[]) : SCENARIOS,
     outDir: values.out ?? fileURLToPath(new URL('../results/', import.meta.url)),
+    ...(values['cpu-prof'] ? { cpuProfDir: values['cpu-prof'] } : {}),
   };
 }

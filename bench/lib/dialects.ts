@@ -1,11 +1,11 @@
 /**
- * How a load generator speaks to each system over a plain `ws` client. Socket.IO is spoken at the
- * Engine.IO v4 / Socket.IO v5 packet level so every system gets the same lightweight client
- * and the load generator is not the bottleneck of one system only.
+ * How a load generator speaks to each system over the same raw client (lib/raw.ts). Socket.IO is
+ * spoken at the Engine.IO v4 / Socket.IO v5 packet level, so every system gets the same
+ * lightweight client and the load generator is not the bottleneck of one system only.
  */
 import http from 'node:http';
-import WebSocket from 'ws';
 import { SUBPROTOCOL } from '../../src/protocol/index.js';
+import { upgrade, type RawConn } from './raw.js';
 import { REPLAY_CHANNEL, type SystemId, type Target } from './types.js';
 
 export interface ConnectOptions {
@@ -16,41 +16,22 @@ export interface ConnectOptions {
 }
 
 export interface Dialect {
-  /** Resolves with a socket the system considers authenticated and ready. */
-  connect(target: Target, o: ConnectOptions): Promise<WebSocket>;
-  /** The inbound scenario's message number `i`. */
+  /** Resolves with a connection the system considers authenticated and ready. */
+  connect(target: Target, o: ConnectOptions): Promise<RawConn>;
+  /** The inbound scenario's message number `i`, and whether `msg` is its successful answer. */
   note(i: number): string;
+  isNoteReply(msg: string): boolean;
   /** A subscribe request, and whether `msg` is its answer. */
   subscribe(channel: string, since?: number): string;
   isSubscribed(msg: string): boolean;
   /** A publish request for the fan-out scenario (answered by exactly one message). */
   publish(channel: string, path: string): string;
-  /** Whether `msg` is an event delivery. */
-  isEvent(msg: string): boolean;
   /** Asks for the whole replay channel from seq 0. */
   replay(): string;
 }
 
 const NOTE = { channel: 'files:acme', text: 'hello from the benchmark' };
 const FILE = { size: 1, mime: 'text/plain', sha256: 'a'.repeat(64) };
-
-function open(ws: WebSocket, ready: (ws: WebSocket) => Promise<void> | void): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    ws.once('error', reject);
-    ws.once('unexpected-response', (_req, res) => {
-      res.resume();
-      reject(new Error(`HTTP ${res.statusCode}`));
-    });
-    ws.once('open', () => {
-      Promise.resolve(ready(ws)).then(() => {
-        ws.off('error', reject);
-        // Later errors surface as 'close'; keep them from crashing the generator.
-        ws.on('error', () => undefined);
-        resolve(ws);
-      }, reject);
-    });
-  });
-}
 
 function origin(t: Target): string {
   return `http://127.0.0.1:${t.port}`;
@@ -62,23 +43,17 @@ function wsguardMessage(type: string, payload: object, id?: string): string {
 
 const wsguardBase: Omit<Dialect, 'connect'> = {
   note: (i) => wsguardMessage('bench.note', NOTE, `n${i}`),
+  isNoteReply: (m) => m.startsWith('{"type":"ack"'),
   subscribe: (channel, since) => wsguardMessage('subscribe', since === undefined ? { channel } : { channel, since }, 's'),
   isSubscribed: (m) => m.startsWith('{"type":"subscribed"'),
   publish: (channel, path) => wsguardMessage('file_upload', { channel, path, ...FILE }, 'p'),
-  isEvent: (m) => m.startsWith('{"type":"event"'),
   replay: () => wsguardMessage('subscribe', { channel: REPLAY_CHANNEL, since: 0 }, 'r'),
 };
 
 const wsguard: Dialect = {
   ...wsguardBase,
   connect: (t, o) =>
-    open(
-      new WebSocket(`ws://127.0.0.1:${t.port}/ws`, [SUBPROTOCOL], {
-        localAddress: o.localAddress,
-        headers: { Authorization: `Bearer ${o.token}`, Origin: origin(t) },
-      }),
-      () => undefined,
-    ),
+    upgrade({ port: t.port, path: '/ws', localAddress: o.localAddress, headers: { Authorization: `Bearer ${o.token}`, Origin: origin(t), 'Sec-WebSocket-Protocol': SUBPROTOCOL } }),
 };
 
 /** Ticket auth: `POST /api/tickets` with the JWT, then the handshake with `?ticket=`. */
@@ -102,18 +77,18 @@ const wsguardTicket: Dialect = {
   ...wsguardBase,
   connect: async (t, o) => {
     const ticket = await fetchTicket(t, o);
-    return open(new WebSocket(`ws://127.0.0.1:${t.port}/ws?ticket=${encodeURIComponent(ticket)}`, [SUBPROTOCOL], { localAddress: o.localAddress, headers: { Origin: origin(t) } }), () => undefined);
+    return upgrade({ port: t.port, path: `/ws?ticket=${encodeURIComponent(ticket)}`, localAddress: o.localAddress, headers: { Origin: origin(t), 'Sec-WebSocket-Protocol': SUBPROTOCOL } });
   },
 };
 
 const ws: Dialect = {
-  connect: (t, o) => open(new WebSocket(`ws://127.0.0.1:${t.port}/`, { localAddress: o.localAddress }), () => undefined),
+  connect: (t, o) => upgrade({ port: t.port, path: '/', localAddress: o.localAddress, headers: {} }),
   // Same bytes as wsguard's message, echoed back.
   note: (i) => wsguardMessage('bench.note', NOTE, `n${i}`),
+  isNoteReply: (m) => m.startsWith('{"type":"bench.note"'),
   subscribe: () => 'sub',
   isSubscribed: (m) => m === 'ok',
   publish: (channel, path) => JSON.stringify({ channel, path, ...FILE }),
-  isEvent: (m) => m.startsWith('{"type":"event"'),
   replay: () => 'replay',
 };
 
@@ -122,29 +97,34 @@ const ws: Dialect = {
  * `40{sid}` (or `44` refused), `42[...]`/`42<id>[...]` events, `43<id>[...]` acks, `2`→`3` ping/pong.
  */
 const socketIo: Dialect = {
-  connect: (t, o) =>
-    open(new WebSocket(`ws://127.0.0.1:${t.port}/socket.io/?EIO=4&transport=websocket`, { localAddress: o.localAddress }), (sock) => {
-      sock.on('message', (d) => {
-        if (d.toString() === '2') sock.send('3');
-      });
-      return new Promise<void>((resolve, reject) => {
-        const onMessage = (d: WebSocket.RawData) => {
-          const m = d.toString();
-          if (m.startsWith('0')) return sock.send(`40${JSON.stringify({ token: o.token })}`);
-          sock.off('message', onMessage);
-          if (m.startsWith('40')) resolve();
-          else reject(new Error(`socket.io refused: ${m.slice(0, 80)}`));
-        };
-        sock.on('message', onMessage);
-      });
-    }),
+  connect: async (t, o) => {
+    const conn = await upgrade({ port: t.port, path: '/socket.io/?EIO=4&transport=websocket', localAddress: o.localAddress, headers: {} });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('socket.io: no connect answer')), 30_000);
+      conn.onFrame = (_op, payload) => {
+        const m = payload.toString();
+        if (m.startsWith('0')) return conn.send(`40${JSON.stringify({ token: o.token })}`);
+        clearTimeout(timer);
+        if (m.startsWith('40')) resolve();
+        else reject(new Error(`socket.io refused: ${m.slice(0, 80)}`));
+      };
+    }).catch((e: unknown) => {
+      conn.destroy();
+      throw e;
+    });
+    conn.onFrame = () => undefined;
+    return conn;
+  },
   note: (i) => `42${i}${JSON.stringify(['note', NOTE])}`,
+  isNoteReply: (m) => m.startsWith('43'),
   subscribe: (channel) => `420${JSON.stringify(['subscribe', channel])}`,
   isSubscribed: (m) => m.startsWith('430'),
   publish: (channel, path) => `421${JSON.stringify(['publish', { channel, path, ...FILE }])}`,
-  isEvent: (m) => m.startsWith('42["event"'),
   replay: () => '42["replay"]',
 };
+
+/** Engine.IO's ping is a one-byte text frame '2'; load generators answer it with '3'. */
+export const ENGINE_IO_PING = 0x32;
 
 export const DIALECTS: Record<SystemId, Dialect> = {
   wsguard,

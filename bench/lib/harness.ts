@@ -11,6 +11,8 @@ export interface Context {
   replayDb?: string;
   /** Settings that differ from a system's defaults, printed under the table. */
   readonly notes: Set<string>;
+  /** When set, server children write a V8 CPU profile there (node --cpu-prof). */
+  readonly cpuProfDir?: string;
   log(msg: string): void;
 }
 
@@ -22,7 +24,9 @@ export interface Server {
 
 /** Runs `fn` against a fresh server child on core 0 (with --expose-gc for memory readings). */
 export async function withServer<T>(ctx: Context, spec: Omit<ServerSpec, 'secret' | 'dir'>, fn: (s: Server) => Promise<T>): Promise<T> {
-  const child = Child.start('server.ts', 0, { ...spec, secret: ctx.secret, dir: ctx.dir } satisfies ServerSpec, ['--expose-gc']);
+  // One directory per server: tsx's loader thread writes a profile of its own beside the main thread's (the larger file).
+  const prof = ctx.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${ctx.cpuProfDir}/${spec.scenario}-${spec.system}`] : [];
+  const child = Child.start('server.ts', 0, { ...spec, secret: ctx.secret, dir: ctx.dir } satisfies ServerSpec, ['--expose-gc', ...prof]);
   try {
     const info = await child.request<{ port: number; notes: string[] }>('info', {}, 60_000);
     for (const n of info.notes) ctx.notes.add(n);

@@ -19,6 +19,8 @@ export async function startWs(spec: ServerSpec): Promise<StartedServer> {
   let seq = 0;
 
   wss.on('connection', (ws) => {
+    // A protocol error (the auditor sends some on purpose) closes the socket; it must not crash the server.
+    ws.on('error', () => undefined);
     ws.on('close', () => subscribers.delete(ws));
     ws.on('message', (data, isBinary) => {
       if (spec.scenario === 'inbound') return ws.send(data, { binary: isBinary });
