@@ -1,5 +1,6 @@
 import { authzOptions } from './authz-options.js';
 import { firstReply, granted, sameShape, session, short } from './reply.js';
+import { reportIfDown } from '../limit/liveness.js';
 import type { CheckContext, CheckMeta } from '../../types.js';
 
 export const meta: CheckMeta = {
@@ -13,7 +14,7 @@ export const meta: CheckMeta = {
   description: 'Sends each privileged template (--priv-message) over the operator\'s low-privilege session and, when a high-privilege session is given, over that one too. Finding: the low-privilege session gets an ack/result instead of a refusal; certain when it matches the high-privilege reply, tentative without one. Intrusive because templates may change state; safe when they are read-only.',
 };
 
-export async function run(ctx: CheckContext): Promise<void> {
+async function probe(ctx: CheckContext): Promise<void> {
   const { privMessages, privIdentity } = authzOptions(ctx.options);
   if (!privMessages.length) ctx.skip('needs privileged message templates (--priv-message)');
   const low = await session(ctx);
@@ -36,4 +37,9 @@ export async function run(ctx: CheckContext): Promise<void> {
       evidence: `The low-privilege session ran privileged messages${certain ? ' (same reply as the high-privilege session)' : ' (no high-privilege session to compare with)'}: ${executed.join('; ')}`,
     });
   }
+}
+
+export async function run(ctx: CheckContext): Promise<void> {
+  await probe(ctx);
+  await reportIfDown(ctx, 'the privileged messages');
 }

@@ -1,5 +1,6 @@
 import { authzOptions } from './authz-options.js';
 import { session, short } from './reply.js';
+import { reportIfDown } from '../limit/liveness.js';
 import type { AuditSocket, CheckContext, CheckMeta } from '../../types.js';
 import { isControlPacket } from '../../canary.js';
 
@@ -43,7 +44,7 @@ async function exchange(ctx: CheckContext, s: AuditSocket, msgs: string[]): Prom
   return s.messages.slice(from);
 }
 
-export async function run(ctx: CheckContext): Promise<void> {
+async function probe(ctx: CheckContext): Promise<void> {
   const { massAssignMessage, readMessage } = authzOptions(ctx.options);
   let base: Record<string, unknown> | null = null;
   try {
@@ -62,4 +63,9 @@ export async function run(ctx: CheckContext): Promise<void> {
     confidence: 'certain',
     evidence: `Fields added to ${short(massAssignMessage, 60)} came back with their probe values${readMessage ? ' (reply or later read)' : ''}: ${took.map((k) => `${k}=${JSON.stringify(PROBE[k])}`).join(', ')}`,
   });
+}
+
+export async function run(ctx: CheckContext): Promise<void> {
+  await probe(ctx);
+  await reportIfDown(ctx, 'the extended message');
 }

@@ -33,4 +33,4 @@ export function sameShape(a: string, b: string): boolean {
   }
 }
 
-export const short = (s: string, n = 120) => (s.length > n ? `${s.slice(0, n)}…` : s);
+export { short } from '../input/inject.js';

@@ -1,5 +1,6 @@
 import { fill, injectionTemplates, short, stringFields } from './inject.js';
 import { inputOptions } from './input-options.js';
+import { reportIfDown } from '../limit/liveness.js';
 import type { AuditSocket, CheckContext, CheckMeta } from '../../types.js';
 
 export const meta: CheckMeta = {
@@ -18,7 +19,7 @@ const PAYLOADS = ['<img src=x onerror=wsg1>', '"><svg onload=wsg2>', 'javascript
 /** A javascript: URL is only dangerous where the client puts it in a link or source. */
 const URL_KEY = /url|href|link|src/i;
 
-export async function run(ctx: CheckContext): Promise<void> {
+async function probe(ctx: CheckContext): Promise<void> {
   const templates = injectionTemplates(ctx.options.messages);
   if (!templates.length) ctx.skip('needs --message with a {{payload}} marker or a JSON string field to inject into');
   const { renderFields } = inputOptions(ctx.options);
@@ -49,4 +50,9 @@ export async function run(ctx: CheckContext): Promise<void> {
     confidence: rendered.length ? 'certain' : 'tentative',
     evidence: `${short(hits.map((h) => `${h.payload} unencoded in "${h.key}" on the ${h.where} socket`).join('; '), 400)}${relayed ? ' (relayed to other connections: stored/broadcast)' : ' (reflected to the sender)'}${rendered.length ? '' : '; no --render-field confirms the client renders it as HTML'}.`,
   });
+}
+
+export async function run(ctx: CheckContext): Promise<void> {
+  await probe(ctx);
+  await reportIfDown(ctx, 'the script payloads');
 }

@@ -1,5 +1,6 @@
 import { ask, fill, fillValue, injectionTemplates, liveSocket, short } from './inject.js';
 import { inputOptions } from './input-options.js';
+import { reportIfDown } from '../limit/liveness.js';
 import type { AuditOptions, AuditSocket, CheckContext, CheckMeta, Severity } from '../../types.js';
 
 export const meta: CheckMeta = {
@@ -30,7 +31,7 @@ export function timeoutMs(o: AuditOptions): number {
   return 30_000 + inputOptions(o).sleepMs * 4;
 }
 
-export async function run(ctx: CheckContext): Promise<void> {
+async function probe(ctx: CheckContext): Promise<void> {
   const templates = injectionTemplates(ctx.options.messages);
   if (!templates.length) ctx.skip('needs --message with a {{payload}} marker or a JSON string field to inject into');
   const { sleepMs } = inputOptions(ctx.options);
@@ -68,4 +69,9 @@ export async function run(ctx: CheckContext): Promise<void> {
   if (!found.length) return;
   const severity = found.some((f) => f.severity === 'critical') ? 'critical' : 'high';
   ctx.report({ severity, confidence: 'certain', evidence: short([...new Set(found.map((f) => f.text))].join('; '), 500) });
+}
+
+export async function run(ctx: CheckContext): Promise<void> {
+  await probe(ctx);
+  await reportIfDown(ctx, 'the injection payloads');
 }

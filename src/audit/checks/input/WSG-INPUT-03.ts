@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ask, short } from './inject.js';
-import type { CheckContext, CheckMeta } from '../../types.js';
+import { reportIfDown } from '../limit/liveness.js';
+import type { AuditOptions, CheckContext, CheckMeta } from '../../types.js';
 
 export const meta: CheckMeta = {
   id: 'WSG-INPUT-03',
@@ -32,6 +33,10 @@ function payloads(marker: string, socketIo: boolean, template: string | undefine
   return list.map(([n, p]) => [n, socketIo && !p.startsWith('4') ? `42["message",${JSON.stringify(p)}]` : p]);
 }
 
+export function timeoutMs(o: AuditOptions): number {
+  return 10 * (o.requestTimeoutMs + 1000 + 10_000) + o.canaryWaitMs + 10_000;
+}
+
 /** Crash-class probe: runs after the ordinary checks so a crash does not spoil them. */
 export const phase = 1;
 
@@ -44,10 +49,7 @@ export async function run(ctx: CheckContext): Promise<void> {
     await ask(ctx, r.socket, msg, Math.min(ctx.options.canaryWaitMs, 1000));
     const closed = r.socket.closed ?? (await r.socket.waitClose(100));
     r.socket.close();
-    if (!(await ctx.liveness())) {
-      ctx.report({ confidence: 'certain', evidence: `After one message (${name}) the target no longer completes a baseline handshake (crash-class).` });
-      return;
-    }
+    if (await reportIfDown(ctx, `one message (${name})`)) return;
     if (closed?.code === 1011 && STACK.test(closed.reason)) {
       ctx.report({ confidence: 'certain', evidence: `${name}: close 1011 with a stack trace ("${short(closed.reason, 80)}").` });
     }

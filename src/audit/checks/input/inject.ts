@@ -75,4 +75,8 @@ export async function liveSocket(ctx: CheckContext, current: AuditSocket | null)
   return r.socket;
 }
 
-export const short = (s: string, n = 120) => (s.length > n ? `${s.slice(0, n)}…` : s);
+/** Evidence text: token-like values (JWTs, long base64/hex) cut to a prefix, then truncated. */
+export function short(s: string, n = 120): string {
+  const r = s.replace(/eyJ[\w-]+\.[\w-]+\.[\w-]*/g, 'eyJ…(JWT)').replace(/[A-Za-z0-9+/_-]{32,}={0,2}/g, (m) => `${m.slice(0, 4)}…`);
+  return r.length > n ? `${r.slice(0, n)}…` : r;
+}

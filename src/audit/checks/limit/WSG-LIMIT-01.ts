@@ -1,3 +1,4 @@
+import { reportIfDown } from './liveness.js';
 import { openRaw, pingVerdict, writeMessage, describe, type Verdict } from './raw-probe.js';
 import { formatBytes, limitOptions } from './limit-options.js';
 import type { CheckContext, CheckMeta } from '../../types.js';
@@ -35,7 +36,7 @@ export function timeoutMs(): number {
   return 60_000;
 }
 
-export async function run(ctx: CheckContext): Promise<void> {
+async function probe(ctx: CheckContext): Promise<void> {
   const cap = limitOptions(ctx.options).maxMessageBytes;
   const sizes = ctx.options.intrusive ? [...SAFE_SIZES, ...INTRUSIVE_SIZES] : SAFE_SIZES;
   let accepted = 0;
@@ -64,4 +65,9 @@ export async function run(ctx: CheckContext): Promise<void> {
       evidence: `${formatBytes(rejected.size)} bytes in one frame was ${describe(rejected.verdict)}, but the same message as 64 KiB fragments was accepted: the cap applies per frame, not to the reassembled message.`,
     });
   }
+}
+
+export async function run(ctx: CheckContext): Promise<void> {
+  await probe(ctx);
+  if (ctx.options.intrusive) await reportIfDown(ctx, 'the 16 and 100 MiB messages');
 }

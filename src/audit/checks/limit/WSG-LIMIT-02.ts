@@ -1,6 +1,7 @@
 import { encodeFrame, Opcode } from '../../raw/frame-encoder.js';
 import { describe, openRaw, pingVerdict } from './raw-probe.js';
-import type { CheckContext, CheckMeta } from '../../types.js';
+import { reportIfDown } from './liveness.js';
+import type { AuditOptions, CheckContext, CheckMeta } from '../../types.js';
 
 export const meta: CheckMeta = {
   id: 'WSG-LIMIT-02',
@@ -28,6 +29,10 @@ const PROBES: Array<{ name: string; frames: () => Buffer[] }> = [
   },
 ];
 
+export function timeoutMs(o: AuditOptions): number {
+  return PROBES.length * (Math.min(o.requestTimeoutMs, 5000) + o.requestTimeoutMs * 2 + 10_000) + 5000;
+}
+
 /** Crash-class probe: runs after the ordinary checks so a crash does not spoil them. */
 export const phase = 1;
 
@@ -43,10 +48,7 @@ export async function run(ctx: CheckContext): Promise<void> {
     } finally {
       s.conn.destroy();
     }
-    if (!(await ctx.liveness())) {
-      ctx.report({ confidence: 'certain', evidence: `After "${p.name}" the target no longer completes a baseline handshake (crash-class).` });
-      return;
-    }
+    if (await reportIfDown(ctx, `"${p.name}"`)) return;
   }
   if (tolerated.length) ctx.report({ confidence: 'certain', evidence: `Frame length not judged from the header: ${tolerated.join('; ')}.` });
 }

@@ -1,6 +1,7 @@
 import { encodeFrame, Opcode } from '../../raw/frame-encoder.js';
 import { closedVerdict, describe, openRaw, pingVerdict } from './raw-probe.js';
 import { limitOptions } from './limit-options.js';
+import { reportIfDown } from './liveness.js';
 import type { CheckContext, CheckMeta } from '../../types.js';
 
 export const meta: CheckMeta = {
@@ -49,5 +50,5 @@ export async function run(ctx: CheckContext): Promise<void> {
   } finally {
     s.conn.destroy();
   }
-  if (!(await ctx.liveness())) ctx.report({ severity: 'high', confidence: 'certain', evidence: `After a ${sent}-fragment message the target no longer completes a baseline handshake (crash-class).` });
+  await reportIfDown(ctx, `a ${sent}-fragment message`);
 }

@@ -1,6 +1,7 @@
 import { deflateMessage, Opcode } from '../../raw/frame-encoder.js';
 import { describe, openRaw, pingVerdict } from './raw-probe.js';
 import { formatBytes, limitOptions } from './limit-options.js';
+import { reportIfDown } from './liveness.js';
 import type { CheckContext, CheckMeta } from '../../types.js';
 
 export const meta: CheckMeta = {
@@ -35,5 +36,5 @@ export async function run(ctx: CheckContext): Promise<void> {
   } finally {
     s.conn.destroy();
   }
-  if (!(await ctx.liveness())) ctx.report({ confidence: 'certain', evidence: `After one ${formatBytes(inflated)} decompression bomb the target no longer completes a baseline handshake (crash-class).` });
+  await reportIfDown(ctx, `one ${formatBytes(inflated)} decompression bomb`);
 }

@@ -1,5 +1,6 @@
 import { looksLikeError } from '../../canary.js';
 import { limitOptions } from './limit-options.js';
+import { reportIfDown } from './liveness.js';
 import type { CheckContext, CheckMeta } from '../../types.js';
 
 export const meta: CheckMeta = {
@@ -20,7 +21,7 @@ export function timeoutMs(o: Parameters<typeof limitOptions>[0]): number {
   return limitOptions(o).rateWindowMs + o.canaryWaitMs * 2 + 15_000;
 }
 
-export async function run(ctx: CheckContext): Promise<void> {
+async function probe(ctx: CheckContext): Promise<void> {
   const { rateMessages, rateWindowMs } = limitOptions(ctx.options);
   const msg = ctx.options.canary ?? ctx.options.messages[0];
   if (!msg) ctx.skip('needs a message to repeat (--canary or --message)');
@@ -52,4 +53,9 @@ export async function run(ctx: CheckContext): Promise<void> {
     confidence: 'certain',
     evidence: `${rateMessages} messages in ${Date.now() - t0} ms on one socket all answered (${replies.length} replies), with no error, close or drop.`,
   });
+}
+
+export async function run(ctx: CheckContext): Promise<void> {
+  await probe(ctx);
+  await reportIfDown(ctx, 'the message flood');
 }

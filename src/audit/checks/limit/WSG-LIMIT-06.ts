@@ -1,4 +1,5 @@
 import { limitOptions } from './limit-options.js';
+import { reportIfDown } from './liveness.js';
 import type { AuditOptions, AuditSocket, CheckContext, CheckMeta } from '../../types.js';
 
 export const meta: CheckMeta = {
@@ -20,7 +21,7 @@ export function timeoutMs(o: AuditOptions): number {
   return Math.ceil(limitOptions(o).maxConns / STEP) * (o.requestTimeoutMs + 500) + 10_000;
 }
 
-export async function run(ctx: CheckContext): Promise<void> {
+async function probe(ctx: CheckContext): Promise<void> {
   const max = limitOptions(ctx.options).maxConns;
   const held: AuditSocket[] = [];
   try {
@@ -38,4 +39,9 @@ export async function run(ctx: CheckContext): Promise<void> {
   } finally {
     for (const s of held) s.close();
   }
+}
+
+export async function run(ctx: CheckContext): Promise<void> {
+  await probe(ctx);
+  await reportIfDown(ctx, 'holding many connections');
 }

@@ -1,6 +1,7 @@
 import { openRaw } from './raw-probe.js';
 import { formatBytes, limitOptions } from './limit-options.js';
 import { Opcode } from '../../raw/frame-encoder.js';
+import { reportIfDown } from './liveness.js';
 import type { AuditOptions, CheckContext, CheckMeta } from '../../types.js';
 
 export const meta: CheckMeta = {
@@ -20,7 +21,7 @@ export function timeoutMs(o: AuditOptions): number {
   return limitOptions(o).backpressureWaitMs + o.requestTimeoutMs * 2 + 15_000;
 }
 
-export async function run(ctx: CheckContext): Promise<void> {
+async function probe(ctx: CheckContext): Promise<void> {
   const { backpressureWaitMs, streamMessage } = limitOptions(ctx.options);
   const msg = streamMessage ?? ctx.options.canary ?? ctx.options.messages[0];
   if (!msg) ctx.skip('needs a message that makes the server send (--stream-message, --canary or --message)');
@@ -49,4 +50,9 @@ export async function run(ctx: CheckContext): Promise<void> {
   } finally {
     s.conn.destroy();
   }
+}
+
+export async function run(ctx: CheckContext): Promise<void> {
+  await probe(ctx);
+  await reportIfDown(ctx, 'stalling a reader');
 }

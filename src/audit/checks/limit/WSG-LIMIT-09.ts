@@ -1,7 +1,8 @@
 import { requireBaseline, statusLine } from '../../check-helpers.js';
+import { reportIfDown } from './liveness.js';
 import type { HeaderList } from '../../raw/handshake.js';
 import { limitOptions } from './limit-options.js';
-import type { CheckContext, CheckMeta } from '../../types.js';
+import type { AuditOptions, CheckContext, CheckMeta } from '../../types.js';
 
 export const meta: CheckMeta = {
   id: 'WSG-LIMIT-09',
@@ -40,6 +41,10 @@ async function growth(ctx: CheckContext, short: HeaderList, long: HeaderList): P
   return Math.min(first, b2.ms - a2.ms);
 }
 
+export function timeoutMs(o: AuditOptions): number {
+  return 12 * o.requestTimeoutMs + 4 * 10_000 + 10_000;
+}
+
 /** Crash-class probe: runs after the ordinary checks so a crash does not spoil them. */
 export const phase = 1;
 
@@ -54,10 +59,7 @@ export async function run(ctx: CheckContext): Promise<void> {
   ];
   for (const p of crashProbes) {
     const o = await attempt(ctx, p.headers, p.first);
-    if (!(await ctx.liveness())) {
-      ctx.report({ confidence: 'certain', evidence: `After ${p.name} (answer: ${o.what}) the target no longer completes a baseline handshake (crash-class).` });
-      return;
-    }
+    if (await reportIfDown(ctx, `${p.name} (answer: ${o.what})`)) return;
   }
   const slow: string[] = [];
   const sp = await growth(ctx, spaces(30_000), spaces(66_000));
