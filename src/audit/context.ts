@@ -22,6 +22,8 @@ export interface AuditShared {
   budget: ConnectionBudget;
   traffic: TrafficRecorder;
   memo: Map<string, Promise<unknown>>;
+  /** Epoch ms before which no check opens a connection (set when the target throttles us). */
+  throttledUntil: number;
 }
 
 export interface ContextHandle {
@@ -45,11 +47,13 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
   /** Waits out a 429/503 (Retry-After, at most 5 s) and retries, at most twice: throttling is not a verdict. */
   async function withThrottleRetry<T>(variant: HandshakeVariant, once: () => Promise<T>, statusOf: (r: T) => { status?: number; retryAfter?: string }): Promise<T> {
     for (let attempt = 0; ; attempt++) {
+      // Every check backs off together, so one throttled probe does not make the others hammer.
+      if (shared.throttledUntil > Date.now()) await ctx.sleep(shared.throttledUntil - Date.now());
       const r = await once();
       const { status, retryAfter } = statusOf(r);
       if (variant.acceptThrottle || attempt >= 2 || (status !== 429 && status !== 503) || signal.aborted) return r;
       const wait = Math.min(5000, Math.max(250, (Number(retryAfter) || 1) * 1000));
-      await ctx.sleep(wait);
+      shared.throttledUntil = Math.max(shared.throttledUntil, Date.now() + wait);
     }
   }
 

@@ -55,6 +55,7 @@ export async function runAudit(target: URL, input: AuditOptionsInput = {}, run: 
     budget: new ConnectionBudget(options.connectionBudget),
     traffic: run.traffic ?? new MemoryTrafficRecorder(),
     memo: new Map(),
+    throttledUntil: 0,
   };
   const results = new Map<string, CheckResult>();
   const findings: Finding[] = [];
