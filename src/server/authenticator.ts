@@ -17,12 +17,15 @@ export function bearerFromHeader(req: IncomingMessage): string | undefined {
 
 export class Authenticator {
   private readonly failures: KeyedBuckets;
+  /** Seconds until a throttled IP earns its next attempt. */
+  readonly retryAfterSec: number;
   constructor(
     private readonly verifier: TokenVerifier | undefined,
     private readonly revocations: RevocationStore,
     failures: { perMin: number; burst: number },
   ) {
     this.failures = new KeyedBuckets(failures.perMin / 60, failures.burst);
+    this.retryAfterSec = Math.ceil(60 / failures.perMin);
   }
 
   get hasJwt(): boolean {

@@ -35,7 +35,7 @@ export const DEFAULTS = {
   /** Per-IP handshake token bucket. */
   handshakeRate: { perSec: 5, burst: 20 },
   /** Per-IP failed-authentication bucket (refill per minute): brute force over handshakes gets 429. */
-  authFailures: { perMin: 5, burst: 5 },
+  authFailures: { perMin: 30, burst: 10 },
   /** Concurrent connection caps (handshakes in flight count). */
   caps: { global: 10_000, perIp: 50, perUser: 10 },
   auth: {

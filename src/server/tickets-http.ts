@@ -58,7 +58,7 @@ export function createTicketHandler(deps: TicketHandlerDeps): HttpHandler {
       }
       if (deps.authenticator.isThrottled(ip)) {
         refused('auth_rate');
-        return fail(res, 'rate_limited', 429, { 'Retry-After': '60' });
+        return fail(res, 'rate_limited', 429, { 'Retry-After': String(deps.authenticator.retryAfterSec) });
       }
       const token = bearerFromHeader(req);
       if (token === undefined) {

@@ -32,7 +32,7 @@ export function authenticateStage(deps: AuthenticateDeps): GateStage {
     run: async (ctx) => {
       const params = ctx.url.searchParams;
       if (QUERY_CREDENTIALS.some((k) => params.has(k))) return fail(ctx, 'query_token');
-      if (deps.authenticator.isThrottled(ctx.ip)) return refuse(429, 'auth_rate', { 'Retry-After': '60' });
+      if (deps.authenticator.isThrottled(ctx.ip)) return refuse(429, 'auth_rate', { 'Retry-After': String(deps.authenticator.retryAfterSec) });
 
       const ticket = params.get('ticket');
       if (ticket !== null) {
