@@ -1,0 +1,24 @@
+/** A publisher that publishes one event at a time and records every outcome, for the fault drills. */
+import type { TestClient } from '../../hub/support.js';
+import { upload } from '../../hub/support.js';
+
+export interface PublishLog {
+  /** Acknowledged seqs, in ack order. */
+  readonly acked: number[];
+  /** Error codes received, in order. */
+  readonly errors: string[];
+}
+
+/** Publishes to `channel` until `until()` is true or `max` publishes were made (bounded). */
+export async function publishUntil(client: TestClient, channel: string, log: PublishLog, until: () => boolean, max = 2_000): Promise<void> {
+  for (let i = 0; i < max && !until(); i++) {
+    const reply = await client.request('file_upload', upload(channel, `f/${log.acked.length + log.errors.length}.pdf`));
+    if (reply.type === 'ack' && reply.payload.seq !== undefined) log.acked.push(reply.payload.seq);
+    else if (reply.type === 'error') log.errors.push(reply.payload.code);
+    else throw new Error(`unexpected answer ${JSON.stringify(reply)}`);
+  }
+}
+
+export function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
+}
