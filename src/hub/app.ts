@@ -105,7 +105,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
         ? { publicKey: config.jwt.publicKeyPem, issuer: config.jwt.issuer, audience: config.jwt.audience }
         : { secret: config.jwt.secret!, issuer: config.jwt.issuer, audience: config.jwt.audience },
     },
-    ...(backend ? { ticketStore: backend.tickets, revocationStore: backend.revocations } : {}),
+    ...(backend ? { ticketStore: backend.tickets, revocationStore: backend.revocations, connectionCounter: backend.connectionCounter } : {}),
     logger,
   });
   const hub = createHub({ guard, store, broker });
