@@ -46,6 +46,11 @@ async function probe(ctx: CheckContext): Promise<void> {
     if (v.kind !== 'accepted') { rejected = { size, verdict: v }; break; }
     accepted = size;
   }
+  if (rejected && !(rejected.verdict.kind === 'closed' && rejected.verdict.code === 1009)) {
+    // Not a size close: make sure the server takes this kind of message at all.
+    const control = await trySize(ctx, 16);
+    if (control.kind !== 'accepted') ctx.skip(`even a 16-byte text message is refused (${describe(control)}): cannot tell a size cap from content rules`);
+  }
   const tier = ctx.options.intrusive ? '' : ' (safe tier stops at 1 MiB + 1; --intrusive tries 16 and 100 MiB)';
   if (accepted >= MIB + 1 && accepted > cap) {
     const refused = rejected ? `; ${formatBytes(rejected.size)} was ${describe(rejected.verdict)}` : '';
