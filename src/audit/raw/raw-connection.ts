@@ -39,7 +39,6 @@ export class TimeoutError extends Error {}
 
 export class RawConnection {
   private readonly chunks: Buffer[] = [];
-  private buffered = 0;
   private waiters: Array<() => void> = [];
   private decoder: FrameDecoder | null = null;
   private readonly frames: Frame[] = [];
@@ -85,7 +84,6 @@ export class RawConnection {
       this.feedFrames(d);
     } else {
       this.chunks.push(d);
-      this.buffered += d.length;
     }
     this.wake();
   }
@@ -143,7 +141,6 @@ export class RawConnection {
       const parsed = parseResponseHead(all);
       if (parsed) {
         this.chunks.length = 0;
-        this.buffered = 0;
         const rest = all.subarray(parsed.bodyStart);
         if (parsed.head.status === 101) {
           this.decoder = new FrameDecoder();
@@ -166,18 +163,32 @@ export class RawConnection {
   private async readBody(head: HttpResponseHead, first: Buffer, opts: ReadResponseOptions, deadline: number): Promise<Buffer> {
     const max = opts.maxBodyBytes ?? 64 * 1024;
     const lengthHeader = head.headers['content-length']?.[0];
-    const want = lengthHeader !== undefined ? Math.min(Number(lengthHeader) || 0, max) : max;
-    let body = first;
+    const declared = lengthHeader !== undefined ? Number(lengthHeader) : NaN;
+    const chunked = /chunked/i.test(head.headers['transfer-encoding']?.[0] ?? '');
     const idle = opts.bodyIdleMs ?? 300;
-    while (body.length < want && !this.ended && Date.now() < deadline) {
+    let raw = first;
+    // Complete when the declared length or the last chunk has arrived; else bounded by size, idle time and deadline.
+    const complete = (): { body: Buffer; used: number } | null => {
+      if (chunked) return decodeChunked(raw);
+      if (declared >= 0 && raw.length >= declared) return { body: raw.subarray(0, declared), used: declared };
+      return null;
+    };
+    let done = complete();
+    while (!done && raw.length < max && !this.ended && Date.now() < deadline) {
       if (!(await this.waitForChange(Math.min(idle, deadline - Date.now())))) break;
-      body = Buffer.concat([body, ...this.chunks]);
+      raw = Buffer.concat([raw, ...this.chunks]);
       this.chunks.length = 0;
-      this.buffered = 0;
+      done = complete();
     }
-    body = Buffer.concat([body, ...this.chunks]);
-    this.chunks.length = 0;
-    return body.subarray(0, max);
+    if (!done) {
+      raw = Buffer.concat([raw, ...this.chunks]);
+      this.chunks.length = 0;
+      done = complete();
+    }
+    if (!done) return raw.subarray(0, max);
+    // Bytes past the body belong to the next (pipelined) response.
+    if (raw.length > done.used) this.chunks.push(raw.subarray(done.used));
+    return done.body.subarray(0, max);
   }
 
   /** Next unread server frame, or null after `timeoutMs` or on close. */
@@ -228,9 +239,24 @@ export class RawConnection {
   destroy(): void {
     this.socket.destroy();
   }
+}
 
-  /** Bytes buffered before the handshake answer was parsed (for pipelined-response probes). */
-  get pendingBytes(): number {
-    return this.buffered;
+/** Decodes a complete chunked body (RFC 9112 §7.1), or null while it is incomplete. */
+export function decodeChunked(buf: Buffer): { body: Buffer; used: number } | null {
+  const parts: Buffer[] = [];
+  let off = 0;
+  for (;;) {
+    const eol = buf.indexOf('\r\n', off);
+    if (eol < 0) return null;
+    const size = parseInt(buf.subarray(off, eol).toString('latin1').split(';')[0] ?? '', 16);
+    if (Number.isNaN(size)) return { body: Buffer.concat(parts), used: buf.length };
+    off = eol + 2;
+    if (size === 0) {
+      const end = buf.indexOf('\r\n\r\n', off - 2);
+      return end < 0 ? null : { body: Buffer.concat(parts), used: end + 4 };
+    }
+    if (buf.length < off + size + 2) return null;
+    parts.push(buf.subarray(off, off + size));
+    off += size + 2;
   }
 }

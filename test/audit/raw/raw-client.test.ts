@@ -59,3 +59,18 @@ test('deflateMessage round-trips and Accept matches RFC 6455 example', () => {
   assert.equal(inflateRawSync(Buffer.concat([d, Buffer.from([0, 0, 0xff, 0xff])]), { finishFlush: 2 }).toString(), 'aaaaaaaaaaaaaaaa');
   assert.equal(expectedAccept('dGhlIHNhbXBsZSBub25jZQ=='), 's3pPLMBiTxaQ9kYGzzhZRbK+xOo=');
 });
+
+test('pipelined responses on one connection are read one after the other', async () => {
+  const { RawConnection } = await import('../../../src/audit/raw/raw-connection.js');
+  const conn = await RawConnection.open({ host: ep.host, port: ep.port });
+  try {
+    conn.write('GET /nope HTTP/1.1\r\nHost: x\r\n\r\nGET /nope2 HTTP/1.1\r\nHost: x\r\n\r\n');
+    const a = await conn.readResponse({ timeoutMs: 2000 });
+    const b = await conn.readResponse({ timeoutMs: 2000 });
+    assert.equal(a.status, 404);
+    assert.equal(a.body.toString(), 'not found');
+    assert.equal(b.status, 404);
+  } finally {
+    conn.destroy();
+  }
+});
