@@ -30,7 +30,8 @@ function payloads(marker: string, socketIo: boolean, template: string | undefine
   if (socketIo) {
     list.push(['Socket.IO object as event name', '42[{"toString":"x"}]'], ['Socket.IO reserved "error" event', '42["error","x"]'], ['Socket.IO 9 999 999 attachments', '459999999-["x",{"_placeholder":true,"num":0}]']);
   }
-  return list.map(([n, p]) => [n, socketIo && !p.startsWith('4') ? `42["message",${JSON.stringify(p)}]` : p]);
+  // On Socket.IO the JSON payloads ride as raw event arguments (`42["message",<payload>]`).
+  return list.map(([n, p]) => [n, socketIo && !p.startsWith('4') ? `42["message",${p}]` : p]);
 }
 
 export function timeoutMs(o: AuditOptions): number {
