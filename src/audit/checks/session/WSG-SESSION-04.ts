@@ -72,7 +72,9 @@ export async function run(ctx: CheckContext): Promise<void> {
     if (ids.length < 2) continue;
     const dupes = ids.length - new Set(ids).size;
     const bits = estimateBits(ids);
-    if (sequential(ids) || dupes > 0 || bits < 64) weak.push(`${name}: ${ids.slice(0, 4).join(', ')}… (${sequential(ids) ? 'sequential, ' : ''}${dupes} duplicates, ~${Math.round(bits)} bits estimated from ${ids.length} samples)`);
+    // Per-position variety needs enough samples before "few bits" means anything.
+    const lowEntropy = ids.length >= 20 && bits < 64;
+    if (sequential(ids) || dupes > 0 || lowEntropy) weak.push(`${name}: ${ids.slice(0, 4).join(', ')}… (${sequential(ids) ? 'sequential, ' : ''}${dupes} duplicates, ~${Math.round(bits)} bits estimated from ${ids.length} samples)`);
   }
   if (weak.length) ctx.report({ confidence: 'firm', evidence: `Predictable identifiers:\n${weak.join('\n')}` });
   const flagged = [...flaws].filter(([, f]) => f.length).map(([name, f]) => `cookie ${name}: ${f.join(', ')}`);
