@@ -62,3 +62,14 @@ test('SESSION-04: socket.io default sid is random enough', async () => {
   const r = await runCheck('WSG-SESSION-04', s.url, { allowedOrigins: [ALLOWED] });
   assert.equal(r.result.status, 'pass', r.result.reason);
 });
+
+test('SESSION-04 helpers: counters are sequential and low-entropy; random hex is not', async () => {
+  const { estimateBits, sequential } = await import('../../../../src/audit/checks/session/WSG-SESSION-04.js');
+  const { randomBytes } = await import('node:crypto');
+  const counters = Array.from({ length: 50 }, (_, i) => String(5000 + i * 3));
+  assert.equal(sequential(counters), true);
+  assert.ok(estimateBits(counters) < 64);
+  const random = Array.from({ length: 50 }, () => randomBytes(16).toString('hex'));
+  assert.equal(sequential(random), false);
+  assert.ok(estimateBits(random) > 100);
+});
