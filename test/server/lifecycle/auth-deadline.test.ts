@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, mintToken, request, SECRET, startGuard, waitClose } from '../helpers.js';
 
-const firstMessage = { auth: { jwt: { secret: SECRET }, firstMessage: true }, authTimeoutMs: 300 };
+const firstMessage = { auth: { jwt: { secret: SECRET }, firstMessage: true }, authTimeoutMs: 1000 };
 
 test('auth deadline: a connection that never authenticates is closed with 4401', async (t) => {
   const h = await startGuard(firstMessage);
@@ -17,11 +17,12 @@ test('first-message auth: auth.refresh authenticates; the app then sees the conn
   t.after(() => h.close());
   const subs: string[] = [];
   h.guard.on('connection', (c) => subs.push(c.identity.sub));
+  const token = await mintToken({ sub: 'late' });
   const ws = await connect(h, {});
   assert.deepEqual(subs, []);
-  assert.equal((await request(ws, { type: 'auth.refresh', id: 'a', payload: { token: await mintToken({ sub: 'late' }) } })).type, 'ack');
+  assert.equal((await request(ws, { type: 'auth.refresh', id: 'a', payload: { token } })).type, 'ack');
   assert.deepEqual(subs, ['late']);
-  await new Promise((r) => setTimeout(r, 500));
+  await new Promise((r) => setTimeout(r, 1500)); // past the deadline: still open
   assert.equal((await request(ws, { type: 'ping' })).type, 'pong');
   ws.close();
 });
