@@ -20,15 +20,18 @@ if (!file) {
 const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: Node[] };
 const self = new Map<string, number>();
 let total = 0;
+let idle = 0;
 for (const n of profile.nodes) {
   const hits = n.hitCount ?? 0;
   const { functionName, url, lineNumber } = n.callFrame;
+  if (functionName === '(idle)') idle += hits;
   if (functionName === '(idle)' || functionName === '(program)' || hits === 0) continue;
   const where = url ? `${url.replace(/^.*\/(node_modules|src|bench)\//, '$1/')}:${lineNumber + 1}` : '';
   const key = byFile ? where.replace(/:\d+$/, '') || functionName : `${functionName || '(anonymous)'} ${where}`;
   self.set(key, (self.get(key) ?? 0) + hits);
   total += hits;
 }
+console.log(`busy samples: ${total}, idle: ${idle} (${((idle / (idle + total)) * 100).toFixed(0)}% idle)`);
 for (const [key, hits] of [...self].sort((a, b) => b[1] - a[1]).slice(0, Number(top))) {
   console.log(`${((hits / total) * 100).toFixed(1).padStart(5)}%  ${key}`);
 }

@@ -35,6 +35,7 @@ async function main(): Promise<number> {
     dir,
     notes: new Set(),
     ...(args.cpuProfDir ? { cpuProfDir: args.cpuProfDir } : {}),
+    ...(args.heapDir ? { heapDir: args.heapDir } : {}),
     log: (msg) => console.error(`  ${msg}`),
   };
   if (!Child.pinned) ctx.notes.add('taskset not found: server and load generators were not pinned to separate cores');

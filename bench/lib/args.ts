@@ -1,4 +1,5 @@
-/** Command line: `--full`, `--only a,b`, `--tiny` (smoke test sizes), `--out DIR`, `--cpu-prof DIR` (profile the servers). */
+/** Command line: `--full`, `--only a,b`, `--tiny` (smoke test sizes), `--out DIR`, `--cpu-prof DIR` (profile the servers),
+ * `--heap-snapshot DIR` (idle: a heap snapshot of each server with its connections open). */
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +11,7 @@ export interface Args {
   readonly only: readonly ScenarioId[];
   readonly outDir: string;
   readonly cpuProfDir?: string;
+  readonly heapDir?: string;
 }
 
 /** Open files allowed per process: the server needs one per connection. */
@@ -46,7 +48,7 @@ const TINY: Profile = { ...QUICK, idleConnections: 40, handshakeMs: 300, handsha
 export function parseCli(argv: string[]): Args {
   const { values } = parseArgs({
     args: argv,
-    options: { full: { type: 'boolean' }, tiny: { type: 'boolean' }, only: { type: 'string', multiple: true }, out: { type: 'string' }, 'cpu-prof': { type: 'string' } },
+    options: { full: { type: 'boolean' }, tiny: { type: 'boolean' }, only: { type: 'string', multiple: true }, out: { type: 'string' }, 'cpu-prof': { type: 'string' }, 'heap-snapshot': { type: 'string' } },
   });
   const only = (values.only ?? []).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
   for (const s of only) if (!(SCENARIOS as readonly string[]).includes(s)) throw new Error(`--only: unknown scenario '${s}' (one of ${SCENARIOS.join(', ')})`);
@@ -57,5 +59,6 @@ export function parseCli(argv: string[]): Args {
     only: only.length > 0 ? (only as ScenarioId[]) : SCENARIOS,
     outDir: values.out ?? fileURLToPath(new URL('../results/', import.meta.url)),
     ...(values['cpu-prof'] ? { cpuProfDir: values['cpu-prof'] } : {}),
+    ...(values['heap-snapshot'] ? { heapDir: values['heap-snapshot'] } : {}),
   };
 }

@@ -13,6 +13,8 @@ export interface Context {
   readonly notes: Set<string>;
   /** When set, server children write a V8 CPU profile there (node --cpu-prof). */
   readonly cpuProfDir?: string;
+  /** When set, the idle scenario writes a heap snapshot of each server there. */
+  readonly heapDir?: string;
   log(msg: string): void;
 }
 
@@ -20,6 +22,8 @@ export interface Server {
   readonly child: Child;
   readonly target: Target;
   mem(): Promise<{ rss: number; heapUsed: number }>;
+  /** CPU time the server process used so far, in µs. */
+  cpu(): Promise<number>;
 }
 
 /** Runs `fn` against a fresh server child on core 0 (with --expose-gc for memory readings). */
@@ -31,7 +35,7 @@ export async function withServer<T>(ctx: Context, spec: Omit<ServerSpec, 'secret
     const info = await child.request<{ port: number; notes: string[] }>('info', {}, 60_000);
     for (const n of info.notes) ctx.notes.add(n);
     const target: Target = { system: spec.system, port: info.port, secret: ctx.secret };
-    return await fn({ child, target, mem: () => child.request('mem') });
+    return await fn({ child, target, mem: () => child.request('mem'), cpu: () => child.request('cpu') });
   } finally {
     await child.stop();
   }

@@ -16,11 +16,17 @@ const TARGETS: Partial<Record<ScenarioId, Target>> = {
 };
 
 /** Secondary metrics shown as their own rows. */
-const EXTRA_METRICS: Partial<Record<ScenarioId, string[]>> = { idle: ['heap_bytes_per_conn'], fanout: ['p50_ms', 'p99_ms'] };
+const EXTRA_METRICS: Partial<Record<ScenarioId, string[]>> = {
+  idle: ['heap_bytes_per_conn'],
+  handshake: ['cpu_us_per_conn'],
+  inbound: ['cpu_us_per_msg'],
+  fanout: ['cpu_us_per_delivery', 'p50_ms', 'p99_ms'],
+  replay: ['cpu_us_per_event'],
+};
 
 export function formatValue(metric: string, v: number | undefined): string {
   if (v === undefined || !Number.isFinite(v)) return '–';
-  if (metric.endsWith('_ms') && v < 100) return v.toFixed(2);
+  if ((metric.endsWith('_ms') || metric.startsWith('cpu_us')) && v < 100) return v.toFixed(2);
   return Math.round(v).toLocaleString('en-US');
 }
 

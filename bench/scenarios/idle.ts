@@ -1,4 +1,6 @@
 /** N authenticated idle connections: server RSS and heap growth per connection, after a full GC. */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { sleep } from '../lib/clock.js';
 import { split, withGenerators, withServer } from '../lib/harness.js';
 import type { Scenario } from './types.js';
@@ -23,6 +25,10 @@ export const idle: Scenario = {
         await sleep(1_000);
         const after = await server.mem();
         ctx.log(`${system}: ${opened} connections, RSS +${((after.rss - before.rss) / 1e6).toFixed(1)} MB`);
+        if (ctx.heapDir) {
+          mkdirSync(ctx.heapDir, { recursive: true });
+          ctx.log(`heap snapshot: ${await server.child.request<string>('heap', { path: join(ctx.heapDir, `idle-${system}-${opened}.heapsnapshot`) }, 300_000)}`);
+        }
         return [
           { scenario: 'idle', system, metric: 'rss_bytes_per_conn', value: Math.round((after.rss - before.rss) / opened) },
           { scenario: 'idle', system, metric: 'heap_bytes_per_conn', value: Math.round((after.heapUsed - before.heapUsed) / opened) },

@@ -39,8 +39,13 @@ export const replay: Scenario = {
     return withServer(ctx, { system, scenario: 'replay', replayDb: db }, (server) =>
       withGenerators(server.target, 1, async ([gen]) => {
         const events = ctx.profile.replayEvents;
+        const cpu0 = await server.cpu();
         const r = await gen!.request<{ count: number; ms: number }>('replay', { events, timeoutMs: 120_000 }, 130_000);
-        return [{ scenario: 'replay', system, metric: 'events_per_s', value: (r.count / r.ms) * 1000 }];
+        const cpu = (await server.cpu()) - cpu0;
+        return [
+          { scenario: 'replay', system, metric: 'events_per_s', value: (r.count / r.ms) * 1000 },
+          { scenario: 'replay', system, metric: 'cpu_us_per_event', value: cpu / r.count },
+        ];
       }),
     );
   },

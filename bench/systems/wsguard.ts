@@ -47,5 +47,5 @@ export async function startWsguard(spec: ServerSpec): Promise<StartedServer> {
     },
   });
   hub.guard.message('bench.note', NotePayload, () => ({}), { authorize: (ctx, p) => isAllowed(ctx.identity.perms.publish, p.channel) });
-  return { port: hub.port, notes, close: () => hub.close(2_000) };
+  return { port: hub.port, notes, close: () => hub.close(500) };
 }
