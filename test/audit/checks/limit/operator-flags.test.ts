@@ -1,0 +1,26 @@
+/** The LIMIT/INPUT/AUTHZ operator flags parse into the keys the checks read. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseArgs } from 'node:util';
+import { OPERATOR_FLAG_SPEC, operatorFlagOptions } from '../../../../src/audit/checks/limit/operator-flags.js';
+import { limitOptions, type LimitOptions } from '../../../../src/audit/checks/limit/limit-options.js';
+import { inputOptions } from '../../../../src/audit/checks/input/input-options.js';
+import { authzOptions } from '../../../../src/audit/checks/authz/authz-options.js';
+import { resolveOptions, type AuditOptionsInput } from '../../../../src/audit/options.js';
+
+test('operator flags → options the LIMIT/INPUT/AUTHZ checks read; defaults otherwise', () => {
+  const args = ['--max-conns', '30', '--slow-wait', '2.5', '--ip-banned', '--render-field', 'text', '--render-field', 'html', '--priv-message', '{"type":"admin.x"}', '--priv-token', 'T', '--foreign-id', 'user:bob'];
+  const { values } = parseArgs({ args, options: OPERATOR_FLAG_SPEC, strict: true });
+  const o = resolveOptions(new URL('ws://127.0.0.1:1/ws'), operatorFlagOptions(values));
+  assert.equal(limitOptions(o).maxConns, 30);
+  assert.equal(limitOptions(o).slowWaitMs, 2500);
+  assert.equal(limitOptions(o).backpressureWaitMs, 120_000);
+  assert.deepEqual(inputOptions(o).renderFields, ['text', 'html']);
+  assert.equal(inputOptions(o).ipBanned, true);
+  assert.deepEqual(authzOptions(o).privMessages, ['{"type":"admin.x"}']);
+  assert.equal(authzOptions(o).privIdentity?.token, 'T');
+  assert.equal(authzOptions(o).foreignId, 'user:bob');
+  assert.throws(() => operatorFlagOptions({ 'max-conns': '1.5' }), /--max-conns must be a positive integer/);
+  const over: AuditOptionsInput & Partial<LimitOptions> = { maxConns: 1e9 };
+  assert.equal(limitOptions(resolveOptions(new URL('ws://h/'), over)).maxConns, 1000, 'ceiling');
+});
