@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import type Database from 'better-sqlite3';
 import { ALICE, READER, TestClient, removeDir, startTestHub, token, type TestHub } from '../hub/support.js';
-import { publishUntil, range, type PublishLog } from './lib/load.js';
+import { loggedSeqs, publishUntil, range, type PublishLog } from './lib/load.js';
 
 const CHANNEL = 'files:acme';
 const hubs: TestHub[] = [];
@@ -67,13 +67,7 @@ async function outageThenRecovery(run: Run, fault: () => void, clear: () => void
   // Acknowledged seqs are gap-free from 1: a refused publish used up no seq.
   assert.deepEqual(log.acked, range(1, log.acked.length));
   // Every acknowledged event is in the log, once, in order.
-  const stored: number[] = [];
-  for (let since = 0; ;) {
-    const page = await hub.store.replay(CHANNEL, since, 500);
-    stored.push(...page.events.map((e) => e.seq));
-    if (page.events.length === 0) break;
-    since = page.events.at(-1)!.seq;
-  }
+  const stored = await loggedSeqs(hub.store, CHANNEL);
   assert.deepEqual(stored, log.acked, 'the log holds exactly the acknowledged events');
   // The live subscriber got each acknowledged event exactly once, in order.
   await subscriber.until(() => subscriber.events(CHANNEL).length >= log.acked.length);

@@ -15,7 +15,7 @@ import { SqliteEventStore } from '../../src/store/sqlite.js';
 import type { ServerMessage } from '../../src/protocol/index.js';
 import { spawnCli, waitForOutput, type Cli } from '../cli/support.js';
 import { attempt } from './lib/clients.js';
-import { range } from './lib/load.js';
+import { loggedSeqs, range } from './lib/load.js';
 
 const SECRET = randomBytes(32).toString('base64url');
 const CHANNEL = 'files:acme';
@@ -81,13 +81,7 @@ test(`SIGTERM under load (${PUBLISHERS} publishers, ${SUBSCRIBERS} subscribers):
 
   // The log holds every acknowledged seq, gap-free from 1 (a few unacknowledged commits may follow).
   const store = new SqliteEventStore({ path: join(dir, 'events.db') });
-  const logged: number[] = [];
-  for (let since = 0; ;) {
-    const page = await store.replay(CHANNEL, since, 1000);
-    if (page.events.length === 0) break;
-    logged.push(...page.events.map((e) => e.seq));
-    since = page.events.at(-1)!.seq;
-  }
+  const logged = await loggedSeqs(store, CHANNEL);
   await store.close();
   assert.deepEqual(logged, range(1, logged.length));
   for (const s of acked) assert.ok(logged.includes(s), `acked seq ${s} missing from the log`);
