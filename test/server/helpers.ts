@@ -27,7 +27,6 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export type TestOptions = Omit<GuardOptions, 'server'> | ((partial: Omit<GuardOptions, 'server'>) => Omit<GuardOptions, 'server'>);
 
 /** Starts a guard (secret SECRET, origin ORIGIN) on 127.0.0.1:0, with POST /api/tickets routed. */
 export async function startGuard(overrides: Partial<Omit<GuardOptions, 'server'>> = {}): Promise<Harness> {
