@@ -27,7 +27,6 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-
 /** Starts a guard (secret SECRET, origin ORIGIN) on 127.0.0.1:0, with POST /api/tickets routed. */
 export async function startGuard(overrides: Partial<Omit<GuardOptions, 'server'>> = {}): Promise<Harness> {
   const server = createServer((req, res) => {
