@@ -100,7 +100,9 @@ export function createHttpApp(o: HttpAppOptions): (req: IncomingMessage, res: Se
     if (token === undefined) throw new HttpError('unauthenticated', 401, { 'WWW-Authenticate': 'Bearer' });
     try {
       return await guard.verifyToken(token);
-    } catch {
+    } catch (err) {
+      // The revocation store could not answer (Redis down): 503, not a bad token or an auth failure.
+      if (err instanceof WsguardError && err.code === 'unavailable') throw err;
       guard.authenticator.recordFailure(ip);
       guard.security({ kind: 'http_auth_refused', reason: 'invalid_token', ip, route });
       throw new HttpError('invalid_token', 401, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });

@@ -78,23 +78,27 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** A throwaway redis-server without persistence on a free port, which the test can stop and start. */
+/**
+ * A throwaway redis-server on a free port, which the test can stop and start. No persistence unless
+ * `extraArgs` turn it on (later arguments override earlier ones), e.g. `--appendonly yes --dir <tmp>`.
+ */
 export class RedisServer {
   readonly url: string;
   #child: ChildProcess | undefined;
 
-  private constructor(readonly port: number) {
+  private constructor(readonly port: number, readonly extraArgs: readonly string[]) {
     this.url = `redis://127.0.0.1:${port}`;
   }
 
-  static async start(): Promise<RedisServer> {
-    const s = new RedisServer(await freePort());
+  static async start(extraArgs: readonly string[] = []): Promise<RedisServer> {
+    const s = new RedisServer(await freePort(), extraArgs);
     await s.start();
     return s;
   }
 
   async start(): Promise<void> {
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...this.extraArgs];
+    const child = spawn('redis-server', args, { stdio: 'ignore' });
     this.#child = child;
     const probe = plainClient(this.url);
     try {

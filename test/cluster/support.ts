@@ -45,6 +45,7 @@ export async function startCluster(n: number, redisUrl: string, prefix: string, 
 export class TcpForwarder {
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
+  readonly #upstreams = new Set<Socket>();
   #cut = false;
 
   private constructor(readonly target: () => number | undefined) {
@@ -65,6 +66,8 @@ export class TcpForwarder {
     const port = this.#cut ? undefined : this.target();
     if (port === undefined) return void client.destroy();
     const upstream = connect(port, '127.0.0.1');
+    this.#upstreams.add(upstream);
+    upstream.on('close', () => this.#upstreams.delete(upstream));
     for (const s of [client, upstream]) {
       this.#sockets.add(s);
       s.on('error', () => undefined);
@@ -76,6 +79,11 @@ export class TcpForwarder {
     }
     client.pipe(upstream);
     upstream.pipe(client);
+  }
+
+  /** Local ports of the forwarded connections, i.e. the client ports the target sees (`CLIENT LIST` addr). */
+  upstreamPorts(): number[] {
+    return [...this.#upstreams].flatMap((s) => (s.localPort === undefined ? [] : [s.localPort]));
   }
 
   cut(): void {
