@@ -11,8 +11,10 @@
  *   crash; ws 8 parses Sec-WebSocket-Protocol/Extensions in linear time: pass.
  * - INPUT-04 and AUTHZ-02 need operator input (an active per-IP ban; a subscribe template and
  *   a foreign id) that a bare echo server cannot have: skipped, never pass.
- * - LIMIT-07 is left out: Node's headersTimeout (60 s, checked every 30 s) only fires after
- *   far longer than a test may wait, so a short window would not show the honest default.
+ * - LIMIT-05/06: ws has no message rate limit and no connection cap of its own: findings.
+ * - LIMIT-07 is left out: Node's headersTimeout (60 s, checked every 30 s) closes both slow
+ *   handshakes after about 90 s, so it passes at the 120 s default (measured by hand), but a
+ *   test may not wait that long and a short window would not show the honest default.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,6 +22,8 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { runAudit } from '../../../../src/audit/runner.js';
 import { loadCheck } from '../../harness.js';
+import type { AuditOptionsInput } from '../../../../src/audit/options.js';
+import type { LimitOptions } from '../../../../src/audit/checks/limit/limit-options.js';
 
 const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
 wss.on('connection', (ws) => {
@@ -53,4 +57,12 @@ test('plain ws, intrusive protocol limits: LIMIT-01 high with the 100 MiB bounda
   assert.equal(report.findings.length, 1);
   assert.equal(report.findings[0]?.severity, 'high', report.findings[0]?.evidence);
   assert.match(report.findings[0]?.evidence ?? '', /16 MiB \+ 1 byte .*100 MiB \+ 1 was closed 1009/);
+});
+
+test('plain ws, intrusive app-level limits: LIMIT-05 and LIMIT-06 findings (ws has neither a rate limit nor a connection cap)', async () => {
+  const checks = await Promise.all(['WSG-LIMIT-05', 'WSG-LIMIT-06'].map((id) => loadCheck(id)));
+  const input: AuditOptionsInput & Partial<LimitOptions> = { intrusive: true, requestTimeoutMs: 3000, canaryWaitMs: 800, canary: 'ping', rateWindowMs: 1000 };
+  const { report } = await runAudit(url, input, { checks });
+  assert.deepEqual(report.checks.map((c) => [c.id, c.status]), [['WSG-LIMIT-05', 'fail'], ['WSG-LIMIT-06', 'fail']]);
+  assert.match(report.findings.find((f) => f.checkId === 'WSG-LIMIT-06')?.evidence ?? '', /^100 concurrent connections/);
 });
