@@ -1,12 +1,13 @@
 /**
  * `tsx bench/profile.ts FILE.cpuprofile [N] [--by-file]`: the N functions (or source files) with
  * the most self time in a V8 CPU profile (written by `npm run bench -- --cpu-prof DIR`), as % of
- * samples, idle excluded.
+ * samples from the first WebSocket message on (start-up excluded), idle excluded.
  */
 import { readFileSync } from 'node:fs';
 
 interface Node {
   id: number;
+  children?: number[];
   callFrame: { functionName: string; url: string; lineNumber: number };
   hitCount?: number;
 }
@@ -17,12 +18,24 @@ if (!file) {
   console.error('usage: tsx bench/profile.ts FILE.cpuprofile [N]');
   process.exit(2);
 }
-const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: Node[] };
+const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: Node[]; samples: number[] };
+const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const parent = new Map<number, number>();
+for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+const underWsReceiver = (id: number | undefined): boolean => {
+  for (let i = 0; id !== undefined && i < 200; i++, id = parent.get(id)) if (byId.get(id)?.callFrame.url.includes('ws/lib/receiver.js')) return true;
+  return false;
+};
+// Start-up (module loading, compiling) is not the workload: count samples from the first
+// WebSocket message the server parsed.
+const first = profile.samples.findIndex((id) => underWsReceiver(id));
+const hitsOf = new Map<number, number>();
+for (const id of profile.samples.slice(Math.max(0, first))) hitsOf.set(id, (hitsOf.get(id) ?? 0) + 1);
 const self = new Map<string, number>();
 let total = 0;
 let idle = 0;
 for (const n of profile.nodes) {
-  const hits = n.hitCount ?? 0;
+  const hits = hitsOf.get(n.id) ?? 0;
   const { functionName, url, lineNumber } = n.callFrame;
   if (functionName === '(idle)') idle += hits;
   if (functionName === '(idle)' || functionName === '(program)' || hits === 0) continue;
