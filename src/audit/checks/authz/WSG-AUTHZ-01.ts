@@ -24,17 +24,17 @@ async function probe(ctx: CheckContext): Promise<void> {
   for (const msg of privMessages) {
     const lowReply = await firstReply(ctx, low, msg);
     if (!granted(lowReply)) continue;
+    // Low first: a state-changing template may not succeed twice, so the low reply is the evidence.
     const highReply = high ? await firstReply(ctx, high, msg) : null;
-    if (high && !granted(highReply)) continue; // the template fails even for the privileged user: nothing to compare
-    const match = highReply !== null && sameShape(lowReply, highReply);
-    if (high && !match) continue;
+    const match = granted(highReply) && sameShape(lowReply, highReply);
+    if (granted(highReply) && !match) continue; // both answered, differently: not the privileged result
     certain ||= match;
     executed.push(`${short(msg, 60)} → ${short(lowReply, 100)}`);
   }
   if (executed.length) {
     ctx.report({
       confidence: certain ? 'certain' : 'tentative',
-      evidence: `The low-privilege session ran privileged messages${certain ? ' (same reply as the high-privilege session)' : ' (no high-privilege session to compare with)'}: ${executed.join('; ')}`,
+      evidence: `The low-privilege session ran privileged messages${certain ? ' (same reply as the high-privilege session)' : ' (not confirmed by a high-privilege reply)'}: ${executed.join('; ')}`,
     });
   }
 }
