@@ -44,6 +44,8 @@ export interface FeedOptions {
 export type JoinResult = { ok: true; head: number } | { ok: false; reason: 'history_gone' | 'unavailable' | 'closed' };
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const RESYNC_RETRY_MS = 500;
+const RESYNC_ATTEMPTS = 120;
 
 export class ChannelFeed {
   private cursor = 0;
@@ -74,11 +76,21 @@ export class ChannelFeed {
     return this.cursor;
   }
 
-  /** Called after the broker reconnects: events may have been missed, so catch up from the store. */
-  resync(): Promise<void> {
+  /**
+   * Called after the broker reconnects: events may have been missed, so catch up from the store.
+   * A failed attempt is retried (bounded): the store's connection may come back after the broker's,
+   * and a quiet channel has no next event to reveal the gap.
+   */
+  resync(attempt = 0): Promise<void> {
     return this.enqueue(async () => {
-      const head = await this.store.head(this.channel);
-      if (head > this.cursor) await this.fillTo(head);
+      if (!this.unsubscribe) return; // closed
+      try {
+        const head = await this.store.head(this.channel);
+        if (head > this.cursor) await this.fillTo(head);
+      } catch (err) {
+        if (attempt < RESYNC_ATTEMPTS) setTimeout(() => void this.resync(attempt + 1), RESYNC_RETRY_MS).unref();
+        throw err;
+      }
     });
   }
 
