@@ -4,7 +4,7 @@
  * operatorFlagOptions(values) into its AuditOptionsInput; the checks read the resulting keys
  * through limitOptions / inputOptions / authzOptions.
  */
-import { defaultCredentials } from '../../options.js';
+import { defaultCredentials } from './options.js';
 
 type Kind = 'count' | 'seconds' | 'string' | 'strings' | 'boolean';
 

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { discoverEndpoints } from '../audit/discover.js';
 import { listChecksMarkdown, listChecksText } from '../audit/list-checks.js';
 import { defaultCredentials, parseTarget, type AuditOptionsInput } from '../audit/options.js';
+import { OPERATOR_FLAG_HELP, OPERATOR_FLAG_SPEC, operatorFlagOptions } from '../audit/operator-flags.js';
 import { loadChecks } from '../audit/registry.js';
 import { FORMATS, REPORTERS, type Format } from '../audit/reporters/index.js';
 import { runAudit, TargetUnreachableError } from '../audit/runner.js';
@@ -25,7 +26,8 @@ credentials: --header 'Name: value' (repeatable)   --cookie 'k=v'   --token T   
              --logout-cmd CMD   --short-token T   --expired-token T   --other-audience-token T   --ca FILE
              --second-token T   --second-cookie 'k=v'   --second-header 'N: v' (second identity)
 messages:    --canary MSG   --canary-expect REGEX   --message MSG|@FILE (repeatable)
-protocol:    --protocol ws|socket.io   --engineio-path PATH   --idle-wait SECONDS   --concurrency N`;
+protocol:    --protocol ws|socket.io   --engineio-path PATH   --idle-wait SECONDS   --concurrency N
+${OPERATOR_FLAG_HELP}`;
 
 class UsageError extends Error {}
 
@@ -145,7 +147,8 @@ function renderAll(format: Format, reports: AuditReport[], checks: CheckModule[]
 }
 
 async function main(argv: string[]): Promise<number> {
-  const { values: v, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({ args: argv, options: { ...OPTIONS, ...OPERATOR_FLAG_SPEC }, allowPositionals: true, strict: true });
+  const v = values as Values;
   if (v.help) {
     console.log(USAGE);
     return 0;
@@ -158,7 +161,13 @@ async function main(argv: string[]): Promise<number> {
   }
   const format = oneOf<Format>('format', v.format, FORMATS, 'text');
   const failOn = oneOf<Severity>('fail-on', v['fail-on'], SEVERITIES, 'high');
-  const options = toOptions(v);
+  let extra: Record<string, unknown>;
+  try {
+    extra = operatorFlagOptions(values);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const options = { ...toOptions(v), ...extra } as AuditOptionsInput;
   const bad = unknownSelectors(checks, [...(options.only ?? []), ...(options.skip ?? [])]);
   if (bad.length) throw new UsageError(`--only/--skip: no check or area named ${bad.join(', ')}`);
   let targets: URL[];

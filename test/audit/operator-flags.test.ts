@@ -2,11 +2,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseArgs } from 'node:util';
-import { OPERATOR_FLAG_SPEC, operatorFlagOptions } from '../../../../src/audit/checks/limit/operator-flags.js';
-import { limitOptions, type LimitOptions } from '../../../../src/audit/checks/limit/limit-options.js';
-import { inputOptions } from '../../../../src/audit/checks/input/input-options.js';
-import { authzOptions } from '../../../../src/audit/checks/authz/authz-options.js';
-import { resolveOptions, type AuditOptionsInput } from '../../../../src/audit/options.js';
+import { OPERATOR_FLAG_SPEC, operatorFlagOptions } from '../../src/audit/operator-flags.js';
+import { limitOptions, type LimitOptions } from '../../src/audit/checks/limit/limit-options.js';
+import { inputOptions } from '../../src/audit/checks/input/input-options.js';
+import { authzOptions } from '../../src/audit/checks/authz/authz-options.js';
+import { resolveOptions, type AuditOptionsInput } from '../../src/audit/options.js';
 
 test('operator flags → options the LIMIT/INPUT/AUTHZ checks read; defaults otherwise', () => {
   const args = ['--max-conns', '30', '--slow-wait', '2.5', '--ip-banned', '--render-field', 'text', '--render-field', 'html', '--priv-message', '{"type":"admin.x"}', '--priv-token', 'T', '--foreign-id', 'user:bob'];
