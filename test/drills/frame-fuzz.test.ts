@@ -1,9 +1,10 @@
 /** Short fixed-seed pass of the frame-level fuzzer (the long pass is `npm run fuzz`). */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { encodeFrame, Opcode, closePayload } from '../../src/audit/raw/index.js';
+import { encodeFrame, endpointOf, Opcode, closePayload } from '../../src/audit/raw/index.js';
 import { startHubProcess, type HubProcess } from './lib/hub-process.js';
-import { runFrameFuzz } from './lib/frame-fuzz.js';
+import { runFrameFuzz, runHandshakeCase } from './lib/frame-fuzz.js';
+import { allHandshakeCases } from './lib/frame-cases.js';
 import { expectFor } from './lib/frame-oracle.js';
 import { FUZZ_GUARD, FUZZ_LIMITS, HEAP_GROWTH_BOUND } from './lib/fuzz-config.js';
 
@@ -31,6 +32,13 @@ test('oracle: names the close code DESIGN.md gives each kind of bad input', () =
   const truncated = expectFor(encodeFrame({ opcode: Opcode.TEXT, payload: 'x', declaredLength: 10n }), FUZZ_LIMITS);
   assert.equal(truncated.mustClose, false);
   assert.equal(truncated.truncated, true);
+});
+
+test('every handshake mutation: 101 when still valid (no extension), 4xx otherwise', async () => {
+  const token = await hub.token('fuzzer', { subscribe: ['files:fuzz'], publish: [] });
+  const ep = endpointOf(new URL(hub.wsUrl));
+  const results = await Promise.all(allHandshakeCases().map(async (c) => `${c.label}: ${(await runHandshakeCase(ep, token, c)).problem ?? 'ok'}`));
+  assert.deepEqual(results.filter((r) => !r.endsWith(': ok')), []);
 });
 
 test(`frame fuzz: ${COUNT} seeded cases end as expected, the hub stays up and its heap flat`, async () => {

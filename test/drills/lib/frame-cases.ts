@@ -133,3 +133,8 @@ const HANDSHAKE_MUTATIONS: readonly Mutation[] = [
 export function handshakeCase(r: Prng): HandshakeCase {
   return { kind: 'handshake', ...r.pick(HANDSHAKE_MUTATIONS) };
 }
+
+/** Every handshake mutation once (deterministic coverage beside the random draws). */
+export function allHandshakeCases(): HandshakeCase[] {
+  return HANDSHAKE_MUTATIONS.map((m) => ({ kind: 'handshake', ...m }));
+}

@@ -42,13 +42,12 @@ export interface FuzzReport {
   readonly heapAfter?: number;
 }
 
-const ORIGINLESS = undefined;
 const LIVE_ID = 'fz-live';
 
 function baseSpec(ep: Endpoint, token: string | undefined): HandshakeRequestSpec {
   const headers: [string, string][] = [['Sec-WebSocket-Protocol', 'wsguard.v1']];
   if (token) headers.push(['Authorization', `Bearer ${token}`]);
-  return { path: ep.path, host: ep.hostHeader, origin: ORIGINLESS, headers };
+  return { path: ep.path, host: ep.hostHeader, headers }; // no Origin: a non-browser client
 }
 
 async function open(ep: Endpoint, token: string): Promise<RawConnection> {
@@ -100,7 +99,7 @@ async function runFrameCase(ep: Endpoint, token: string, stream: Buffer, limits:
   }
 }
 
-async function runHandshakeCase(ep: Endpoint, token: string, c: Extract<FuzzCase, { kind: 'handshake' }>): Promise<{ outcome: string; problem?: string }> {
+export async function runHandshakeCase(ep: Endpoint, token: string, c: Extract<FuzzCase, { kind: 'handshake' }>): Promise<{ outcome: string; problem?: string }> {
   const spec = c.mutate(baseSpec(ep, c.withToken ? token : undefined));
   const hs = await rawHandshake(ep, { request: spec, keepOpen: false, timeoutMs: 5_000 }).catch((err: Error) => err);
   if (hs instanceof Error) return { outcome: 'no-answer', problem: `no HTTP answer: ${hs.message}` };
