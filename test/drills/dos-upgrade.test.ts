@@ -77,9 +77,12 @@ test('connection flood from one address: the per-IP cap (50) stops it while othe
 test('connection flood with default settings: the handshake rate limit answers 429 first, others unaffected', async () => {
   const h = await hub();
   const tokens = await Promise.all(Array.from({ length: 60 }, (_, i) => token(`burst-${i}`, ALICE)));
+  const t0 = Date.now();
   const results = await Promise.all(tokens.map((t) => attempt(h.wsUrl, t, { localAddress: '127.0.0.5' })));
   const accepted = results.filter((r) => r.ok).length;
-  assert.ok(accepted <= 25, `at most the burst (20) plus refill got in: ${accepted}`);
+  // The default bucket: burst 20, refilled at 5/s while the flood lasted (however slow the machine).
+  const allowed = 20 + Math.ceil(((Date.now() - t0) / 1000) * 5);
+  assert.ok(accepted <= allowed && accepted < 60, `at most the burst plus refill (${allowed}) got in: ${accepted}`);
   assert.ok(results.every((r) => r.ok || r.status === 429), 'every refusal is a 429');
   const other = await attempt(h.wsUrl, await token('other', ALICE), { localAddress: '127.0.0.6' });
   assert.ok(other.ok, 'another address connects');
