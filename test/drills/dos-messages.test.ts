@@ -71,3 +71,27 @@ test('compression bomb: deflate is never negotiated, and a compressed (RSV1) fra
   assert.ok(legit.ok && (await pingPong(legit.ws)));
   if (legit.ok) legit.ws.terminate();
 });
+
+// Known bug (reported): the rate-limit stage and the queue-full path answer before the envelope is
+// parsed, so their `rate_limited` errors carry no `id`. DESIGN.md says the id is echoed in the error
+// that answers a request; without it the client SDK cannot fail the refused request and waits for
+// its timeout (`timeout`, "outcome unknown") although the server did nothing. Marked todo so it
+// reports without failing the suite; drop `todo` once fixed.
+test('message flood: every rate_limited error carries the id of the message it refuses', { todo: 'rate_limited is answered before the envelope is parsed (no id)' }, async () => {
+  const h = await defaultHub();
+  const a = await attempt(h.wsUrl, await token('carol', ALICE));
+  assert.ok(a.ok);
+  const refused: (string | undefined)[] = [];
+  a.ws.on('message', (d) => {
+    const m = JSON.parse(String(d)) as { type: string; id?: string; payload: { code?: string } };
+    if (m.type === 'error' && m.payload.code === 'rate_limited') refused.push(m.id);
+  });
+  const end = closed(a.ws, 15_000);
+  for (let i = 0; i < 60; i++) a.ws.send(JSON.stringify({ type: 'ping', id: `r${i}`, payload: {} }));
+  const deadline = Date.now() + 10_000;
+  while (refused.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  a.ws.terminate();
+  await end;
+  assert.ok(refused.length > 0, 'the flood was throttled');
+  assert.deepEqual(refused.filter((id) => id === undefined), [], 'every refusal names the request it refuses');
+});
