@@ -189,16 +189,17 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       churn.reconnects += s.client.reconnects;
       for (const c of channels) {
         const seen = s.seen.get(c)!;
-        const missing = loggedByChannel.get(c)!.filter((seq) => !seen.includes(seq));
+        const unique = new Set(seen);
+        const missing = loggedByChannel.get(c)!.filter((seq) => !unique.has(seq));
         if (missing.length) problems.push(`subscriber ${k} ${c}: missing ${missing.slice(0, 10).join(',')} (delivered ${seen.length}, last ${s.lastSeq.get(c)}, log ${loggedByChannel.get(c)!.length}, state ${s.client.state})`);
         delivered += seen.length;
-        const unique = new Set(seen);
+        lost += missing.length;
         duplicated += seen.length - unique.size;
         for (let i = 1; i < seen.length; i++) if (seen[i]! < seen[i - 1]!) outOfOrder++;
-        for (const seq of loggedByChannel.get(c)!) if (!unique.has(seq)) lost++;
       }
     }
-    memory.push({ t: durationMs / 1000, ...(await hub.memory()) });
+    const end = await hub.memory();
+    memory.push({ t: durationMs / 1000, heapUsed: end.heapUsed, rss: end.rss });
     const ackedCount = [...acked.values()].reduce((n, a) => n + a.length, 0);
     const sorted = [...latencies].sort((a, b) => a - b);
     return {
