@@ -8,7 +8,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
-import { createGuard, REDACT_PATHS, type Guard, type GuardOptions } from '../server/index.js';
+import { createGuard, REDACT_PATHS, secureHttpOptions, type Guard, type GuardOptions } from '../server/index.js';
 import { SqliteEventStore } from '../store/sqlite.js';
 import { MemoryBroker } from '../broker/memory.js';
 import { createRedisBackend, type RedisBackend } from '../cluster/redis-backend.js';
@@ -64,12 +64,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
 
   // Answer 503 until the guard and routes exist (the port must be known to build the origin list).
   let app: http.RequestListener = (_req, res) => void res.writeHead(503, { 'Retry-After': '1' }).end();
-  const serverOptions: http.ServerOptions = {
-    requestTimeout: 30_000,
-    headersTimeout: 10_000,
-    keepAliveTimeout: 5_000,
-    maxHeaderSize: 16 * 1024,
-  };
+  const serverOptions = secureHttpOptions();
   const server = config.tls
     ? https.createServer({ ...serverOptions, cert: config.tls.cert, key: config.tls.key, minVersion: 'TLSv1.2' }, (req, res) => app(req, res))
     : http.createServer(serverOptions, (req, res) => app(req, res));

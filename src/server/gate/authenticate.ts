@@ -7,7 +7,7 @@
 import { TokenError } from '../../auth/jwt.js';
 import { redeemTicket } from '../../auth/tickets.js';
 import type { TicketStore } from '../../auth/types.js';
-import { BEARER_SUBPROTOCOL_PREFIX } from '../../protocol/index.js';
+import { BEARER_SUBPROTOCOL_PREFIX, WsguardError } from '../../protocol/index.js';
 import { bearerFromHeader, type Authenticator } from '../authenticator.js';
 import type { CookieAuth } from '../options.js';
 import { refuse, type GateStage, type HandshakeContext, type Refusal, type RefusalReason } from './types.js';
@@ -29,51 +29,62 @@ export function authenticateStage(deps: AuthenticateDeps): GateStage {
   };
   return {
     name: 'authenticate',
-    run: async (ctx) => {
-      const params = ctx.url.searchParams;
-      if (QUERY_CREDENTIALS.some((k) => params.has(k))) return fail(ctx, 'query_token');
-      if (deps.authenticator.isThrottled(ctx.ip)) return refuse(429, 'auth_rate', { 'Retry-After': String(deps.authenticator.retryAfterSec) });
-
-      const ticket = params.get('ticket');
-      if (ticket !== null) {
-        const identity = await redeemTicket(deps.tickets, ticket, ctx.origin ?? null);
-        if (!identity) return fail(ctx, 'invalid_ticket');
-        try {
-          await deps.authenticator.assertNotRevoked(identity);
-        } catch {
-          return fail(ctx, 'revoked');
-        }
-        ctx.identity = identity;
-        return undefined;
-      }
-
-      const bearer = bearerFromHeader(ctx.req);
-      const fromProtocol = ctx.offeredProtocols.find((p) => p.startsWith(BEARER_SUBPROTOCOL_PREFIX));
-      const token = bearer ?? fromProtocol?.slice(BEARER_SUBPROTOCOL_PREFIX.length);
-      if (token !== undefined || ctx.req.headers.authorization !== undefined) {
-        if (token === undefined) return fail(ctx, 'invalid_token'); // malformed Authorization header
-        try {
-          ctx.identity = await deps.authenticator.verifyToken(token, bearer !== undefined ? 'bearer' : 'subprotocol');
-          return undefined;
-        } catch (err) {
-          return fail(ctx, err instanceof TokenError && err.reason === 'revoked' ? 'revoked' : 'invalid_token');
-        }
-      }
-
-      if (deps.cookie && ctx.req.headers.cookie !== undefined) {
-        const found = await deps.cookie(ctx.req);
-        if (!found) return fail(ctx, 'invalid_cookie');
-        const identity = { ...found, method: 'cookie' as const };
-        try {
-          await deps.authenticator.assertNotRevoked(identity);
-        } catch {
-          return fail(ctx, 'revoked');
-        }
-        ctx.identity = identity;
-        return undefined;
-      }
-
-      return deps.firstMessage ? undefined : refuse(401, 'no_credentials', { 'WWW-Authenticate': 'Bearer' });
-    },
+    // A store that cannot answer (Redis down: tickets, revocations) is our outage, not the
+    // client's bad credential: 503 with Retry-After, and no failed attempt charged to the client.
+    run: (ctx) =>
+      authenticate(ctx).catch((err: unknown) => {
+        if (err instanceof WsguardError && err.code === 'unavailable') return refuse(503, 'auth_unavailable', { 'Retry-After': '2' });
+        throw err;
+      }),
   };
+
+  async function authenticate(ctx: HandshakeContext): Promise<Refusal | undefined> {
+    const params = ctx.url.searchParams;
+    if (QUERY_CREDENTIALS.some((k) => params.has(k))) return fail(ctx, 'query_token');
+    if (deps.authenticator.isThrottled(ctx.ip)) return refuse(429, 'auth_rate', { 'Retry-After': String(deps.authenticator.retryAfterSec) });
+
+    const ticket = params.get('ticket');
+    if (ticket !== null) {
+      const identity = await redeemTicket(deps.tickets, ticket, ctx.origin ?? null);
+      if (!identity) return fail(ctx, 'invalid_ticket');
+      try {
+        await deps.authenticator.assertNotRevoked(identity);
+      } catch (err) {
+        if (err instanceof WsguardError) throw err;
+        return fail(ctx, 'revoked');
+      }
+      ctx.identity = identity;
+      return undefined;
+    }
+
+    const bearer = bearerFromHeader(ctx.req);
+    const fromProtocol = ctx.offeredProtocols.find((p) => p.startsWith(BEARER_SUBPROTOCOL_PREFIX));
+    const token = bearer ?? fromProtocol?.slice(BEARER_SUBPROTOCOL_PREFIX.length);
+    if (token !== undefined || ctx.req.headers.authorization !== undefined) {
+      if (token === undefined) return fail(ctx, 'invalid_token'); // malformed Authorization header
+      try {
+        ctx.identity = await deps.authenticator.verifyToken(token, bearer !== undefined ? 'bearer' : 'subprotocol');
+        return undefined;
+      } catch (err) {
+        if (err instanceof WsguardError) throw err;
+        return fail(ctx, err instanceof TokenError && err.reason === 'revoked' ? 'revoked' : 'invalid_token');
+      }
+    }
+
+    if (deps.cookie && ctx.req.headers.cookie !== undefined) {
+      const found = await deps.cookie(ctx.req);
+      if (!found) return fail(ctx, 'invalid_cookie');
+      const identity = { ...found, method: 'cookie' as const };
+      try {
+        await deps.authenticator.assertNotRevoked(identity);
+      } catch (err) {
+        if (err instanceof WsguardError) throw err;
+        return fail(ctx, 'revoked');
+      }
+      ctx.identity = identity;
+      return undefined;
+    }
+
+    return deps.firstMessage ? undefined : refuse(401, 'no_credentials', { 'WWW-Authenticate': 'Bearer' });
+  }
 }

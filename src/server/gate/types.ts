@@ -27,6 +27,7 @@ export type RefusalReason =
   | 'invalid_cookie'
   | 'revoked'
   | 'subprotocol'
+  | 'auth_unavailable'
   | 'internal';
 
 export type RefusalStatus = 400 | 401 | 403 | 426 | 429 | 503;
