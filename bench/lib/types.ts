@@ -47,6 +47,8 @@ export interface Profile {
   readonly fanoutSubscribers: number;
   readonly fanoutEvents: number;
   readonly replayEvents: number;
+  /** `wsguard audit --idle-wait` in seconds; undefined keeps the auditor's default (5 minutes). */
+  readonly auditIdleWaitSec?: number;
   readonly generators: number;
 }
 
