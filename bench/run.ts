@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCli } from './lib/args.js';
 import type { Context } from './lib/harness.js';
@@ -62,6 +62,8 @@ async function main(): Promise<number> {
   }
 
   const m = machine();
+  // Other work on the machine skews throughput (less so the CPU-per-operation figures): record it.
+  ctx.notes.add(`load average at the end: ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min) on ${m.cpus} cores`);
   const table = markdownTable(tableRows(scenarios, runs));
   const notes = [...ctx.notes];
   const elapsed = ((Date.now() - started) / 1000).toFixed(0);
