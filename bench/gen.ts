@@ -39,8 +39,11 @@ async function connect(index: number): Promise<RawConn> {
   return conn;
 }
 
-/** Opens `count` connections, `concurrency` at a time, and keeps them. */
-async function openMany(count: number, concurrency = 64): Promise<{ opened: number; failed: number; error?: string }> {
+/** Connections being opened at once by one generator. */
+const OPEN_CONCURRENCY = 64;
+
+/** Opens `count` connections, OPEN_CONCURRENCY at a time, and keeps them. */
+async function openMany(count: number): Promise<{ opened: number; failed: number; error?: string }> {
   let opened = 0;
   let failed = 0;
   let error: string | undefined;
@@ -57,7 +60,7 @@ async function openMany(count: number, concurrency = 64): Promise<{ opened: numb
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  await Promise.all(Array.from({ length: Math.min(OPEN_CONCURRENCY, count) }, worker));
   return error === undefined ? { opened, failed } : { opened, failed, error };
 }
 
