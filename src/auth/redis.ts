@@ -8,25 +8,8 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { WsguardError } from '../protocol/index.js';
+import { defineScript, unavailable, type ScriptFn } from '../cluster/redis-commands.js';
 import type { ConnectionCounter, Identity, RevocationStore, RevocationTarget, TicketRecord, TicketStore } from './types.js';
-
-type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
-
-function script(redis: Redis, name: string, lua: string, numberOfKeys: number): ScriptFn {
-  redis.defineCommand(name, { lua, numberOfKeys });
-  const fn = (redis as unknown as Record<string, ScriptFn>)[name];
-  if (!fn) throw new Error(`ioredis did not define ${name}`);
-  return fn.bind(redis);
-}
-
-/** Any Redis failure means the answer is unknown: callers refuse with `unavailable` (fail closed). */
-function unavailable(err: unknown): WsguardError {
-  if (err instanceof WsguardError) return err;
-  const e = new WsguardError('unavailable');
-  e.cause = err;
-  return e;
-}
 
 async function guarded<T>(op: () => Promise<T>): Promise<T> {
   try {
@@ -125,7 +108,7 @@ export class RedisRevocationStore implements RevocationStore {
     this.#prefix = opts.prefix;
     this.#channel = `${opts.prefix}revocations`;
     this.#onError = opts.onError ?? (() => {});
-    this.#revoke = script(opts.redis, 'wsguardRevoke', REVOKE_LUA, 1);
+    this.#revoke = defineScript(opts.redis, 'wsguardRevoke', REVOKE_LUA, 1);
     this.#sub.on('message', this.#onMessage);
     this.#sub.subscribe(this.#channel).catch(this.#onError);
   }
@@ -253,9 +236,9 @@ export class RedisConnectionCounter implements ConnectionCounter {
     this.#prefix = opts.prefix;
     this.#ttlMs = opts.ttlMs ?? 15_000;
     this.#onError = opts.onError ?? (() => {});
-    this.#acquire = script(opts.redis, 'wsguardConnAcquire', ACQUIRE_LUA, 2);
-    this.#release = script(opts.redis, 'wsguardConnRelease', RELEASE_LUA, 1);
-    this.#heartbeat = script(opts.redis, 'wsguardConnHeartbeat', HEARTBEAT_LUA, 1);
+    this.#acquire = defineScript(opts.redis, 'wsguardConnAcquire', ACQUIRE_LUA, 2);
+    this.#release = defineScript(opts.redis, 'wsguardConnRelease', RELEASE_LUA, 1);
+    this.#heartbeat = defineScript(opts.redis, 'wsguardConnHeartbeat', HEARTBEAT_LUA, 1);
     this.#timer = setInterval(() => void this.#beat(), opts.heartbeatMs ?? Math.floor(this.#ttlMs / 3)).unref();
   }
 

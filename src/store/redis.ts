@@ -15,6 +15,7 @@
  */
 import type { Redis } from 'ioredis';
 import { WsguardError, type FileEvent } from '../protocol/index.js';
+import { defineScript, unavailable, type ScriptFn } from '../cluster/redis-commands.js';
 import {
   checkReplayArgs,
   checkRetention,
@@ -121,24 +122,6 @@ end
 return {removed, more}
 `;
 
-type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
-
-/** Registers a Lua script with ioredis (EVALSHA, falling back to EVAL) and returns it typed. */
-function script(redis: Redis, name: string, lua: string, numberOfKeys: number, readOnly = false): ScriptFn {
-  redis.defineCommand(name, { lua, numberOfKeys, readOnly });
-  const fn = (redis as unknown as Record<string, ScriptFn>)[name];
-  if (!fn) throw new Error(`ioredis did not define ${name}`);
-  return fn.bind(redis);
-}
-
-/** Connection loss, timeouts and a refused write all mean "not stored": callers answer `unavailable`. */
-function unavailable(err: unknown): WsguardError {
-  if (err instanceof WsguardError) return err;
-  const e = new WsguardError('unavailable');
-  e.cause = err;
-  return e;
-}
-
 export interface RedisEventStoreOptions extends EventStoreOptions {
   /**
    * Command connection, owned by the caller (close() does not quit it). It should have no offline
@@ -179,9 +162,9 @@ export class RedisEventStore implements EventStore {
       this.#timer = setInterval(() => void this.prune().catch((err: unknown) => opts.onError?.(err)), opts.pruneIntervalMs);
       this.#timer.unref();
     }
-    this.#append = script(opts.redis, 'wsguardAppend', APPEND_LUA, 4);
-    this.#replay = script(opts.redis, 'wsguardReplay', REPLAY_LUA, 3, true);
-    this.#prune = script(opts.redis, 'wsguardPrune', PRUNE_LUA, 3);
+    this.#append = defineScript(opts.redis, 'wsguardAppend', APPEND_LUA, 4);
+    this.#replay = defineScript(opts.redis, 'wsguardReplay', REPLAY_LUA, 3, true);
+    this.#prune = defineScript(opts.redis, 'wsguardPrune', PRUNE_LUA, 3);
   }
 
   #keys(channel: string): [string, string, string] {
