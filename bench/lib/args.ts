@@ -36,13 +36,15 @@ const QUICK: Profile = {
   replayEvents: 100_000,
   // The idle-timeout check would wait 5 minutes on servers without one (ws, Socket.IO).
   auditIdleWaitSec: 10,
+  // WSG-LIMIT-07 (slowloris) and WSG-LIMIT-08 (slow consumer) would wait about 90 s each per target.
+  auditSlowWaitSec: 15,
   generators: 2,
 };
 
 function fullProfile(): Profile {
   // 50k idle / 20k subscribers when the file limit allows it, else as many as fit beside spare descriptors.
   const room = Math.max(1_000, fileLimit() - 1_000);
-  return { ...QUICK, full: true, idleConnections: Math.min(50_000, room), handshakeMs: 10_000, inboundMs: 10_000, fanoutSubscribers: Math.min(20_000, room), fanoutEvents: 50, generators: 4, auditIdleWaitSec: undefined };
+  return { ...QUICK, full: true, idleConnections: Math.min(50_000, room), handshakeMs: 10_000, inboundMs: 10_000, fanoutSubscribers: Math.min(20_000, room), fanoutEvents: 50, generators: 4, auditIdleWaitSec: undefined, auditSlowWaitSec: undefined };
 }
 
 const TINY: Profile = { ...QUICK, idleConnections: 40, handshakeMs: 300, handshakeConcurrency: 4, inboundMs: 300, inboundConnections: 2, inboundWindow: 4, fanoutSubscribers: 20, fanoutEvents: 2, replayEvents: 500, generators: 1 };

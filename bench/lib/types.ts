@@ -49,6 +49,8 @@ export interface Profile {
   readonly replayEvents: number;
   /** `wsguard audit --idle-wait` in seconds; undefined keeps the auditor's default (5 minutes). */
   readonly auditIdleWaitSec?: number;
+  /** `wsguard audit --slow-wait` / `--backpressure-wait` in seconds; undefined keeps the auditor's defaults (about 90 s each). */
+  readonly auditSlowWaitSec?: number;
   readonly generators: number;
 }
 

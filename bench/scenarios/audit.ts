@@ -1,7 +1,8 @@
 /**
  * Wall time of the safe (default, non-intrusive) audit profile against a local endpoint, through
  * the `wsguard audit` CLI in a child process on the load-generator core. The value is the
- * report's own durationMs (process start-up excluded). The quick profile shortens the idle wait.
+ * report's own durationMs (process start-up excluded). The quick profile shortens the idle,
+ * slowloris and slow-consumer waits.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -13,8 +14,12 @@ import type { Scenario } from './types.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
-async function auditArgs(t: Target, idleWaitSec: number | undefined): Promise<string[]> {
-  const origin = ['--origin', `http://127.0.0.1:${t.port}`, ...(idleWaitSec === undefined ? [] : ['--idle-wait', String(idleWaitSec)])];
+async function auditArgs(t: Target, idleWaitSec: number | undefined, slowWaitSec: number | undefined): Promise<string[]> {
+  const waits = [
+    ...(idleWaitSec === undefined ? [] : ['--idle-wait', String(idleWaitSec)]),
+    ...(slowWaitSec === undefined ? [] : ['--slow-wait', String(slowWaitSec), '--backpressure-wait', String(slowWaitSec)]),
+  ];
+  const origin = ['--origin', `http://127.0.0.1:${t.port}`, ...waits];
   const token = ['--token', await tokenFor(t.secret, 'auditor')];
   if (t.system === 'socket.io') return [`ws://127.0.0.1:${t.port}/socket.io/`, '--protocol', 'socket.io', ...origin, ...token];
   if (t.system === 'ws') return [`ws://127.0.0.1:${t.port}/`, ...origin];
@@ -43,8 +48,10 @@ export const audit: Scenario = {
   run: (ctx, system) =>
     withServer(ctx, { system, scenario: 'audit' }, async (server) => {
       const idleWait = ctx.profile.auditIdleWaitSec;
+      const slowWait = ctx.profile.auditSlowWaitSec;
       if (idleWait !== undefined) ctx.notes.add(`audit: --idle-wait ${idleWait} s (the default 5 minutes would dominate the quick profile)`);
-      const r = await runCli(await auditArgs(server.target, idleWait), 900_000);
+      if (slowWait !== undefined) ctx.notes.add(`audit: --slow-wait and --backpressure-wait ${slowWait} s (about 90 s each by default)`);
+      const r = await runCli(await auditArgs(server.target, idleWait, slowWait), 900_000);
       if (r.code !== 0 && r.code !== 1) throw new Error(`audit exited ${r.code}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
       const report = JSON.parse(r.stdout) as { durationMs?: number; checks?: unknown[]; findings?: unknown[] };
       ctx.log(`${system}: ${report.checks?.length ?? 0} checks, ${report.findings?.length ?? 0} findings, process ${Math.round(r.ms)} ms`);
