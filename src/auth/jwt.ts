@@ -2,7 +2,7 @@
  * JWT verification with jose: the algorithm list is pinned to the configured key type
  * (never taken from the token), `exp` and `sub` are required, `iss`/`aud` checked when set.
  */
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, webcrypto, type KeyObject } from 'node:crypto';
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JSONWebKeySet, type JWSAlgorithm, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import type { Identity } from './types.js';
@@ -68,12 +68,16 @@ export function secretBytes(secret: string | Uint8Array): Uint8Array {
 export function createJwtVerifier(config: JwtConfig): TokenVerifier {
   const sources = [config.secret, config.publicKey, config.jwksUrl, config.jwks].filter((v) => v !== undefined);
   if (sources.length !== 1) throw new Error('set exactly one of secret, publicKey, jwksUrl, jwks');
-  let key: Uint8Array | KeyObject | JWTVerifyGetKey;
+  let key: Uint8Array | KeyObject | CryptoKey | JWTVerifyGetKey;
+  // HS256: the secret is imported once (jose would re-import raw bytes on every verify).
+  let hmacKey: Promise<CryptoKey> | undefined;
   let algorithms: JWSAlgorithm[];
   if (config.secret !== undefined) {
     key = secretBytes(config.secret);
     if (key.byteLength < MIN_SECRET_BYTES) throw new Error(`secret must be at least ${MIN_SECRET_BYTES} bytes`);
     algorithms = ['HS256'];
+    hmacKey = webcrypto.subtle.importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+    hmacKey.catch(() => undefined); // surfaced on first verify
   } else if (config.publicKey !== undefined) {
     const publicKey = createPublicKey(config.publicKey);
     key = publicKey;
@@ -96,6 +100,7 @@ export function createJwtVerifier(config: JwtConfig): TokenVerifier {
     let payload: JWTPayload;
     try {
       // The overloads differ by key kind; the union is what we hold.
+      if (hmacKey) key = await hmacKey;
       payload = (await jwtVerify(token, key as Uint8Array, options)).payload;
     } catch (err) {
       const code = (err as { code?: string }).code;
