@@ -2,7 +2,7 @@
  * One live WebSocket: sending with backpressure, closing with a grace deadline, violation
  * accounting, and the per-connection timers (auth deadline, token expiry).
  */
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import type WebSocket from 'ws';
 import type { Identity } from '../auth/types.js';
 import { CloseCode, CloseReason, type ServerMessage } from '../protocol/index.js';
@@ -14,9 +14,23 @@ import type { Connection } from './types.js';
 /** setTimeout's ceiling (about 24.8 days). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+// Connection ids come from a pooled CSPRNG buffer: one randomFillSync per 256 ids instead of a
+// randomBytes(16) allocation per connection (same 128 random bits each).
+const ID_BYTES = 16;
+const idPool = Buffer.alloc(ID_BYTES * 256);
+let idOffset = idPool.length;
+function newId(): string {
+  if (idOffset >= idPool.length) {
+    randomFillSync(idPool);
+    idOffset = 0;
+  }
+  const id = idPool.toString('base64url', idOffset, idOffset + ID_BYTES);
+  idOffset += ID_BYTES;
+  return id;
+}
+
 export class GuardConnection implements Connection {
-  readonly id = randomBytes(16).toString('base64url');
-  readonly state = new Map<string, unknown>();
+  readonly id = newId();
   readonly bucket: TokenBucket;
   /** Serializes message handling: one message at a time, in arrival order. */
   queue: Promise<void> = Promise.resolve();
@@ -30,15 +44,21 @@ export class GuardConnection implements Connection {
   lastActivity = Date.now();
   private _identity: Identity | undefined;
   private _closed = false;
-  private readonly violationTimes: number[] = [];
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private expiryGeneration = 0;
+  // Allocated on first use: most connections never need them (idle memory per connection counts).
+  private _state: Map<string, unknown> | undefined;
+  private violationTimes: number[] | undefined;
+  /** The one pending timer (auth deadline, then expiry notice, then expiry): they never overlap. */
+  private pending: NodeJS.Timeout | undefined;
   /** Run once when the socket is gone (cap releases). */
   readonly releases: (() => void)[] = [];
 
   constructor(readonly ws: WebSocket, readonly ip: string, identity: Identity | undefined, private readonly core: GuardCore) {
     this._identity = identity;
     this.bucket = new TokenBucket(core.options.messageRate.perSec, core.options.messageRate.burst);
+  }
+
+  get state(): Map<string, unknown> {
+    return (this._state ??= new Map());
   }
 
   get identity(): Identity {
@@ -112,9 +132,10 @@ export class GuardConnection implements Connection {
     this.core.security({ kind: 'violation', reason, ...(type !== undefined ? { type } : {}), ...this.ref });
     const now = Date.now();
     const { threshold, windowMs } = this.core.options.violations;
-    this.violationTimes.push(now);
-    while (this.violationTimes.length > 0 && this.violationTimes[0]! <= now - windowMs) this.violationTimes.shift();
-    if (this.violationTimes.length > threshold && !this._closed) {
+    const times = (this.violationTimes ??= []);
+    times.push(now);
+    while (times.length > 0 && times[0]! <= now - windowMs) times.shift();
+    if (times.length > threshold && !this._closed) {
       this.core.security({ kind: 'violations_exceeded', reason, ...this.ref });
       this.close(CloseCode.POLICY_VIOLATION, reason === 'rate_limited' || reason === 'queue_full' ? CloseReason.RATE_LIMITED : CloseReason.VIOLATIONS);
     }
@@ -122,46 +143,50 @@ export class GuardConnection implements Connection {
 
   /** First-message auth: close with 4401 unless authenticated in time. */
   startAuthDeadline(): void {
-    this.timer(this.core.options.authTimeoutMs, () => {
+    this.at(Date.now() + this.core.options.authTimeoutMs, () => {
       if (this.authenticated) return;
       this.core.security({ kind: 'auth_timeout', ...this.ref });
       this.close(CloseCode.UNAUTHENTICATED, CloseReason.AUTH_TIMEOUT);
     });
   }
 
-  /** `session.expiring` shortly before exp, close 1008 token_expired at exp (unless refreshed). */
+  /**
+   * `session.expiring` shortly before exp, close 1008 token_expired at exp. A refresh replaces the
+   * pending timer; one timer per connection, the notice re-arming it for the expiry.
+   */
   scheduleExpiry(): void {
-    const generation = ++this.expiryGeneration; // a refresh makes earlier timers no-ops
     const exp = this._identity?.exp;
-    if (exp === undefined) return;
-    const current = () => generation === this.expiryGeneration;
-    const expMs = exp * 1000;
-    if (expMs > Date.now()) {
-      this.at(expMs - this.core.options.expiringNoticeMs, () => current() && this.send({ type: 'session.expiring', payload: { exp } }));
+    if (exp === undefined) {
+      this.clearTimers(); // a refresh without exp ends the previous token's schedule
+      return;
     }
-    this.at(expMs, () => {
-      if (!current()) return;
+    const expMs = exp * 1000;
+    const expire = () => {
       this.core.security({ kind: 'auth_expired', ...this.ref });
       this.close(CloseCode.POLICY_VIOLATION, CloseReason.TOKEN_EXPIRED);
-    });
+    };
+    if (expMs > Date.now()) {
+      this.at(expMs - this.core.options.expiringNoticeMs, () => {
+        this.send({ type: 'session.expiring', payload: { exp } });
+        this.at(expMs, expire);
+      });
+    } else {
+      this.at(expMs, expire);
+    }
   }
 
-  /** Runs `fn` at `when` (epoch ms); long waits re-arm instead of overflowing setTimeout. */
+  /** Runs `fn` at `when` (epoch ms), replacing the pending timer; long waits re-arm instead of overflowing setTimeout. */
   private at(when: number, fn: () => void): void {
-    const t: NodeJS.Timeout = setTimeout(() => {
-      this.timers.delete(t);
+    if (this.pending !== undefined) clearTimeout(this.pending);
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
       if (Date.now() < when) this.at(when, fn);
       else fn();
     }, Math.min(Math.max(0, when - Date.now()), MAX_TIMER_MS));
-    this.timers.add(t);
-  }
-
-  private timer(ms: number, fn: () => void): void {
-    this.at(Date.now() + ms, fn);
   }
 
   clearTimers(): void {
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    if (this.pending !== undefined) clearTimeout(this.pending);
+    this.pending = undefined;
   }
 }

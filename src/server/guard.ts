@@ -277,8 +277,9 @@ export class Guard implements GuardCore {
       offeredProtocols: parseProtocols(req.headers['sec-websocket-protocol']),
       cleanups: [],
     };
-    const releaseAll = () => ctx.cleanups.forEach((c) => c());
-    // Reservations end with the socket, whatever path it takes.
+    // Reservations end with the socket, whatever path it takes. The listener must capture only the
+    // cleanups: ctx holds the request, URL and raw token, which would otherwise live as long as the socket.
+    const releaseAll = releaser(ctx.cleanups);
     socket.once('close', releaseAll);
     const result = await runGate(this.gate, ctx);
     if (!result.ok) {
@@ -296,11 +297,12 @@ export class Guard implements GuardCore {
       releaseAll();
       return writeRefusal(socket, { status: 503, reason: 'shutting_down', headers: { 'Retry-After': '5' } });
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, ctx));
+    const identity = ctx.identity;
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, ip, identity));
   }
 
-  private accept(ws: WebSocket, ctx: HandshakeContext): void {
-    const conn = new GuardConnection(ws, ctx.ip, ctx.identity, this);
+  private accept(ws: WebSocket, ip: string, identity: Identity | undefined): void {
+    const conn = new GuardConnection(ws, ip, identity, this);
     this.live.add(conn);
     this.metrics.connections.inc();
     this.metrics.handshakes.inc({ outcome: 'accepted' });
@@ -323,7 +325,7 @@ export class Guard implements GuardCore {
       }
       if (conn.announced) this.emitter.emit('disconnect', { connection: conn, code, reason: reason.toString('utf8') });
     });
-    if (ctx.identity) this.announce(conn);
+    if (identity) this.announce(conn);
     else conn.startAuthDeadline();
   }
 
@@ -362,6 +364,13 @@ export class Guard implements GuardCore {
       c.ws.ping();
     }
   }
+}
+
+/** Runs every cleanup; a closure over the array alone (see onUpgrade). */
+function releaser(cleanups: (() => void)[]): () => void {
+  return () => {
+    for (const c of cleanups) c();
+  };
 }
 
 /** Waits for `p`, but no longer than `ms`. */
