@@ -9,23 +9,44 @@ export interface GuardMetrics {
   readonly violations: Counter<'reason'>;
   readonly security: Counter<'kind'>;
   readonly handlerSeconds: Histogram<'type'>;
+  /** messages.inc({ type }) through a cached labelled child (the hot path: once per message). */
+  countMessage(type: string): void;
+  /** handlerSeconds.observe({ type }, seconds) through a cached labelled child. */
+  observeHandler(type: string, seconds: number): void;
 }
 
 export function createMetrics(registry: Registry = new Registry()): GuardMetrics {
   const registers = [registry];
+  const connections = new Gauge({ name: 'wsguard_connections', help: 'Open WebSocket connections.', registers });
+  const handshakes = new Counter({ name: 'wsguard_handshakes_total', help: 'Handshakes by outcome (accepted or refusal reason).', labelNames: ['outcome'] as const, registers });
+  const messages = new Counter({ name: 'wsguard_messages_total', help: 'Messages received by type (unknown types counted as "unknown").', labelNames: ['type'] as const, registers });
+  const handlerSeconds = new Histogram({
+    name: 'wsguard_handler_duration_seconds',
+    help: 'Message handler latency.',
+    labelNames: ['type'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+    registers,
+  });
+  // Label values are route types plus 'unknown'/'invalid': a bounded set.
+  const messageChildren = new Map<string, Counter.Internal>();
+  const handlerChildren = new Map<string, Histogram.Internal<'type'>>();
   return {
     registry,
-    connections: new Gauge({ name: 'wsguard_connections', help: 'Open WebSocket connections.', registers }),
-    handshakes: new Counter({ name: 'wsguard_handshakes_total', help: 'Handshakes by outcome (accepted or refusal reason).', labelNames: ['outcome'], registers }),
-    messages: new Counter({ name: 'wsguard_messages_total', help: 'Messages received by type (unknown types counted as "unknown").', labelNames: ['type'], registers }),
+    messages,
+    handlerSeconds,
+    countMessage(type) {
+      let child = messageChildren.get(type);
+      if (!child) messageChildren.set(type, (child = messages.labels(type)));
+      child.inc();
+    },
+    observeHandler(type, seconds) {
+      let child = handlerChildren.get(type);
+      if (!child) handlerChildren.set(type, (child = handlerSeconds.labels(type)));
+      child.observe(seconds);
+    },
+    connections,
+    handshakes,
     violations: new Counter({ name: 'wsguard_violations_total', help: 'Protocol and policy violations by reason.', labelNames: ['reason'], registers }),
     security: new Counter({ name: 'wsguard_security_events_total', help: 'Security events by kind.', labelNames: ['kind'], registers }),
-    handlerSeconds: new Histogram({
-      name: 'wsguard_handler_duration_seconds',
-      help: 'Message handler latency.',
-      labelNames: ['type'],
-      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
-      registers,
-    }),
   };
 }

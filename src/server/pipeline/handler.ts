@@ -1,23 +1,50 @@
 /**
  * Stage 'handler': runs the route's handler and answers `ack` (with the returned payload) unless the
- * handler replied itself. Throws propagate to the runner, which maps them to error frames.
+ * handler replied itself. Throws propagate to the runner, which maps them to error frames. A
+ * handler that returns synchronously keeps the stage synchronous (no promise per message).
  */
-import { handlerContext } from './context.js';
-import type { PipelineStage } from './types.js';
+import type { AckPayload } from '../types.js';
+import { handlerContext, type HandlerContext } from './context.js';
+import type { InboundMessage, PipelineStage, StageOutcome } from './types.js';
+
+const DONE: StageOutcome = { done: true };
 
 export function handlerStage(): PipelineStage {
   return {
     name: 'handler',
-    run: async (m) => {
+    run: (m) => {
       const ctx = handlerContext(m);
-      const stop = m.core.metrics.handlerSeconds.startTimer({ type: ctx.type });
+      const t0 = performance.now();
+      let result: AckPayload | Promise<AckPayload>;
       try {
-        const result = await m.route!.handler(ctx, m.payload);
-        if (!ctx.replied) ctx.reply({ type: 'ack', payload: result ?? {} });
-      } finally {
-        stop();
+        result = m.route!.handler(ctx, m.payload);
+      } catch (err) {
+        observe(m, t0);
+        throw err;
       }
-      return { done: true };
+      if (result instanceof Promise) {
+        return result.then(
+          (r) => finish(m, ctx, r, t0),
+          (err: unknown) => {
+            observe(m, t0);
+            throw err;
+          },
+        );
+      }
+      return finish(m, ctx, result, t0);
     },
   };
+}
+
+function finish(m: InboundMessage, ctx: HandlerContext, result: AckPayload, t0: number): StageOutcome {
+  try {
+    if (!ctx.replied) ctx.reply({ type: 'ack', payload: result ?? {} });
+  } finally {
+    observe(m, t0);
+  }
+  return DONE;
+}
+
+function observe(m: InboundMessage, t0: number): void {
+  m.core.metrics.observeHandler(m.route!.type, (performance.now() - t0) / 1000);
 }

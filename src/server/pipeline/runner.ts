@@ -2,49 +2,98 @@
  * Runs pipeline stages over one message. Error frames carry only registry codes and fixed
  * messages (never input, never a stack); anything unexpected becomes `internal` plus a
  * `handler_error` security event, and never escapes to crash the process.
+ *
+ * Stages that answer synchronously are not awaited: a message whose stages are all synchronous
+ * runs to completion inside the socket's 'message' event, with no promise built for it. Only a
+ * stage that returns a real Promise turns the rest of that message asynchronous.
  */
 import { WsguardError, errorInfo, type ErrorCodeValue } from '../../protocol/index.js';
 import type { GuardConnection } from '../connection.js';
 import type { GuardCore } from '../core.js';
-import type { InboundMessage, PipelineStage } from './types.js';
+import type { InboundMessage, PipelineStage, StageOutcome } from './types.js';
 
 export function sendError(conn: GuardConnection, code: ErrorCodeValue, id: string | undefined): void {
   const payload = { code, message: errorInfo(code).message };
   conn.send(id !== undefined ? { type: 'error', id, payload } : { type: 'error', payload });
 }
 
-export async function runPipeline(stages: readonly PipelineStage[], m: InboundMessage): Promise<void> {
-  const { conn, core } = m;
-  try {
-    for (const stage of stages) {
-      if (conn.closed) return;
-      const outcome = await stage.run(m);
-      if (outcome === undefined) continue;
-      if ('done' in outcome) return;
-      if ('close' in outcome) {
-        conn.violation(outcome.violation, m.envelope?.type);
-        conn.close(outcome.close, outcome.reason);
-        return;
-      }
-      sendError(conn, outcome.error, m.envelope?.id);
-      if (outcome.violation) conn.violation(outcome.violation, m.route?.type);
-      return;
-    }
-  } catch (err) {
-    if (err instanceof WsguardError) {
-      sendError(conn, err.code, m.envelope?.id);
-      return;
-    }
-    const type = m.route?.type ?? 'unknown';
-    core.logger.error({ err: { name: (err as Error)?.name, message: (err as Error)?.message, stack: (err as Error)?.stack }, type, connectionId: conn.id }, 'handler threw');
-    core.security({ kind: 'handler_error', type, ...conn.ref });
-    sendError(conn, 'internal', m.envelope?.id);
-  } finally {
-    core.metrics.messages.inc({ type: m.route?.type ?? (m.envelope ? 'unknown' : 'invalid') });
-  }
+/** Runs the stages; undefined when it finished synchronously, else a promise that never rejects. */
+export function runPipeline(stages: readonly PipelineStage[], m: InboundMessage): Promise<void> | undefined {
+  return runFrom(stages, m, 0);
 }
 
-/** Queues a received message behind the connection's previous ones (bounded). */
+function runFrom(stages: readonly PipelineStage[], m: InboundMessage, start: number): Promise<void> | undefined {
+  let finished = true;
+  try {
+    for (let i = start; i < stages.length; i++) {
+      if (m.conn.closed) return;
+      const outcome = stages[i]!.run(m);
+      if (outcome instanceof Promise) {
+        finished = false;
+        const next = i + 1;
+        return outcome.then(
+          (o) => (o === undefined ? runFrom(stages, m, next) : settle(m, o)),
+          (err: unknown) => settle(m, undefined, err),
+        );
+      }
+      if (outcome !== undefined) {
+        apply(m, outcome);
+        return;
+      }
+    }
+  } catch (err) {
+    fail(m, err);
+  } finally {
+    if (finished) count(m);
+  }
+  return undefined;
+}
+
+/** Ends a message whose last stage was asynchronous: its outcome, or what it threw. */
+function settle(m: InboundMessage, outcome: Exclude<StageOutcome, undefined> | undefined, err?: unknown): undefined {
+  try {
+    if (outcome !== undefined) apply(m, outcome);
+    else fail(m, err);
+  } catch (e) {
+    fail(m, e);
+  } finally {
+    count(m);
+  }
+  return undefined;
+}
+
+function apply(m: InboundMessage, outcome: Exclude<StageOutcome, undefined>): void {
+  const { conn } = m;
+  if ('done' in outcome) return;
+  if ('close' in outcome) {
+    conn.violation(outcome.violation, m.envelope?.type);
+    conn.close(outcome.close, outcome.reason);
+    return;
+  }
+  sendError(conn, outcome.error, m.envelope?.id);
+  if (outcome.violation) conn.violation(outcome.violation, m.route?.type);
+}
+
+function fail(m: InboundMessage, err: unknown): void {
+  const { conn, core } = m;
+  if (err instanceof WsguardError) {
+    sendError(conn, err.code, m.envelope?.id);
+    return;
+  }
+  const type = m.route?.type ?? 'unknown';
+  core.logger.error({ err: { name: (err as Error)?.name, message: (err as Error)?.message, stack: (err as Error)?.stack }, type, connectionId: conn.id }, 'handler threw');
+  core.security({ kind: 'handler_error', type, ...conn.ref });
+  sendError(conn, 'internal', m.envelope?.id);
+}
+
+function count(m: InboundMessage): void {
+  m.core.metrics.countMessage(m.route?.type ?? (m.envelope ? 'unknown' : 'invalid'));
+}
+
+/**
+ * Runs a received message now when the connection has nothing in flight, else queues it behind
+ * the previous ones (bounded): one message at a time, in arrival order.
+ */
 export function receive(stages: readonly PipelineStage[], core: GuardCore, conn: GuardConnection, data: Buffer, isBinary: boolean): void {
   const receivedAt = Date.now();
   conn.lastActivity = receivedAt;
@@ -54,9 +103,26 @@ export function receive(stages: readonly PipelineStage[], core: GuardCore, conn:
     conn.violation('queue_full');
     return;
   }
+  const m: InboundMessage = { conn, core, data, isBinary, receivedAt };
   conn.queued++;
+  if (conn.queued === 1) {
+    let pending: Promise<void> | undefined;
+    try {
+      pending = runPipeline(stages, m);
+    } catch {
+      // runPipeline handles its own errors; this only guards the socket's event handler.
+    }
+    if (pending === undefined) {
+      conn.queued--;
+      return;
+    }
+    conn.queue = pending.catch(() => undefined).finally(() => {
+      conn.queued--;
+    });
+    return;
+  }
   conn.queue = conn.queue
-    .then(() => runPipeline(stages, { conn, core, data, isBinary, receivedAt }))
+    .then(() => runPipeline(stages, m))
     .catch(() => undefined)
     .finally(() => {
       conn.queued--;
