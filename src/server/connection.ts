@@ -3,6 +3,7 @@
  * accounting, and the per-connection timers (auth deadline, token expiry).
  */
 import { randomFillSync } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
 import type { Identity } from '../auth/types.js';
 import { CloseCode, CloseReason, type ServerMessage } from '../protocol/index.js';
@@ -19,6 +20,10 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 const ID_BYTES = 16;
 const idPool = Buffer.alloc(ID_BYTES * 256);
 let idOffset = idPool.length;
+function uncork(conn: GuardConnection): void {
+  conn.flush();
+}
+
 function newId(): string {
   if (idOffset >= idPool.length) {
     randomFillSync(idPool);
@@ -52,7 +57,9 @@ export class GuardConnection implements Connection {
   /** Run once when the socket is gone (cap releases). */
   readonly releases: (() => void)[] = [];
 
-  constructor(readonly ws: WebSocket, readonly ip: string, identity: Identity | undefined, private readonly core: GuardCore) {
+  private corked = false;
+
+  constructor(readonly ws: WebSocket, private readonly socket: Duplex, readonly ip: string, identity: Identity | undefined, private readonly core: GuardCore) {
     this._identity = identity;
     this.bucket = new TokenBucket(core.options.messageRate.perSec, core.options.messageRate.burst);
   }
@@ -103,6 +110,24 @@ export class GuardConnection implements Connection {
     this.ws.send(serialized);
     this.lastActivity = Date.now();
     return true;
+  }
+
+  /**
+   * Holds this socket's writes until the current tick ends, so the replies to a burst of messages
+   * read at once go out in one writev instead of one syscall each (no added latency: the flush is
+   * a nextTick away).
+   */
+  cork(): void {
+    if (this.corked) return;
+    this.corked = true;
+    this.socket.cork();
+    process.nextTick(uncork, this);
+  }
+
+  /** @internal (nextTick target) */
+  flush(): void {
+    this.corked = false;
+    this.socket.uncork();
   }
 
   close(code: number, reason: string): void {

@@ -298,11 +298,11 @@ export class Guard implements GuardCore {
       return writeRefusal(socket, { status: 503, reason: 'shutting_down', headers: { 'Retry-After': '5' } });
     }
     const identity = ctx.identity;
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, ip, identity));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, socket, ip, identity));
   }
 
-  private accept(ws: WebSocket, ip: string, identity: Identity | undefined): void {
-    const conn = new GuardConnection(ws, ip, identity, this);
+  private accept(ws: WebSocket, socket: Duplex, ip: string, identity: Identity | undefined): void {
+    const conn = new GuardConnection(ws, socket, ip, identity, this);
     this.live.add(conn);
     this.metrics.connections.inc();
     this.metrics.handshakes.inc({ outcome: 'accepted' });

@@ -8,6 +8,7 @@ import { handlerContext, type HandlerContext } from './context.js';
 import type { InboundMessage, PipelineStage, StageOutcome } from './types.js';
 
 const DONE: StageOutcome = { done: true };
+const EMPTY_ACK = { type: 'ack', payload: {} } as const;
 
 export function handlerStage(): PipelineStage {
   return {
@@ -38,7 +39,7 @@ export function handlerStage(): PipelineStage {
 
 function finish(m: InboundMessage, ctx: HandlerContext, result: AckPayload, t0: number): StageOutcome {
   try {
-    if (!ctx.replied) ctx.reply({ type: 'ack', payload: result ?? {} });
+    if (!ctx.replied) ctx.reply(result ? { type: 'ack', payload: result } : EMPTY_ACK);
   } finally {
     observe(m, t0);
   }

@@ -103,6 +103,8 @@ export function receive(stages: readonly PipelineStage[], core: GuardCore, conn:
     conn.violation('queue_full');
     return;
   }
+  // Replies sent in this tick (a burst of frames from one read) leave in one write.
+  conn.cork();
   const m: InboundMessage = { conn, core, data, isBinary, receivedAt };
   conn.queued++;
   if (conn.queued === 1) {
