@@ -129,7 +129,6 @@ export const ENGINE_IO_PING = 0x32;
 export const DIALECTS: Record<SystemId, Dialect> = {
   wsguard,
   'wsguard-ticket': wsguardTicket,
-  'wsguard-buf': wsguard,
   ws,
   'socket.io': socketIo,
 };

@@ -47,7 +47,7 @@ export function tableRows(scenarios: readonly Scenario[], runs: readonly Run[]):
         const sio = value(sc.id, 'socket.io', metric);
         const vsWs = ratio(mine, ws);
         const vsSio = ratio(mine, sio);
-        const target = metric === sc.metric && (subject === 'wsguard' || (subject === 'wsguard-buf' && sc.id === 'fanout')) ? TARGETS[sc.id] : undefined;
+        const target = metric === sc.metric && subject === 'wsguard' ? TARGETS[sc.id] : undefined;
         const verdict = target && vsWs !== undefined ? (target.met(vsWs, vsSio ?? Number.NaN) ? 'met' : 'MISSED') : '';
         rows.push([
           subject === 'wsguard' ? sc.id : `${sc.id} (${subject})`,

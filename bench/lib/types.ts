@@ -1,7 +1,7 @@
 /** Shared shapes of the benchmark: system ids, result rows, and what a server child is asked to run. */
 
 /** The three systems every scenario compares, plus wsguard variants some scenarios add. */
-export type SystemId = 'wsguard' | 'wsguard-ticket' | 'wsguard-buf' | 'ws' | 'socket.io';
+export type SystemId = 'wsguard' | 'wsguard-ticket' | 'ws' | 'socket.io';
 export const BASE_SYSTEMS: readonly SystemId[] = ['wsguard', 'ws', 'socket.io'];
 
 export type ScenarioId = 'idle' | 'handshake' | 'inbound' | 'fanout' | 'replay' | 'audit';

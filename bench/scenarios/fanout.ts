@@ -13,7 +13,7 @@ export const fanout: Scenario = {
   id: 'fanout',
   metric: 'deliveries_per_s',
   higherIsBetter: true,
-  systems: ['wsguard', 'wsguard-buf', 'ws', 'socket.io'],
+  systems: ['wsguard', 'ws', 'socket.io'],
   run: (ctx, system) =>
     withServer(ctx, { system, scenario: 'fanout' }, (server) =>
       withGenerators(server.target, ctx.profile.generators, async (gens) => {

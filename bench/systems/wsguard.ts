@@ -10,7 +10,6 @@ import { startHub } from '../../src/hub/app.js';
 import { isAllowed } from '../../src/protocol/index.js';
 import type { HubConfig } from '../../src/config/index.js';
 import type { ServerSpec } from '../lib/types.js';
-import { useBufferFrames } from './buffer-frames.js';
 import type { StartedServer } from './types.js';
 
 /** The inbound scenario's message: small, schema-validated, ACL-checked, acknowledged. */
@@ -20,10 +19,6 @@ const LOOPBACK_LIMITS = { perIp: 1_000_000, handshakeRate: { perSec: 1_000_000, 
 
 export async function startWsguard(spec: ServerSpec): Promise<StartedServer> {
   const notes = [`per-IP connection cap and handshake rate raised to ${LOOPBACK_LIMITS.perIp} (all clients are on loopback); per-user cap, JWT, origin, schema, ACL unchanged`];
-  if (spec.system === 'wsguard-buf') {
-    useBufferFrames();
-    notes.push('wsguard-buf: bench-only patch of Connection.sendRaw encoding each event frame to a Buffer once, for all subscribers');
-  }
   if (spec.messageRate) notes.push(`per-connection message rate raised to ${spec.messageRate.perSec}/s (default 20/s would throttle the benchmark)`);
   const config: HubConfig = {
     host: '127.0.0.1',

@@ -15,10 +15,13 @@ import type { FileEvent } from '../protocol/index.js';
 import type { EventStore } from '../store/types.js';
 import type { Broker } from '../broker/types.js';
 
+/** A serialized frame: the hub uses a Buffer (UTF-8 encoded once per event, not once per subscriber). */
+export type Frame = string | Buffer;
+
 /** Where a feed delivers: one subscribed connection. */
-export interface FeedSink {
+export interface FeedSink<F extends Frame = string> {
   /** Sends an already serialized frame; returns false when the connection is gone or was closed for backpressure. */
-  sendRaw(frame: string): boolean;
+  sendRaw(frame: F): boolean;
   /** Bytes queued on the socket, to pace a replay. */
   bufferedAmount(): number;
   readonly closed: boolean;
@@ -26,7 +29,7 @@ export interface FeedSink {
   historyGone(): void;
 }
 
-export interface FeedOptions {
+export interface FeedOptions<F extends Frame = string> {
   /** Events read per store round-trip during replay and gap fill. */
   readonly pageSize: number;
   /** A replay waits while the sink has more than this many bytes queued. */
@@ -36,7 +39,7 @@ export interface FeedOptions {
   /** Upper bound on replay rounds for one subscriber before it is refused (keeps every loop bounded). */
   readonly maxReplayRounds: number;
   /** Serializes one event frame; called once per event, whatever the number of subscribers. */
-  readonly serialize: (event: FileEvent) => string;
+  readonly serialize: (event: FileEvent) => F;
   /** Reports a failure that is not the subscriber's fault (store read error, etc.). */
   readonly onError: (err: unknown) => void;
 }
@@ -47,9 +50,9 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const RESYNC_RETRY_MS = 500;
 const RESYNC_ATTEMPTS = 120;
 
-export class ChannelFeed {
+export class ChannelFeed<F extends Frame = string> {
   private cursor = 0;
-  private readonly live = new Set<FeedSink>();
+  private readonly live = new Set<FeedSink<F>>();
   private chain: Promise<void> = Promise.resolve();
   private unsubscribe: (() => void) | null = null;
   private ready: Promise<void>;
@@ -58,7 +61,7 @@ export class ChannelFeed {
     readonly channel: string,
     private readonly store: EventStore,
     private readonly broker: Broker,
-    private readonly opts: FeedOptions,
+    private readonly opts: FeedOptions<F>,
   ) {
     // Listen first, then read the head: anything published in between is either <= head
     // (dropped as a duplicate) or > head (emitted), so nothing falls between the two.
@@ -100,7 +103,7 @@ export class ChannelFeed {
    * `onStart(head)` runs once, right before the first event frame could reach the sink (so the
    * caller can answer `subscribed` first), and not at all when the join fails.
    */
-  async join(sink: FeedSink, since: number | undefined, onStart: (head: number) => void = () => {}): Promise<JoinResult> {
+  async join(sink: FeedSink<F>, since: number | undefined, onStart: (head: number) => void = () => {}): Promise<JoinResult> {
     await this.ready;
     if (since === undefined || since >= this.cursor) {
       // A client ahead of the cursor (it saw events from another node that this node has not
@@ -146,7 +149,7 @@ export class ChannelFeed {
     return { ok: false, reason: 'unavailable' };
   }
 
-  leave(sink: FeedSink): void {
+  leave(sink: FeedSink<F>): void {
     this.live.delete(sink);
   }
 

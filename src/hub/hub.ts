@@ -37,13 +37,16 @@ export type PublishInput =
 
 const SUBS = 'hub.subscriptions';
 
-/** Serialized once per event, whatever the number of subscribers. */
-export function eventFrame(event: FileEvent): string {
-  return JSON.stringify({ type: 'event', payload: event });
+/**
+ * Serialized and UTF-8 encoded once per event, whatever the number of subscribers: ws sends the
+ * same Buffer as a text frame to each, instead of encoding the string again per subscriber.
+ */
+export function eventFrame(event: FileEvent): Buffer {
+  return Buffer.from(JSON.stringify({ type: 'event', payload: event }));
 }
 
 export class Hub {
-  private readonly feeds = new Map<string, { feed: ChannelFeed; refs: number }>();
+  private readonly feeds = new Map<string, { feed: ChannelFeed<Buffer>; refs: number }>();
   private readonly guard: Guard;
   private readonly store: EventStore;
   private readonly broker: Broker;
@@ -115,10 +118,10 @@ export class Hub {
     ctx.reply({ type: 'unsubscribed', payload: { channel: p.channel } });
   }
 
-  private acquire(channel: string): { feed: ChannelFeed; refs: number } {
+  private acquire(channel: string): { feed: ChannelFeed<Buffer>; refs: number } {
     let entry = this.feeds.get(channel);
     if (!entry) {
-      const feed = new ChannelFeed(channel, this.store, this.broker, {
+      const feed = new ChannelFeed<Buffer>(channel, this.store, this.broker, {
         pageSize: this.pageSize,
         replayHighWaterMark: Math.floor(this.guard.options.sendHighWaterMark / 2),
         replayPollMs: 10,
@@ -148,8 +151,8 @@ export class Hub {
   }
 }
 
-function subscriptions(conn: Connection): Map<string, FeedSink> {
-  let subs = conn.state.get(SUBS) as Map<string, FeedSink> | undefined;
+function subscriptions(conn: Connection): Map<string, FeedSink<Buffer>> {
+  let subs = conn.state.get(SUBS) as Map<string, FeedSink<Buffer>> | undefined;
   if (!subs) {
     subs = new Map();
     conn.state.set(SUBS, subs);
@@ -157,7 +160,7 @@ function subscriptions(conn: Connection): Map<string, FeedSink> {
   return subs;
 }
 
-function connectionSink(conn: Connection): FeedSink {
+function connectionSink(conn: Connection): FeedSink<Buffer> {
   return {
     sendRaw: (frame) => conn.sendRaw(frame),
     bufferedAmount: () => conn.bufferedAmount,

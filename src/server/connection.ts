@@ -20,6 +20,39 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 const ID_BYTES = 16;
 const idPool = Buffer.alloc(ID_BYTES * 256);
 let idOffset = idPool.length;
+// The frame of the last Buffer payload sent: the same Buffer object goes to every subscriber of an
+// event in a row, so this is a pointer check. Callers never mutate a Buffer once handed over.
+let lastPayload: Buffer | undefined;
+let lastFrame: Buffer = Buffer.alloc(0);
+
+function textFrame(payload: Buffer): Buffer {
+  if (payload !== lastPayload) {
+    lastPayload = payload;
+    lastFrame = buildTextFrame(payload);
+  }
+  return lastFrame;
+}
+
+/** RFC 6455 §5.2: FIN + text opcode, unmasked (server to client), then the payload length. */
+function buildTextFrame(payload: Buffer): Buffer {
+  const n = payload.length;
+  const head = n < 126 ? 2 : n < 65_536 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(head + n);
+  frame[0] = 0x81;
+  if (n < 126) {
+    frame[1] = n;
+  } else if (n < 65_536) {
+    frame[1] = 126;
+    frame.writeUInt16BE(n, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeUInt32BE(Math.floor(n / 2 ** 32), 2);
+    frame.writeUInt32BE(n >>> 0, 6);
+  }
+  payload.copy(frame, head);
+  return frame;
+}
+
 function uncork(conn: GuardConnection): void {
   conn.flush();
 }
@@ -99,15 +132,20 @@ export class GuardConnection implements Connection {
     return this.sendRaw(JSON.stringify(message));
   }
 
-  sendRaw(serialized: string): boolean {
+  sendRaw(serialized: string | Buffer): boolean {
     if (this._closed || this.ws.readyState !== this.ws.OPEN) return false;
     const buffered = this.ws.bufferedAmount;
-    if (buffered + Buffer.byteLength(serialized) > this.core.options.sendHighWaterMark) {
+    const bytes = typeof serialized === 'string' ? Buffer.byteLength(serialized) : serialized.length;
+    if (buffered + bytes > this.core.options.sendHighWaterMark) {
       this.core.security({ kind: 'slow_consumer', bufferedAmount: buffered, ...this.ref });
       this.close(CloseCode.TRY_AGAIN_LATER, CloseReason.SLOW_CONSUMER);
       return false;
     }
-    this.ws.send(serialized);
+    if (typeof serialized === 'string') this.ws.send(serialized);
+    // Fan-out: the whole text frame is built once per payload and written as is to every socket.
+    // Safe beside ws's own writes because perMessageDeflate is off (guard.ts): ws writes each
+    // frame synchronously and never holds one back, so frames interleave only at boundaries.
+    else this.socket.write(textFrame(serialized));
     this.lastActivity = Date.now();
     return true;
   }

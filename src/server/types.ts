@@ -18,8 +18,11 @@ export interface Connection {
   readonly bufferedAmount: number;
   /** Serializes and sends; false when dropped (closed, or over the high-water mark: then closed with 1013). */
   send(message: ServerMessage): boolean;
-  /** Sends an already serialized message (serialize once, send to many); same backpressure rule. */
-  sendRaw(serialized: string): boolean;
+  /**
+   * Sends an already serialized message (serialize once, send to many) as a text frame; a Buffer
+   * (UTF-8 JSON) spares re-encoding per recipient. Same backpressure rule.
+   */
+  sendRaw(serialized: string | Buffer): boolean;
   /** Close with a registered close code and a short machine reason. */
   close(code: number, reason: string): void;
 }
