@@ -20,6 +20,9 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 const ID_BYTES = 16;
 const idPool = Buffer.alloc(ID_BYTES * 256);
 let idOffset = idPool.length;
+/** The queue of a connection with nothing in flight (shared: one resolved promise, not one each). */
+const SETTLED: Promise<void> = Promise.resolve();
+
 // The frame of the last Buffer payload sent: the same Buffer object goes to every subscriber of an
 // event in a row, so this is a pointer check. Callers never mutate a Buffer once handed over.
 let lastPayload: Buffer | undefined;
@@ -53,6 +56,13 @@ function buildTextFrame(payload: Buffer): Buffer {
   return frame;
 }
 
+/** What the connection's one timer is for. */
+type Due = 'auth-deadline' | 'expiry-notice' | 'expiry';
+
+function onTimer(conn: GuardConnection): void {
+  conn.fire();
+}
+
 function uncork(conn: GuardConnection): void {
   conn.flush();
 }
@@ -71,7 +81,7 @@ export class GuardConnection implements Connection {
   readonly id = newId();
   readonly bucket: TokenBucket;
   /** Serializes message handling: one message at a time, in arrival order. */
-  queue: Promise<void> = Promise.resolve();
+  queue: Promise<void> = SETTLED;
   queued = 0;
   /** Announced to the app ('connection' event): authenticated and counted per user. */
   announced = false;
@@ -87,12 +97,14 @@ export class GuardConnection implements Connection {
   private violationTimes: number[] | undefined;
   /** The one pending timer (auth deadline, then expiry notice, then expiry): they never overlap. */
   private pending: NodeJS.Timeout | undefined;
-  /** Run once when the socket is gone (cap releases). */
-  readonly releases: (() => void)[] = [];
+  private dueAt = 0;
+  private due: Due = 'auth-deadline';
+  /** Run once when the socket is gone (cap releases); allocated on first use. */
+  releases: (() => void)[] | undefined;
 
   private corked = false;
 
-  constructor(readonly ws: WebSocket, private readonly socket: Duplex, readonly ip: string, identity: Identity | undefined, private readonly core: GuardCore) {
+  constructor(readonly ws: WebSocket, private readonly socket: Duplex, readonly ip: string, identity: Identity | undefined, readonly core: GuardCore) {
     this._identity = identity;
     this.bucket = new TokenBucket(core.options.messageRate.perSec, core.options.messageRate.burst);
   }
@@ -206,11 +218,7 @@ export class GuardConnection implements Connection {
 
   /** First-message auth: close with 4401 unless authenticated in time. */
   startAuthDeadline(): void {
-    this.at(Date.now() + this.core.options.authTimeoutMs, () => {
-      if (this.authenticated) return;
-      this.core.security({ kind: 'auth_timeout', ...this.ref });
-      this.close(CloseCode.UNAUTHENTICATED, CloseReason.AUTH_TIMEOUT);
-    });
+    this.at(Date.now() + this.core.options.authTimeoutMs, 'auth-deadline');
   }
 
   /**
@@ -224,28 +232,45 @@ export class GuardConnection implements Connection {
       return;
     }
     const expMs = exp * 1000;
-    const expire = () => {
-      this.core.security({ kind: 'auth_expired', ...this.ref });
-      this.close(CloseCode.POLICY_VIOLATION, CloseReason.TOKEN_EXPIRED);
-    };
-    if (expMs > Date.now()) {
-      this.at(expMs - this.core.options.expiringNoticeMs, () => {
+    if (expMs > Date.now()) this.at(expMs - this.core.options.expiringNoticeMs, 'expiry-notice');
+    else this.at(expMs, 'expiry');
+  }
+
+  /** @internal The pending timer fired (see onTimer). */
+  fire(): void {
+    this.pending = undefined;
+    if (Date.now() < this.dueAt) return this.arm(); // a long wait, re-armed in steps
+    switch (this.due) {
+      case 'auth-deadline':
+        if (this.authenticated) return;
+        this.core.security({ kind: 'auth_timeout', ...this.ref });
+        this.close(CloseCode.UNAUTHENTICATED, CloseReason.AUTH_TIMEOUT);
+        return;
+      case 'expiry-notice': {
+        const exp = this._identity?.exp;
+        if (exp === undefined) return;
         this.send({ type: 'session.expiring', payload: { exp } });
-        this.at(expMs, expire);
-      });
-    } else {
-      this.at(expMs, expire);
+        this.at(exp * 1000, 'expiry');
+        return;
+      }
+      case 'expiry':
+        this.core.security({ kind: 'auth_expired', ...this.ref });
+        this.close(CloseCode.POLICY_VIOLATION, CloseReason.TOKEN_EXPIRED);
+        return;
     }
   }
 
-  /** Runs `fn` at `when` (epoch ms), replacing the pending timer; long waits re-arm instead of overflowing setTimeout. */
-  private at(when: number, fn: () => void): void {
+  /** Schedules `due` at `when` (epoch ms), replacing the pending timer. */
+  private at(when: number, due: Due): void {
+    this.dueAt = when;
+    this.due = due;
+    this.arm();
+  }
+
+  private arm(): void {
     if (this.pending !== undefined) clearTimeout(this.pending);
-    this.pending = setTimeout(() => {
-      this.pending = undefined;
-      if (Date.now() < when) this.at(when, fn);
-      else fn();
-    }, Math.min(Math.max(0, when - Date.now()), MAX_TIMER_MS));
+    // No closure per connection: the shared callback gets the connection as its argument.
+    this.pending = setTimeout(onTimer, Math.min(Math.max(0, this.dueAt - Date.now()), MAX_TIMER_MS), this);
   }
 
   clearTimers(): void {

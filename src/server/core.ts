@@ -7,6 +7,7 @@ import type { GuardMetrics } from './metrics.js';
 import type { ResolvedOptions } from './options.js';
 import type { Route } from './types.js';
 import type { GuardConnection } from './connection.js';
+import type { PipelineStage } from './pipeline/types.js';
 
 export interface GuardCore {
   readonly options: ResolvedOptions;
@@ -17,6 +18,10 @@ export interface GuardCore {
   readonly counts: ConnectionCounts;
   /** Emits, logs and counts a security event. */
   security(event: SecurityEvent): void;
+  /** Message stages, in order. */
+  readonly pipeline: readonly PipelineStage[];
+  /** The socket of an accepted connection closed: release what it held, announce the disconnect. */
+  connectionClosed(conn: GuardConnection, code: number, reason: Buffer): void;
   /** A first-message-auth connection just authenticated: apply the per-user cap, then announce it. */
   admit(conn: GuardConnection): Promise<boolean>;
 }

@@ -250,7 +250,7 @@ export class Guard implements GuardCore {
       conn.close(CloseCode.TRY_AGAIN_LATER, CloseReason.TOO_MANY_CONNECTIONS);
       return false;
     }
-    conn.releases.push(release);
+    (conn.releases ??= []).push(release);
     this.announce(conn);
     return true;
   }
@@ -261,7 +261,7 @@ export class Guard implements GuardCore {
   }
 
   private async onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, trustProxy: ReadonlySet<string>): Promise<void> {
-    socket.on('error', () => socket.destroy());
+    socket.on('error', destroySocket);
     const ip = clientIp(req, trustProxy);
     let url: URL;
     try {
@@ -306,27 +306,28 @@ export class Guard implements GuardCore {
     this.live.add(conn);
     this.metrics.connections.inc();
     this.metrics.handshakes.inc({ outcome: 'accepted' });
-    ws.on('error', (err: Error & { code?: string }) => {
-      this.security({ kind: 'violation', reason: WS_ERROR_REASONS[err.code ?? ''] ?? 'protocol_error', ...conn.ref });
-    });
-    ws.on('pong', () => {
-      conn.alive = true;
-    });
-    ws.on('message', (data: RawData, isBinary: boolean) => receive(this.pipeline, this, conn, toBuffer(data), isBinary));
-    ws.once('close', (code: number, reason: Buffer) => {
-      conn.gone();
-      this.live.delete(conn);
-      this.metrics.connections.dec();
-      for (const r of conn.releases) r();
-      if (conn.authenticated) {
-        const set = this.bySub.get(conn.identity.sub);
-        set?.delete(conn);
-        if (set?.size === 0) this.bySub.delete(conn.identity.sub);
-      }
-      if (conn.announced) this.emitter.emit('disconnect', { connection: conn, code, reason: reason.toString('utf8') });
-    });
+    // Shared listeners (no closures per connection): they find the connection on the socket.
+    (ws as TaggedWebSocket)[CONN] = conn;
+    ws.on('error', onWsError);
+    ws.on('pong', onWsPong);
+    ws.on('message', onWsMessage);
+    ws.once('close', onWsClose);
     if (identity) this.announce(conn);
     else conn.startAuthDeadline();
+  }
+
+  /** @internal The socket of an accepted connection closed (either side). */
+  connectionClosed(conn: GuardConnection, code: number, reason: Buffer): void {
+    conn.gone();
+    this.live.delete(conn);
+    this.metrics.connections.dec();
+    if (conn.releases) for (const r of conn.releases) r();
+    if (conn.authenticated) {
+      const set = this.bySub.get(conn.identity.sub);
+      set?.delete(conn);
+      if (set?.size === 0) this.bySub.delete(conn.identity.sub);
+    }
+    if (conn.announced) this.emitter.emit('disconnect', { connection: conn, code, reason: reason.toString('utf8') });
   }
 
   private announce(conn: GuardConnection): void {
@@ -364,6 +365,32 @@ export class Guard implements GuardCore {
       c.ws.ping();
     }
   }
+}
+
+const CONN = Symbol('wsguard.connection');
+type TaggedWebSocket = WebSocket & { [CONN]: GuardConnection };
+
+function destroySocket(this: Duplex): void {
+  this.destroy();
+}
+
+function onWsError(this: WebSocket, err: Error & { code?: string }): void {
+  const conn = (this as TaggedWebSocket)[CONN];
+  conn.core.security({ kind: 'violation', reason: WS_ERROR_REASONS[err.code ?? ''] ?? 'protocol_error', ...conn.ref });
+}
+
+function onWsPong(this: WebSocket): void {
+  (this as TaggedWebSocket)[CONN].alive = true;
+}
+
+function onWsMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  const conn = (this as TaggedWebSocket)[CONN];
+  receive(conn.core.pipeline, conn.core, conn, toBuffer(data), isBinary);
+}
+
+function onWsClose(this: WebSocket, code: number, reason: Buffer): void {
+  const conn = (this as TaggedWebSocket)[CONN];
+  conn.core.connectionClosed(conn, code, reason);
 }
 
 /** Runs every cleanup; a closure over the array alone (see onUpgrade). */
