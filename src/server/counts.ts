@@ -15,10 +15,14 @@ export class ConnectionCounts {
     if ((this.byIp.get(ip) ?? 0) >= caps.perIp) return 'cap_ip';
     this.global++;
     this.byIp.set(ip, (this.byIp.get(ip) ?? 0) + 1);
-    return once(() => {
+    // One closure (not once() around another): it lives as long as the connection.
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
       this.global--;
       decrement(this.byIp, ip);
-    });
+    };
   }
 
   get total(): number {

@@ -298,11 +298,17 @@ export class Guard implements GuardCore {
       return writeRefusal(socket, { status: 503, reason: 'shutting_down', headers: { 'Retry-After': '5' } });
     }
     const identity = ctx.identity;
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, socket, ip, identity));
+    const cleanups = ctx.cleanups;
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      // From here the connection's 'close' (which ws always emits) runs the releases.
+      socket.removeListener('close', releaseAll);
+      this.accept(ws, socket, ip, identity, cleanups);
+    });
   }
 
-  private accept(ws: WebSocket, socket: Duplex, ip: string, identity: Identity | undefined): void {
+  private accept(ws: WebSocket, socket: Duplex, ip: string, identity: Identity | undefined, cleanups: (() => void)[]): void {
     const conn = new GuardConnection(ws, socket, ip, identity, this);
+    if (cleanups.length > 0) conn.releases = cleanups;
     this.live.add(conn);
     this.metrics.connections.inc();
     this.metrics.handshakes.inc({ outcome: 'accepted' });

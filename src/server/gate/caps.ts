@@ -3,7 +3,7 @@
  * Stage 'user-cap': per-user cap; it needs the identity, so it runs right after authenticate.
  */
 import type { ConnectionCounter } from '../../auth/types.js';
-import { once, type ConnectionCounts } from '../counts.js';
+import type { ConnectionCounts } from '../counts.js';
 import { refuse, type GateStage } from './types.js';
 
 export function capsStage(counts: ConnectionCounts, caps: { global: number; perIp: number }): GateStage {
@@ -22,7 +22,13 @@ export function capsStage(counts: ConnectionCounts, caps: { global: number; perI
 /** Takes a per-user slot; the release (idempotent) or undefined when the cap is reached. */
 export async function acquireUserSlot(counter: ConnectionCounter, sub: string, perUser: number): Promise<(() => void) | undefined> {
   if (!(await counter.acquire(sub, perUser))) return undefined;
-  return once(() => void counter.release(sub).catch(() => undefined));
+  // One closure (not once() around another): it lives as long as the connection.
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    void counter.release(sub).catch(() => undefined);
+  };
 }
 
 export function userCapStage(counter: ConnectionCounter, perUser: number): GateStage {
