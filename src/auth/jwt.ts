@@ -2,7 +2,7 @@
  * JWT verification with jose: the algorithm list is pinned to the configured key type
  * (never taken from the token), `exp` and `sub` are required, `iss`/`aud` checked when set.
  */
-import { createHmac, createPublicKey, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { createPublicKey, webcrypto, type KeyObject } from 'node:crypto';
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JSONWebKeySet, type JWSAlgorithm, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import type { Identity } from './types.js';
@@ -68,16 +68,16 @@ export function secretBytes(secret: string | Uint8Array): Uint8Array {
 export function createJwtVerifier(config: JwtConfig): TokenVerifier {
   const sources = [config.secret, config.publicKey, config.jwksUrl, config.jwks].filter((v) => v !== undefined);
   if (sources.length !== 1) throw new Error('set exactly one of secret, publicKey, jwksUrl, jwks');
-  let key: Uint8Array | KeyObject | JWTVerifyGetKey;
-  // HS256 is verified here, synchronously with node:crypto (WebCrypto's async job machinery,
-  // which jose uses, costs more per handshake than the HMAC itself); the secret is imported once.
-  let hmacKey: KeyObject | undefined;
+  let key: Uint8Array | KeyObject | CryptoKey | JWTVerifyGetKey;
+  // HS256: the secret is imported once (jose would re-import raw bytes on every verify).
+  let hmacKey: Promise<CryptoKey> | undefined;
   let algorithms: JWSAlgorithm[];
   if (config.secret !== undefined) {
     key = secretBytes(config.secret);
     if (key.byteLength < MIN_SECRET_BYTES) throw new Error(`secret must be at least ${MIN_SECRET_BYTES} bytes`);
     algorithms = ['HS256'];
-    hmacKey = createSecretKey(key);
+    hmacKey = webcrypto.subtle.importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+    hmacKey.catch(() => undefined); // surfaced on first verify
   } else if (config.publicKey !== undefined) {
     const publicKey = createPublicKey(config.publicKey);
     key = publicKey;
@@ -100,7 +100,8 @@ export function createJwtVerifier(config: JwtConfig): TokenVerifier {
     let payload: JWTPayload;
     try {
       // The overloads differ by key kind; the union is what we hold.
-      payload = hmacKey ? verifyHs256(token, hmacKey, options) : (await jwtVerify(token, key as Uint8Array, options)).payload;
+      if (hmacKey) key = await hmacKey;
+      payload = (await jwtVerify(token, key as Uint8Array, options)).payload;
     } catch (err) {
       const code = (err as { code?: string }).code;
       throw new TokenError(code === 'ERR_JWT_EXPIRED' ? 'expired' : code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' ? 'claims' : 'invalid');
@@ -110,56 +111,4 @@ export function createJwtVerifier(config: JwtConfig): TokenVerifier {
     const { sub, exp, iat, jti, perms } = claims.data;
     return { sub, exp, perms, ...(iat !== undefined ? { iat } : {}), ...(jti !== undefined ? { jti } : {}) };
   };
-}
-
-/** Thrown by verifyHs256 with jose's error codes, so both paths map to the same TokenError reasons. */
-class JoseLikeError extends Error {
-  constructor(readonly code: 'ERR_JWS_INVALID' | 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' | 'ERR_JWT_EXPIRED' | 'ERR_JWT_CLAIM_VALIDATION_FAILED' | 'ERR_JWT_INVALID') {
-    super(code);
-  }
-}
-
-function decodeJsonObject(part: string): Record<string, unknown> | undefined {
-  try {
-    const v: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Compact JWS HS256 verification plus the claim checks jose's jwtVerify makes with our options
- * (alg pinned to HS256, no `crit` extension understood, exp and sub required, exp/nbf with the
- * clock tolerance, iat a number when present, iss/aud when configured). The token's shape was
- * checked by the caller (three base64url parts).
- */
-function verifyHs256(token: string, key: KeyObject, o: { clockTolerance: number; issuer?: string; audience?: string }): JWTPayload {
-  const dot1 = token.indexOf('.');
-  const dot2 = token.indexOf('.', dot1 + 1);
-  const header = decodeJsonObject(token.slice(0, dot1));
-  if (!header || header.alg !== 'HS256' || header.crit !== undefined) throw new JoseLikeError('ERR_JWS_INVALID');
-  const signature = token.slice(dot2 + 1);
-  const given = Buffer.from(signature, 'base64url');
-  const expected = createHmac('sha256', key).update(token.slice(0, dot2)).digest();
-  // Canonical encoding only: no second spelling of the same signature.
-  if (given.length !== expected.length || !timingSafeEqual(given, expected) || given.toString('base64url') !== signature) {
-    throw new JoseLikeError('ERR_JWS_SIGNATURE_VERIFICATION_FAILED');
-  }
-  const payload = decodeJsonObject(token.slice(dot1 + 1, dot2));
-  if (!payload) throw new JoseLikeError('ERR_JWT_INVALID');
-  const now = Math.floor(Date.now() / 1000);
-  const tolerance = o.clockTolerance;
-  if (payload.exp === undefined || payload.sub === undefined) throw new JoseLikeError('ERR_JWT_CLAIM_VALIDATION_FAILED');
-  if (typeof payload.exp !== 'number') throw new JoseLikeError('ERR_JWT_CLAIM_VALIDATION_FAILED');
-  if (payload.iat !== undefined && typeof payload.iat !== 'number') throw new JoseLikeError('ERR_JWT_CLAIM_VALIDATION_FAILED');
-  if (payload.nbf !== undefined && (typeof payload.nbf !== 'number' || payload.nbf > now + tolerance)) throw new JoseLikeError('ERR_JWT_CLAIM_VALIDATION_FAILED');
-  if (o.issuer !== undefined && payload.iss !== o.issuer) throw new JoseLikeError('ERR_JWT_CLAIM_VALIDATION_FAILED');
-  if (o.audience !== undefined) {
-    const aud = payload.aud;
-    const ok = typeof aud === 'string' ? aud === o.audience : Array.isArray(aud) && aud.includes(o.audience);
-    if (!ok) throw new JoseLikeError('ERR_JWT_CLAIM_VALIDATION_FAILED');
-  }
-  if (payload.exp <= now - tolerance) throw new JoseLikeError('ERR_JWT_EXPIRED');
-  return payload as JWTPayload;
 }
