@@ -10,6 +10,7 @@ import { CloseCode, CloseReason, type ServerMessage } from '../protocol/index.js
 import type { ViolationReason } from './events.js';
 import type { GuardCore } from './core.js';
 import { TokenBucket } from './token-bucket.js';
+import { buildTextFrame } from './text-frame.js';
 import type { Connection } from './types.js';
 
 /** setTimeout's ceiling (about 24.8 days). */
@@ -34,26 +35,6 @@ function textFrame(payload: Buffer): Buffer {
     lastFrame = buildTextFrame(payload);
   }
   return lastFrame;
-}
-
-/** RFC 6455 §5.2: FIN + text opcode, unmasked (server to client), then the payload length. */
-function buildTextFrame(payload: Buffer): Buffer {
-  const n = payload.length;
-  const head = n < 126 ? 2 : n < 65_536 ? 4 : 10;
-  const frame = Buffer.allocUnsafe(head + n);
-  frame[0] = 0x81;
-  if (n < 126) {
-    frame[1] = n;
-  } else if (n < 65_536) {
-    frame[1] = 126;
-    frame.writeUInt16BE(n, 2);
-  } else {
-    frame[1] = 127;
-    frame.writeUInt32BE(Math.floor(n / 2 ** 32), 2);
-    frame.writeUInt32BE(n >>> 0, 6);
-  }
-  payload.copy(frame, head);
-  return frame;
 }
 
 /** What the connection's one timer is for. */

@@ -17,7 +17,7 @@ test('the README example authenticates, checks Origin, validates and answers', a
   });
   await once(server, 'listening');
   const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/ws`;
-  const token = await signToken({ secret, sub: 'u1', perms: { subscribe: [], publish: [] }, ttlSec: 60 });
+  const token = await signToken({ secret, sub: 'u1', perms: { subscribe: [], publish: [] }, ttlSec: 600 });
 
   const status = (origin: string) =>
     new Promise<number>((resolve) => {
