@@ -120,9 +120,9 @@ export class Guard implements GuardCore {
     this.pipeline = [
       sizeStage(o.maxPayload),
       textOnlyStage(),
-      rateLimitStage(),
       jsonStage(o.json),
       envelopeStage(),
+      rateLimitStage(),
       schemaStage(this.routes),
       sessionStage(),
       authorizeStage(),

@@ -72,12 +72,9 @@ test('compression bomb: deflate is never negotiated, and a compressed (RSV1) fra
   if (legit.ok) legit.ws.terminate();
 });
 
-// Known bug (reported): the rate-limit stage and the queue-full path answer before the envelope is
-// parsed, so their `rate_limited` errors carry no `id`. DESIGN.md says the id is echoed in the error
-// that answers a request; without it the client SDK cannot fail the refused request and waits for
-// its timeout (`timeout`, "outcome unknown") although the server did nothing. Marked todo so it
-// reports without failing the suite; drop `todo` once fixed.
-test('message flood: every rate_limited error carries the id of the message it refuses', { todo: 'rate_limited is answered before the envelope is parsed (no id)' }, async () => {
+// DESIGN.md: the id is echoed in the error that answers a request. Without it the client SDK could
+// not fail the refused request and would wait for its timeout although the server did nothing.
+test('message flood: every rate_limited error carries the id of the message it refuses', async () => {
   const h = await defaultHub();
   const a = await attempt(h.wsUrl, await token('carol', ALICE));
   assert.ok(a.ok);

@@ -7,7 +7,8 @@
  * runs to completion inside the socket's 'message' event, with no promise built for it. Only a
  * stage that returns a real Promise turns the rest of that message asynchronous.
  */
-import { WsguardError, errorInfo, type ErrorCodeValue } from '../../protocol/index.js';
+import { WsguardError, errorInfo, parseBoundedJson, type ErrorCodeValue } from '../../protocol/index.js';
+import { checkEnvelope } from './envelope.js';
 import type { GuardConnection } from '../connection.js';
 import type { GuardCore } from '../core.js';
 import type { InboundMessage, PipelineStage, StageOutcome } from './types.js';
@@ -90,6 +91,13 @@ function count(m: InboundMessage): void {
   m.core.metrics.countMessage(m.route?.type ?? (m.envelope ? 'unknown' : 'invalid'));
 }
 
+/** The id of a message refused before its pipeline ran: only a valid envelope's, never raw input. */
+function correlationId(core: GuardCore, data: Buffer, isBinary: boolean): string | undefined {
+  if (isBinary) return undefined;
+  const parsed = parseBoundedJson(data.toString('utf8'), core.options.json);
+  return parsed.ok ? checkEnvelope(parsed.value)?.id : undefined;
+}
+
 /**
  * Runs a received message now when the connection has nothing in flight, else queues it behind
  * the previous ones (bounded): one message at a time, in arrival order.
@@ -99,7 +107,7 @@ export function receive(stages: readonly PipelineStage[], core: GuardCore, conn:
   conn.lastActivity = receivedAt;
   if (conn.draining) return;
   if (conn.queued >= core.options.maxQueued) {
-    sendError(conn, 'rate_limited', undefined);
+    sendError(conn, 'rate_limited', correlationId(core, data, isBinary));
     conn.violation('queue_full');
     return;
   }

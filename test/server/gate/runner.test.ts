@@ -25,7 +25,7 @@ test('guard exposes its gate and pipeline stage names in order', async () => {
   const h = await startGuard();
   try {
     assert.deepEqual(h.guard.gate.map((s) => s.name), ['accepting', 'path', 'request', 'host', 'origin', 'handshake-rate', 'caps', 'authenticate', 'user-cap', 'subprotocol']);
-    assert.deepEqual(h.guard.pipeline.map((s) => s.name), ['size', 'text-only', 'rate-limit', 'json', 'envelope', 'schema', 'session', 'authorize', 'handler']);
+    assert.deepEqual(h.guard.pipeline.map((s) => s.name), ['size', 'text-only', 'json', 'envelope', 'rate-limit', 'schema', 'session', 'authorize', 'handler']);
   } finally {
     await h.close();
   }
