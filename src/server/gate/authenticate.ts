@@ -6,7 +6,7 @@
  */
 import { TokenError } from '../../auth/jwt.js';
 import { redeemTicket } from '../../auth/tickets.js';
-import type { TicketStore } from '../../auth/types.js';
+import type { Identity, TicketStore } from '../../auth/types.js';
 import { BEARER_SUBPROTOCOL_PREFIX, WsguardError } from '../../protocol/index.js';
 import { bearerFromHeader, type Authenticator } from '../authenticator.js';
 import type { CookieAuth } from '../options.js';
@@ -38,6 +38,18 @@ export function authenticateStage(deps: AuthenticateDeps): GateStage {
       }),
   };
 
+  /** Ticket and cookie identities were verified elsewhere; only revocation is left to check. */
+  async function admit(ctx: HandshakeContext, identity: Identity): Promise<Refusal | undefined> {
+    try {
+      await deps.authenticator.assertNotRevoked(identity);
+    } catch (err) {
+      if (err instanceof WsguardError) throw err; // store unavailable: 503 above
+      return fail(ctx, 'revoked');
+    }
+    ctx.identity = identity;
+    return undefined;
+  }
+
   async function authenticate(ctx: HandshakeContext): Promise<Refusal | undefined> {
     const params = ctx.url.searchParams;
     if (QUERY_CREDENTIALS.some((k) => params.has(k))) return fail(ctx, 'query_token');
@@ -47,14 +59,7 @@ export function authenticateStage(deps: AuthenticateDeps): GateStage {
     if (ticket !== null) {
       const identity = await redeemTicket(deps.tickets, ticket, ctx.origin ?? null);
       if (!identity) return fail(ctx, 'invalid_ticket');
-      try {
-        await deps.authenticator.assertNotRevoked(identity);
-      } catch (err) {
-        if (err instanceof WsguardError) throw err;
-        return fail(ctx, 'revoked');
-      }
-      ctx.identity = identity;
-      return undefined;
+      return admit(ctx, identity);
     }
 
     const bearer = bearerFromHeader(ctx.req);
@@ -74,15 +79,7 @@ export function authenticateStage(deps: AuthenticateDeps): GateStage {
     if (deps.cookie && ctx.req.headers.cookie !== undefined) {
       const found = await deps.cookie(ctx.req);
       if (!found) return fail(ctx, 'invalid_cookie');
-      const identity = { ...found, method: 'cookie' as const };
-      try {
-        await deps.authenticator.assertNotRevoked(identity);
-      } catch (err) {
-        if (err instanceof WsguardError) throw err;
-        return fail(ctx, 'revoked');
-      }
-      ctx.identity = identity;
-      return undefined;
+      return admit(ctx, { ...found, method: 'cookie' });
     }
 
     return deps.firstMessage ? undefined : refuse(401, 'no_credentials', { 'WWW-Authenticate': 'Bearer' });
