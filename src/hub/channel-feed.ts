@@ -56,6 +56,8 @@ export class ChannelFeed<F extends Frame = string> {
   private chain: Promise<void> = Promise.resolve();
   private unsubscribe: (() => void) | null = null;
   private ready: Promise<void>;
+  /** False while the store could not tell the head (e.g. Redis down when the feed was made). */
+  private headKnown = false;
 
   constructor(
     readonly channel: string,
@@ -66,8 +68,15 @@ export class ChannelFeed<F extends Frame = string> {
     // Listen first, then read the head: anything published in between is either <= head
     // (dropped as a duplicate) or > head (emitted), so nothing falls between the two.
     this.unsubscribe = broker.subscribe(channel, (e) => this.enqueue(() => this.onBrokerEvent(e)));
-    this.ready = this.enqueue(async () => {
-      this.cursor = await store.head(channel);
+    this.ready = this.readHead();
+  }
+
+  /** Reads the channel's head once; until it is known no subscriber joins (see join). */
+  private readHead(): Promise<void> {
+    return this.enqueue(async () => {
+      if (this.headKnown) return;
+      this.cursor = await this.store.head(this.channel);
+      this.headKnown = true;
     });
   }
 
@@ -105,6 +114,10 @@ export class ChannelFeed<F extends Frame = string> {
    */
   async join(sink: FeedSink<F>, since: number | undefined, onStart: (head: number) => void = () => {}): Promise<JoinResult> {
     await this.ready;
+    // Without the head a live subscriber would be handed the channel's whole history by the
+    // first gap fill; try again, and refuse (unavailable) rather than guess.
+    if (!this.headKnown) await (this.ready = this.readHead());
+    if (!this.headKnown) return { ok: false, reason: 'unavailable' };
     if (since === undefined || since >= this.cursor) {
       // A client ahead of the cursor (it saw events from another node that this node has not
       // emitted yet) joins live; the feed's ordering fills in.
@@ -167,6 +180,11 @@ export class ChannelFeed<F extends Frame = string> {
   }
 
   private async onBrokerEvent(e: FileEvent): Promise<void> {
+    if (!this.headKnown) {
+      // No subscriber has joined yet (join waits for the head): this event is where we start.
+      this.cursor = e.seq - 1;
+      this.headKnown = true;
+    }
     if (e.seq <= this.cursor) return; // duplicate or already filled from the store
     if (e.seq > this.cursor + 1) await this.fillTo(e.seq - 1);
     if (e.seq === this.cursor + 1) this.emit(e);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ChannelFeed, type FeedSink } from '../../src/hub/channel-feed.js';
 import { MemoryEventStore } from '../../src/store/memory.js';
 import { MemoryBroker } from '../../src/broker/memory.js';
-import type { FileEvent } from '../../src/protocol/index.js';
+import { WsguardError, type FileEvent } from '../../src/protocol/index.js';
 
 const CH = 'files:acme';
 
@@ -115,4 +115,33 @@ test('a closed sink is dropped from the feed', async () => {
   await settle();
   assert.equal(feed.size, 0);
   assert.deepEqual(sink.seqs, [1]);
+});
+
+test('a feed made while the store cannot tell the head refuses joins, then starts from the head, never replaying history to live subscribers', async () => {
+  // Fault injection on the real memory store: head() fails like a store that is down.
+  class HeadlessStore extends MemoryEventStore {
+    down = true;
+    override async head(channel: string): Promise<number> {
+      if (this.down) throw new WsguardError('unavailable');
+      return super.head(channel);
+    }
+  }
+  const store = new HeadlessStore();
+  const broker = new MemoryBroker();
+  for (let i = 1; i <= 5; i++) await store.append({ channel: CH, kind: 'file_delete', path: `old${i}`, by: 'u', at: new Date(0).toISOString() });
+  const feed = new ChannelFeed(CH, store, broker, {
+    pageSize: 7,
+    replayHighWaterMark: 1 << 20,
+    replayPollMs: 5,
+    maxReplayRounds: 100,
+    serialize: (e) => JSON.stringify({ type: 'event', payload: e }),
+    onError: () => {},
+  });
+  assert.deepEqual(await feed.join(new Sink(), undefined), { ok: false, reason: 'unavailable' });
+  store.down = false;
+  const live = new Sink();
+  assert.deepEqual(await feed.join(live, undefined), { ok: true, head: 5 });
+  await broker.publish(await store.append({ channel: CH, kind: 'file_delete', path: 'new', by: 'u', at: new Date(0).toISOString() }));
+  await settle();
+  assert.deepEqual(live.seqs, [6]);
 });
