@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import type * as ClientModule from '../../src/client/index.js';
 import { startPeer } from './support/setup.js';
@@ -44,4 +45,10 @@ test('the bundle runs on its own: subscribe and publish through it', async (t) =
   await client.ping();
   assert.deepEqual(seqs, [1]);
   assert.equal(peer.handshakes[0]!.token, 'tkn');
+});
+
+test('the committed public/vendor/wsguard-client.js is the current build (run: npm run build:client)', async () => {
+  const { code } = await bundle();
+  const committed = readFileSync(new URL('../../public/vendor/wsguard-client.js', import.meta.url), 'utf8');
+  assert.equal(committed, code);
 });
