@@ -1,37 +1,12 @@
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Redis } from 'ioredis';
 import type { RevocationTarget, TicketRecord } from '../../src/auth/types.js';
 import { RedisConnectionCounter } from '../../src/auth/redis.js';
-import { commandConnection, createRedisBackend, type RedisBackend } from '../../src/cluster/redis-backend.js';
-import { deleteKeys, plainClient, randomPrefix, REDIS_URL, redisSkipReason, sleep, waitFor } from '../cluster/redis-helpers.js';
+import { commandConnection, type RedisBackend } from '../../src/cluster/redis-backend.js';
+import { plainClient, REDIS_URL, redisScope, redisSkipReason, sleep, waitFor } from '../cluster/redis-helpers.js';
 
 const skip = await redisSkipReason();
-const prefixes: string[] = [];
-const backends: RedisBackend[] = [];
-const connections: Redis[] = [];
-
-async function node(prefix: string, extra: { nodeTtlMs?: number; heartbeatMs?: number } = {}): Promise<RedisBackend> {
-  const b = createRedisBackend({ url: REDIS_URL, prefix, retention: { maxEvents: 0, maxAgeMs: 0 }, ...extra });
-  backends.push(b);
-  await b.ready();
-  return b;
-}
-
-function prefix(): string {
-  const p = randomPrefix();
-  prefixes.push(p);
-  return p;
-}
-
-after(async () => {
-  if (skip) return;
-  await Promise.all(backends.map((b) => b.close()));
-  for (const c of connections) c.disconnect();
-  const admin = plainClient();
-  for (const p of prefixes) await deleteKeys(admin, p);
-  admin.disconnect();
-});
+const { node, prefix, track } = redisScope(skip);
 
 const record = (sub: string): TicketRecord => ({
   identity: { sub, perms: { subscribe: ['files:acme'], publish: [] }, method: 'bearer' },
@@ -150,7 +125,7 @@ if (skip) {
       // The dying node: its own connection, which we cut without any release.
       const conn = commandConnection(REDIS_URL, 1000);
       conn.on('error', () => {});
-      connections.push(conn);
+      track(conn);
       await waitFor(() => conn.status === 'ready', 5000, 'connection');
       const dying = new RedisConnectionCounter({ redis: conn, prefix: p, ttlMs: 400, heartbeatMs: 100 });
       assert.equal(await dying.acquire('dave', 2), true);

@@ -1,35 +1,11 @@
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FileEvent } from '../../src/protocol/index.js';
-import { createRedisBackend, type RedisBackend } from '../../src/cluster/redis-backend.js';
 import { newEvent } from '../store/contract.js';
-import { deleteKeys, plainClient, randomPrefix, REDIS_URL, redisSkipReason, sleep, waitFor } from '../cluster/redis-helpers.js';
+import { plainClient, redisScope, redisSkipReason, sleep, waitFor } from '../cluster/redis-helpers.js';
 
 const skip = await redisSkipReason();
-const prefixes: string[] = [];
-const backends: RedisBackend[] = [];
-
-/** One simulated node: its own command and pub/sub connections. */
-async function node(prefix: string): Promise<RedisBackend> {
-  const b = createRedisBackend({ url: REDIS_URL, prefix, retention: { maxEvents: 0, maxAgeMs: 0 } });
-  backends.push(b);
-  await b.ready();
-  return b;
-}
-
-function prefix(): string {
-  const p = randomPrefix();
-  prefixes.push(p);
-  return p;
-}
-
-after(async () => {
-  if (skip) return;
-  await Promise.all(backends.map((b) => b.close()));
-  const admin = plainClient();
-  for (const p of prefixes) await deleteKeys(admin, p);
-  admin.disconnect();
-});
+const { node, prefix } = redisScope(skip);
 
 async function numsub(channel: string): Promise<number> {
   const admin = plainClient();
@@ -92,9 +68,7 @@ if (skip) {
     test('a listener that throws does not stop the others; unrelated channels are not delivered', async () => {
       const p = prefix();
       const errors: unknown[] = [];
-      const a = createRedisBackend({ url: REDIS_URL, prefix: p, retention: { maxEvents: 0, maxAgeMs: 0 }, onError: (e) => errors.push(e) });
-      backends.push(a);
-      await a.ready();
+      const a = await node(p, { onError: (e) => errors.push(e) });
       const got: number[] = [];
       a.broker.subscribe('files:t', () => {
         throw new Error('boom');

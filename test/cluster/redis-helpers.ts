@@ -5,7 +5,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
+import { after } from 'node:test';
 import { Redis } from 'ioredis';
+import { createRedisBackend, type RedisBackend } from '../../src/cluster/redis-backend.js';
 
 export const REDIS_URL = process.env.WSGUARD_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -116,4 +118,41 @@ export class RedisServer {
     child.kill('SIGKILL');
     await exited;
   }
+}
+
+/**
+ * One test file's Redis resources: random key prefixes and simulated nodes (backends), all closed
+ * and deleted in an `after` hook it registers. Does nothing when the file's tests are skipped.
+ */
+export function redisScope(skip: string | undefined) {
+  const prefixes: string[] = [];
+  const backends: RedisBackend[] = [];
+  const connections: Redis[] = [];
+  after(async () => {
+    if (skip) return;
+    await Promise.all(backends.map((b) => b.close()));
+    for (const c of connections) c.disconnect();
+    const admin = plainClient();
+    for (const p of prefixes) await deleteKeys(admin, p);
+    admin.disconnect();
+  });
+  return {
+    prefix(): string {
+      const p = randomPrefix();
+      prefixes.push(p);
+      return p;
+    },
+    /** One simulated node: its own command and pub/sub connections under `prefix`. */
+    async node(prefix: string, extra: { nodeTtlMs?: number; heartbeatMs?: number; onError?: (err: unknown) => void } = {}): Promise<RedisBackend> {
+      const b = createRedisBackend({ url: REDIS_URL, prefix, retention: { maxEvents: 0, maxAgeMs: 0 }, ...extra });
+      backends.push(b);
+      await b.ready();
+      return b;
+    },
+    /** A connection the test opened itself, disconnected at the end. */
+    track(conn: Redis): Redis {
+      connections.push(conn);
+      return conn;
+    },
+  };
 }
