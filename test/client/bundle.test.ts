@@ -5,22 +5,11 @@ import { build } from 'esbuild';
 import type * as ClientModule from '../../src/client/index.js';
 import { startPeer } from './support/setup.js';
 import { NodeWebSocket } from './support/util.js';
+import { CLIENT_BUNDLE_FILE, CLIENT_BUNDLE_OPTIONS } from '../../scripts/client-bundle.js';
 
-// Same options as scripts/build-client.mjs, in memory (tests do not write public/vendor).
+// The build script's options, in memory (tests do not write public/vendor).
 async function bundle(): Promise<{ code: string; inputs: string[] }> {
-  const result = await build({
-    entryPoints: ['src/client/index.ts'],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2020',
-    minify: true,
-    legalComments: 'none',
-    metafile: true,
-    write: false,
-    outdir: 'out',
-    logLevel: 'silent',
-  });
+  const result = await build({ ...CLIENT_BUNDLE_OPTIONS, write: false, outdir: 'out', logLevel: 'silent' });
   return { code: result.outputFiles[0]!.text, inputs: Object.keys(result.metafile.inputs) };
 }
 
@@ -49,6 +38,6 @@ test('the bundle runs on its own: subscribe and publish through it', async (t) =
 
 test('the committed public/vendor/wsguard-client.js is the current build (run: npm run build:client)', async () => {
   const { code } = await bundle();
-  const committed = readFileSync(new URL('../../public/vendor/wsguard-client.js', import.meta.url), 'utf8');
+  const committed = readFileSync(CLIENT_BUNDLE_FILE, 'utf8');
   assert.equal(committed, code);
 });

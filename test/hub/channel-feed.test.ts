@@ -24,18 +24,19 @@ class Sink implements FeedSink {
   }
 }
 
+const FEED_OPTIONS = {
+  pageSize: 7,
+  replayHighWaterMark: 1 << 20,
+  replayPollMs: 5,
+  maxReplayRounds: 10_000,
+  serialize: (e: FileEvent) => JSON.stringify({ type: 'event', payload: e }),
+};
+
 function setup(retention?: { maxEvents: number; maxAgeMs: number }) {
   const store = new MemoryEventStore(retention ? { retention } : {});
   const broker = new MemoryBroker();
   const errors: unknown[] = [];
-  const feed = new ChannelFeed(CH, store, broker, {
-    pageSize: 7,
-    replayHighWaterMark: 1 << 20,
-    replayPollMs: 5,
-    maxReplayRounds: 10_000,
-    serialize: (e) => JSON.stringify({ type: 'event', payload: e }),
-    onError: (err) => errors.push(err),
-  });
+  const feed = new ChannelFeed(CH, store, broker, { ...FEED_OPTIONS, onError: (err) => errors.push(err) });
   const append = (n: number) => store.append({ channel: CH, kind: 'file_delete', path: `f${n}`, by: 'u', at: new Date(0).toISOString() });
   const publish = async (n: number) => broker.publish(await append(n));
   return { store, broker, feed, errors, append, publish };
@@ -129,14 +130,7 @@ test('a feed made while the store cannot tell the head refuses joins, then start
   const store = new HeadlessStore();
   const broker = new MemoryBroker();
   for (let i = 1; i <= 5; i++) await store.append({ channel: CH, kind: 'file_delete', path: `old${i}`, by: 'u', at: new Date(0).toISOString() });
-  const feed = new ChannelFeed(CH, store, broker, {
-    pageSize: 7,
-    replayHighWaterMark: 1 << 20,
-    replayPollMs: 5,
-    maxReplayRounds: 100,
-    serialize: (e) => JSON.stringify({ type: 'event', payload: e }),
-    onError: () => {},
-  });
+  const feed = new ChannelFeed(CH, store, broker, { ...FEED_OPTIONS, onError: () => {} });
   assert.deepEqual(await feed.join(new Sink(), undefined), { ok: false, reason: 'unavailable' });
   store.down = false;
   const live = new Sink();
