@@ -2,6 +2,68 @@
 import { writeFileSync } from 'node:fs';
 import { configTableMarkdown } from '../src/config/docs.js';
 
+/** The TLS section: the profile, its keys, certificate reload, and the proxy alternative. */
+const TLS_SECTION = `
+## TLS
+
+With \`WSGUARD_TLS_CERT\` and \`WSGUARD_TLS_KEY\` the hub serves \`https\`/\`wss\` itself, with this profile
+(the "intermediate" profile of Mozilla's server-side TLS guidelines without DHE; \`TLS_PROFILE\` in
+src/server/tls-profile.ts, exported by \`wsguard/server\` as \`secureHttpsOptions()\`):
+
+| setting | value |
+| --- | --- |
+| versions | TLS 1.2 and TLS 1.3 only |
+| TLS 1.3 suites | \`TLS_AES_128_GCM_SHA256\`, \`TLS_AES_256_GCM_SHA384\`, \`TLS_CHACHA20_POLY1305_SHA256\` |
+| TLS 1.2 suites | \`ECDHE-ECDSA-AES128-GCM-SHA256\`, \`ECDHE-RSA-AES128-GCM-SHA256\`, \`ECDHE-ECDSA-AES256-GCM-SHA384\`, \`ECDHE-RSA-AES256-GCM-SHA384\`, \`ECDHE-ECDSA-CHACHA20-POLY1305\`, \`ECDHE-RSA-CHACHA20-POLY1305\` |
+| key exchange groups | X25519, P-256, P-384 |
+| suite order | the server's (\`honorCipherOrder\`) |
+| renegotiation | refused (\`SSL_OP_NO_RENEGOTIATION\`; TLS 1.3 has none) |
+
+So no RSA key exchange (every session is forward secret), no CBC, no SHA-1 MAC, no 3DES, RC4, NULL or EXPORT.
+\`wsguard audit wss://HOST:PORT/ws --ca ca.pem --only TLS\` reports nothing for it; \`npm test\` runs that
+self-audit over \`wss://\` (test/drills/self-audit-tls.test.ts).
+
+**Changing it.** \`WSGUARD_TLS_CIPHERS\` replaces the cipher list and \`WSGUARD_TLS_MIN_VERSION\` the lowest
+version. Both apply only with a certificate. A list that names anything outside the profile (keywords
+like \`HIGH\` or \`DEFAULT\` included), or a version below TLS 1.2, is logged as a warning at every start:
+\`tls: the configuration weakens the TLS profile: ciphers outside the profile: AES256-SHA\`. Narrowing the
+profile (a subset of its names, or \`TLSv1.3\`) logs nothing. With OpenSSL 3, TLS 1.0 and 1.1 also need
+\`@SECLEVEL=0\` in the cipher list.
+
+**Certificate reload.** New handshakes get a new certificate without a restart; open connections keep
+theirs. The hub reloads the two files on \`SIGHUP\` (\`kill -HUP PID\`; for certbot:
+\`--deploy-hook "systemctl kill -s HUP wsguard"\`) and when it sees them change, checking every
+\`WSGUARD_TLS_RELOAD_INTERVAL\` (default \`1m\`; \`0\` = only on \`SIGHUP\`). The new pair is checked before
+it is used: unreadable, not PEM, a key that does not match the certificate, or a certificate that is
+expired or not yet valid keeps the current certificate and logs one line, e.g.
+\`tls: new certificate refused, still serving the current one: the key does not match the certificate\`.
+A refused pair is tried again when the files change again, or on \`SIGHUP\`. An ACME client that writes
+the key and the certificate one after the other may cause one refusal in between; the next check
+picks up the complete pair.
+
+**Expiry.** \`/healthz\` carries \`"tls": { "notAfter": "2027-03-01T00:00:00.000Z", "daysLeft": 86 }\`,
+\`/metrics\` has \`wsguard_tls_certificate_expiry_timestamp_seconds\` (Unix time; alert on
+\`wsguard_tls_certificate_expiry_timestamp_seconds - time() < 14 * 86400\`) and
+\`wsguard_tls_reloads_total{outcome="reloaded"|"refused"}\`. The log warns at start-up, after a reload
+and every 12 hours when fewer than 14 days are left, and logs an error once the certificate has expired.
+
+**Behind a TLS-terminating proxy instead.** Leave \`WSGUARD_TLS_CERT\` unset and let the proxy (nginx,
+HAProxy, a cloud load balancer) hold the certificate and renew it:
+
+- bind a loopback or private address, and set \`WSGUARD_TRUST_PROXY\` to the proxy's address(es) as the
+  hub sees them: the non-loopback bind is allowed only then, and only then are \`X-Forwarded-For\` /
+  \`X-Forwarded-Proto\` believed;
+- \`WSGUARD_ALLOWED_ORIGINS\` lists the \`https://\` origins of your pages and \`WSGUARD_ALLOWED_HOSTS\`
+  the public host name the proxy forwards;
+- the proxy forwards \`Upgrade\`/\`Connection\` for \`/ws\`, reads longer than the 30 s heartbeat, and sets
+  \`Strict-Transport-Security\` itself (the hub sends HSTS only when it serves TLS);
+- give the proxy the same profile; for nginx: \`ssl_protocols TLSv1.2 TLSv1.3;\`,
+  \`ssl_ciphers\` with the TLS 1.2 suites above joined by \`:\`, \`ssl_prefer_server_ciphers on;\`.
+
+A complete nginx example is in [cluster.md](cluster.md#behind-nginx-or-another-load-balancer). Audit the
+public \`wss://\` URL with \`wsguard audit\` to check what the proxy serves.
+`;
+
 export function configDoc(): string {
   return `# Configuration of \`wsguard serve\`
 
@@ -15,7 +77,7 @@ Without a secret the hub runs in **dev mode**: a random secret, demo tokens prin
 ${configTableMarkdown()}
 
 Durations take a unit: \`500ms\`, \`30s\`, \`15m\`, \`24h\`, \`7d\`.
-`;
+${TLS_SECTION}`;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) writeFileSync(new URL('../docs/configuration.md', import.meta.url), configDoc());

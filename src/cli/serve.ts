@@ -12,7 +12,8 @@ const HELP = `usage: wsguard serve [--config FILE]
 
 Runs the file-event hub: the page at /, WebSocket at /ws, HTTP API under /api.
 Configuration: WSGUARD_* environment variables or a JSON file (see docs/configuration.md).
-Without WSGUARD_JWT_SECRET it runs in dev mode: a random secret, demo tokens, loopback only.`;
+Without WSGUARD_JWT_SECRET it runs in dev mode: a random secret, demo tokens, loopback only.
+With WSGUARD_TLS_CERT and WSGUARD_TLS_KEY it serves https/wss; SIGHUP reloads the certificate.`;
 
 export async function run(argv: string[]): Promise<number> {
   let values: { config?: string; help?: boolean };
@@ -75,5 +76,7 @@ export async function run(argv: string[]): Promise<number> {
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
+    // TLS: SIGHUP reloads the certificate and key files (new handshakes only; see src/hub/tls.ts).
+    if (hub.tls) process.on('SIGHUP', () => void hub.tls!.reload('SIGHUP'));
   });
 }

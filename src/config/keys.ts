@@ -3,6 +3,7 @@
  * variable, its config-file key, its parser and its default. docs/configuration.md is checked
  * against this table by a test, so the two cannot drift.
  */
+import { createSecureContext } from 'node:tls';
 import { z } from 'zod';
 
 const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0));
@@ -18,6 +19,15 @@ const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const duration = z.string().regex(/^\d+(ms|s|m|h|d)?$/, 'a duration like 500ms, 30s, 15m, 24h or 7d').transform(parseDuration);
 const nonEmpty = z.string().min(1);
+/** A cipher list OpenSSL can use: creating a context is the only exact test. */
+const cipherList = z.string().min(1).refine((c) => {
+  try {
+    createSecureContext({ ciphers: c });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'an OpenSSL cipher list matching at least one cipher, e.g. TLS_AES_128_GCM_SHA256:ECDHE-RSA-AES128-GCM-SHA256');
 
 export function parseDuration(s: string): number {
   const m = /^(\d+)(ms|s|m|h|d)?$/.exec(s);
@@ -51,8 +61,11 @@ export const CONFIG_KEYS = {
   db: key('WSGUARD_DB', 'db', nonEmpty, 'SQLite file of the event log', '`./data/wsguard.db`'),
   redisUrl: key('WSGUARD_REDIS_URL', 'redis_url', z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL'), 'cluster mode: sequence, history, fan-out, tickets, revocations and caps on Redis', 'unset (single node)'),
   redisPrefix: key('WSGUARD_REDIS_PREFIX', 'redis_prefix', z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, '1-64 of A-Z a-z 0-9 : _ -'), 'prefix of every Redis key and pub/sub channel', '`wsguard:`'),
-  tlsCert: key('WSGUARD_TLS_CERT', 'tls_cert', nonEmpty, 'PEM certificate: serve https/wss directly (TLS 1.2+)', 'unset (plain; loopback or behind a TLS proxy)'),
+  tlsCert: key('WSGUARD_TLS_CERT', 'tls_cert', nonEmpty, 'PEM certificate (chain): serve https/wss directly, with the TLS profile below', 'unset (plain; loopback or behind a TLS proxy)'),
   tlsKey: key('WSGUARD_TLS_KEY', 'tls_key', nonEmpty, 'PEM private key for `WSGUARD_TLS_CERT`', 'unset'),
+  tlsCiphers: key('WSGUARD_TLS_CIPHERS', 'tls_ciphers', cipherList, 'OpenSSL cipher list (TLS 1.3 suites and TLS 1.2 ciphers) replacing the profile\'s; anything outside the profile is logged as a warning', 'the profile: ECDHE with AES-GCM or ChaCha20-Poly1305 (see [TLS](#tls))'),
+  tlsMinVersion: key('WSGUARD_TLS_MIN_VERSION', 'tls_min_version', z.enum(['TLSv1.3', 'TLSv1.2', 'TLSv1.1', 'TLSv1']), 'lowest TLS version accepted; below `TLSv1.2` is logged as a warning', '`TLSv1.2`'),
+  tlsReloadInterval: key('WSGUARD_TLS_RELOAD_INTERVAL', 'tls_reload_interval', duration, 'how often the certificate and key files are checked for a new certificate (0 = only on `SIGHUP`)', '`1m`'),
   trustProxy: key('WSGUARD_TRUST_PROXY', 'trust_proxy', csv, 'comma-separated proxy addresses whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed', 'none'),
   metricsToken: key('WSGUARD_METRICS_TOKEN', 'metrics_token', z.string().min(16, 'at least 16 characters'), 'bearer token required for `/metrics` from non-loopback clients', 'unset: `/metrics` answers loopback clients only'),
   retentionMaxEvents: key('WSGUARD_RETENTION_MAX_EVENTS', 'retention_max_events', positiveInt, 'events kept per channel (0 = unlimited)', '`100000`'),

@@ -28,7 +28,16 @@ export interface HubConfig {
   devMode: boolean;
   db: string;
   redis?: { url: string; prefix: string };
-  tls?: { cert: string; key: string };
+  /** Files are kept for reload; the profile overrides are unset unless an operator gave them. */
+  tls?: {
+    cert: string;
+    key: string;
+    certFile?: string;
+    keyFile?: string;
+    ciphers?: string;
+    minVersion?: 'TLSv1.3' | 'TLSv1.2' | 'TLSv1.1' | 'TLSv1';
+    reloadIntervalMs?: number;
+  };
   trustProxy: string[];
   metricsToken?: string;
   retention: { maxEvents: number; maxAgeMs: number };
@@ -90,6 +99,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configPath = en
   const loopback = isLoopbackHost(host);
 
   if ((v.tlsCert === undefined) !== (v.tlsKey === undefined)) throw new ConfigError(v.tlsCert ? 'WSGUARD_TLS_KEY' : 'WSGUARD_TLS_CERT', 'TLS needs both a certificate and a key');
+  for (const [k, set] of [['WSGUARD_TLS_CIPHERS', v.tlsCiphers], ['WSGUARD_TLS_MIN_VERSION', v.tlsMinVersion], ['WSGUARD_TLS_RELOAD_INTERVAL', v.tlsReloadInterval]] as const) {
+    if (set !== undefined && !v.tlsCert) throw new ConfigError(k, 'applies only with WSGUARD_TLS_CERT and WSGUARD_TLS_KEY (the hub serves plain HTTP without them)');
+  }
   if (v.jwtSecret !== undefined && v.jwtPublicKey !== undefined) throw new ConfigError('WSGUARD_JWT_PUBLIC_KEY', 'set either WSGUARD_JWT_SECRET or WSGUARD_JWT_PUBLIC_KEY, not both');
   if (!loopback) {
     // Refuse to ship the dev config to a network: every one of these is needed off loopback.
@@ -112,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configPath = en
     } catch {
       throw new ConfigError('WSGUARD_TLS_CERT', 'cannot read the certificate or key file');
     }
+    tls = { ...tls, certFile: v.tlsCert, keyFile: v.tlsKey, ciphers: v.tlsCiphers, minVersion: v.tlsMinVersion, reloadIntervalMs: v.tlsReloadInterval ?? 60_000 };
   }
   return {
     host,

@@ -18,6 +18,7 @@ import { selfOrigins, type HubConfig } from '../config/index.js';
 import { createHub, type Hub } from './hub.js';
 import { createHttpApp } from './http.js';
 import { loadStaticFiles } from './static-files.js';
+import { HubTls } from './tls.js';
 
 export interface RunningHub {
   readonly url: string;
@@ -28,6 +29,8 @@ export interface RunningHub {
   readonly store: EventStore;
   readonly server: http.Server | https.Server;
   readonly logger: Logger;
+  /** Certificate reload and expiry, when the hub serves TLS itself. */
+  readonly tls?: HubTls;
   /** Graceful: refuse new handshakes, 1001 to every client, drain, then close the log. */
   close(deadlineMs?: number): Promise<void>;
 }
@@ -44,6 +47,8 @@ const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
 
 export async function startHub(config: HubConfig, opts: StartOptions = {}): Promise<RunningHub> {
   const logger = opts.logger ?? pino({ name: 'wsguard', level: config.logLevel, redact: { paths: REDACT_PATHS, censor: '[redacted]' } });
+  // First, so a bad certificate stops start-up before anything is opened.
+  const tls = config.tls ? new HubTls(config.tls, logger) : undefined;
   const onError = (err: unknown) => logger.error({ err: (err as Error)?.message }, 'event log error');
 
   let backend: RedisBackend | undefined;
@@ -65,8 +70,8 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   // Answer 503 until the guard and routes exist (the port must be known to build the origin list).
   let app: http.RequestListener = (_req, res) => void res.writeHead(503, { 'Retry-After': '1' }).end();
   const serverOptions = secureHttpOptions();
-  const server = config.tls
-    ? https.createServer({ ...serverOptions, cert: config.tls.cert, key: config.tls.key, minVersion: 'TLSv1.2' }, (req, res) => app(req, res))
+  const server = tls
+    ? https.createServer({ ...serverOptions, ...tls.serverOptions() }, (req, res) => app(req, res))
     : http.createServer(serverOptions, (req, res) => app(req, res));
   server.maxHeadersCount = 100;
 
@@ -103,6 +108,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     ...(backend ? { ticketStore: backend.tickets, revocationStore: backend.revocations, connectionCounter: backend.connectionCounter } : {}),
     logger,
   });
+  if (tls) tls.attach(server as https.Server, guard.registry);
   const hub = createHub({ guard, store, broker });
   app = createHttpApp({
     guard,
@@ -112,7 +118,11 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     metricsToken: config.metricsToken,
     trustProxy: config.trustProxy,
     tls: config.tls !== undefined,
-    health: async () => ({ store: await store.healthy().catch(() => false), broker: await (backend?.healthy() ?? broker.healthy()).catch(() => false) }),
+    health: async () => ({
+      store: await store.healthy().catch(() => false),
+      broker: await (backend?.healthy() ?? broker.healthy()).catch(() => false),
+      ...(tls ? { tls: tls.health() } : {}),
+    }),
   });
 
   const scheme = config.tls ? 'https' : 'http';
@@ -128,8 +138,10 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     store,
     server,
     logger,
+    tls,
     close(deadlineMs?: number) {
       closing ??= (async () => {
+        tls?.close();
         await guard.close(deadlineMs === undefined ? {} : { deadlineMs });
         await new Promise<void>((resolve) => {
           server.close(() => resolve());

@@ -9,6 +9,7 @@ export type { Connection, MessageContext, MessageHandler, MessageOptions, Author
 export type { HttpHandler } from './tickets-http.js';
 export { REDACT_PATHS } from './logger.js';
 export { HTTP_HARDENING, secureHttpOptions } from './http-hardening.js';
+export { TLS_PROFILE, TLS12_SUITES, TLS13_SUITES, secureTlsOptions, secureHttpsOptions, tlsProfileWeakenings, type TlsProfileOverrides } from './tls-profile.js';
 export { TokenError, type JwtConfig } from '../auth/jwt.js';
 export { MemoryTicketStore, MemoryRevocationStore, MemoryConnectionCounter } from '../auth/memory.js';
 export type { Identity, Permissions, TicketStore, RevocationStore, RevocationTarget, TicketRecord, ConnectionCounter } from '../auth/types.js';
