@@ -1,0 +1,107 @@
+/**
+ * `wsguard serve` with TLS, as an operator runs it: SIGHUP reloads the certificate files (the file
+ * poll is off here, so only the signal can do it), a broken pair on SIGHUP is refused with one log
+ * line and the process keeps serving the old certificate, and a weakening override is warned about.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import tls from 'node:tls';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes, X509Certificate } from 'node:crypto';
+import { spawnCli, waitForOutput, type Cli } from './support.js';
+import { caSignedCert, hasOpenssl } from '../fixtures/tls-certs.js';
+
+const SECRET = randomBytes(32).toString('base64url');
+const dir = mkdtempSync(join(tmpdir(), 'wsguard-serve-tls-'));
+const clis: Cli[] = [];
+after(async () => {
+  for (const c of clis) {
+    if (c.child.exitCode !== null) continue;
+    c.child.kill('SIGTERM');
+    await Promise.race([c.exited, new Promise((r) => setTimeout(r, 5_000))]);
+    if (c.child.exitCode === null) c.child.kill('SIGKILL');
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const skip = !hasOpenssl() && 'needs the openssl CLI';
+
+function replace(file: string, text: string): void {
+  writeFileSync(`${file}.tmp`, text);
+  renameSync(`${file}.tmp`, file);
+}
+
+function servedFingerprint(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false }, () => {
+      resolve(socket.getPeerCertificate().fingerprint256);
+      socket.destroy();
+    });
+    socket.once('error', reject);
+    socket.setTimeout(5_000, () => socket.destroy(new Error('timeout')));
+  });
+}
+
+async function until(what: string, pred: () => boolean | Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await pred()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+test('SIGHUP serves the rotated certificate to new handshakes; a broken pair is refused and the hub keeps running', { skip }, async () => {
+  const [a, b, c] = [caSignedCert(90), caSignedCert(60), caSignedCert(30)];
+  const certFile = join(dir, 'cert.pem');
+  const keyFile = join(dir, 'key.pem');
+  writeFileSync(certFile, a.cert);
+  writeFileSync(keyFile, a.key);
+  const cli = spawnCli(['serve'], {
+    WSGUARD_PORT: '0',
+    WSGUARD_LOG_LEVEL: 'info',
+    WSGUARD_JWT_SECRET: SECRET,
+    WSGUARD_DB: join(dir, 'events.db'),
+    WSGUARD_TLS_CERT: certFile,
+    WSGUARD_TLS_KEY: keyFile,
+    WSGUARD_TLS_RELOAD_INTERVAL: '0',
+  });
+  clis.push(cli);
+  const port = Number((await waitForOutput(cli, /WebSocket wss:\/\/127\.0\.0\.1:(\d+)\/ws/))[1]);
+  const fp = (pem: string) => new X509Certificate(pem).fingerprint256;
+  assert.equal(await servedFingerprint(port), fp(a.cert));
+
+  replace(keyFile, b.key);
+  replace(certFile, b.cert);
+  cli.child.kill('SIGHUP');
+  await until('the new certificate', async () => (await servedFingerprint(port)) === fp(b.cert));
+
+  replace(keyFile, c.key); // c's key with b's certificate
+  cli.child.kill('SIGHUP');
+  await until('the refusal line', () => /new certificate refused.*key does not match the certificate/.test(cli.stdout));
+  assert.equal(cli.child.exitCode, null, 'still running');
+  assert.equal(await servedFingerprint(port), fp(b.cert), 'still serving the last good certificate');
+  assert.equal(cli.stdout.match(/new certificate refused/g)?.length, 1, 'one line for one refusal');
+});
+
+test('a weakening override is logged as a warning at start-up', { skip }, async () => {
+  const a = caSignedCert(90);
+  const certFile = join(dir, 'weak-cert.pem');
+  const keyFile = join(dir, 'weak-key.pem');
+  writeFileSync(certFile, a.cert);
+  writeFileSync(keyFile, a.key);
+  const cli = spawnCli(['serve'], {
+    WSGUARD_PORT: '0',
+    WSGUARD_LOG_LEVEL: 'warn',
+    WSGUARD_JWT_SECRET: SECRET,
+    WSGUARD_DB: join(dir, 'weak.db'),
+    WSGUARD_TLS_CERT: certFile,
+    WSGUARD_TLS_KEY: keyFile,
+    WSGUARD_TLS_CIPHERS: 'HIGH',
+    WSGUARD_TLS_MIN_VERSION: 'TLSv1.1',
+  });
+  clis.push(cli);
+  await waitForOutput(cli, /WebSocket wss:\/\//);
+  assert.match(cli.stdout, /weakens the TLS profile: minimum version TLSv1\.1 \(profile: TLSv1\.2\); ciphers outside the profile: HIGH/);
+});
