@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { collect, connect, mintToken, nextMessage, request, sleep, startGuard, waitClose } from '../helpers.js';
+import { collect, connect, mintToken, nextMessage, request, sleep, startGuard, waitClose, waitFor } from '../helpers.js';
 
 const inSec = (s: number) => Math.floor(Date.now() / 1000) + s;
 
@@ -31,11 +31,17 @@ test('expiry: a refresh token for another sub, expired or forged is refused and 
   const h = await startGuard({ expiringNoticeMs: 1000 });
   t.after(() => h.close());
   const ws = await connect(h, { token: await mintToken({ sub: 'r', exp: inSec(3) }) });
+  const got = collect(ws);
   const closed = waitClose(ws);
-  for (const token of [await mintToken({ sub: 'someone-else', exp: inSec(60) }), await mintToken({ sub: 'r', exp: inSec(-120) }), 'a.b.c']) {
-    const r = await request(ws, { type: 'auth.refresh', payload: { token } });
-    if (r.type === 'session.expiring') continue;
-    assert.equal(r.type === 'error' && r.payload.code, 'invalid_token');
+  const tokens = { 'other-sub': await mintToken({ sub: 'someone-else', exp: inSec(60) }), expired: await mintToken({ sub: 'r', exp: inSec(-120) }), forged: 'a.b.c' };
+  for (const [label, token] of Object.entries(tokens)) {
+    // Matched by id: the session.expiring notice may arrive between a request and its answer.
+    const id = `refresh-${label}`;
+    ws.send(JSON.stringify({ type: 'auth.refresh', id, payload: { token } }));
+    await waitFor(() => got.some((m) => 'id' in m && m.id === id), 5_000, `the answer to ${id}`);
+    const r = got.find((m) => 'id' in m && m.id === id)!;
+    assert.equal(r.type === 'error' && r.payload.code, 'invalid_token', `${label}: ${JSON.stringify(r)}`);
   }
   assert.deepEqual(await closed, { code: 1008, reason: 'token_expired' });
+  assert.ok(got.some((m) => m.type === 'session.expiring'), 'the notice still came');
 });
