@@ -1,14 +1,53 @@
-// Lint config: typescript-eslint's recommended rules plus the layering rule from DESIGN.md.
+// Lint config: typescript-eslint's recommended rules plus the layer matrix of docs/architecture.md.
+import { readdirSync } from 'node:fs';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
-const noServerOrHub = {
-  patterns: [{ group: ['**/server/*', '**/server', '**/hub/*', '**/hub'], message: 'client/ and audit/ must not import server/ or hub/ (DESIGN.md layering).' }],
+/**
+ * The layer matrix: the other top-level folders of src/ each folder may import (docs/architecture.md).
+ * An entry 'folder/file.js' allows that one file of a folder and nothing else of it.
+ * client/ and protocol/ also run in browsers: no node: imports.
+ */
+export const LAYERS = {
+  protocol: [],
+  config: [],
+  audit: [],
+  client: ['protocol'],
+  broker: ['protocol'],
+  auth: ['protocol', 'cluster/redis-commands.js'],
+  store: ['protocol', 'cluster/redis-commands.js'],
+  server: ['protocol', 'auth'],
+  cluster: ['protocol', 'auth', 'broker', 'store'],
+  hub: ['protocol', 'config', 'auth', 'broker', 'store', 'cluster', 'server'],
+  cli: ['protocol', 'config', 'auth', 'hub', 'audit'],
 };
-const nodeOnly = {
-  patterns: [{ group: ['node:*'], message: 'client/ is isomorphic: no node: imports.' }],
-};
+const BROWSER = new Set(['client', 'protocol']);
+
+for (const folder of readdirSync(new URL('./src/', import.meta.url), { withFileTypes: true })) {
+  if (folder.isDirectory() && !(folder.name in LAYERS)) throw new Error(`eslint.config.js: src/${folder.name}/ is missing from LAYERS (the layer matrix); add it and docs/architecture.md`);
+}
+
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** One config block per folder and depth: a relative import leaves the folder only with exactly `depth` "../". */
+function layerBlocks(folder) {
+  const allowed = LAYERS[folder];
+  const whole = Object.keys(LAYERS).filter((f) => f !== folder && !allowed.includes(f) && !allowed.some((a) => a.startsWith(`${f}/`)));
+  const partial = Object.keys(LAYERS).filter((f) => f !== folder && allowed.some((a) => a.startsWith(`${f}/`)));
+  const message = `src/${folder}/ may import only ${allowed.length ? allowed.join(', ') : 'no other folder of src/'} (layer matrix in eslint.config.js and docs/architecture.md).`;
+  return [1, 2, 3, 4].map((depth) => {
+    const up = `^(\\.\\./){${depth}}`;
+    const patterns = [];
+    if (whole.length) patterns.push({ regex: `${up}(${whole.join('|')})(/|$)`, message });
+    for (const f of partial) {
+      const files = allowed.filter((a) => a.startsWith(`${f}/`)).map((a) => escape(a.slice(f.length + 1)));
+      patterns.push({ regex: `${up}${f}(/(?!(${files.join('|')})$)|$)`, message });
+    }
+    if (BROWSER.has(folder)) patterns.push({ group: ['node:*'], message: `src/${folder}/ also runs in browsers: no node: imports.` });
+    return { files: [`src/${folder}/${'*/'.repeat(depth - 1)}*.ts`], rules: { 'no-restricted-imports': ['error', { patterns }] } };
+  });
+}
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'public/vendor/', 'bench/results/', 'coverage/'] },
@@ -22,7 +61,6 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
-  { files: ['src/audit/**/*.ts'], rules: { 'no-restricted-imports': ['error', noServerOrHub] } },
-  { files: ['src/client/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [...noServerOrHub.patterns, ...nodeOnly.patterns] }] } },
+  ...Object.keys(LAYERS).flatMap(layerBlocks),
   { files: ['public/**/*.js'], languageOptions: { globals: { ...globals.browser } } },
 );
