@@ -79,7 +79,6 @@ export class HubTls {
   private lastTried: string;
   private server?: https.Server;
   private readonly timers: NodeJS.Timeout[] = [];
-  private expiry?: Gauge;
   private reloads?: Counter<'outcome'>;
 
   constructor(private readonly config: HubTlsConfig, private readonly logger: Logger) {
@@ -107,7 +106,8 @@ export class HubTls {
     this.server = server;
     const registers = [registry];
     const notAfterSeconds = () => Math.floor(this.current.notAfterMs / 1000);
-    this.expiry = new Gauge({
+    // Registered on `registry` and read at scrape time, so it always shows the certificate being served.
+    new Gauge({
       name: 'wsguard_tls_certificate_expiry_timestamp_seconds',
       help: 'Expiry (notAfter) of the served TLS certificate, Unix time in seconds.',
       registers,
@@ -173,7 +173,8 @@ export class HubTls {
     const previous = this.current.info.fingerprint256;
     this.current = pair;
     this.reloads?.inc({ outcome: 'reloaded' });
-    this.logger.info({ trigger, ...pair.info, previous }, 'tls: new certificate served to new handshakes');
+    if (previous === pair.info.fingerprint256) this.logger.info({ trigger, ...pair.info }, 'tls: certificate reloaded, unchanged');
+    else this.logger.info({ trigger, ...pair.info, previous }, 'tls: new certificate served to new handshakes');
     this.warnIfNearExpiry();
     return true;
   }
