@@ -143,6 +143,10 @@ export interface AuditOptions {
   sessionGraceMs: number;
   /** Extra trusted CA (PEM) for WSG-TLS-03. */
   ca?: string;
+  /** Byte limits against hostile targets (bounds.ts): per connection, per check, whole audit. */
+  maxConnectionBytes: number;
+  maxCheckBytes: number;
+  maxAuditBytes: number;
 }
 
 /** A handshake variant: everything is relative to the baseline request. */
