@@ -5,6 +5,7 @@
 import { execFile } from 'node:child_process';
 import { openAuditSocket } from './audit-socket.js';
 import { AuditBytes } from './bounds.js';
+import { LivenessLog } from './liveness-log.js';
 import type { ConnectionBudget } from './budget.js';
 import { canaryJudge } from './canary.js';
 import { concreteRequest, credentialsOf } from './request-variant.js';
@@ -27,6 +28,8 @@ export interface AuditShared {
   throttledUntil: number;
   /** Bytes the target made the audit hold (created on first use from the options' limits). */
   bytes?: AuditBytes;
+  /** What the liveness watch saw (created on first use). */
+  liveness?: LivenessLog;
 }
 
 export interface ContextHandle {
@@ -203,6 +206,8 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
     connect,
     probeAuth,
     liveness,
+    noteDown: (input) => { (shared.liveness ??= new LivenessLog()).suspect(checkId, input); },
+    livenessEvents: () => shared.liveness?.events ?? [],
     memo,
     report: (f) => { findings.push(f); },
     skip: (reason) => { throw new CheckSkipped(reason); },

@@ -32,6 +32,7 @@ export function defaultOptions(target: URL): AuditOptions {
     maxConnectionBytes: DEFAULT_BYTE_LIMITS.perConnection,
     maxCheckBytes: DEFAULT_BYTE_LIMITS.perCheck,
     maxAuditBytes: DEFAULT_BYTE_LIMITS.total,
+    livenessWindowMs: 12_000,
   };
 }
 

@@ -28,6 +28,7 @@ credentials: --header 'Name: value' (repeatable)   --cookie 'k=v'   --token T   
              --second-token T   --second-cookie 'k=v'   --second-header 'N: v' (second identity)
 messages:    --canary MSG   --canary-expect REGEX   --message MSG|@FILE (repeatable)
 protocol:    --protocol ws|socket.io   --engineio-path PATH   --idle-wait SECONDS   --concurrency N
+liveness:    --liveness-window SECONDS (how long a silent target is probed before it is called down, 12)
 ${OPERATOR_FLAG_HELP}`;
 
 class UsageError extends Error {}
@@ -44,6 +45,7 @@ const OPTIONS = {
   'short-token': { type: 'string' }, 'other-audience-token': { type: 'string' }, 'expired-token': { type: 'string' }, ca: { type: 'string' },
   canary: { type: 'string' }, 'canary-expect': { type: 'string' }, message: { type: 'string', multiple: true },
   protocol: { type: 'string' }, 'engineio-path': { type: 'string' }, 'idle-wait': { type: 'string' }, concurrency: { type: 'string' },
+  'liveness-window': { type: 'string' },
   'list-checks': { type: 'boolean' }, markdown: { type: 'boolean' }, discover: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -116,6 +118,7 @@ function toOptions(v: Values): AuditOptionsInput {
     engineioPath: v['engineio-path'],
     intrusive: v.intrusive, only: list(v.only), skip: list(v.skip),
     timeoutMs: seconds('timeout', v.timeout), idleWaitMs: seconds('idle-wait', v['idle-wait']), concurrency,
+    livenessWindowMs: seconds('liveness-window', v['liveness-window']),
   };
 }
 

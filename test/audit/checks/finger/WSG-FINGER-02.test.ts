@@ -14,7 +14,7 @@ test('FINGER-02: ws handshake refusals and Gorilla-style close reasons are ident
   const f = r.findings[0];
   assert.equal(f?.checkId, 'WSG-FINGER-02');
   assert.equal(f?.severity, 'info');
-  assert.equal(f?.confidence, 'firm');
+  assert.equal(f?.confidence, 'likely');
   assert.match(f?.evidence ?? '', /^ws \(Node\.js\) identified from HTTP 400 answer .*CVE-2024-37890/);
   const lax = await startLaxServer({ reasonStyle: 'gorilla' });
   servers.push(lax);
