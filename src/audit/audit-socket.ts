@@ -4,6 +4,7 @@
  * checks send and read application packets either way.
  */
 import WebSocket from 'ws';
+import type { ConnectionMeter } from './bounds.js';
 import type { AuditSocket, ConnectResult, TrafficRecorder } from './types.js';
 import type { ConcreteRequest } from './request-variant.js';
 
@@ -17,19 +18,27 @@ export interface OpenOptions {
   socketIoToken?: string;
   /** Do not auto-answer protocol pings (SESSION-03). */
   noAutoPong?: boolean;
+  /** Byte limits (bounds.ts): the socket is dropped when the target sends more. */
+  meter?: ConnectionMeter;
 }
 
 const MAX_BODY = 16 * 1024;
+/** What one kept message costs beyond its bytes, for the byte limits. */
+const MESSAGE_OVERHEAD = 64;
 
 class RecordedSocket implements AuditSocket {
   readonly messages: string[] = [];
   closed: { code: number; reason: string } | null = null;
+  /** Set when the target crossed a byte limit and the socket was dropped. */
+  limitError: string | null = null;
   private waiters = new Set<() => void>();
   private readCursor = 0;
 
   constructor(readonly ws: WebSocket, readonly upgradeHeaders: Record<string, string | string[] | undefined>, private readonly o: OpenOptions) {
     ws.on('message', (data, isBinary) => {
       const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+      const over = o.meter?.take(buf.length + MESSAGE_OVERHEAD);
+      if (over) { this.limitError = over.message; ws.terminate(); return; }
       const text = isBinary ? buf.toString('latin1') : buf.toString('utf8');
       o.recorder.record({ checkId: o.checkId, kind: 'frame', direction: 'in', text, bytes: isBinary ? buf : undefined, opcode: isBinary ? 2 : 1 });
       if (o.socketIo && text === '2') { this.ws.send('3'); return; }
@@ -116,9 +125,13 @@ export function openAuditSocket(req: ConcreteRequest, o: OpenOptions): Promise<C
       maxPayload: 16 * 1024 * 1024,
     });
     let settled = false;
-    const finish = (r: ConnectResult) => { if (!settled) { settled = true; o.signal.removeEventListener('abort', onAbort); resolve(r); } };
+    const finish = (r: ConnectResult) => { if (!settled) { settled = true; clearTimeout(deadline); o.signal.removeEventListener('abort', onAbort); resolve(r); } };
     const onAbort = () => { ws.terminate(); finish({ ok: false, error: 'aborted' }); };
     o.signal.addEventListener('abort', onAbort, { once: true });
+    // ws's handshakeTimeout is an idle timeout: a target dripping one byte at a time resets it
+    // forever. This is the whole handshake's deadline.
+    const deadline = setTimeout(() => { ws.terminate(); finish({ ok: false, error: `handshake not complete within ${o.timeoutMs} ms` }); }, o.timeoutMs);
+    deadline.unref();
     let upgradeHeaders: Record<string, string | string[] | undefined> = {};
     ws.on('upgrade', (res) => { upgradeHeaders = res.headers; });
     ws.on('unexpected-response', (request, res) => {
@@ -137,6 +150,7 @@ export function openAuditSocket(req: ConcreteRequest, o: OpenOptions): Promise<C
     });
     ws.on('error', (e) => finish({ ok: false, error: e.message }));
     ws.on('open', async () => {
+      clearTimeout(deadline);
       const socket = new RecordedSocket(ws, upgradeHeaders, o);
       if (o.socketIo) {
         // Engine.IO open packet, then Socket.IO CONNECT to the main namespace.

@@ -62,7 +62,7 @@ export function anonymousProbe(ctx: CheckContext): Promise<AuthProbe> {
 }
 
 /**
- * Were these credentials accepted? Without a canary, a 101 counts as accepted (firm) when the
+ * Were these credentials accepted? Without a canary, a 101 counts as accepted (likely) when the
  * same handshake without credentials is refused at the HTTP level.
  */
 export async function credentialAccepted(ctx: CheckContext, variant: HandshakeVariant): Promise<AuthProbe> {
@@ -70,7 +70,7 @@ export async function credentialAccepted(ctx: CheckContext, variant: HandshakeVa
   if (p.outcome !== 'unknown') return p;
   const anon = await anonymousProbe(ctx);
   if (anon.outcome === 'rejected' && anon.detail.startsWith('HTTP')) {
-    return { outcome: 'accepted', confidence: 'firm', detail: `101, while the handshake without credentials got ${anon.detail}` };
+    return { outcome: 'accepted', confidence: 'likely', detail: `101, while the handshake without credentials got ${anon.detail}` };
   }
   return p;
 }

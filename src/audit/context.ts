@@ -4,6 +4,8 @@
  */
 import { execFile } from 'node:child_process';
 import { openAuditSocket } from './audit-socket.js';
+import { AuditBytes } from './bounds.js';
+import { LivenessLog } from './liveness-log.js';
 import type { ConnectionBudget } from './budget.js';
 import { canaryJudge } from './canary.js';
 import { concreteRequest, credentialsOf } from './request-variant.js';
@@ -24,6 +26,10 @@ export interface AuditShared {
   memo: Map<string, Promise<unknown>>;
   /** Epoch ms before which no check opens a connection (set when the target throttles us). */
   throttledUntil: number;
+  /** Bytes the target made the audit hold (created on first use from the options' limits). */
+  bytes?: AuditBytes;
+  /** What the liveness watch saw (created on first use). */
+  liveness?: LivenessLog;
 }
 
 export interface ContextHandle {
@@ -38,6 +44,8 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
   const findings: FindingInput[] = [];
   const openSockets = new Set<AuditSocket>();
   const openRaw = new Set<{ destroy(): void }>();
+  shared.bytes ??= new AuditBytes({ perConnection: options.maxConnectionBytes, perCheck: options.maxCheckBytes, total: options.maxAuditBytes });
+  const bytes = shared.bytes.forCheck(checkId);
 
   const recordHttp = (r: RawHandshakeResult) => {
     const head = r.response.rawHeaders.map(([k, v]) => `${k}: ${v}`).join('\n');
@@ -76,7 +84,7 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
         timeoutMs: raw.timeoutMs ?? options.requestTimeoutMs,
         signal,
         // The target's host, whatever the variant says: nothing goes anywhere else.
-        connect: { ...raw.connect, host: endpoint.host },
+        connect: { ...raw.connect, host: endpoint.host, meter: bytes.connection() },
       },
     );
     recordHttp(r);
@@ -108,7 +116,7 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
     const creds = credentialsOf(options, variant);
     const r = await openAuditSocket(req, {
       timeoutMs: options.requestTimeoutMs, signal, recorder: traffic, checkId,
-      socketIo: options.protocol === 'socket.io', socketIoToken: creds?.token, noAutoPong: opts.noAutoPong,
+      socketIo: options.protocol === 'socket.io', socketIoToken: creds?.token, noAutoPong: opts.noAutoPong, meter: bytes.connection(),
     });
     if (r.ok) openSockets.add(r.socket);
     return r;
@@ -198,6 +206,8 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
     connect,
     probeAuth,
     liveness,
+    noteDown: (input) => { (shared.liveness ??= new LivenessLog()).suspect(checkId, input); },
+    livenessEvents: () => shared.liveness?.events ?? [],
     memo,
     report: (f) => { findings.push(f); },
     skip: (reason) => { throw new CheckSkipped(reason); },
@@ -216,6 +226,7 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
     dispose: () => {
       for (const s of openSockets) s.close();
       for (const c of openRaw) c.destroy();
+      bytes.release();
     },
   };
 }

@@ -1,4 +1,5 @@
 /** Audit options: defaults, and the target URL as the checks see it. */
+import { DEFAULT_BYTE_LIMITS } from './bounds.js';
 import type { AuditOptions, Credentials } from './types.js';
 
 export function defaultCredentials(): Credentials {
@@ -28,6 +29,10 @@ export function defaultOptions(target: URL): AuditOptions {
     authWindowMs: 30_000,
     sessionWaitMs: 60_000,
     sessionGraceMs: 60_000,
+    maxConnectionBytes: DEFAULT_BYTE_LIMITS.perConnection,
+    maxCheckBytes: DEFAULT_BYTE_LIMITS.perCheck,
+    maxAuditBytes: DEFAULT_BYTE_LIMITS.total,
+    livenessWindowMs: 12_000,
   };
 }
 

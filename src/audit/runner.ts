@@ -8,6 +8,7 @@ import { CheckSkipped, createContext, type AuditShared } from './context.js';
 import { resolveOptions, type AuditOptionsInput } from './options.js';
 import { endpointOf } from './raw/target.js';
 import { rawHandshake } from './raw/raw-handshake.js';
+import { afterCheck, beforeChecks } from './liveness.js';
 import { loadChecks } from './registry.js';
 import { selectChecks } from './select.js';
 import { MemoryTrafficRecorder } from './traffic.js';
@@ -103,6 +104,8 @@ export async function runAudit(target: URL, input: AuditOptionsInput = {}, run: 
       });
     }
     results.set(meta.id, result);
+    // Liveness watch (liveness.ts): did this check take the target down? Reported by WSG-LIVE-01/02.
+    if (watchLiveness && meta.area !== 'LIVE') await afterCheck(shared, meta.id);
   }
 
   async function pool(mods: CheckModule[]): Promise<void> {
@@ -116,11 +119,15 @@ export async function runAudit(target: URL, input: AuditOptionsInput = {}, run: 
     await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, mods.length)) }, worker));
   }
 
+  const watchLiveness = selected.some((m) => m.meta.area === 'LIVE');
+  if (watchLiveness) await beforeChecks(shared);
   const active = selected.filter((m) => !m.meta.passive);
   for (const phase of [...new Set(active.map((m) => m.phase ?? 0))].sort((a, b) => a - b)) {
     await pool(active.filter((m) => (m.phase ?? 0) === phase));
   }
-  await pool(selected.filter((m) => m.meta.passive));
+  await pool(selected.filter((m) => m.meta.passive && m.meta.area !== 'LIVE'));
+  // The liveness reports last: every other check (passive ones probe too) has been watched.
+  await pool(selected.filter((m) => m.meta.area === 'LIVE'));
 
   const report: AuditReport = {
     tool: 'wsguard',

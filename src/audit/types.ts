@@ -7,12 +7,20 @@ import type WebSocket from 'ws';
 import type { Frame } from './raw/frame-decoder.js';
 import type { RawHandshakeOptions, RawHandshakeResult } from './raw/raw-handshake.js';
 import type { Endpoint } from './raw/target.js';
+import type { LivenessEvent } from './liveness-log.js';
 
 export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
-export type Confidence = 'tentative' | 'firm' | 'certain';
+/**
+ * How sure a finding is: `certain` observed directly (the reply holds the payload, the socket
+ * got the data), `likely` inferred from strong signals (a signature, timing that grows with
+ * length, a 101 where the anonymous handshake is refused), `tentative` a weak signal worth a
+ * look. `--fail-on` counts certain and likely findings unless `--strict`.
+ */
+export const CONFIDENCES = ['tentative', 'likely', 'certain'] as const;
+export type Confidence = (typeof CONFIDENCES)[number];
 export type CheckMode = 'safe' | 'intrusive';
-export const AREAS = ['TLS', 'ORIGIN', 'AUTH', 'AUTHZ', 'SESSION', 'INPUT', 'LIMIT', 'PROTO', 'LEAK', 'FINGER'] as const;
+export const AREAS = ['TLS', 'ORIGIN', 'AUTH', 'AUTHZ', 'SESSION', 'INPUT', 'LIMIT', 'PROTO', 'LEAK', 'FINGER', 'LIVE'] as const;
 export type CheckArea = (typeof AREAS)[number];
 export type CheckStatus = 'pass' | 'fail' | 'error' | 'skipped';
 
@@ -143,6 +151,12 @@ export interface AuditOptions {
   sessionGraceMs: number;
   /** Extra trusted CA (PEM) for WSG-TLS-03. */
   ca?: string;
+  /** Byte limits against hostile targets (bounds.ts): per connection, per check, whole audit. */
+  maxConnectionBytes: number;
+  maxCheckBytes: number;
+  maxAuditBytes: number;
+  /** How long a target that stopped answering is probed (bounded back-off) before it is called down. */
+  livenessWindowMs: number;
 }
 
 /** A handshake variant: everything is relative to the baseline request. */
@@ -239,6 +253,14 @@ export interface CheckContext {
   probeAuth(variant: HandshakeVariant): Promise<AuthProbe>;
   /** Fresh (uncached) baseline handshake within 5 s: does the target still answer? */
   liveness(): Promise<boolean>;
+  /**
+   * The target did not answer right after `input` (what this check had just sent). Not a
+   * finding of this check: the runner confirms it with a bounded back-off and WSG-LIVE-01/02
+   * report it, naming this check and input.
+   */
+  noteDown(input: string): void;
+  /** What the liveness watch saw so far (WSG-LIVE-01/02 read it). */
+  livenessEvents(): readonly LivenessEvent[];
   /** Memoised value shared by every check of this audit (e.g. the foreign-Origin probe). */
   memo<T>(key: string, fn: () => Promise<T>): Promise<T>;
   report(finding: FindingInput): void;

@@ -10,6 +10,7 @@ import { defaultCredentials, parseTarget, type AuditOptionsInput } from '../audi
 import { OPERATOR_FLAG_HELP, OPERATOR_FLAG_SPEC, operatorFlagOptions } from '../audit/operator-flags.js';
 import { loadChecks } from '../audit/registry.js';
 import { FORMATS, REPORTERS, type Format } from '../audit/reporters/index.js';
+import { displaySafe } from '../audit/reporters/sanitize.js';
 import { runAudit, TargetUnreachableError } from '../audit/runner.js';
 import { unknownSelectors } from '../audit/select.js';
 import { SEVERITIES, type AuditReport, type CheckModule, type Severity, type TokenPlacement } from '../audit/types.js';
@@ -27,6 +28,7 @@ credentials: --header 'Name: value' (repeatable)   --cookie 'k=v'   --token T   
              --second-token T   --second-cookie 'k=v'   --second-header 'N: v' (second identity)
 messages:    --canary MSG   --canary-expect REGEX   --message MSG|@FILE (repeatable)
 protocol:    --protocol ws|socket.io   --engineio-path PATH   --idle-wait SECONDS   --concurrency N
+liveness:    --liveness-window SECONDS (how long a silent target is probed before it is called down, 12)
 ${OPERATOR_FLAG_HELP}`;
 
 class UsageError extends Error {}
@@ -43,6 +45,7 @@ const OPTIONS = {
   'short-token': { type: 'string' }, 'other-audience-token': { type: 'string' }, 'expired-token': { type: 'string' }, ca: { type: 'string' },
   canary: { type: 'string' }, 'canary-expect': { type: 'string' }, message: { type: 'string', multiple: true },
   protocol: { type: 'string' }, 'engineio-path': { type: 'string' }, 'idle-wait': { type: 'string' }, concurrency: { type: 'string' },
+  'liveness-window': { type: 'string' },
   'list-checks': { type: 'boolean' }, markdown: { type: 'boolean' }, discover: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -115,6 +118,7 @@ function toOptions(v: Values): AuditOptionsInput {
     engineioPath: v['engineio-path'],
     intrusive: v.intrusive, only: list(v.only), skip: list(v.skip),
     timeoutMs: seconds('timeout', v.timeout), idleWaitMs: seconds('idle-wait', v['idle-wait']), concurrency,
+    livenessWindowMs: seconds('liveness-window', v['liveness-window']),
   };
 }
 
@@ -123,7 +127,7 @@ function progress(enabled: boolean): ((done: number, total: number, id: string) 
   return (done, total, id) => {
     const width = 24;
     const filled = Math.round((done / Math.max(1, total)) * width);
-    process.stderr.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} ${id.padEnd(16)}`);
+    process.stderr.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} ${displaySafe(id, { max: 40 }).padEnd(16)}`);
     if (done === total) process.stderr.write('\r\x1b[K');
   };
 }
@@ -175,7 +179,7 @@ async function main(argv: string[]): Promise<number> {
     if (positionals.length) throw new UsageError('give either a target URL or --discover, not both');
     targets = await discoverEndpoints(v.discover, options.allowedOrigins?.[0]).catch((e: Error) => { throw new TargetUnreachableError(e.message); });
     if (!targets.length) throw new TargetUnreachableError(`no WebSocket endpoint found at common paths of ${v.discover}`);
-    process.stderr.write(`discovered: ${targets.map((t) => t.href).join(' ')}\n`);
+    process.stderr.write(`discovered: ${displaySafe(targets.map((t) => t.href).join(' '))}\n`);
   } else {
     if (positionals.length !== 1) throw new UsageError(positionals.length ? `one target URL expected, got ${positionals.length}` : 'missing target URL');
     try {
@@ -202,7 +206,8 @@ export async function run(argv: string[]): Promise<number> {
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     const known = e instanceof UsageError || e instanceof TargetUnreachableError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    console.error(`wsguard audit: ${msg.split('\n')[0]}${e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? " (see 'wsguard audit --help')" : ''}`);
+    // Error text may quote the target (a status line, a header): shown safely, one line.
+    console.error(`wsguard audit: ${displaySafe(msg.split('\n')[0] ?? '', { max: 500 })}${e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? " (see 'wsguard audit --help')" : ''}`);
     if (!known && process.env.WSGUARD_DEBUG) console.error(e);
     return 2;
   }

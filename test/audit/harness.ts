@@ -18,10 +18,12 @@ export interface CheckRun {
   traffic: MemoryTrafficRecorder;
 }
 
-export async function runCheck(id: string, target: string, options: AuditOptionsInput = {}): Promise<CheckRun> {
+/** `also`: more checks to run with it (e.g. WSG-LIVE-01, which reports a crash the check caused). */
+export async function runCheck(id: string, target: string, options: AuditOptionsInput = {}, also: string[] = []): Promise<CheckRun> {
   const mod = await loadCheck(id);
   const traffic = new MemoryTrafficRecorder();
-  const { report } = await runAudit(new URL(target), { intrusive: true, requestTimeoutMs: 3000, canaryWaitMs: 800, ...options }, { checks: [mod], traffic });
+  const checks = [mod, ...(await Promise.all(also.map(loadCheck)))];
+  const { report } = await runAudit(new URL(target), { intrusive: true, requestTimeoutMs: 3000, canaryWaitMs: 800, ...options }, { checks, traffic });
   const result = report.checks[0];
   if (!result) throw new Error(`${id} did not run`);
   return { result, findings: report.findings, traffic };

@@ -8,6 +8,10 @@ import tls from 'node:tls';
 import { FrameDecoder, type Frame } from './frame-decoder.js';
 import { encodeFrame, type FrameSpec } from './frame-encoder.js';
 import { parseResponseHead, type HttpResponseHead } from './handshake.js';
+import type { ConnectionMeter } from '../bounds.js';
+
+/** What one frame object costs beyond its payload, for the byte limits (a flood of empty frames is not free). */
+const FRAME_OVERHEAD = 64;
 
 export interface RawConnectOptions {
   host: string;
@@ -20,6 +24,8 @@ export interface RawConnectOptions {
   tlsOptions?: tls.ConnectionOptions;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Byte limits (bounds.ts): the connection is dropped when the target sends more. */
+  meter?: ConnectionMeter;
 }
 
 export interface HttpResponse extends HttpResponseHead {
@@ -43,11 +49,12 @@ export class RawConnection {
   private decoder: FrameDecoder | null = null;
   private readonly frames: Frame[] = [];
   private ended = false;
-  /** Every frame received, for the traffic recorder. */
-  onFrame: ((frame: Frame) => void) | null = null;
+  private frameListener: ((frame: Frame) => void) | null = null;
+  /** Frames decoded while nobody listened (those that came with the 101). */
+  private unheard: Frame[] = [];
   error: Error | null = null;
 
-  private constructor(readonly socket: net.Socket, private readonly signal?: AbortSignal) {
+  private constructor(readonly socket: net.Socket, private readonly signal?: AbortSignal, private readonly meter?: ConnectionMeter) {
     socket.on('data', (d: Buffer) => this.onData(d));
     socket.on('error', (e) => { this.error = e; this.wake(); });
     const onAbort = () => this.destroy();
@@ -70,9 +77,25 @@ export class RawConnection {
         clearTimeout(timer);
         socket.off('error', fail);
         socket.setNoDelay(true);
-        resolve(new RawConnection(socket, opts.signal));
+        resolve(new RawConnection(socket, opts.signal, opts.meter));
       });
     });
+  }
+
+  /**
+   * Every frame received, for the traffic recorder. Frames that arrived with the 101 (decoded
+   * before anyone could listen) are given to the first listener, so none goes unrecorded.
+   */
+  get onFrame(): ((frame: Frame) => void) | null {
+    return this.frameListener;
+  }
+
+  set onFrame(fn: ((frame: Frame) => void) | null) {
+    this.frameListener = fn;
+    if (!fn) return;
+    const missed = this.unheard;
+    this.unheard = [];
+    for (const f of missed) fn(f);
   }
 
   get closed(): boolean {
@@ -80,6 +103,7 @@ export class RawConnection {
   }
 
   private onData(d: Buffer): void {
+    if (this.overLimit(d.length)) return;
     if (this.decoder) {
       this.feedFrames(d);
     } else {
@@ -91,13 +115,25 @@ export class RawConnection {
   private feedFrames(d: Buffer): void {
     try {
       for (const f of this.decoder?.push(d) ?? []) {
+        if (this.overLimit(FRAME_OVERHEAD)) return;
         this.frames.push(f);
-        this.onFrame?.(f);
+        if (this.frameListener) this.frameListener(f);
+        else if (this.unheard.length < 1024) this.unheard.push(f);
       }
     } catch (e) {
       this.error = e as Error;
       this.socket.destroy();
     }
+  }
+
+  /** Charges `n` bytes to the meter; drops the connection when a limit is crossed. */
+  private overLimit(n: number): boolean {
+    const err = this.meter?.take(n);
+    if (!err) return false;
+    this.error ??= err;
+    this.socket.destroy();
+    this.wake();
+    return true;
   }
 
   private wake(): void {

@@ -1,11 +1,15 @@
 /**
  * HTML: one self-contained page (inline CSS and SVG, no scripts, no external assets), every
- * value escaped. Summary with counts by severity as a bar chart, findings, every check's status.
+ * value escaped and shown safely (sanitize.ts). Summary with counts by severity as a bar chart, findings, every check's status.
  */
 import { SEVERITIES, type Severity } from '../types.js';
-import { escapeXml as e } from './escape.js';
+import { escapeXml } from './escape.js';
+import { displaySafe } from './sanitize.js';
 import { severityCounts, summaryLine } from './summary.js';
 import type { Reporter } from './types.js';
+
+/** Escaped for HTML, and shown safely: control, bidi and invisible characters from the target made visible. */
+const e = (s: string) => escapeXml(displaySafe(s, { multiline: true }));
 
 const COLOR: Record<Severity, string> = { critical: '#7b1fa2', high: '#c62828', medium: '#ef6c00', low: '#0277bd', info: '#607d8b' };
 

@@ -12,7 +12,7 @@ export const renderJunit: Reporter = ({ report, metas }) => {
     const open = `    <testcase classname="wsguard.${x(m?.area ?? c.id.split('-')[1] ?? 'check')}" name="${x(`${c.id} ${m?.title ?? ''}`.trim())}" time="${secs(c.durationMs)}"`;
     const findings = report.findings.filter((f) => f.checkId === c.id);
     const body: string[] = [];
-    for (const f of findings) body.push(`      <failure type="${x(f.severity)}" message="${x(`${f.severity}: ${f.title}`)}">${x(`${f.evidence}\n\nRemediation: ${f.remediation}`)}</failure>`);
+    for (const f of findings) body.push(`      <failure type="${x(f.severity)}" message="${x(`${f.severity} (${f.confidence}): ${f.title}`)}">${x(`${f.evidence}\n\nConfidence: ${f.confidence}\nRemediation: ${f.remediation}`)}</failure>`);
     if (c.status === 'skipped') body.push(`      <skipped message="${x(c.reason ?? 'skipped')}"/>`);
     if (c.status === 'error') body.push(`      <error message="${x(c.reason ?? 'error')}"/>`);
     return body.length ? `${open}>\n${body.join('\n')}\n    </testcase>` : `${open}/>`;

@@ -1,5 +1,10 @@
-/** Text: findings grouped by severity (evidence, remediation), then every non-passing check, then one summary line. */
+/**
+ * Text: findings grouped by severity (evidence, remediation), then every non-passing check, then
+ * one summary line. Every value passes through displaySafe: this goes to a terminal, and most of
+ * it came from the target.
+ */
 import { SEVERITIES, type Severity } from '../types.js';
+import { displaySafe } from './sanitize.js';
 import { summaryLine } from './summary.js';
 import type { Reporter } from './types.js';
 
@@ -10,17 +15,22 @@ function indent(text: string, pad = '    '): string {
   return text.split('\n').map((l) => pad + l).join('\n');
 }
 
+/** One-line field. */
+const one = (s: unknown) => displaySafe(s, { max: 500 });
+/** Multi-line field (evidence, remediation). */
+const block = (s: unknown) => displaySafe(s, { multiline: true });
+
 export const renderText: Reporter = ({ report, color }) => {
   const paint = (sev: Severity, s: string) => (color ? `${COLORS[sev]}${s}${RESET}` : s);
-  const out: string[] = [`wsguard audit ${report.target}`, ''];
+  const out: string[] = [`wsguard audit ${one(report.target)}`, ''];
   for (const sev of [...SEVERITIES].reverse()) {
     const list = report.findings.filter((f) => f.severity === sev);
     if (!list.length) continue;
     out.push(paint(sev, `${sev.toUpperCase()} (${list.length})`));
     for (const f of list) {
-      out.push(`  ${f.checkId} ${f.title} [${f.confidence}]`);
-      out.push('    evidence:', indent(f.evidence, '      '));
-      out.push('    fix:', indent(f.remediation, '      '));
+      out.push(`  ${one(f.checkId)} ${one(f.title)} [${one(f.confidence)}]`);
+      out.push('    evidence:', indent(block(f.evidence), '      '));
+      out.push('    fix:', indent(block(f.remediation), '      '));
       out.push('');
     }
   }
@@ -28,7 +38,7 @@ export const renderText: Reporter = ({ report, color }) => {
   const notRun = report.checks.filter((c) => c.status === 'skipped' || c.status === 'error');
   if (notRun.length) {
     out.push('Not evaluated:');
-    for (const c of notRun) out.push(`  ${c.id} ${c.status}${c.reason ? `: ${c.reason}` : ''}`);
+    for (const c of notRun) out.push(`  ${one(c.id)} ${c.status}${c.reason ? `: ${one(c.reason)}` : ''}`);
     out.push('');
   }
   out.push(summaryLine(report));

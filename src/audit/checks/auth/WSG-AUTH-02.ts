@@ -41,12 +41,12 @@ export async function run(ctx: CheckContext): Promise<void> {
   if (ctx.options.expiredToken) variants.push(['expired token', ctx.options.expiredToken]);
   if (ctx.options.otherAudienceToken) variants.push(['token for another audience', ctx.options.otherAudienceToken]);
   const accepted: string[] = [];
-  let confidence: 'certain' | 'firm' | 'tentative' = 'tentative';
+  let confidence: 'certain' | 'likely' | 'tentative' = 'tentative';
   for (const [label, token] of variants) {
     const p = await credentialAccepted(ctx, { credentials: { ...creds, token } });
     if (p.outcome === 'accepted') {
       accepted.push(`${label}: ${p.detail}`);
-      if (p.confidence === 'certain' || (p.confidence === 'firm' && confidence === 'tentative')) confidence = p.confidence;
+      if (p.confidence === 'certain' || (p.confidence === 'likely' && confidence === 'tentative')) confidence = p.confidence;
     }
   }
   if (accepted.length) ctx.report({ confidence, evidence: `Accepted forged credentials (sent as ${creds.tokenIn}):\n${accepted.join('\n')}` });

@@ -36,5 +36,5 @@ export async function run(ctx: CheckContext): Promise<void> {
   } else if (!inUrl.length) {
     ctx.skip('no credential in the URL and no token to move there (--token)');
   }
-  if (evidence.length) ctx.report({ confidence: 'firm', evidence: evidence.join('\n') });
+  if (evidence.length) ctx.report({ confidence: 'likely', evidence: evidence.join('\n') });
 }

@@ -1,6 +1,6 @@
 import { requireBaseline, sharedHandshake } from '../../check-helpers.js';
 import { closePayload, Opcode } from '../../raw/frame-encoder.js';
-import type { CheckContext, CheckMeta, Confidence } from '../../types.js';
+import type { CheckContext, CheckMeta, Confidence, TrafficEntry } from '../../types.js';
 import { probe } from '../proto/frames.js';
 
 export const meta: CheckMeta = {
@@ -11,38 +11,26 @@ export const meta: CheckMeta = {
   mode: 'safe',
   passive: true,
   references: ['STEWS-F 100', 'STEWS-F 200', 'STEWS-F 600', 'S10', 'S11', 'S12'],
-  remediation: 'Answer protocol errors with standard close codes and short generic reasons, and handshake errors with a bare status; keep the identified library patched against the advisories listed.',
-  description: 'Runs after the active checks and matches every close reason, HTTP refusal and header recorded during the audit (PROTO-02/03/06 probes especially) against library signatures (ws, Gorilla, Faye, Tomcat/Spring, Ratchet, Python websockets, Engine.IO, uWebSockets); adds its own safe probes (Sec-WebSocket-Version: 1337, a bad key, an unmasked frame, close code 999) so it works alone. Finding (info) per library identified, with confidence and the advisories to check.',
+  remediation: 'Answer protocol errors with standard close codes and short generic reasons, and handshake errors with a bare status; keep the library patched (WSG-FINGER-03 reports versions shown to be vulnerable).',
+  description: 'Runs after the active checks and matches every close reason, HTTP refusal and header recorded during the audit (PROTO-02/03/06 probes especially) against library signatures (ws, Gorilla, Faye, Tomcat/Spring, Ratchet, Python websockets, Engine.IO, uWebSockets); adds its own safe probes (Sec-WebSocket-Version: 1337, a bad key, an unmasked frame, close code 999) so it works alone. Finding (info) per library identified, with confidence and where it was seen; no advisories (a fingerprint carries no version: see WSG-FINGER-03).',
 };
 
-interface Signature {
+export interface Signature {
   library: string;
   pattern: RegExp;
   confidence: Confidence;
 }
 
-const SIGNATURES: Signature[] = [
-  { library: 'ws (Node.js)', pattern: /Missing or invalid Sec-WebSocket-(?:Version|Key) header|Invalid Upgrade header|Invalid or unacceptable Sec-WebSocket-Extensions header|Sec-WebSocket-Version: 13, 8|Invalid WebSocket frame: /, confidence: 'firm' },
-  { library: 'Gorilla websocket (Go)', pattern: /unexpected reserved bits 0x|incorrect mask flag|unknown opcode \d|control frame length > 125|websocket: (?:the client is not using the websocket protocol|unsupported version|not a websocket handshake|request origin not allowed)/, confidence: 'firm' },
-  { library: 'Faye websocket-driver (Node.js/Ruby)', pattern: /One or more reserved bits are on|Received unmasked frame|Unrecognized frame opcode|Received fragmented control frame|Received control frame having too long payload/, confidence: 'firm' },
-  { library: 'Apache Tomcat / Spring WebSocket (Java)', pattern: /The client frame set the reserved bits to|unrecognised opCode|could not be decoded to UTF-8 because it contained invalid byte sequences/, confidence: 'firm' },
-  { library: 'Ratchet (PHP)', pattern: /Ratchet detected/, confidence: 'firm' },
+export const SIGNATURES: Signature[] = [
+  { library: 'ws (Node.js)', pattern: /Missing or invalid Sec-WebSocket-(?:Version|Key) header|Invalid Upgrade header|Invalid or unacceptable Sec-WebSocket-Extensions header|Sec-WebSocket-Version: 13, 8|Invalid WebSocket frame: /, confidence: 'likely' },
+  { library: 'Gorilla websocket (Go)', pattern: /unexpected reserved bits 0x|incorrect mask flag|unknown opcode \d|control frame length > 125|websocket: (?:the client is not using the websocket protocol|unsupported version|not a websocket handshake|request origin not allowed)/, confidence: 'likely' },
+  { library: 'Faye websocket-driver (Node.js/Ruby)', pattern: /One or more reserved bits are on|Received unmasked frame|Unrecognized frame opcode|Received fragmented control frame|Received control frame having too long payload/, confidence: 'likely' },
+  { library: 'Apache Tomcat / Spring WebSocket (Java)', pattern: /The client frame set the reserved bits to|unrecognised opCode|could not be decoded to UTF-8 because it contained invalid byte sequences/, confidence: 'likely' },
+  { library: 'Ratchet (PHP)', pattern: /Ratchet detected/, confidence: 'likely' },
   { library: 'Python websockets', pattern: /reserved bits must be 0|Failed to open a WebSocket connection|invalid opcode: \d/, confidence: 'tentative' },
-  { library: 'Engine.IO / Socket.IO', pattern: /"message":"(?:Transport unknown|Session ID unknown|Bad handshake method|Bad request)"/, confidence: 'firm' },
-  { library: 'uWebSockets', pattern: /^uWebSockets: \d+/im, confidence: 'firm' },
+  { library: 'Engine.IO / Socket.IO', pattern: /"message":"(?:Transport unknown|Session ID unknown|Bad handshake method|Bad request)"/, confidence: 'likely' },
+  { library: 'uWebSockets', pattern: /^uWebSockets: \d+/im, confidence: 'likely' },
 ];
-
-/** What to check once the library is known (CHECKS.md S10-S12). */
-const ADVISORIES: Record<string, string> = {
-  'ws (Node.js)': 'CVE-2024-37890 (header-count DoS, < 8.17.1), CVE-2026-45736 (close-reason memory, < 8.20.1), CVE-2026-48779 (fragment memory, < 8.21.0)',
-  'Gorilla websocket (Go)': 'CVE-2020-27813 (64-bit length overflow, ≤ 1.4.0)',
-  'Faye websocket-driver (Node.js/Ruby)': 'CVE-2020-7662 / CVE-2020-7663 (websocket-extensions ReDoS)',
-  'Apache Tomcat / Spring WebSocket (Java)': 'CVE-2020-13935 (frame length loop), CVE-2018-1270 (Spring STOMP SpEL)',
-  'Ratchet (PHP)': 'no advisory in S10-S12; check the vendor',
-  'Python websockets': 'CVE-2018-1000518 (deflate bomb, 4.0-4.0.1), CVE-2021-33880 (Basic auth timing, < 9.1)',
-  'Engine.IO / Socket.IO': 'CVE-2022-21676 (RSV2/3 crash, engine.io 4.0.0-6.1.0), CVE-2022-41940, CVE-2023-31125, CVE-2024-38355',
-  uWebSockets: 'CVE-2020-36406 (frame handling overflow)',
-};
 
 /** Its own safe probes, so the check works without the PROTO checks (their traffic is recorded too). */
 async function ownProbes(ctx: CheckContext): Promise<void> {
@@ -55,18 +43,25 @@ async function ownProbes(ctx: CheckContext): Promise<void> {
   await Promise.allSettled(tries);
 }
 
-export async function run(ctx: CheckContext): Promise<void> {
-  await requireBaseline(ctx);
-  await ownProbes(ctx);
+/** Libraries identified in the recorded traffic, each with where (first sighting). */
+export function identify(entries: readonly TrafficEntry[]): Map<Signature, string> {
   const hits = new Map<Signature, string>();
-  for (const e of ctx.traffic.entries()) {
+  for (const e of entries) {
     if (e.direction !== 'in' || e.kind === 'frame') continue;
     for (const sig of SIGNATURES) {
       const m = sig.pattern.exec(e.text);
       if (m && !hits.has(sig)) hits.set(sig, `${e.kind === 'close' ? `close ${e.closeCode ?? ''} reason` : `HTTP ${e.status ?? ''} answer`} "${m[0].slice(0, 70)}" (seen by ${e.checkId})`);
     }
   }
-  for (const [sig, where] of hits) {
-    ctx.report({ confidence: sig.confidence, evidence: `${sig.library} identified from ${where}. Check its version against: ${ADVISORIES[sig.library] ?? 'S10-S12'}.` });
+  return hits;
+}
+
+export async function run(ctx: CheckContext): Promise<void> {
+  await requireBaseline(ctx);
+  await ownProbes(ctx);
+  // Which library, and nothing more: a fingerprint carries no version, so no advisory is named
+  // here (WSG-FINGER-03 names one only when the version is shown to be in the affected range).
+  for (const [sig, where] of identify(ctx.traffic.entries())) {
+    ctx.report({ confidence: sig.confidence, evidence: `${sig.library} identified from ${where}.` });
   }
 }

@@ -11,7 +11,7 @@ export const meta: CheckMeta = {
   mode: 'intrusive',
   references: ['S10', 'S11 (CVE-2023-32695, CVE-2024-38355, CVE-2026-33151)', 'OWASP-CS ("treat all messages as untrusted", safe deserialisation)'],
   remediation: 'Parse inside try/catch with depth and size limits, deny __proto__/constructor/prototype keys (or parse into null-prototype objects), and give each connection an error boundary so a bad message closes only that socket (1007/1008).',
-  description: 'Sends invalid JSON, 10 000-deep nesting, wrong types ({"type":[]}), huge numbers, __proto__/constructor.prototype keys carrying a random marker, and on Socket.IO targets 42[{"toString":"x"}], 42["error","x"] and a 9 999 999-attachment header; liveness after each. Finding: the target stops answering, a 1011 close with a stack trace, or the marker shows up in a later reply on a fresh connection (prototype pollution).',
+  description: 'Sends invalid JSON, 10 000-deep nesting, wrong types ({"type":[]}), huge numbers, __proto__/constructor.prototype keys carrying a random marker, and on Socket.IO targets 42[{"toString":"x"}], 42["error","x"] and a 9 999 999-attachment header; liveness after each. Finding: a 1011 close with a stack trace, or the marker shows up in a later reply on a fresh connection (prototype pollution). A target that stops answering is reported by WSG-LIVE-01/02, naming this check and the message.',
 };
 
 const STACK = /\bat \S+ \(|at Object\.<anonymous>|TypeError:|RangeError:|Traceback \(most recent call last\)|goroutine \d+/;

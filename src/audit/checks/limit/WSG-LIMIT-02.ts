@@ -11,7 +11,7 @@ export const meta: CheckMeta = {
   mode: 'intrusive',
   references: ['RFC6455 §5.2', 'RFC6455 §10.4', 'STEWS-4', 'S12 (Gorilla CVE-2020-27813)'],
   remediation: 'Reject a frame from its header alone when the declared length exceeds the message cap or 2^63 (MSB set): close 1009/1002 before reading the body (ws does this; keep it current).',
-  description: 'On fresh connections sends a frame header declaring 2^62 bytes followed by 16 bytes, a header whose 64-bit length has the MSB set, and the STEWS-4 Gorilla sequence (non-FIN binary, continuation with an MSB-set length, FIN continuation). A ping follows each. Finding: no close (the server waits for the body or ignores the length), or the target stops answering handshakes.',
+  description: 'On fresh connections sends a frame header declaring 2^62 bytes followed by 16 bytes, a header whose 64-bit length has the MSB set, and the STEWS-4 Gorilla sequence (non-FIN binary, continuation with an MSB-set length, FIN continuation). A ping follows each. Finding: no close (the server waits for the body or ignores the length). A target that stops answering handshakes is reported by WSG-LIVE-01/02.',
 };
 
 const BODY = Buffer.alloc(16, 'a');

@@ -12,7 +12,7 @@ export const meta: CheckMeta = {
   mode: 'intrusive',
   references: ['RFC6455 §5.4', 'RFC6455 §10.4', 'S10 (ws CVE-2026-48779, 2b2abd45, a2f4e7c)'],
   remediation: 'Bound the number of fragments and buffered chunks per message (ws ≥ 8.21 maxFragments / maxBufferedChunks; wsguard: 1 024 fragments) and time out unfinished fragmented messages; close 1008.',
-  description: 'Starts a text message (FIN=0, 1 byte) and sends 200 000 continuation frames of 0–1 byte without FIN at full speed, in batches, then a ping. Finding: no close after all of them (the message is still open), or the target stops answering handshakes.',
+  description: 'Starts a text message (FIN=0, 1 byte) and sends 200 000 continuation frames of 0–1 byte without FIN at full speed, in batches, then a ping. Finding: no close after all of them (the message is still open). A target that stops answering handshakes is reported by WSG-LIVE-01/02.',
 };
 
 const BATCH = 5000;

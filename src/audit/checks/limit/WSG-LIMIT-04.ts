@@ -12,7 +12,7 @@ export const meta: CheckMeta = {
   mode: 'intrusive',
   references: ['RFC7692', 'S12 (python-websockets CVE-2018-1000518)', 'S10 (ws passes maxPayload into PerMessageDeflate)'],
   remediation: 'Keep permessage-deflate off unless needed; when on, apply the message cap to the inflated size (close 1009) and limit concurrent inflation (ws concurrencyLimit).',
-  description: 'Offers permessage-deflate; if the server accepts it, sends one compressed text frame (RSV1) that inflates to 64× the declared cap (--max-message, default 64 KiB → 4 MiB of "a", at most 64 MiB), then a ping. Finding: the message is accepted (ping answered), no answer, or the target stops answering handshakes. Skipped when deflate is not negotiated.',
+  description: 'Offers permessage-deflate; if the server accepts it, sends one compressed text frame (RSV1) that inflates to 64× the declared cap (--max-message, default 64 KiB → 4 MiB of "a", at most 64 MiB), then a ping. Finding: the message is accepted (ping answered), or no answer (a target that stops answering handshakes is reported by WSG-LIVE-01/02). Skipped when deflate is not negotiated.',
 };
 
 /** Crash-class probe: runs after the ordinary checks so a crash does not spoil them. */

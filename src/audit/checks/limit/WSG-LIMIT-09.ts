@@ -12,7 +12,7 @@ export const meta: CheckMeta = {
   mode: 'intrusive',
   references: ['S10 (ws CVE-2024-37890, CVE-2021-32640, 2017 extensions DoS)', 'S12 (CVE-2020-7662/7663)', 'STEWS-2', 'STEWS-3'],
   remediation: 'Keep ws ≥ 8.17.1 (400 on too many headers) and Node header limits (maxHeadersCount, 16 KiB max header size); parse Sec-WebSocket-Protocol/Extensions in linear time and into null-prototype objects.',
-  description: 'Handshakes with (a) 2 100 dummy headers before Upgrade/Sec-WebSocket-Key, (b) one 64 KiB header, (c) Sec-WebSocket-Protocol "b" + 30 000 vs 66 000 spaces + "x", timed (STEWS-2), (d) Sec-WebSocket-Extensions a;b="\\c…" with 26 vs 28 repeats, timed (STEWS-3), (e) extension names "constructor" / "hasOwnProperty"; liveness after each. Finding: the target stops answering, or latency grows by more than 0.4 s with length (re-measured to confirm).',
+  description: 'Handshakes with (a) 2 100 dummy headers before Upgrade/Sec-WebSocket-Key, (b) one 64 KiB header, (c) Sec-WebSocket-Protocol "b" + 30 000 vs 66 000 spaces + "x", timed (STEWS-2), (d) Sec-WebSocket-Extensions a;b="\\c…" with 26 vs 28 repeats, timed (STEWS-3), (e) extension names "constructor" / "hasOwnProperty"; liveness after each. Finding: latency grows by more than 0.4 s with length (re-measured to confirm); a target that stops answering is reported by WSG-LIVE-01/02.',
 };
 
 interface Outcome { ms: number; what: string }

@@ -1,23 +1,20 @@
 /**
- * "Did the probe take the target down?" for the intrusive LIMIT/INPUT/AUTHZ checks. A failed
- * baseline is only a crash when nothing answers HTTP (or a proxy says the backend is gone):
- * a 429/503 after a flood is throttling, and the target is alive.
+ * "Did the probe take the target down?" for the intrusive LIMIT/INPUT/AUTHZ/PROTO checks. One
+ * quick probe (probeAlive: a 429/503 after a flood is throttling, the target is alive); when it
+ * gets no answer the check stops and notes what it had just sent. The check files nothing: the
+ * runner confirms with a bounded back-off and WSG-LIVE-01 (down) or WSG-LIVE-02 (slow to
+ * recover) reports it, naming this check and input.
  */
+import { probeAlive } from '../../liveness.js';
 import type { CheckContext } from '../../types.js';
 
 export async function targetDown(ctx: CheckContext): Promise<boolean> {
-  if (await ctx.liveness()) return false;
-  try {
-    const r = await ctx.handshake({ acceptThrottle: true, raw: { timeoutMs: 5000 } });
-    return r.response.status === 502 || r.response.status === 504;
-  } catch {
-    return true;
-  }
+  return !(await probeAlive(ctx)).alive;
 }
 
-/** Reports a crash-class finding (high, certain) when the target stopped answering after `what`. */
+/** True (and the input noted for WSG-LIVE-01/02) when the target stopped answering after `what`. */
 export async function reportIfDown(ctx: CheckContext, what: string): Promise<boolean> {
   const down = await targetDown(ctx);
-  if (down) ctx.report({ severity: 'high', confidence: 'certain', evidence: `After ${what} the target no longer completes a baseline handshake (crash-class).` });
+  if (down) ctx.noteDown(what);
   return down;
 }

@@ -2,6 +2,7 @@ import { requireBaseline } from '../../check-helpers.js';
 import { Opcode, type FrameSpec } from '../../raw/frame-encoder.js';
 import type { CheckContext, CheckMeta } from '../../types.js';
 import { describe, probe, probeWaitMs, rejected } from './frames.js';
+import { reportIfDown } from '../limit/liveness.js';
 
 export const meta: CheckMeta = {
   id: 'WSG-PROTO-02',
@@ -11,7 +12,7 @@ export const meta: CheckMeta = {
   mode: 'intrusive',
   references: ['RFC6455 §5.2', 'RFC6455 §5.8', 'S11 (CVE-2022-21676)', 'STEWS-F 100', 'STEWS-F 200'],
   remediation: 'Fail the connection with close 1002 on RSV bits no extension negotiated, on reserved opcodes and on non-minimal length encodings; upgrade Engine.IO past 6.1.0 (CVE-2022-21676) and keep the WebSocket library current.',
-  description: 'On separate baseline sessions sends a binary frame with RSV1, RSV2, RSV3 set (no extension negotiated), frames with opcodes 0x3 and 0xB, and "hello" with the 16-bit length form; a fresh handshake after each. Finding (low) when a frame is tolerated; high when the target stops answering handshakes.',
+  description: 'On separate baseline sessions sends a binary frame with RSV1, RSV2, RSV3 set (no extension negotiated), frames with opcodes 0x3 and 0xB, and "hello" with the 16-bit length form; a fresh handshake after each. Finding (low) when a frame is tolerated; a target that stops answering handshakes is reported by WSG-LIVE-01 (high).',
 };
 
 function probes(ctx: CheckContext): Array<[string, FrameSpec]> {
@@ -37,11 +38,8 @@ export async function run(ctx: CheckContext): Promise<void> {
       lax.push(`${label}: ${describe(o, probeWaitMs(ctx))}`);
       if (o.kind === 'alive') silentOnly = false;
     }
-    // Crash-class: a vulnerable stack (engine.io 4.0.0–6.1.0 on RSV2/RSV3) dies on one frame.
-    if (!(await ctx.liveness())) {
-      ctx.report({ severity: 'high', confidence: 'certain', evidence: `After the ${label} the target no longer completes a handshake within 5 s (${describe(o, probeWaitMs(ctx))}): one frame takes the service down.` });
-      return;
-    }
+    // A vulnerable stack (engine.io 4.0.0–6.1.0 on RSV2/RSV3) dies on one frame: WSG-LIVE-01 reports it.
+    if (await reportIfDown(ctx, `the ${label} (${describe(o, probeWaitMs(ctx))})`)) return;
   }
   if (lax.length) ctx.report({ confidence: silentOnly ? 'tentative' : 'certain', evidence: `Tolerated (expected close 1002): ${lax.join('; ')}.` });
 }

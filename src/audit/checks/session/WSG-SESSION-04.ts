@@ -76,7 +76,7 @@ export async function run(ctx: CheckContext): Promise<void> {
     const lowEntropy = ids.length >= 20 && bits < 64;
     if (sequential(ids) || dupes > 0 || lowEntropy) weak.push(`${name}: ${ids.slice(0, 4).join(', ')}… (${sequential(ids) ? 'sequential, ' : ''}${dupes} duplicates, ~${Math.round(bits)} bits estimated from ${ids.length} samples)`);
   }
-  if (weak.length) ctx.report({ confidence: 'firm', evidence: `Predictable identifiers:\n${weak.join('\n')}` });
+  if (weak.length) ctx.report({ confidence: 'likely', evidence: `Predictable identifiers:\n${weak.join('\n')}` });
   const flagged = [...flaws].filter(([, f]) => f.length).map(([name, f]) => `cookie ${name}: ${f.join(', ')}`);
   if (flagged.length) ctx.report({ severity: 'low', confidence: 'certain', title: 'Session cookie set at handshake lacks security flags', evidence: flagged.join('\n') });
 }

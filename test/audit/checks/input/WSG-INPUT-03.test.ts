@@ -6,18 +6,17 @@ import { ALLOWED, runCheck } from '../../harness.js';
 const servers: Array<{ close(): Promise<void> }> = [];
 after(() => Promise.all(servers.map((s) => s.close())));
 
-async function audit(weak: WeakServerOptions) {
+async function audit(weak: WeakServerOptions, also: string[] = []) {
   const s = await startWeakServer(weak);
   servers.push(s);
-  return runCheck('WSG-INPUT-03', s.url, { allowedOrigins: [ALLOWED], credentials: { token: await s.mintToken('alice') }, canary: '{"type":"whoami"}' });
+  return runCheck('WSG-INPUT-03', s.url, { allowedOrigins: [ALLOWED], credentials: { token: await s.mintToken('alice') }, canary: '{"type":"whoami"}', livenessWindowMs: 1500 }, also);
 }
 
-test('INPUT-03: deep nesting "crashes" the server → crash-class finding', async () => {
-  const r = await audit({ crashOnHostileJson: true });
-  assert.equal(r.findings.length, 1);
-  assert.equal(r.findings[0]?.checkId, 'WSG-INPUT-03');
+test('INPUT-03: deep nesting "crashes" the server → WSG-LIVE-01 names INPUT-03 and the message; nothing under INPUT-03', async () => {
+  const r = await audit({ crashOnHostileJson: true }, ['WSG-LIVE-01']);
+  assert.deepEqual(r.findings.map((f) => f.checkId), ['WSG-LIVE-01']);
   assert.equal(r.findings[0]?.severity, 'high');
-  assert.match(r.findings[0]?.evidence ?? '', /^After one message \(10 000-deep nesting\) the target no longer completes/);
+  assert.match(r.findings[0]?.evidence ?? '', /^After WSG-INPUT-03 \(input: one message \(10 000-deep nesting\)\) the target stopped answering/);
 });
 
 test('INPUT-03: __proto__ merged into later replies → prototype pollution finding', async () => {

@@ -6,18 +6,17 @@ import { ALLOWED, runCheck } from '../../harness.js';
 const servers: Array<{ close(): Promise<void> }> = [];
 after(() => Promise.all(servers.map((s) => s.close())));
 
-async function audit(weak: WeakServerOptions) {
+async function audit(weak: WeakServerOptions, also: string[] = []) {
   const s = await startWeakServer(weak);
   servers.push(s);
-  return runCheck('WSG-LIMIT-09', s.url, { allowedOrigins: [ALLOWED], credentials: { token: await s.mintToken('alice') } });
+  return runCheck('WSG-LIMIT-09', s.url, { allowedOrigins: [ALLOWED], credentials: { token: await s.mintToken('alice') }, livenessWindowMs: 1500 }, also);
 }
 
-test('LIMIT-09: > 2000 headers "crash" the server → crash-class finding', async () => {
-  const r = await audit({ crashOnHeaderAbuse: true });
-  assert.equal(r.findings.length, 1);
-  assert.equal(r.findings[0]?.checkId, 'WSG-LIMIT-09');
+test('LIMIT-09: > 2000 headers "crash" the server → WSG-LIVE-01 names LIMIT-09 and the input; nothing under LIMIT-09', async () => {
+  const r = await audit({ crashOnHeaderAbuse: true }, ['WSG-LIVE-01']);
+  assert.deepEqual(r.findings.map((f) => f.checkId), ['WSG-LIVE-01']);
   assert.equal(r.findings[0]?.severity, 'high');
-  assert.match(r.findings[0]?.evidence ?? '', /^After \(a\) 2 100 headers before Upgrade .*crash-class/);
+  assert.match(r.findings[0]?.evidence ?? '', /^After WSG-LIMIT-09 \(input: \(a\) 2 100 headers before Upgrade .*\) the target stopped answering/);
 });
 
 test('LIMIT-09: extension parsing slows down with \\c repeats → latency finding', async () => {

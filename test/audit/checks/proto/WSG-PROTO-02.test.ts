@@ -11,10 +11,11 @@ test('PROTO-02: RSV bits, reserved opcodes and non-minimal lengths tolerated →
   assert.match(f?.evidence ?? '', /RSV1.*RSV2.*RSV3.*0x3.*0xB.*16-bit/);
 });
 
-test('PROTO-02: RSV2 kills the server → high crash finding', async () => {
-  const r = await againstLax('WSG-PROTO-02', { ignoreRsv: false, crashOnRsv23: true });
+test('PROTO-02: RSV2 kills the server → WSG-LIVE-01 names PROTO-02 and the frame; nothing under PROTO-02', async () => {
+  const r = await againstLax('WSG-PROTO-02', { ignoreRsv: false, crashOnRsv23: true }, { livenessWindowMs: 1500 }, ['WSG-LIVE-01']);
+  assert.deepEqual(r.findings.map((f) => f.checkId), ['WSG-LIVE-01']);
   assert.equal(r.findings[0]?.severity, 'high');
-  assert.match(r.findings[0]?.evidence ?? '', /RSV2.*no longer completes a handshake/);
+  assert.match(r.findings[0]?.evidence ?? '', /^After WSG-PROTO-02 \(input: the [^)]*RSV2.*\) the target stopped answering/);
 });
 
 test('PROTO-02: RFC 6455 server → pass; not run without --intrusive', async () => {

@@ -12,7 +12,7 @@ export function track<T extends { close(): Promise<void> }>(s: T): T {
   return s;
 }
 
-export async function againstLax(id: string, lax: LaxServerOptions, options: AuditOptionsInput = {}): Promise<CheckRun> {
+export async function againstLax(id: string, lax: LaxServerOptions, options: AuditOptionsInput = {}, also: string[] = []): Promise<CheckRun> {
   const s = track(await startLaxServer(lax));
-  return runCheck(id, s.url, options);
+  return runCheck(id, s.url, options, also);
 }

@@ -1,0 +1,141 @@
+import { requireBaseline, sharedHandshake } from '../../check-helpers.js';
+import type { LivenessEvent } from '../../liveness-log.js';
+import type { CheckContext, CheckMeta, Severity, TrafficEntry } from '../../types.js';
+import { identify } from './WSG-FINGER-02.js';
+
+export const meta: CheckMeta = {
+  id: 'WSG-FINGER-03',
+  title: 'Known-vulnerable version',
+  area: 'FINGER',
+  severity: 'medium',
+  mode: 'safe',
+  passive: true,
+  references: ['S10', 'S11', 'S12', 'CWE-1104', 'ASVS 15.2.1'],
+  remediation: 'Upgrade the named component to a fixed release (the advisory gives it); until then apply the advisory\'s workaround, and stop announcing the version (WSG-FINGER-01).',
+  description: 'Names an advisory only when the version is shown to be in its affected range: (a) a version banner in any recorded answer (Server, X-Powered-By, error pages: Python websockets, Apache Tomcat) compared with the advisory\'s range; (b) a behaviour only affected versions show: the library identified by WSG-FINGER-02\'s signatures and the target stopping answering (WSG-LIVE-01) right after the advisory\'s own trigger (ws and > 2 000 headers, Engine.IO and an RSV2/RSV3 frame, Gorilla and a 64-bit length with the MSB set). Adds the baseline and a Sec-WebSocket-Version: 1337 handshake so banners are seen alone. A library without a version is WSG-FINGER-02 and names no advisory.',
+};
+
+type Version = number[];
+
+function parseVersion(s: string): Version {
+  return s.split(/[.-]/).map((p) => Number.parseInt(p, 10)).map((n) => (Number.isFinite(n) ? n : 0));
+}
+
+function cmp(a: Version, b: Version): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d) return d;
+  }
+  return 0;
+}
+
+/** Inclusive lower bound, exclusive upper bound (the first fixed release). */
+const within = (v: Version, from: string, fixed: string) => cmp(v, parseVersion(from)) >= 0 && cmp(v, parseVersion(fixed)) < 0;
+
+interface Advisory {
+  id: string;
+  severity: Severity;
+  range: string;
+  affected(v: Version): boolean;
+  /** What it takes to exploit, when that is narrower than "any deployment". */
+  condition?: string;
+}
+
+interface BannerRule {
+  product: string;
+  /** Where to look: header values or the body of an HTTP answer. */
+  pattern: RegExp;
+  advisories: Advisory[];
+}
+
+/** Advisories from CHECKS.md S10–S12 whose product shows its version in a banner. */
+const BANNERS: BannerRule[] = [
+  {
+    product: 'Python websockets',
+    pattern: /\bwebsockets\/(\d+(?:\.\d+){0,2})\b/,
+    advisories: [
+      { id: 'CVE-2018-1000518', severity: 'medium', range: '4.0 to 4.0.1 (fixed in 5.0)', affected: (v) => within(v, '4.0', '5.0'), condition: 'with permessage-deflate negotiated (a compressed frame inflates past max_size)' },
+      { id: 'CVE-2021-33880', severity: 'low', range: 'before 9.1', affected: (v) => cmp(v, [9, 1]) < 0, condition: 'only where the server uses HTTP Basic Auth (timing of the password compare)' },
+    ],
+  },
+  {
+    product: 'Apache Tomcat',
+    pattern: /\bApache Tomcat\/(\d+\.\d+\.\d+)\b/,
+    advisories: [
+      {
+        id: 'CVE-2020-13935', severity: 'high', range: '7.0.27–7.0.104, 8.5.0–8.5.56, 9.0.0–9.0.36 (10.0.0-M1–M6)',
+        affected: (v) => within(v, '7.0.27', '7.0.105') || within(v, '8.5.0', '8.5.57') || within(v, '9.0.0', '9.0.37'),
+      },
+    ],
+  },
+];
+
+interface BehaviourRule {
+  library: string;
+  /** The check whose input is the advisory's trigger, and that input. */
+  after: string;
+  input: RegExp;
+  advisory: { id: string; range: string; severity: Severity };
+}
+
+/** A crash right after the advisory's own trigger, on the library it concerns: only affected versions do that. */
+const BEHAVIOURS: BehaviourRule[] = [
+  { library: 'ws (Node.js)', after: 'WSG-LIMIT-09', input: /2 100 headers/, advisory: { id: 'CVE-2024-37890', range: 'ws < 8.17.1 (7.5.10, 6.2.3, 5.2.4 on older lines)', severity: 'high' } },
+  { library: 'Engine.IO / Socket.IO', after: 'WSG-PROTO-02', input: /RSV[23]/, advisory: { id: 'CVE-2022-21676', range: 'engine.io 4.0.0–6.1.0', severity: 'high' } },
+  { library: 'Gorilla websocket (Go)', after: 'WSG-LIMIT-02', input: /MSB|2\^6[23]|STEWS-4/, advisory: { id: 'CVE-2020-27813', range: 'gorilla/websocket ≤ 1.4.0', severity: 'high' } },
+];
+
+/** Header values and bodies of the HTTP answers recorded, with a label for the evidence. */
+function httpTexts(entries: readonly TrafficEntry[]): Array<{ text: string; where: string }> {
+  const out: Array<{ text: string; where: string }> = [];
+  for (const e of entries) {
+    if (e.kind !== 'http' || e.direction !== 'in') continue;
+    out.push({ text: e.text, where: `HTTP ${e.status ?? ''} answer (seen by ${e.checkId})` });
+  }
+  return out;
+}
+
+function bannerFindings(ctx: CheckContext): void {
+  const seen = new Set<string>();
+  for (const rule of BANNERS) {
+    for (const { text, where } of httpTexts(ctx.traffic.entries())) {
+      const m = rule.pattern.exec(text);
+      if (!m?.[1] || seen.has(`${rule.product} ${m[1]}`)) continue;
+      seen.add(`${rule.product} ${m[1]}`);
+      const version = parseVersion(m[1]);
+      for (const a of rule.advisories.filter((x) => x.affected(version))) {
+        ctx.report({
+          severity: a.severity,
+          // A banner is the server's own word: it can be stale or hide a backported fix.
+          confidence: 'likely',
+          title: `Known-vulnerable version: ${rule.product} ${m[1]} (${a.id})`,
+          evidence: `${rule.product} ${m[1]} announced by "${m[0]}" in an ${where}; ${a.id} affects ${a.range}${a.condition ? `, ${a.condition}` : ''}.`,
+        });
+      }
+    }
+  }
+}
+
+function behaviourFindings(ctx: CheckContext, events: readonly LivenessEvent[]): void {
+  const libraries = identify(ctx.traffic.entries());
+  for (const rule of BEHAVIOURS) {
+    const sig = [...libraries.keys()].find((s) => s.library === rule.library);
+    if (!sig) continue;
+    const crash = events.find((e) => e.outcome === 'down' && e.after === rule.after && e.inputs.some((i) => rule.input.test(i)));
+    if (!crash) continue;
+    ctx.report({
+      severity: rule.advisory.severity,
+      confidence: 'likely',
+      title: `Known-vulnerable version: ${rule.library} (${rule.advisory.id})`,
+      evidence: `${rule.library} identified from ${libraries.get(sig) ?? 'its signature'}, and the target stopped answering right after ${rule.after} sent ${crash.inputs.join('; ')} (WSG-LIVE-01): the behaviour of ${rule.advisory.id}, ${rule.advisory.range}.`,
+    });
+  }
+}
+
+export async function run(ctx: CheckContext): Promise<void> {
+  await requireBaseline(ctx);
+  // Banners on the refusal as well as the 101 (FINGER-01 shares these probes).
+  await Promise.allSettled([sharedHandshake(ctx, 'version:1337', { raw: { request: { version: '1337' } } })]);
+  bannerFindings(ctx);
+  behaviourFindings(ctx, ctx.livenessEvents());
+}

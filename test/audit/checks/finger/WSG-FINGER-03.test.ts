@@ -1,0 +1,64 @@
+/**
+ * WSG-FINGER-03: an advisory only when the version is shown to be in its range (issue 17: CVEs
+ * listed for fixed Python websockets 10.4 were false alarms). Banners in and out of range, a
+ * crash-only-affected-versions-show behaviour, and a fingerprint without a version.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startWeakServer, type WeakServerOptions } from '../../../fixtures/weak-server.js';
+import { ALLOWED, runCheck } from '../../harness.js';
+
+const servers: Array<{ close(): Promise<void> }> = [];
+after(() => Promise.all(servers.map((s) => s.close())));
+
+async function audit(weak: WeakServerOptions, before: string[] = [], extra = {}) {
+  const s = await startWeakServer(weak);
+  servers.push(s);
+  return runCheck('WSG-FINGER-03', s.url, { allowedOrigins: [ALLOWED], credentials: { token: await s.mintToken('alice') }, ...extra }, before);
+}
+
+test('FINGER-03: Python websockets 4.0.1 banner → both advisories in range, with the banner as evidence', async () => {
+  const r = await audit({ serverBanner: 'Python/3.6 websockets/4.0.1' });
+  const ids = r.findings.map((f) => /CVE-\d+-\d+/.exec(f.title)?.[0]).sort();
+  assert.deepEqual(ids, ['CVE-2018-1000518', 'CVE-2021-33880']);
+  for (const f of r.findings) {
+    assert.equal(f.checkId, 'WSG-FINGER-03');
+    assert.equal(f.confidence, 'likely');
+    assert.match(f.evidence, /^Python websockets 4\.0\.1 announced by "websockets\/4\.0\.1" in an HTTP 101 answer/);
+  }
+  assert.equal(r.findings.find((f) => f.title.includes('CVE-2018-1000518'))?.severity, 'medium');
+});
+
+test('FINGER-03: Python websockets 8.1 → only the Basic Auth timing advisory (< 9.1)', async () => {
+  const r = await audit({ serverBanner: 'Python/3.8 websockets/8.1' });
+  assert.deepEqual(r.findings.map((f) => f.title), ['Known-vulnerable version: Python websockets 8.1 (CVE-2021-33880)']);
+  assert.equal(r.findings[0]?.severity, 'low');
+  assert.match(r.findings[0]?.evidence ?? '', /only where the server uses HTTP Basic Auth/);
+});
+
+test('FINGER-03: Python websockets 10.4 (fixed) and a ws server with no version → pass, no CVE named', async () => {
+  const fixed = await audit({ serverBanner: 'Python/3.11 websockets/10.4' });
+  assert.equal(fixed.result.status, 'pass', JSON.stringify(fixed.findings));
+  // ws is identified from its refusals (FINGER-02) but announces no version: nothing to claim.
+  const ws = await audit({}, ['WSG-FINGER-02']);
+  assert.ok(ws.findings.some((f) => f.checkId === 'WSG-FINGER-02' && /^ws \(Node\.js\) identified/.test(f.evidence)));
+  assert.deepEqual(ws.findings.filter((f) => f.checkId === 'WSG-FINGER-03'), []);
+  assert.ok(ws.findings.every((f) => !/CVE-/.test(f.evidence)), 'no advisory named from a fingerprint');
+});
+
+test('FINGER-03: ws identified + the target dies on > 2000 headers (LIMIT-09) → CVE-2024-37890 with that evidence', async () => {
+  const r = await audit({ crashOnHeaderAbuse: true }, ['WSG-FINGER-01', 'WSG-LIMIT-09', 'WSG-LIVE-01'], { concurrency: 1, livenessWindowMs: 1000 });
+  const f = r.findings.find((x) => x.checkId === 'WSG-FINGER-03');
+  assert.ok(f, JSON.stringify(r.findings.map((x) => x.checkId)));
+  assert.equal(f.title, 'Known-vulnerable version: ws (Node.js) (CVE-2024-37890)');
+  assert.equal(f.severity, 'high');
+  assert.match(f.evidence, /^ws \(Node\.js\) identified from HTTP 400 answer .* stopped answering right after WSG-LIMIT-09 sent \(a\) 2 100 headers/);
+});
+
+test('FINGER-03: Apache Tomcat 9.0.30 → CVE-2020-13935; 9.0.37 (fixed) → nothing', async () => {
+  const old = await audit({ serverBanner: 'Apache Tomcat/9.0.30' });
+  assert.deepEqual(old.findings.map((f) => f.title), ['Known-vulnerable version: Apache Tomcat 9.0.30 (CVE-2020-13935)']);
+  assert.equal(old.findings[0]?.severity, 'high');
+  const fixed = await audit({ serverBanner: 'Apache Tomcat/9.0.37' });
+  assert.equal(fixed.findings.length, 0);
+});

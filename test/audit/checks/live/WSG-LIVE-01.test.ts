@@ -1,0 +1,43 @@
+/**
+ * WSG-LIVE-01: a check's input takes the target down for good → one high finding under LIVE-01
+ * naming the check and its input, and nothing under the check itself (issue 17: a crash after
+ * INPUT-01's payloads is not an XSS). A target that stays up → nothing.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startWeakServer, type WeakServerOptions } from '../../../fixtures/weak-server.js';
+import { ALLOWED, runCheck } from '../../harness.js';
+
+const servers: Array<{ close(): Promise<void> }> = [];
+after(() => Promise.all(servers.map((s) => s.close())));
+
+async function audit(id: string, weak: WeakServerOptions, messages: string[] = []) {
+  const s = await startWeakServer(weak);
+  servers.push(s);
+  return runCheck(id, s.url, { allowedOrigins: [ALLOWED], credentials: { token: await s.mintToken('alice') }, canary: '{"type":"whoami"}', messages, livenessWindowMs: 1500 }, ['WSG-LIVE-01', 'WSG-LIVE-02']);
+}
+
+test('LIVE-01: INPUT-01 payloads crash the target → crash under LIVE-01 naming INPUT-01; no XSS claimed', async () => {
+  const r = await audit('WSG-INPUT-01', { crashOnMessage: /onerror|onload/ }, ['{"type":"chat","text":"{{payload}}"}']);
+  assert.deepEqual(r.findings.filter((f) => f.checkId === 'WSG-INPUT-01'), [], 'INPUT-01 reports only payloads seen unencoded');
+  const crash = r.findings.filter((f) => f.checkId === 'WSG-LIVE-01');
+  assert.equal(crash.length, 1, JSON.stringify(r.findings));
+  assert.equal(crash[0]?.severity, 'high');
+  assert.equal(crash[0]?.confidence, 'certain');
+  assert.equal(crash[0]?.title, 'Target stopped answering after a probe (crash)');
+  assert.match(crash[0]?.evidence ?? '', /^After WSG-INPUT-01 \(input: the script payloads\) the target stopped answering: no answer to \d+ baseline handshakes over \d+\.\d s/);
+  assert.match(crash[0]?.evidence ?? '', /still down at the end of the audit/);
+  assert.equal(r.findings.filter((f) => f.checkId === 'WSG-LIVE-02').length, 0);
+});
+
+test('LIVE-01: INPUT-03 deep nesting crashes the target → LIVE-01 names INPUT-03 and the message', async () => {
+  const r = await audit('WSG-INPUT-03', { crashOnHostileJson: true });
+  assert.deepEqual(r.findings.map((f) => f.checkId), ['WSG-LIVE-01']);
+  assert.match(r.findings[0]?.evidence ?? '', /^After WSG-INPUT-03 \(input: one message \(10 000-deep nesting\)\)/);
+});
+
+test('LIVE-01: a target that keeps answering → pass, no liveness finding', async () => {
+  const r = await audit('WSG-INPUT-03', {});
+  assert.equal(r.findings.length, 0, JSON.stringify(r.findings));
+  assert.equal(r.traffic.entries().filter((e) => e.checkId === 'WSG-LIVE-01' && e.kind === 'http').length > 0, true, 'the watch did probe');
+});
