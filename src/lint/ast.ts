@@ -507,7 +507,7 @@ export function callsMatching(node: Node, re: RegExp, keys: SourceCode.VisitorKe
 export const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1|[a-z0-9.-]+\.localhost)$/i;
 
 /** Credential-looking names: token, jwt, authorization, api key, session id, password, secret, cookie. */
-export const CREDENTIAL = /(token|jwt|bearer|authori[sz]ation|api_?key|apikey|access_?key|passw(or)?d|secret|session_?id|sessionid|cookie|credential)/i;
+export const CREDENTIAL = /(token|jwt|bearer|authori[sz]ation|api[-_]?key|access[-_]?key|passw(or)?d|secret|session[-_]?id|cookie|credential)/i;
 
 /** `fn` plus the local functions and methods it calls (`check(req)`, `this.onUpgrade(…)`), `depth` levels deep. */
 export function reachable(fn: Node, f: Facts, depth = 2): Node[] {

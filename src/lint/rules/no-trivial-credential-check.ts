@@ -123,7 +123,7 @@ export const rule: WsgRule = {
             if (c.arguments[0]) decisions.push(c.arguments[0] as Node);
             return;
           }
-          const recv = c.callee.type === 'MemberExpression' ? path(c.callee.object as Node) ?? '' : '';
+          const recv = c.callee.type === 'MemberExpression' ? path(c.callee.object as Node) ?? calleeName(c.callee.object as Node) ?? '' : '';
           const readOnly = (name === 'get' || name === 'has') && QUERYISH.test(recv);
           if (!NOT_A_VERIFIER.has(name) && !readOnly && name !== '') verifier = true;
           if (name === '' && c.callee.type !== 'Identifier') verifier = true; // computed calls: assume they verify
