@@ -1,0 +1,88 @@
+/** `JSON.parse` of a WebSocket message whose result is used without a schema validation. */
+import type * as ESTree from 'estree';
+import { calleeName, facts, patternNames, path, taint, unwrap, walk, type Node } from '../ast.js';
+import { DOCS_BASE, type WsgRule } from '../types.js';
+
+/** zod/valibot/yup/joi/ajv/superstruct/io-ts/TypeBox verbs, and any function named like a validator or type guard. */
+const VALIDATOR = /^(parse|safeParse|parseAsync|safeParseAsync|validate|validateSync|validateAsync|assert|check|is|create|decode|cast|conform|guard|Check|Decode|Parse)$|valid|schema|^is[A-Z]|^assert[A-Z]|^check[A-Z]|^decode[A-Z]|^parse[A-Z]/;
+
+export const rule: WsgRule = {
+  meta: {
+    type: 'problem',
+    docs: {
+      description: '`JSON.parse` of a WebSocket message whose result is used without a schema validation (zod, valibot, joi, yup, ajv, superstruct, io-ts, TypeBox…) trusts attacker-shaped data: wrong types crash handlers, extra fields reach the database, `__proto__` keys pollute.',
+      recommended: true,
+      url: `${DOCS_BASE}require-message-validation.md`,
+      severity: 'medium',
+      checks: ['WSG-INPUT-03', 'WSG-INPUT-02', 'WSG-AUTHZ-03'],
+      cwe: 'CWE-20',
+      fix: 'Validate the parsed value with a strict schema before using it (`const msg = Message.parse(JSON.parse(text))` with zod, or an ajv-compiled validator), inside a try/catch that closes the socket with 1007/1008 on failure.',
+      details: 'In `.on(\'message\', …)` / `.once(\'message\', …)` listeners (the Node `ws` API), follows names derived from the listener\'s parameters and reports `JSON.parse(…)` of them when the result is destructured or used directly, or stored in a variable that is never passed to a validator: a call named `parse`, `safeParse`, `validate`, `assert`, `check`, `is`, `decode`, `create`, or any function whose name contains `valid` or `schema`, or starts with `is`/`assert`/`check`/`decode`/`parse` followed by a capital.',
+      falsePositives: [
+        'A hand-written validator with another name (`const ok = typeof m.text === \'string\' && …`) is not recognised: call it `isMessage` or `validateMessage`, or use a schema library.',
+      ],
+      limits: [
+        'Browser listeners (`onmessage`, `addEventListener(\'message\')`) and Socket.IO events (already parsed by Socket.IO) are not checked.',
+        'Parsing inside a helper in another module is not followed.',
+      ],
+      example: {
+        bad: "ws.on('message', (data) => {\n  const msg = JSON.parse(data.toString());\n  rooms.get(msg.room).push(msg.text);\n});",
+        good: "const Message = z.object({ room: z.string().max(64), text: z.string().max(2000) }).strict();\nws.on('message', (data) => {\n  const msg = Message.parse(JSON.parse(data.toString()));\n  rooms.get(msg.room)?.push(msg.text);\n});",
+      },
+    },
+    schema: [],
+    messages: {
+      unvalidated: 'JSON.parse of a WebSocket message without a schema validation on this path: validate it (zod, valibot, ajv…) before use.',
+    },
+  },
+  create(context) {
+    return {
+      'Program:exit'() {
+        const f = facts(context);
+        for (const l of f.listeners) {
+          if (l.event !== 'message' || l.call.type !== 'CallExpression' || calleeName(l.call.callee as Node) === 'addEventListener') continue;
+          const seeds = new Set<string>();
+          for (const p of l.fn.params) patternNames(p as Node, seeds);
+          const tainted = taint(l.fn as Node, seeds, f.keys);
+          walk(l.fn.body as Node, f.keys, (n) => {
+            if (n.type !== 'CallExpression' || path((n as ESTree.CallExpression).callee as Node) !== 'JSON.parse') return;
+            const call = n as ESTree.CallExpression;
+            const arg = call.arguments[0] as Node | undefined;
+            if (!arg || !mentionsAny(arg, tainted)) return;
+            if (!validated(call, l.fn.body as Node)) context.report({ node: call, messageId: 'unvalidated' });
+          });
+        }
+        function mentionsAny(n: Node, names: Set<string>): boolean {
+          let hit = false;
+          walk(n, f.keys, (m) => {
+            if (m.type === 'Identifier' && names.has((m as ESTree.Identifier).name)) hit = true;
+          });
+          return hit;
+        }
+        function validated(call: ESTree.CallExpression, body: Node): boolean {
+          // Climb TS wrappers / await to the expression's real parent.
+          let node: Node = call as Node;
+          while (node.parent && (unwrap(node.parent) !== node.parent || node.parent.type === 'AwaitExpression')) node = node.parent;
+          const parent = node.parent;
+          if (!parent) return true;
+          if ((parent.type === 'CallExpression' || parent.type === 'NewExpression') && (parent as ESTree.CallExpression).callee !== node) {
+            return VALIDATOR.test(calleeName((parent as ESTree.CallExpression).callee as Node) ?? '');
+          }
+          if (parent.type === 'ExpressionStatement') return true; // parsed only to test well-formedness
+          let names: Set<string> | null = null;
+          if (parent.type === 'VariableDeclarator' && (parent as ESTree.VariableDeclarator).id.type === 'Identifier') names = new Set([((parent as ESTree.VariableDeclarator).id as ESTree.Identifier).name]);
+          if (parent.type === 'AssignmentExpression' && (parent as ESTree.AssignmentExpression).left.type === 'Identifier') names = new Set([((parent as ESTree.AssignmentExpression).left as ESTree.Identifier).name]);
+          if (!names) return false; // destructured or used in place
+          let ok = false;
+          walk(body, f.keys, (m) => {
+            if (ok || (m.type !== 'CallExpression' && m.type !== 'NewExpression')) return;
+            const c = m as ESTree.CallExpression;
+            if (c === call) return;
+            if (VALIDATOR.test(calleeName(c.callee as Node) ?? '') && c.arguments.some((a) => mentionsAny(a as Node, names!))) ok = true;
+          });
+          return ok;
+        }
+      },
+    };
+  },
+};

@@ -1,0 +1,94 @@
+/** A `ws` or Socket.IO server that never checks the Origin header before the upgrade (CSWSH). */
+import type * as ESTree from 'estree';
+import { facts, getProp, kindOf, propName, reads, resolveFunction, resolveObject, staticBool, unwrap, type Construct, type Node } from '../ast.js';
+import { DOCS_BASE, type WsgRule } from '../types.js';
+
+export const rule: WsgRule = {
+  meta: {
+    type: 'problem',
+    docs: {
+      description: 'A `ws` server without an Origin check before the upgrade, or a Socket.IO server without `allowRequest`, accepts cross-site WebSocket hijacking.',
+      recommended: true,
+      url: `${DOCS_BASE}require-origin-check.md`,
+      severity: 'high',
+      checks: ['WSG-ORIGIN-01', 'WSG-ORIGIN-06'],
+      cwe: 'CWE-1385',
+      fix: 'Check the Origin header against an exact allowlist before answering 101: `verifyClient` (ws), a `noServer` upgrade handler that reads `req.headers.origin` and answers 403, or `allowRequest` (Socket.IO; its `cors` option does not cover the WebSocket transport).',
+      details: 'Reports `new WebSocketServer({...})` (also `WebSocket.Server`, `require(\'ws\').Server`) whose options have no `verifyClient`, unless they set `noServer: true` and an `upgrade` listener in the same file (or a local function it calls) reads an origin. Reports a Socket.IO server (`new Server(http, {...})`, `require(\'socket.io\')(http)`) whose options have no `allowRequest`, unless an `io.use(...)` middleware in the file reads an origin.',
+      falsePositives: [
+        'An origin check done by a reverse proxy or in another module is not seen: disable the rule for that line with a comment that says where the check is.',
+      ],
+      limits: [
+        'Options built by a spread (`{ ...base }`) or passed in from elsewhere are not followed: the rule stays silent.',
+        'A `noServer` server whose `upgrade` listener lives in another file is not reported.',
+        'Whether the check is correct (exact match, no substring) is not judged; `wsguard audit` tests that (WSG-ORIGIN-04).',
+      ],
+      example: {
+        bad: "const wss = new WebSocketServer({ server, maxPayload: 65536 });",
+        good: "const ALLOWED = new Set(['https://app.example']);\nconst wss = new WebSocketServer({\n  server,\n  maxPayload: 65536,\n  verifyClient: ({ origin }) => ALLOWED.has(origin),\n});",
+      },
+    },
+    schema: [],
+    messages: {
+      ws: 'WebSocket server without an Origin check: add verifyClient (or check req.headers.origin in a noServer upgrade handler) to prevent cross-site WebSocket hijacking.',
+      noServerUpgrade: 'This upgrade handler calls handleUpgrade without reading the Origin header: check it against an allowlist and answer 403 first.',
+      socketio: 'Socket.IO server without allowRequest: its cors option does not restrict the WebSocket transport, so check the Origin in allowRequest.',
+    },
+  },
+  create(context) {
+    const ORIGIN = /origin/i;
+    function checkWs(c: Construct) {
+      const opts = resolveObject(c.node.arguments[0] as Node | undefined, context);
+      if (!opts) return;
+      const verify = getProp(opts, 'verifyClient');
+      if (verify.state !== 'missing') return;
+      const noServer = getProp(opts, 'noServer');
+      if (noServer.state === 'unknown') return;
+      if (noServer.state === 'present' && staticBool(noServer.value, context) !== false) {
+        const f = facts(context);
+        const upgrades = f.listeners.filter((l) => l.event === 'upgrade' && l.call.type === 'CallExpression');
+        // The upgrade listener is elsewhere: nothing to judge here.
+        for (const l of upgrades) if (!reads(l.fn, ORIGIN, f)) context.report({ node: l.call, messageId: 'noServerUpgrade' });
+        return;
+      }
+      context.report({ node: c.node, messageId: 'ws' });
+    }
+    function checkSocketIo(c: Construct) {
+      const args = c.node.arguments as Node[];
+      const last = args.at(-1);
+      let opts: ESTree.ObjectExpression | null = null;
+      if (last) {
+        opts = resolveObject(last, context);
+        const u = unwrap(last);
+        // A second argument we cannot see is unknown; a lone http server / port is "no options".
+        if (!opts && args.length >= 2 && u?.type !== 'Literal') return;
+      }
+      if (opts && getProp(opts, 'allowRequest').state !== 'missing') return;
+      if (hasOriginMiddleware()) return;
+      context.report({ node: c.node, messageId: 'socketio' });
+    }
+    function hasOriginMiddleware(): boolean {
+      const f = facts(context);
+      let found = false;
+      for (const n of USE_CALLS) {
+        const callee = unwrap(n.callee as Node) as ESTree.MemberExpression;
+        if (kindOf(callee.object as Node, f) !== 'socketio-server') continue;
+        const fn = resolveFunction(n.arguments[0] as Node | undefined, f);
+        if (fn && reads(fn, ORIGIN, f)) found = true;
+      }
+      return found;
+    }
+    const USE_CALLS: ESTree.CallExpression[] = [];
+    return {
+      CallExpression(node) {
+        if (propName(node.callee as Node) === 'use' && node.callee.type === 'MemberExpression') USE_CALLS.push(node);
+      },
+      'Program:exit'() {
+        for (const c of facts(context).constructs) {
+          if (c.kind === 'ws-server') checkWs(c);
+          else if (c.kind === 'socketio-server') checkSocketIo(c);
+        }
+      },
+    };
+  },
+};

@@ -1,0 +1,28 @@
+import { rule } from '../../../src/lint/rules/no-message-to-html.js';
+import { js, ts } from '../support.js';
+
+js.run('no-message-to-html', rule, {
+  valid: [
+    'ws.onmessage = (e) => { const m = JSON.parse(e.data); li.textContent = m.text; };',
+    'ws.onmessage = (e) => { log.innerHTML = DOMPurify.sanitize(JSON.parse(e.data).html); };',
+    "ws.addEventListener('message', (e) => { out.innerHTML = escapeHtml(e.data); });",
+    // not derived from the message
+    "ws.onmessage = () => { counter.innerHTML = '<b>new</b>'; };",
+    // postMessage, not a WebSocket
+    "window.addEventListener('message', (e) => { box.innerHTML = e.data; });",
+    // a DOM click handler is not a message listener
+    "button.addEventListener('click', (e) => { box.innerHTML = e.target.value; });",
+  ],
+  invalid: [
+    { code: 'ws.onmessage = (event) => { const msg = JSON.parse(event.data); log.innerHTML += `<li>${msg.text}</li>`; };', errors: [{ messageId: 'html', data: { sink: 'innerHTML' } }] },
+    { code: "ws.addEventListener('message', ({ data }) => { el.insertAdjacentHTML('beforeend', data); });", errors: [{ messageId: 'html' }] },
+    { code: 'socket.onmessage = function (e) { document.write(e.data); };', errors: [{ messageId: 'html' }] },
+    { code: "import { io } from 'socket.io-client'; const socket = io(); socket.on('chat', (msg) => { $('#log').html('<p>' + msg.text + '</p>'); });", errors: [{ messageId: 'html' }] },
+    { code: "conn.on('message', (data) => { const items = JSON.parse(data).items; items.forEach((it) => { list.outerHTML = it.name; }); });", errors: [{ messageId: 'html' }] },
+  ],
+});
+
+ts.run('no-message-to-html (TypeScript)', rule, {
+  valid: [],
+  invalid: [{ code: "ws.onmessage = (e: MessageEvent<string>) => { (document.getElementById('o') as HTMLElement).innerHTML = e.data as string; };", errors: [{ messageId: 'html' }] }],
+});

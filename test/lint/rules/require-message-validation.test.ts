@@ -1,0 +1,34 @@
+import { rule } from '../../../src/lint/rules/require-message-validation.js';
+import { js, ts } from '../support.js';
+
+js.run('require-message-validation', rule, {
+  valid: [
+    // zod around the parse
+    "ws.on('message', (data) => { const msg = Message.parse(JSON.parse(data.toString())); handle(msg); });",
+    // validated afterwards: zod safeParse, ajv, valibot, a type guard
+    "ws.on('message', (data) => { const raw = JSON.parse(String(data)); const r = Message.safeParse(raw); if (!r.success) return ws.close(1007); handle(r.data); });",
+    "ws.on('message', (data) => { const msg = JSON.parse(data); if (!validate(msg)) return; handle(msg); });",
+    "ws.on('message', (data) => { const msg = JSON.parse(data); handle(v.parse(MessageSchema, msg)); });",
+    "ws.on('message', (data) => { const msg = JSON.parse(data); if (!isChatMessage(msg)) return; handle(msg); });",
+    // parsed only to test well-formedness
+    "ws.on('message', (data) => { try { JSON.parse(data); } catch { ws.close(1007); } });",
+    // JSON.parse of something that is not the message
+    "ws.on('message', () => { const cfg = JSON.parse(fs.readFileSync('x')); use(cfg); });",
+    // browser listeners are out of scope
+    'ws.onmessage = (e) => { const m = JSON.parse(e.data); show(m); };',
+    "ws.addEventListener('message', (e) => { const m = JSON.parse(e.data); show(m); });",
+  ],
+  invalid: [
+    { code: "ws.on('message', (data) => { const msg = JSON.parse(data.toString()); rooms.get(msg.room).push(msg.text); });", errors: [{ messageId: 'unvalidated' }] },
+    { code: "ws.on('message', (data) => { const { type, payload } = JSON.parse(data); dispatch(type, payload); });", errors: [{ messageId: 'unvalidated' }] },
+    { code: "ws.on('message', (data) => handlers[JSON.parse(data).type]());", errors: [{ messageId: 'unvalidated' }] },
+    { code: "ws.once('message', (raw, isBinary) => { const text = isBinary ? null : raw.toString('utf8'); const m = JSON.parse(text); db.insert(m); });", errors: [{ messageId: 'unvalidated' }] },
+    // a validator called on something else does not count
+    "ws.on('message', (data) => { const msg = JSON.parse(data); validate(other); save(msg); });",
+  ].map((c) => (typeof c === 'string' ? { code: c, errors: [{ messageId: 'unvalidated' }] } : c)),
+});
+
+ts.run('require-message-validation (TypeScript)', rule, {
+  valid: ["ws.on('message', (data: RawData) => { const msg = Message.parse(JSON.parse(data.toString()) as unknown); handle(msg); });"],
+  invalid: [{ code: "ws.on('message', (data: RawData) => { const msg = JSON.parse(data.toString()) as ChatMessage; broadcast(msg.text); });", errors: [{ messageId: 'unvalidated' }] }],
+});

@@ -1,0 +1,58 @@
+import { rule } from '../../../src/lint/rules/require-origin-check.js';
+import { js, ts } from '../support.js';
+
+js.run('require-origin-check', rule, {
+  valid: [
+    // verifyClient present (an origin check in ws's own hook)
+    "import { WebSocketServer } from 'ws'; new WebSocketServer({ server, verifyClient: ({ origin }) => ALLOWED.has(origin) });",
+    // options through a const that has verifyClient
+    "import { WebSocketServer } from 'ws'; const opts = { port: 1, verifyClient }; new WebSocketServer(opts);",
+    // noServer with an upgrade handler that checks Origin (the ws README pattern)
+    `import { WebSocketServer } from 'ws';
+     const wss = new WebSocketServer({ noServer: true });
+     server.on('upgrade', (req, socket, head) => {
+       if (!ALLOWED.has(req.headers.origin)) { socket.write('HTTP/1.1 403 Forbidden\\r\\n\\r\\n'); return socket.destroy(); }
+       wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+     });`,
+    // ... with the check in a local helper it calls
+    `import { WebSocketServer } from 'ws';
+     const wss = new WebSocketServer({ noServer: true });
+     function allowed(req) { return req.headers.origin === 'https://app.example'; }
+     server.on('upgrade', (req, socket, head) => { if (!allowed(req)) return socket.destroy(); wss.handleUpgrade(req, socket, head, () => {}); });`,
+    // noServer whose upgrade listener lives in another module: nothing to judge
+    "import { WebSocketServer } from 'ws'; export const wss = new WebSocketServer({ noServer: true });",
+    // options we cannot see (spread, parameter): silent
+    "import { WebSocketServer } from 'ws'; new WebSocketServer({ ...base, port: 1 });",
+    "import { WebSocketServer } from 'ws'; export function make(opts) { return new WebSocketServer(opts); }",
+    // a WebSocket *client* is not a server
+    "import WebSocket from 'ws'; new WebSocket('wss://x.example');",
+    // Socket.IO with allowRequest
+    "import { Server } from 'socket.io'; new Server(http, { cors: { origin: 'https://app.example' }, allowRequest: (req, cb) => cb(null, req.headers.origin === 'https://app.example') });",
+    // Socket.IO with an io.use middleware that reads the origin
+    "import { Server } from 'socket.io'; const io = new Server(http); io.use((socket, next) => next(ALLOWED.has(socket.handshake.headers.origin) ? undefined : new Error('origin')));",
+    // A class named Server from another module is not Socket.IO
+    "import { Server } from 'node:http'; new Server();",
+  ],
+  invalid: [
+    { code: "import { WebSocketServer } from 'ws'; new WebSocketServer({ port: 8080 });", errors: [{ messageId: 'ws' }] },
+    { code: "const WebSocket = require('ws'); const wss = new WebSocket.Server({ server });", errors: [{ messageId: 'ws' }] },
+    { code: "const { Server } = require('ws'); new Server({ server, maxPayload: 1024 });", errors: [{ messageId: 'ws' }] },
+    { code: "import WebSocket from 'ws'; const o = { server }; new WebSocket.WebSocketServer(o);", errors: [{ messageId: 'ws' }] },
+    // Checking CORS-ish things that are not the origin does not count
+    {
+      code: `import { WebSocketServer } from 'ws';
+        const wss = new WebSocketServer({ noServer: true });
+        server.on('upgrade', (req, socket, head) => { if (req.url !== '/ws') return socket.destroy(); wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req)); });`,
+      errors: [{ messageId: 'noServerUpgrade' }],
+    },
+    // Socket.IO: cors alone does not cover the WebSocket transport
+    { code: "import { Server } from 'socket.io'; const io = new Server(httpServer, { cors: { origin: 'https://app.example' } });", errors: [{ messageId: 'socketio' }] },
+    { code: "const io = require('socket.io')(server);", errors: [{ messageId: 'socketio' }] },
+    { code: "import { Server } from 'socket.io'; const io = new Server(3000);", errors: [{ messageId: 'socketio' }] },
+  ],
+});
+
+ts.run('require-origin-check (TypeScript)', rule, {
+  valid: ["import { WebSocketServer, type ServerOptions } from 'ws'; new WebSocketServer({ server, verifyClient } as ServerOptions);"],
+  invalid: [{ code: "import { WebSocketServer, type ServerOptions } from 'ws'; const opts: ServerOptions = { port: 1 }; new WebSocketServer(opts satisfies ServerOptions);", errors: [{ messageId: 'ws' }] }],
+});
