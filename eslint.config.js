@@ -20,7 +20,8 @@ export const LAYERS = {
   server: ['protocol', 'auth'],
   cluster: ['protocol', 'auth', 'broker', 'store'],
   hub: ['protocol', 'config', 'auth', 'broker', 'store', 'cluster', 'server'],
-  cli: ['protocol', 'config', 'auth', 'hub', 'audit'],
+  lint: ['audit'],
+  cli: ['protocol', 'config', 'auth', 'hub', 'audit', 'lint'],
 };
 const BROWSER = new Set(['client', 'protocol']);
 
