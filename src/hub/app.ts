@@ -93,6 +93,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     origins,
     ...(config.allowedHosts === 'self' ? {} : { hosts }),
     trustProxy: config.trustProxy,
+    ...(config.idleTimeoutMs !== undefined && opts.guard?.idleTimeoutMs === undefined ? { idleTimeoutMs: config.idleTimeoutMs } : {}),
     caps: { global: config.maxConnections, perIp: 50, perUser: 10, ...opts.guard?.caps },
     auth: {
       ...opts.guard?.auth,
