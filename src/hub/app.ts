@@ -40,21 +40,47 @@ export interface StartOptions {
   readonly publicDir?: string;
 }
 
+/** host:port of a Redis URL, without credentials (the line is printed). */
+function redisAddress(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || '6379'}`;
+  } catch {
+    return 'unparsable URL';
+  }
+}
+
 const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
 
 export async function startHub(config: HubConfig, opts: StartOptions = {}): Promise<RunningHub> {
   const logger = opts.logger ?? pino({ name: 'wsguard', level: config.logLevel, redact: { paths: REDACT_PATHS, censor: '[redacted]' } });
-  const onError = (err: unknown) => logger.error({ err: (err as Error)?.message }, 'event log error');
+  // Until the hub is up, a backend error is the start-up failure itself (one line from the caller),
+  // not one log line per reconnect attempt.
+  let startupFailed: ((err: unknown) => void) | undefined;
+  let quiet = false;
+  const onError = (err: unknown) => {
+    if (startupFailed) return startupFailed(err);
+    if (!quiet) logger.error({ err: (err as Error)?.message }, 'event log error');
+  };
 
   let backend: RedisBackend | undefined;
   let store: EventStore;
   let broker: Broker;
   if (config.redis) {
     backend = createRedisBackend({ url: config.redis.url, prefix: config.redis.prefix, retention: config.retention, onError });
-    await backend.ready(10_000).catch(async (err: unknown) => {
-      await backend!.close();
-      throw new Error(`cannot reach Redis at WSGUARD_REDIS_URL: ${(err as Error).message}`);
-    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        startupFailed = reject;
+        backend!.ready(10_000).then(resolve, reject);
+      });
+    } catch (err) {
+      quiet = true;
+      await backend.close();
+      const e = err as NodeJS.ErrnoException;
+      throw new Error(`cannot reach Redis at WSGUARD_REDIS_URL (${redisAddress(config.redis.url)}): ${e.code ?? e.message}`);
+    } finally {
+      startupFailed = undefined;
+    }
     store = backend.store;
     broker = backend.broker;
   } else {
