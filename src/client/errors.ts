@@ -32,6 +32,8 @@ export interface ClientErrorDetails {
   closeReason?: string;
   /** Channel the error is about, when there is one. */
   channel?: string;
+  /** invalid_message: the schema path of the field that failed (`payload.sha256`). */
+  field?: string;
   /** HTTP status of a refused handshake or ticket request (auth_failed, handshake_refused). */
   status?: number;
   /**
@@ -51,6 +53,7 @@ export class ClientError extends Error {
   readonly channel?: string;
   readonly status?: number;
   readonly reason?: string;
+  readonly field?: string;
 
   constructor(code: ClientErrorCode, message: string, details: ClientErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -62,13 +65,17 @@ export class ClientError extends Error {
     if (details.channel !== undefined) this.channel = details.channel;
     if (details.status !== undefined) this.status = details.status;
     if (details.reason !== undefined) this.reason = details.reason;
+    if (details.field !== undefined) this.field = details.field;
   }
 }
 
 /** Maps a server `error` frame to a ClientError; an unknown code becomes `internal`. */
-export function fromErrorFrame(payload: { code: string; message: string }, channel?: string): ClientError {
+export function fromErrorFrame(payload: { code: string; message: string; field?: string }, channel?: string): ClientError {
   const code: ClientErrorCode = isErrorCode(payload.code) ? payload.code : 'internal';
-  return new ClientError(code, payload.message, channel === undefined ? {} : { channel });
+  const details: ClientErrorDetails = {};
+  if (channel !== undefined) details.channel = channel;
+  if (payload.field !== undefined) details.field = payload.field;
+  return new ClientError(code, payload.field === undefined ? payload.message : `${payload.message} (${payload.field})`, details);
 }
 
 /**

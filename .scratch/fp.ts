@@ -1,0 +1,10 @@
+import { z } from 'zod';
+import { fieldPath, FileUploadPayload, Envelope } from '../src/protocol/index.ts';
+const t = (s: z.ZodType, v: unknown, root='payload') => { const r = s.safeParse(v); console.log(r.success ? 'ok' : fieldPath(s, r.error.issues, root), r.success ? '' : JSON.stringify(r.error.issues[0])); };
+t(FileUploadPayload, { channel: 'files:acme', path: 'a', size: 1, mime: 'application/pdf', sha256: '<64 hex>' });
+t(FileUploadPayload, { channel: 'files:acme', path: 'a', size: 1, mime: 'application/pdf', sha256: 'a'.repeat(64), evil: 1 });
+t(z.object({ text: z.string().max(3) }), { text: 'hello' });
+t(z.object({ items: z.array(z.object({ n: z.number() })).optional() }), { items: [{ n: 1 }, { n: 'x' }] });
+t(z.object({ m: z.record(z.string(), z.number()) }), { m: { '<script>': 'x' } });
+t(Envelope, { type: 'X', payload: {} }, 'envelope');
+t(z.object({ a: z.string().default('x').pipe(z.string().min(3)) }), { a: 'y' });
