@@ -9,14 +9,13 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 import { createGuard, REDACT_PATHS, secureHttpOptions, type Guard, type GuardOptions } from '../server/index.js';
-import { SqliteEventStore } from '../store/sqlite.js';
 import { MemoryBroker } from '../broker/memory.js';
-import { createRedisBackend, type RedisBackend } from '../cluster/redis-backend.js';
+import type { RedisBackend } from '../cluster/redis-backend.js';
 import type { EventStore } from '../store/types.js';
 import type { Broker } from '../broker/types.js';
 import { selfOrigins, type HubConfig } from '../config/index.js';
 import { createHub, type Hub } from './hub.js';
-import { createHttpApp } from './http.js';
+import { loadWithPeers } from './peers.js';
 import { loadStaticFiles } from './static-files.js';
 
 export interface RunningHub {
@@ -67,6 +66,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   let store: EventStore;
   let broker: Broker;
   if (config.redis) {
+    const { createRedisBackend } = await loadWithPeers(['ioredis'], 'cluster mode (WSGUARD_REDIS_URL)', () => import('../cluster/redis-backend.js'));
     backend = createRedisBackend({ url: config.redis.url, prefix: config.redis.prefix, retention: config.retention, onError });
     try {
       await new Promise<void>((resolve, reject) => {
@@ -84,8 +84,18 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     store = backend.store;
     broker = backend.broker;
   } else {
+    const { SqliteEventStore } = await loadWithPeers(['better-sqlite3'], 'the SQLite event log (WSGUARD_DB)', () => import('../store/sqlite.js'));
     store = new SqliteEventStore({ path: config.db, retention: config.retention, pruneIntervalMs: 60_000, onError });
     broker = new MemoryBroker({ onError });
+  }
+
+  let createHttpApp: typeof import('./http.js').createHttpApp;
+  try {
+    ({ createHttpApp } = await loadWithPeers(['helmet'], 'the hub\'s HTTP routes', () => import('./http.js')));
+  } catch (err) {
+    await store.close();
+    await (backend?.close() ?? broker.close());
+    throw err;
   }
 
   // Answer 503 until the guard and routes exist (the port must be known to build the origin list).
