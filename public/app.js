@@ -3,7 +3,7 @@
  * Every value that comes from the wire or the user is rendered with textContent (never innerHTML),
  * so a file named `<img src=x onerror=alert(1)>` is just text.
  */
-import { createClient } from '/vendor/wsguard-client.js';
+import { createClient, ClientError } from '/vendor/wsguard-client.js';
 import { fetchInfo, HttpError, Session } from '/session.js';
 
 const MAX_ROWS = 1000;
@@ -98,10 +98,20 @@ async function signIn(makeSession) {
   const client = createClient({
     url: wsUrl(),
     // The ticket checked at sign-in serves the first connection; every later attempt gets a new one.
-    ticket: () => {
+    ticket: async () => {
       const t = firstTicket;
       firstTicket = undefined;
-      return t ?? session.ticket();
+      if (t) return t;
+      try {
+        return await session.ticket();
+      } catch (err) {
+        // A browser cannot see why a handshake was refused, but the ticket request says it: a refused
+        // token is reported with its status and code, and the SDK stops after a few such refusals.
+        if (err instanceof HttpError && (err.status === 401 || err.status === 403)) {
+          throw new ClientError('auth_failed', `the hub refused the token (HTTP ${err.status} ${err.code})`, { status: err.status, reason: err.code });
+        }
+        throw err;
+      }
     },
     // Dev mode can mint a new token before expiry (auth.refresh); a pasted token cannot be renewed.
     ...(session.demoUser

@@ -280,3 +280,23 @@ test('the page with short idle timers: a quiet subscription stays live; with non
   assert.match((await row.textContent()) ?? '', /waiting for the connection · seq 2/);
   await page.close();
 });
+
+test('the page when the hub stops accepting its token: the log names HTTP 401 invalid_token and the page stops (no silent reconnect loop)', { skip: SKIP, timeout: 60_000 }, async () => {
+  const h = await startTestHub({ devMode: false });
+  hubs.push(h);
+  const page = await newPage();
+  await page.goto(h.url);
+  await page.getByLabel('JSON Web Token').fill(await token('bob', BOB));
+  await page.getByRole('button', { name: 'Sign in with token' }).click();
+  await page.locator('#state[data-state="open"]').waitFor();
+  // The hub comes back on the same port with another secret: bob's token is now refused.
+  const { port } = h;
+  await h.close();
+  const other = await startTestHub({ devMode: false, port, jwt: { secret: 'another-secret-'.padEnd(43, 'x') } });
+  hubs.push(other);
+  await page.locator('#state[data-state="closed"]').waitFor({ timeout: 30_000 });
+  const errors = await page.locator('#log .log-error span').allTextContents();
+  assert.ok(errors.some((l) => l.startsWith('auth_failed (HTTP 401 invalid_token)')), errors.join(' | '));
+  assert.ok(errors.some((l) => l.includes('disconnected for good')), errors.join(' | '));
+  await page.close();
+});
