@@ -7,7 +7,7 @@ export function configDoc(): string {
 
 Set keys as environment variables, or in a JSON file named by \`WSGUARD_CONFIG\` (or \`--config FILE\`) using the file keys; the environment wins.
 Every value is validated at start-up: a bad one stops the server with one line naming the key, e.g.
-\`wsguard: invalid configuration: WSGUARD_PORT: Invalid input: expected number, received NaN\`.
+\`wsguard: invalid configuration: WSGUARD_PORT: a port number (0-65535)\`.
 
 Binding a non-loopback address requires a real secret (or public key), an origin list, and either TLS or a trusted TLS-terminating proxy.
 Without a secret the hub runs in **dev mode**: a random secret, demo tokens printed at start-up, loopback only.

@@ -14,7 +14,7 @@ const origin = z.string().refine((o) => {
     return false;
   }
 }, 'an exact origin like https://app.example.com (scheme, host, optional port; no path or trailing slash)');
-const port = z.coerce.number().int().min(0).max(65535);
+const port = z.string().regex(/^\d{1,5}$/, 'a port number (0-65535)').transform(Number).refine((n) => n <= 65535, 'a port number (0-65535)');
 // Digits only: Number() would also take '1e3', '0x10', ' 7 ' or '' (= 0, unlimited or disabled).
 const positiveInt = z.string().regex(/^\d{1,15}$/, 'a whole number (digits only)').transform(Number);
 /**

@@ -46,6 +46,8 @@ test('durations need a unit, numbers are digits only, and no value may silently 
   fails({ WSGUARD_RETENTION_MAX_EVENTS: '0x10' }, 'WSGUARD_RETENTION_MAX_EVENTS');
   fails({ WSGUARD_RETENTION_MAX_EVENTS: ' ' }, 'WSGUARD_RETENTION_MAX_EVENTS');
   fails({ WSGUARD_IDLE_TIMEOUT: '600' }, 'WSGUARD_IDLE_TIMEOUT');
+  fails({ WSGUARD_PORT: ' ' }, 'WSGUARD_PORT'); // Number(' ') is 0: a random port, silently
+  fails({ WSGUARD_PORT: '8e3' }, 'WSGUARD_PORT');
   assert.equal(loadConfig({ WSGUARD_RETENTION_MAX_AGE: '0' }).retention.maxAgeMs, 0);
   assert.equal(loadConfig({ WSGUARD_RETENTION_MAX_AGE: '1m' }).retention.maxAgeMs, 60_000);
   assert.equal(loadConfig({ WSGUARD_RETENTION_MAX_EVENTS: '250' }).retention.maxEvents, 250);
