@@ -3,7 +3,7 @@
  * Every value that comes from the wire or the user is rendered with textContent (never innerHTML),
  * so a file named `<img src=x onerror=alert(1)>` is just text.
  */
-import { createClient } from '/vendor/wsguard-client.js';
+import { createClient, ClientError } from '/vendor/wsguard-client.js';
 import { fetchInfo, HttpError, Session } from '/session.js';
 
 const MAX_ROWS = 1000;
@@ -38,11 +38,34 @@ function errorCode(err) {
 
 function renderState() {
   const badge = $('state');
-  const state = current ? current.client.state : 'idle';
+  const state = current ? current.client.state : 'signed-out';
   badge.dataset.state = state;
   badge.className = `badge state-${state}`;
   badge.textContent = current ? state : 'signed out';
+  badge.title = STATE_HELP[state] ?? '';
   $('reconnects').textContent = String(current?.client.reconnects ?? 0);
+  for (const entry of current?.subs.values() ?? []) renderSubscription(entry);
+}
+
+const STATE_HELP = {
+  idle: 'The hub closed the idle connection (no subscription); it reconnects on the next subscribe or publish.',
+  closed: 'Disconnected for good: sign in again.',
+};
+
+/**
+ * A subscription row tells the truth: live only while the server has confirmed it on an open
+ * connection; otherwise waiting (reconnecting or resubscribing), refused, or stopped.
+ */
+function renderSubscription(entry) {
+  const { sub, item, status } = entry;
+  const seq = sub.lastSeq === undefined ? '' : ` · seq ${sub.lastSeq}`;
+  let view;
+  if (sub.status === 'live' && current?.client.state === 'open') view = ['live', `live${seq}`];
+  else if (sub.status === 'pending') view = current?.client.state === 'open' ? ['pending', `subscribing…${seq}`] : ['waiting', `waiting for the connection${seq}`];
+  else if (sub.status === 'refused') view = ['refused', 'refused'];
+  else view = ['stopped', `stopped${seq}`];
+  item.dataset.status = view[0];
+  status.textContent = view[1];
 }
 
 // ---- sign in / out ----
@@ -75,10 +98,20 @@ async function signIn(makeSession) {
   const client = createClient({
     url: wsUrl(),
     // The ticket checked at sign-in serves the first connection; every later attempt gets a new one.
-    ticket: () => {
+    ticket: async () => {
       const t = firstTicket;
       firstTicket = undefined;
-      return t ?? session.ticket();
+      if (t) return t;
+      try {
+        return await session.ticket();
+      } catch (err) {
+        // A browser cannot see why a handshake was refused, but the ticket request says it: a refused
+        // token is reported with its status and code, and the SDK stops after a few such refusals.
+        if (err instanceof HttpError && (err.status === 401 || err.status === 403)) {
+          throw new ClientError('auth_failed', `the hub refused the token (HTTP ${err.status} ${err.code})`, { status: err.status, reason: err.code });
+        }
+        throw err;
+      }
     },
     // Dev mode can mint a new token before expiry (auth.refresh); a pasted token cannot be renewed.
     ...(session.demoUser
@@ -94,10 +127,12 @@ async function signIn(makeSession) {
       renderState();
       if (state === 'open') log(client.reconnects > 0 ? `reconnected (${client.reconnects})` : 'connected');
       else if (state === 'reconnecting') log('connection lost, reconnecting…');
+      else if (state === 'idle') log('the hub closed the idle connection (no subscription); it reconnects when needed');
+      else if (state === 'closed') log('disconnected for good: sign in again', 'error');
     },
     onError: (err) => {
-      log(`${errorCode(err)}: ${err.message}`, 'error');
-      if (client.state === 'closed') log('disconnected for good: sign in again', 'error');
+      const http = typeof err.status === 'number' ? ` (HTTP ${err.status}${err.reason ? ` ${err.reason}` : ''})` : '';
+      log(`${errorCode(err)}${http}: ${err.message}`, 'error');
     },
   });
   current = { session, client, subs: new Map() };
@@ -186,27 +221,33 @@ function subscribe(channel) {
   button.setAttribute('aria-label', `Unsubscribe from ${channel}`);
   item.append(el('span', channel, 'mono'), status, button);
   let sub;
+  let entry;
+  const refresh = () => entry && renderSubscription(entry);
   try {
     sub = client.subscribe(channel, {
       onEvent: (e) => {
         addEvent(e);
-        status.textContent = `live · seq ${e.seq}`;
+        refresh();
       },
+      onStatus: refresh,
       onHistoryGone: (gone) => log(`history gone on ${gone.channel}: events after seq ${gone.lastSeq} are past retention; continuing live`, 'error'),
       onError: (err) => {
         subs.delete(channel);
         item.remove();
         box.textContent = `Cannot subscribe to ${channel}: ${errorCode(err)}`;
+        log(`subscription to ${channel} refused: ${errorCode(err)}`, 'error');
       },
     });
   } catch (err) {
     box.textContent = `Cannot subscribe to ${channel}: ${errorCode(err)}`;
     return;
   }
+  entry = { sub, item, status };
+  renderSubscription(entry);
   sub.ready.then(
-    (head) => {
-      status.textContent = `live · seq ${head}`;
+    () => {
       item.dataset.ready = 'true';
+      refresh();
     },
     () => {},
   );
@@ -216,7 +257,7 @@ function subscribe(channel) {
     item.remove();
     log(`unsubscribed from ${channel}`);
   });
-  subs.set(channel, { sub, item });
+  subs.set(channel, entry);
   $('subscriptions').append(item);
   log(`subscribing to ${channel}`);
 }
@@ -298,9 +339,11 @@ async function publish() {
     out.className = 'ok';
     out.textContent = `stored as seq ${seq}`;
     out.dataset.seq = String(seq);
+    log(`published ${kind} ${payload.path} to ${payload.channel}: seq ${seq}`);
   } catch (err) {
     out.className = 'error';
     out.textContent = `refused: ${errorCode(err)}`;
+    log(`publish ${kind} to ${payload.channel} refused: ${errorCode(err)}`, 'error');
   } finally {
     $('publish').disabled = false;
   }

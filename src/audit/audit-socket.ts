@@ -148,7 +148,9 @@ export function openAuditSocket(req: ConcreteRequest, o: OpenOptions): Promise<C
       res.on('error', done);
       setTimeout(done, 1000).unref();
     });
-    ws.on('error', (e) => finish({ ok: false, error: e.message }));
+    // Node's AggregateError (a host name with several addresses, all refused) has an empty message:
+    // fall back to its code, so a skip reason never reads "connection failed ()".
+    ws.on('error', (e) => finish({ ok: false, error: e.message || (e as NodeJS.ErrnoException).code || e.name || 'connection error' }));
     ws.on('open', async () => {
       clearTimeout(deadline);
       const socket = new RecordedSocket(ws, upgradeHeaders, o);

@@ -13,6 +13,7 @@ import { FORMATS, REPORTERS, type Format } from '../audit/reporters/index.js';
 import { displaySafe } from '../audit/reporters/sanitize.js';
 import { runAudit, TargetUnreachableError } from '../audit/runner.js';
 import { unknownSelectors } from '../audit/select.js';
+import { progressReporter } from './audit-progress.js';
 import { SEVERITIES, type AuditReport, type CheckModule, type Severity, type TokenPlacement } from '../audit/types.js';
 
 const USAGE = `usage: wsguard audit <ws(s)://host/path> [options]
@@ -122,16 +123,6 @@ function toOptions(v: Values): AuditOptionsInput {
   };
 }
 
-function progress(enabled: boolean): ((done: number, total: number, id: string) => void) | undefined {
-  if (!enabled) return undefined;
-  return (done, total, id) => {
-    const width = 24;
-    const filled = Math.round((done / Math.max(1, total)) * width);
-    process.stderr.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} ${displaySafe(id, { max: 40 }).padEnd(16)}`);
-    if (done === total) process.stderr.write('\r\x1b[K');
-  };
-}
-
 function reaches(report: AuditReport, failOn: Severity): boolean {
   const min = SEVERITIES.indexOf(failOn);
   return report.findings.some((f) => SEVERITIES.indexOf(f.severity) >= min);
@@ -190,8 +181,14 @@ async function main(argv: string[]): Promise<number> {
   }
   const reports: AuditReport[] = [];
   for (const target of targets) {
-    const { report } = await runAudit(target, options, { checks, onProgress: progress(Boolean(process.stderr.isTTY)) });
-    reports.push(report);
+    const progress = progressReporter(Boolean(process.stderr.isTTY), (line) => process.stderr.write(line));
+    try {
+      const { report } = await runAudit(target, options, { checks, onProgress: progress.onProgress });
+      reports.push(report);
+      progress.stop();
+    } finally {
+      progress.stop(false); // a failed audit ends with its one error line only
+    }
   }
   const color = !v.output && Boolean(process.stdout.isTTY) && format === 'text';
   const out = renderAll(format, reports, checks, color);

@@ -3,8 +3,8 @@
  * optional JSON file; a bad value stops start-up with one line naming the key.
  */
 import { parseArgs } from 'node:util';
-import { loadConfig, ConfigError } from '../config/index.js';
-import { startHub } from '../hub/app.js';
+import { loadConfig, ConfigError, ensureParentDir, CONFIG_KEYS } from '../config/index.js';
+import { loadWithPeers, MissingPeerError } from '../hub/peers.js';
 import { signToken } from '../auth/sign.js';
 import { DEMO_USERS } from '../hub/dev-users.js';
 
@@ -31,6 +31,7 @@ export async function run(argv: string[]): Promise<number> {
   let config;
   try {
     config = loadConfig(process.env, values.config ?? process.env.WSGUARD_CONFIG);
+    if (!config.redis) ensureParentDir(config.db, CONFIG_KEYS.db.env);
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`wsguard: ${err.message}`);
@@ -41,8 +42,19 @@ export async function run(argv: string[]): Promise<number> {
 
   let hub;
   try {
+    // Loaded here, not at the top: a missing peer package (see docs/packaging in README) is one line.
+    const { startHub } = await loadWithPeers(['pino', 'prom-client'], 'wsguard serve', () => import('../hub/app.js'));
     hub = await startHub(config);
   } catch (err) {
+    if (err instanceof MissingPeerError) {
+      console.error(`wsguard: ${err.message}`);
+      return 2;
+    }
+    // The event log file cannot be opened (permissions, not a database...): a configuration error.
+    if ((err as Error).name === 'EventStoreOpenError') {
+      console.error(`wsguard: invalid configuration: ${CONFIG_KEYS.db.env}: ${(err as Error).message}`);
+      return 2;
+    }
     console.error(`wsguard: ${(err as Error).message}`);
     return 1;
   }

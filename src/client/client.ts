@@ -1,26 +1,33 @@
 /**
  * createClient: one logical connection that survives socket drops.
  * Lifecycle: connect -> open (resubscribe, flush queued requests, schedule token refresh) -> closed by the
- * server -> the close code's retry policy (src/protocol/close-codes.ts) decides: stop, back off, or reauth.
+ * server -> the close code's retry policy (src/protocol/close-codes.ts) decides: stop, back off, reauth, or
+ * (idle close) resume only when there is something to resume. A handshake refused with an HTTP status
+ * (Node only: browsers hide it) is classified by the status: 401 reauth, 429/5xx back off, else final.
  */
 import { closeCodeInfo, CloseCode } from '../protocol/close-codes.js';
 import type { FileDeletePayload, FileUploadPayload, ServerMessage } from '../protocol/messages.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import { Credentials } from './auth.js';
 import { callApp, ClientError, fromErrorFrame } from './errors.js';
-import { Requests } from './requests.js';
+import { Requests, type RequestOptions } from './requests.js';
+import { classifyRefusal, watchRefusal, type HandshakeRefusal } from './refusal.js';
 import { ChannelSubscription } from './subscriptions.js';
 import { refreshDelay } from './token.js';
-import type { Client, ClientEvents, ClientOptions, ClientState, SubscribeOptions, Subscription, WebSocketConstructor, WebSocketLike } from './types.js';
+import type { Ack, Client, ClientEvents, ClientOptions, ClientState, MessageMap, SubscribeOptions, Subscription, WebSocketConstructor, WebSocketLike } from './types.js';
 import { decodeServerFrame } from './wire.js';
 
 const OPEN = 1;
 
-export function createClient(options: ClientOptions): Client {
-  return new WsguardClient(options);
+/** Types the client sends itself (subscribe(), unsubscribe(), the token refresh): not for request(). */
+const RESERVED = new Set(['subscribe', 'unsubscribe', 'auth.refresh']);
+
+/** `M` maps the app's message types to their payloads (see Client.request). */
+export function createClient<M extends MessageMap = MessageMap>(options: ClientOptions): Client<M> {
+  return new WsguardClient<M>(options);
 }
 
-class WsguardClient implements Client {
+class WsguardClient<M extends MessageMap> implements Client<M> {
   state: ClientState = 'connecting';
   reconnects = 0;
 
@@ -45,6 +52,8 @@ class WsguardClient implements Client {
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private refreshing = false;
+  /** The HTTP refusal of the current attempt's handshake, when the runtime showed one. */
+  private refusal: HandshakeRefusal | undefined;
 
   constructor(private readonly options: ClientOptions) {
     const Ctor = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
@@ -72,6 +81,7 @@ class WsguardClient implements Client {
   subscribe(channel: string, opts: SubscribeOptions): Subscription {
     if (this.state === 'closed') throw new ClientError('closed', 'client is closed', { channel });
     if (this.subs.has(channel)) throw new ClientError('already_subscribed', 'already subscribed to this channel', { channel });
+    this.wake();
     const sub = new ChannelSubscription(channel, opts, (s) => {
       if (this.subs.get(channel) !== s) return;
       this.subs.delete(channel);
@@ -85,14 +95,21 @@ class WsguardClient implements Client {
   publish(type: 'file_upload', payload: FileUploadPayload): Promise<number>;
   publish(type: 'file_delete', payload: FileDeletePayload): Promise<number>;
   async publish(type: 'file_upload' | 'file_delete', payload: FileUploadPayload | FileDeletePayload): Promise<number> {
-    const ack = await this.request(type, payload);
+    const ack = await this.call(type, payload);
     if (ack.type !== 'ack' || ack.payload.seq === undefined) throw new ClientError('bad_frame', 'ack without seq');
     return ack.payload.seq;
   }
 
+  async request<K extends keyof M & string>(type: K, payload: M[K], opts: RequestOptions = {}): Promise<Ack> {
+    if (RESERVED.has(type)) throw new ClientError('invalid_message', `${type} is sent by the client itself; use subscribe()/unsubscribe()`);
+    const ack = await this.call(type, payload, opts);
+    if (ack.type !== 'ack') throw new ClientError('bad_frame', `expected an ack to ${type}, got ${ack.type}`);
+    return ack.payload;
+  }
+
   async ping(): Promise<number> {
     const started = Date.now();
-    await this.request('ping', {});
+    await this.call('ping', {});
     return Date.now() - started;
   }
 
@@ -125,6 +142,10 @@ class WsguardClient implements Client {
       return;
     }
     this.ws = ws;
+    this.refusal = undefined;
+    watchRefusal(ws, (r) => {
+      if (ws === this.ws) this.refusal = r;
+    });
     ws.onopen = () => this.onOpen(ws);
     ws.onmessage = (ev: { data: unknown }) => this.onMessage(ws, ev.data);
     ws.onclose = (ev: { code: number; reason: string }) => this.onClose(ws, ev.code, ev.reason);
@@ -146,11 +167,26 @@ class WsguardClient implements Client {
     if (ws !== this.ws) return;
     this.ws = undefined;
     clearTimeout(this.refreshTimer);
-    for (const sub of this.subs.values()) sub.pendingId = undefined;
+    for (const sub of this.subs.values()) {
+      sub.pendingId = undefined;
+      sub.setStatus('pending');
+    }
     this.requests.rejectSent(new ClientError('disconnected', 'connection lost before the answer; the outcome is unknown'));
     if (this.state === 'closed') return;
+    const refusal = this.refusal;
+    this.refusal = undefined;
+    if (refusal) {
+      this.onRefused(refusal);
+      return;
+    }
     // 1005/1006 (no code: network failure, refused handshake) and unknown codes: back off and retry.
     const policy = closeCodeInfo(code)?.retry ?? 'backoff';
+    if (policy === 'resume') {
+      // Closed as idle: resume if anything is left to resume, else wait for the app to need us again.
+      if (this.subs.size > 0 || this.requests.size > 0) this.scheduleReconnect();
+      else this.setState('idle');
+      return;
+    }
     if (policy === 'no') {
       this.fail(new ClientError('connection_closed', `server closed the connection (${code})`, { closeCode: code, closeReason: reason }));
       return;
@@ -166,9 +202,31 @@ class WsguardClient implements Client {
     this.scheduleReconnect();
   }
 
-  private scheduleReconnect(): void {
+  /** The handshake got an HTTP answer instead of 101 (seen in Node only). */
+  private onRefused(refusal: HandshakeRefusal): void {
+    const verdict = classifyRefusal(refusal);
+    if (verdict.kind === 'transient') {
+      this.scheduleReconnect(Math.min(refusal.retryAfterMs ?? 0, 60_000));
+      return;
+    }
+    if (verdict.kind === 'final') {
+      this.fail(verdict.error);
+      return;
+    }
+    // Refused credentials: loud at once, then fresh credentials, and closed after maxReauthFailures.
+    this.reauthFailures += 1;
+    if (this.reauthFailures > this.maxReauthFailures) {
+      this.fail(verdict.error);
+      return;
+    }
+    this.emit('error', verdict.error);
+    this.needFreshCredentials = true;
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(minDelayMs = 0): void {
     this.setState(this.everOpened ? 'reconnecting' : 'connecting');
-    const delay = backoffDelay(this.attempt, this.backoff, this.random);
+    const delay = Math.max(minDelayMs, backoffDelay(this.attempt, this.backoff, this.random));
     this.attempt += 1;
     this.reconnectTimer = setTimeout(() => void this.connect(), delay);
   }
@@ -198,6 +256,8 @@ class WsguardClient implements Client {
   }
 
   private shutdown(err: ClientError): void {
+    for (const sub of this.subs.values()) sub.ended(err);
+    this.subs.clear();
     clearTimeout(this.reconnectTimer);
     clearTimeout(this.refreshTimer);
     this.ws = undefined;
@@ -278,9 +338,31 @@ class WsguardClient implements Client {
     this.send('subscribe', sub.lastSeq === undefined ? { channel: sub.channel } : { channel: sub.channel, since: sub.lastSeq }, id);
   }
 
-  private request(type: string, payload: object): Promise<ServerMessage> {
-    if (this.state === 'closed') return Promise.reject(new ClientError('closed', 'client is closed'));
-    return this.requests.track(type, payload, this.requestTimeoutMs, (frame) => this.sendRaw(frame));
+  /**
+   * One correlated request. Waits (unsent) for a connection when there is none; once sent it is never
+   * resent, unless the caller says it is idempotent (then a drop before the answer sends it again on
+   * the next connection, at most `maxRetries` times, within the same timeout).
+   */
+  private async call(type: string, payload: object, opts: RequestOptions = {}): Promise<ServerMessage> {
+    const deadline = Date.now() + (opts.timeoutMs ?? this.requestTimeoutMs);
+    for (let attempt = 0; ; attempt++) {
+      if (this.state === 'closed') throw new ClientError('closed', 'client is closed');
+      this.wake();
+      try {
+        return await this.requests.track(type, payload, Math.max(1, deadline - Date.now()), (frame) => this.sendRaw(frame));
+      } catch (err) {
+        const again = opts.idempotent === true && err instanceof ClientError && err.code === 'disconnected' && attempt < (opts.maxRetries ?? 3) && Date.now() < deadline;
+        if (!again) throw err;
+      }
+    }
+  }
+
+  /** Closed as idle with nothing to resume: the app needs the connection again, so reconnect now. */
+  private wake(): void {
+    if (this.state !== 'idle') return;
+    this.attempt = 0;
+    this.setState('reconnecting');
+    void this.connect();
   }
 
   private send(type: string, payload: object, id: string): boolean {
@@ -310,7 +392,7 @@ class WsguardClient implements Client {
     try {
       const token = await this.creds.freshToken();
       // Not connected: the next connection uses the new token anyway.
-      if (this.ws?.readyState === OPEN) await this.request('auth.refresh', { token });
+      if (this.ws?.readyState === OPEN) await this.call('auth.refresh', { token });
       this.scheduleRefresh();
     } catch (cause) {
       // Refused or provider failure: the server closes with 1008 at expiry and the reauth path takes over.

@@ -6,7 +6,10 @@ import { errorInfo, isErrorCode, type ErrorCodeValue } from '../protocol/errors.
  * - timeout:           no answer within requestTimeoutMs; the outcome is unknown
  * - closed:            the client was closed (by the app, or it gave up)
  * - connection_closed: the server closed with a code whose retry policy is 'no'
- * - auth_failed:       the credential provider failed, or fresh credentials kept being refused
+ * - auth_failed:       the credentials were refused (HTTP 401 on the handshake or the ticket request:
+ *                      `status`, `reason`), the provider failed, or fresh credentials kept being refused
+ * - handshake_refused: the server refused the WebSocket handshake for another reason (`status`, `reason`:
+ *                      403 origin/host, 400 path...); retrying cannot fix it
  * - already_subscribed: one subscription per channel per client
  * - bad_frame:         the server sent a frame that is not a protocol v1 message
  */
@@ -17,6 +20,7 @@ export type ClientErrorCode =
   | 'closed'
   | 'connection_closed'
   | 'auth_failed'
+  | 'handshake_refused'
   | 'already_subscribed'
   | 'bad_frame';
 
@@ -28,6 +32,15 @@ export interface ClientErrorDetails {
   closeReason?: string;
   /** Channel the error is about, when there is one. */
   channel?: string;
+  /** invalid_message: the schema path of the field that failed (`payload.sha256`). */
+  field?: string;
+  /** HTTP status of a refused handshake or ticket request (auth_failed, handshake_refused). */
+  status?: number;
+  /**
+   * Why it was refused: the RFC 6750 `error` of `WWW-Authenticate` (`invalid_token`, ...) or the hub's
+   * error code from a JSON body, else the HTTP status text.
+   */
+  reason?: string;
   cause?: unknown;
 }
 
@@ -38,6 +51,9 @@ export class ClientError extends Error {
   readonly closeCode?: number;
   readonly closeReason?: string;
   readonly channel?: string;
+  readonly status?: number;
+  readonly reason?: string;
+  readonly field?: string;
 
   constructor(code: ClientErrorCode, message: string, details: ClientErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -47,13 +63,19 @@ export class ClientError extends Error {
     if (details.closeCode !== undefined) this.closeCode = details.closeCode;
     if (details.closeReason !== undefined) this.closeReason = details.closeReason;
     if (details.channel !== undefined) this.channel = details.channel;
+    if (details.status !== undefined) this.status = details.status;
+    if (details.reason !== undefined) this.reason = details.reason;
+    if (details.field !== undefined) this.field = details.field;
   }
 }
 
 /** Maps a server `error` frame to a ClientError; an unknown code becomes `internal`. */
-export function fromErrorFrame(payload: { code: string; message: string }, channel?: string): ClientError {
+export function fromErrorFrame(payload: { code: string; message: string; field?: string }, channel?: string): ClientError {
   const code: ClientErrorCode = isErrorCode(payload.code) ? payload.code : 'internal';
-  return new ClientError(code, payload.message, channel === undefined ? {} : { channel });
+  const details: ClientErrorDetails = {};
+  if (channel !== undefined) details.channel = channel;
+  if (payload.field !== undefined) details.field = payload.field;
+  return new ClientError(code, payload.field === undefined ? payload.message : `${payload.message} (${payload.field})`, details);
 }
 
 /**

@@ -3,7 +3,10 @@ export { createClient } from './client.js';
 export { ClientError, type ClientErrorCode } from './errors.js';
 export { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 export { jwtExpiry } from './token.js';
+export { fetchTicket, type FetchTicketOptions } from './ticket.js';
+export type { RequestOptions } from './requests.js';
 export type {
+  Ack,
   Client,
   ClientEvents,
   ClientOptions,
@@ -12,8 +15,10 @@ export type {
   FileEvent,
   FileUploadPayload,
   HistoryGoneInfo,
+  MessageMap,
   SubscribeOptions,
   Subscription,
+  SubscriptionStatus,
   WebSocketConstructor,
   WebSocketLike,
 } from './types.js';

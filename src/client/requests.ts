@@ -7,6 +7,19 @@
 import type { ServerMessage } from '../protocol/messages.js';
 import { ClientError, fromErrorFrame } from './errors.js';
 
+/** Options of Client.request. */
+export interface RequestOptions {
+  /** Rejects with `timeout` when no answer came by then (default: the client's requestTimeoutMs). */
+  timeoutMs?: number;
+  /**
+   * Safe to apply twice: a request whose socket dropped before the answer is sent again on the next
+   * connection instead of rejecting with `disconnected`. Default false (at most once).
+   */
+  idempotent?: boolean;
+  /** Resends for an idempotent request (default 3). */
+  maxRetries?: number;
+}
+
 interface Pending {
   frame: string;
   sent: boolean;
@@ -18,6 +31,11 @@ interface Pending {
 export class Requests {
   private counter = 0;
   private readonly pending = new Map<string, Pending>();
+
+  /** Requests waiting for an answer (sent or not). */
+  get size(): number {
+    return this.pending.size;
+  }
 
   nextId(): string {
     this.counter += 1;

@@ -10,7 +10,7 @@
  */
 import type { FileEvent } from '../protocol/messages.js';
 import { callApp, ClientError } from './errors.js';
-import type { HistoryGoneInfo, SubscribeOptions, Subscription } from './types.js';
+import type { HistoryGoneInfo, SubscribeOptions, Subscription, SubscriptionStatus } from './types.js';
 
 export type Verdict = 'deliver' | 'duplicate' | 'gap';
 
@@ -19,6 +19,7 @@ export class ChannelSubscription implements Subscription {
   /** Id of the `subscribe` in flight on the current socket; undefined once `subscribed` came back. */
   pendingId: string | undefined;
   active = true;
+  private _status: SubscriptionStatus = 'pending';
   readonly ready: Promise<number>;
   private settleReady: { resolve: (seq: number) => void; reject: (err: ClientError) => void } | undefined;
 
@@ -33,6 +34,17 @@ export class ChannelSubscription implements Subscription {
     });
     // The app may never look at `ready`; a refusal is also reported through onError.
     this.ready.catch(() => {});
+  }
+
+  get status(): SubscriptionStatus {
+    return this._status;
+  }
+
+  /** Tells the app when the subscription's true state changes (live, waiting for a connection, over). */
+  setStatus(status: SubscriptionStatus): void {
+    if (this._status === status || this._status === 'refused' || this._status === 'closed') return;
+    this._status = status;
+    callApp(this.opts.onStatus, status);
   }
 
   /** Classifies an incoming event's seq (see the module comment). */
@@ -51,6 +63,7 @@ export class ChannelSubscription implements Subscription {
     this.pendingId = undefined;
     // Subscribed without a starting point: live events start after the current head.
     if (this.lastSeq === undefined) this.lastSeq = head;
+    this.setStatus('live');
     this.settleReady?.resolve(head);
     this.settleReady = undefined;
   }
@@ -64,14 +77,24 @@ export class ChannelSubscription implements Subscription {
 
   /** The server refused the subscription: it is over. */
   refused(err: ClientError): void {
+    this.setStatus('refused');
     this.active = false;
     this.settleReady?.reject(err);
     this.settleReady = undefined;
     callApp(this.opts.onError, err);
   }
 
+  /** The client closed for good: the subscription is over without an unsubscribe. */
+  ended(err: ClientError): void {
+    this.setStatus('closed');
+    this.active = false;
+    this.settleReady?.reject(err);
+    this.settleReady = undefined;
+  }
+
   unsubscribe(): void {
     if (!this.active) return;
+    this.setStatus('closed');
     this.active = false;
     this.settleReady?.reject(new ClientError('closed', 'unsubscribed', { channel: this.channel }));
     this.settleReady = undefined;

@@ -20,8 +20,20 @@ export interface WebSocketLike {
 }
 export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;
 
-/** connecting: first attempt; open; reconnecting: lost it, waiting or trying again; closed: for good. */
-export type ClientState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+/**
+ * connecting: first attempt; open; reconnecting: lost it, waiting or trying again; idle: the server
+ * closed the connection as idle (4408) and nothing needed it (no subscription, no request), so the
+ * client connects again on the next subscribe() or request; closed: for good.
+ */
+export type ClientState = 'connecting' | 'open' | 'reconnecting' | 'idle' | 'closed';
+
+/** Message types an app registered on the server with guard.message(type, schema, handler), to their payloads. */
+export type MessageMap = Record<string, object>;
+
+/** The answer to a request: the handler's return value (`{}` or `{ seq }`). */
+export interface Ack {
+  seq?: number;
+}
 
 export interface ClientOptions {
   /** ws:// or wss:// URL of the endpoint, e.g. wss://hub.example/ws. */
@@ -52,6 +64,13 @@ export interface HistoryGoneInfo {
   lastSeq: number | undefined;
 }
 
+/**
+ * pending: waiting for a connection or for the server's `subscribed` (after every reconnect too);
+ * live: the server confirmed it and events flow; refused: the server said no (see onError);
+ * closed: unsubscribed, or the client closed for good.
+ */
+export type SubscriptionStatus = 'pending' | 'live' | 'refused' | 'closed';
+
 export interface SubscribeOptions {
   /** Last seq the app has already seen; delivery starts after it. Omitted: from the channel's current head. */
   since?: number;
@@ -63,12 +82,16 @@ export interface SubscribeOptions {
   onHistoryGone?: (info: HistoryGoneInfo) => void;
   /** The server refused the subscription (forbidden, invalid channel...); the subscription is dropped. */
   onError?: (error: ClientError) => void;
+  /** Every change of `status` (for a UI that shows each subscription's true state). */
+  onStatus?: (status: SubscriptionStatus) => void;
 }
 
 export interface Subscription {
   readonly channel: string;
   /** Last seq delivered to onEvent (or the starting point); the resume point after a reconnect. */
   readonly lastSeq: number | undefined;
+  /** Its true state now (see SubscriptionStatus). */
+  readonly status: SubscriptionStatus;
   /** Resolves with the channel's head seq at the first `subscribed`, rejects when refused. */
   readonly ready: Promise<number>;
   unsubscribe(): void;
@@ -79,7 +102,7 @@ export interface ClientEvents {
   error: (error: ClientError) => void;
 }
 
-export interface Client {
+export interface Client<M extends MessageMap = MessageMap> {
   readonly state: ClientState;
   /** How many times the client got connected again after losing a connection. */
   readonly reconnects: number;
@@ -87,6 +110,13 @@ export interface Client {
   /** Resolves with the event's seq once the server has stored it. Never retried by the client (at-most-once). */
   publish(type: 'file_upload', payload: FileUploadPayload): Promise<number>;
   publish(type: 'file_delete', payload: FileDeletePayload): Promise<number>;
+  /**
+   * Sends a message of a type the app registered with `guard.message(type, schema, handler)` and resolves
+   * with the handler's ack; rejects with a ClientError carrying the server's code (`invalid_message`,
+   * `forbidden`, `rate_limited`...), or `timeout` / `disconnected` (outcome unknown). Same path as
+   * publish(): waits for a connection, refreshes the token, at most once unless `idempotent`.
+   */
+  request<K extends keyof M & string>(type: K, payload: M[K], opts?: import('./requests.js').RequestOptions): Promise<Ack>;
   /** Application-level ping (browsers cannot send ping frames); resolves with the round-trip time in ms. */
   ping(): Promise<number>;
   /** Closes the connection for good; pending requests reject with `closed`. */

@@ -45,7 +45,15 @@ export function decodeServerFrame(data: unknown): ServerMessage | null {
       return { type: 'ack', ...base, payload: isSeq(payload.seq) ? { seq: payload.seq } : {} };
     case 'error':
       if (typeof payload.code !== 'string') return null;
-      return { type: 'error', ...base, payload: { code: payload.code, message: typeof payload.message === 'string' ? payload.message : '' } };
+      return {
+        type: 'error',
+        ...base,
+        payload: {
+          code: payload.code,
+          message: typeof payload.message === 'string' ? payload.message : '',
+          ...(typeof payload.field === 'string' && payload.field.length <= 256 ? { field: payload.field } : {}),
+        },
+      };
     case 'subscribed':
       if (typeof payload.channel !== 'string' || !isSeq(payload.seq)) return null;
       return { type: 'subscribed', ...base, payload: { channel: payload.channel, seq: payload.seq } };

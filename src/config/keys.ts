@@ -15,9 +15,16 @@ const origin = z.string().refine((o) => {
     return false;
   }
 }, 'an exact origin like https://app.example.com (scheme, host, optional port; no path or trailing slash)');
-const port = z.coerce.number().int().min(0).max(65535);
-const positiveInt = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-const duration = z.string().regex(/^\d+(ms|s|m|h|d)?$/, 'a duration like 500ms, 30s, 15m, 24h or 7d').transform(parseDuration);
+const port = z.string().regex(/^\d{1,5}$/, 'a port number (0-65535)').transform(Number).refine((n) => n <= 65535, 'a port number (0-65535)');
+// Digits only: Number() would also take '1e3', '0x10', ' 7 ' or '' (= 0, unlimited or disabled).
+const positiveInt = z.string().regex(/^\d{1,15}$/, 'a whole number (digits only)').transform(Number);
+/**
+ * A duration needs a unit: a bare `7` meant as days would be read as 7 ms and prune the whole history.
+ * Only `0` (unlimited / disabled) may go without one.
+ */
+const duration = z.string().regex(/^(0|\d+(ms|s|m|h|d))$/, 'a duration with a unit like 500ms, 30s, 15m, 24h or 7d (0 = off)').transform(parseDuration);
+/** Retention shorter than a minute would drop events before a briefly disconnected client resumes: surely a typo. */
+const retentionAge = duration.refine((ms) => ms === 0 || ms >= 60_000, 'at least 1m (or 0 = unlimited): a shorter retention deletes events before clients can resume');
 const nonEmpty = z.string().min(1);
 /** A cipher list OpenSSL can use: creating a context is the only exact test. */
 const cipherList = z.string().min(1).refine((c) => {
@@ -29,10 +36,12 @@ const cipherList = z.string().min(1).refine((c) => {
   }
 }, 'an OpenSSL cipher list matching at least one cipher, e.g. TLS_AES_128_GCM_SHA256:ECDHE-RSA-AES128-GCM-SHA256');
 
+/** Parses `0` or digits with a unit (ms, s, m, h, d) into milliseconds. */
 export function parseDuration(s: string): number {
-  const m = /^(\d+)(ms|s|m|h|d)?$/.exec(s);
+  if (s === '0') return 0;
+  const m = /^(\d+)(ms|s|m|h|d)$/.exec(s);
   if (!m) throw new Error(`invalid duration: ${s}`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 'ms') as 'ms' | 's' | 'm' | 'h' | 'd'];
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
   return Number(m[1]) * unit;
 }
 
@@ -69,7 +78,8 @@ export const CONFIG_KEYS = {
   trustProxy: key('WSGUARD_TRUST_PROXY', 'trust_proxy', csv, 'comma-separated proxy addresses whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed', 'none'),
   metricsToken: key('WSGUARD_METRICS_TOKEN', 'metrics_token', z.string().min(16, 'at least 16 characters'), 'bearer token required for `/metrics` from non-loopback clients', 'unset: `/metrics` answers loopback clients only'),
   retentionMaxEvents: key('WSGUARD_RETENTION_MAX_EVENTS', 'retention_max_events', positiveInt, 'events kept per channel (0 = unlimited)', '`100000`'),
-  retentionMaxAge: key('WSGUARD_RETENTION_MAX_AGE', 'retention_max_age', duration, 'age after which events are dropped (0 = unlimited)', '`7d`'),
+  retentionMaxAge: key('WSGUARD_RETENTION_MAX_AGE', 'retention_max_age', retentionAge, 'age after which events are dropped (0 = unlimited)', '`7d`'),
+  idleTimeout: key('WSGUARD_IDLE_TIMEOUT', 'idle_timeout', duration, 'close (4408 `idle_timeout`) a connection with no subscription that sent and received nothing for this long; clients with something to resume reconnect (0 = never)', '`10m`'),
   maxConnections: key('WSGUARD_MAX_CONNECTIONS', 'max_connections', positiveInt, 'global cap on open WebSocket connections', '`10000`'),
   logLevel: key('WSGUARD_LOG_LEVEL', 'log_level', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'pino log level', '`info`'),
 } as const;

@@ -41,6 +41,8 @@ export interface HubConfig {
   trustProxy: string[];
   metricsToken?: string;
   retention: { maxEvents: number; maxAgeMs: number };
+  /** Idle-connection timeout (0 = never); unset: the guard's default (10 min). */
+  idleTimeoutMs?: number;
   maxConnections: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -144,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configPath = en
     trustProxy: v.trustProxy ?? [],
     metricsToken: v.metricsToken,
     retention: { maxEvents: v.retentionMaxEvents ?? 100_000, maxAgeMs: v.retentionMaxAge ?? 7 * 86_400_000 },
+    idleTimeoutMs: v.idleTimeout ?? 10 * 60_000,
     maxConnections: v.maxConnections ?? 10_000,
     logLevel: v.logLevel ?? 'info',
   };

@@ -9,14 +9,13 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 import { createGuard, REDACT_PATHS, secureHttpOptions, type Guard, type GuardOptions } from '../server/index.js';
-import { SqliteEventStore } from '../store/sqlite.js';
 import { MemoryBroker } from '../broker/memory.js';
-import { createRedisBackend, type RedisBackend } from '../cluster/redis-backend.js';
+import type { RedisBackend } from '../cluster/redis-backend.js';
 import type { EventStore } from '../store/types.js';
 import type { Broker } from '../broker/types.js';
 import { selfOrigins, type HubConfig } from '../config/index.js';
 import { createHub, type Hub } from './hub.js';
-import { createHttpApp } from './http.js';
+import { loadWithPeers } from './peers.js';
 import { loadStaticFiles } from './static-files.js';
 import { HubTls } from './tls.js';
 
@@ -43,28 +42,65 @@ export interface StartOptions {
   readonly publicDir?: string;
 }
 
+/** host:port of a Redis URL, without credentials (the line is printed). */
+function redisAddress(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || '6379'}`;
+  } catch {
+    return 'unparsable URL';
+  }
+}
+
 const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
 
 export async function startHub(config: HubConfig, opts: StartOptions = {}): Promise<RunningHub> {
   const logger = opts.logger ?? pino({ name: 'wsguard', level: config.logLevel, redact: { paths: REDACT_PATHS, censor: '[redacted]' } });
   // First, so a bad certificate stops start-up before anything is opened.
   const tls = config.tls ? new HubTls(config.tls, logger) : undefined;
-  const onError = (err: unknown) => logger.error({ err: (err as Error)?.message }, 'event log error');
+  // Until the hub is up, a backend error is the start-up failure itself (one line from the caller),
+  // not one log line per reconnect attempt.
+  let startupFailed: ((err: unknown) => void) | undefined;
+  let quiet = false;
+  const onError = (err: unknown) => {
+    if (startupFailed) return startupFailed(err);
+    if (!quiet) logger.error({ err: (err as Error)?.message }, 'event log error');
+  };
 
   let backend: RedisBackend | undefined;
   let store: EventStore;
   let broker: Broker;
   if (config.redis) {
+    const { createRedisBackend } = await loadWithPeers(['ioredis'], 'cluster mode (WSGUARD_REDIS_URL)', () => import('../cluster/redis-backend.js'));
     backend = createRedisBackend({ url: config.redis.url, prefix: config.redis.prefix, retention: config.retention, onError });
-    await backend.ready(10_000).catch(async (err: unknown) => {
-      await backend!.close();
-      throw new Error(`cannot reach Redis at WSGUARD_REDIS_URL: ${(err as Error).message}`);
-    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        startupFailed = reject;
+        backend!.ready(10_000).then(resolve, reject);
+      });
+    } catch (err) {
+      quiet = true;
+      await backend.close();
+      const e = err as NodeJS.ErrnoException;
+      throw new Error(`cannot reach Redis at WSGUARD_REDIS_URL (${redisAddress(config.redis.url)}): ${e.code ?? e.message}`);
+    } finally {
+      startupFailed = undefined;
+    }
     store = backend.store;
     broker = backend.broker;
   } else {
+    const { SqliteEventStore } = await loadWithPeers(['better-sqlite3'], 'the SQLite event log (WSGUARD_DB)', () => import('../store/sqlite.js'));
     store = new SqliteEventStore({ path: config.db, retention: config.retention, pruneIntervalMs: 60_000, onError });
     broker = new MemoryBroker({ onError });
+  }
+
+  let createHttpApp: typeof import('./http.js').createHttpApp;
+  try {
+    ({ createHttpApp } = await loadWithPeers(['helmet'], 'the hub\'s HTTP routes', () => import('./http.js')));
+  } catch (err) {
+    await store.close();
+    await (backend?.close() ?? broker.close());
+    throw err;
   }
 
   // Answer 503 until the guard and routes exist (the port must be known to build the origin list).
@@ -98,6 +134,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     origins,
     ...(config.allowedHosts === 'self' ? {} : { hosts }),
     trustProxy: config.trustProxy,
+    ...(config.idleTimeoutMs !== undefined && opts.guard?.idleTimeoutMs === undefined ? { idleTimeoutMs: config.idleTimeoutMs } : {}),
     caps: { global: config.maxConnections, perIp: 50, perUser: 10, ...opts.guard?.caps },
     auth: {
       ...opts.guard?.auth,

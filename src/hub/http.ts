@@ -10,7 +10,7 @@ import { clientIp } from '../server/client-ip.js';
 import { isAllowedOrigin } from '../server/gate/origin.js';
 import type { Identity } from '../auth/types.js';
 import { signToken } from '../auth/sign.js';
-import { ChannelName, Envelope, errorInfo, FileDeletePayload, FileUploadPayload, parseBoundedJson, WsguardError, type ErrorCodeValue } from '../protocol/index.js';
+import { ChannelName, Envelope, errorInfo, fieldPath, FileDeletePayload, FileUploadPayload, parseBoundedJson, WsguardError, type ErrorCodeValue } from '../protocol/index.js';
 import type { Hub } from './hub.js';
 import { DEMO_USERS } from './dev-users.js';
 import type { StaticFile } from './static-files.js';
@@ -32,9 +32,17 @@ const LOOPBACK = new Set(['127.0.0.1', '::1']);
 const PUBLISH_ROUTE = /^\/api\/channels\/([^/]{1,300})\/events$/;
 
 class HttpError extends Error {
+  /** invalid_message: schema path of the failing field (never its value). */
+  field: string | undefined;
   constructor(readonly code: ErrorCodeValue, readonly status = errorInfo(code).status, readonly headers: Record<string, string> = {}) {
     super(code);
   }
+}
+
+function invalidField(field: string): HttpError {
+  const e = new HttpError('invalid_message');
+  if (field) e.field = field;
+  return e;
 }
 
 function send(res: ServerResponse, status: number, body: string | Buffer, type: string, headers: Record<string, string | number> = {}): void {
@@ -121,17 +129,17 @@ export function createHttpApp(o: HttpAppOptions): (req: IncomingMessage, res: Se
     // Same JSON as the WebSocket frame: { "type": "file_upload"|"file_delete", "payload": {...} };
     // payload.channel may be omitted, and must equal the URL's channel when present.
     const env = Envelope.safeParse(await readJson(req, guard.options.maxPayload));
-    if (!env.success) throw new HttpError('invalid_message');
+    if (!env.success) throw invalidField(fieldPath(Envelope, env.error.issues, ''));
     const body = { channel, ...(env.data.payload ?? {}) };
-    if (body.channel !== channel) throw new HttpError('invalid_message');
+    if (body.channel !== channel) throw invalidField('payload.channel');
     let result: { seq: number };
     if (env.data.type === 'file_upload') {
       const p = FileUploadPayload.safeParse(body);
-      if (!p.success) throw new HttpError('invalid_message');
+      if (!p.success) throw invalidField(fieldPath(FileUploadPayload, p.error.issues, 'payload'));
       result = await o.hub.publishFrom(identity, { kind: 'file_upload', payload: p.data });
     } else if (env.data.type === 'file_delete') {
       const p = FileDeletePayload.safeParse(body);
-      if (!p.success) throw new HttpError('invalid_message');
+      if (!p.success) throw invalidField(fieldPath(FileDeletePayload, p.error.issues, 'payload'));
       result = await o.hub.publishFrom(identity, { kind: 'file_delete', payload: p.data });
     } else throw new HttpError('unknown_type');
     json(res, 201, result);
@@ -192,7 +200,7 @@ export function createHttpApp(o: HttpAppOptions): (req: IncomingMessage, res: Se
         if (res.headersSent) return void res.destroy();
         const e = err instanceof HttpError ? err : err instanceof WsguardError ? new HttpError(err.code) : new HttpError('internal');
         if (e.code === 'internal') guard.logger.error({ err: (err as Error)?.message }, 'http handler failed');
-        json(res, e.status, { error: { code: e.code, message: errorInfo(e.code).message } }, e.headers);
+        json(res, e.status, { error: { code: e.code, message: errorInfo(e.code).message, ...(e.field ? { field: e.field } : {}) } }, e.headers);
       });
     });
   };

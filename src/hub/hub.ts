@@ -36,6 +36,7 @@ export type PublishInput =
   | { kind: 'file_delete'; payload: FileDeletePayload };
 
 const SUBS = 'hub.subscriptions';
+const HOLD = 'hub.idle-hold';
 
 /**
  * Serialized and UTF-8 encoded once per event, whatever the number of subscribers: ws sends the
@@ -103,6 +104,7 @@ export class Hub {
     if (subs.size >= this.maxSubs) throw new WsguardError('rate_limited', 'Too many subscriptions on this connection.');
     const sink = connectionSink(conn);
     subs.set(p.channel, sink);
+    holdWhileSubscribed(conn, subs);
     const entry = this.acquire(p.channel);
     const result = await entry.feed.join(sink, p.since, (head) => ctx.reply({ type: 'subscribed', payload: { channel: p.channel, seq: head } }));
     if (result.ok) return;
@@ -141,6 +143,7 @@ export class Hub {
     const sink = subs.get(channel);
     if (!sink) return;
     subs.delete(channel);
+    holdWhileSubscribed(conn, subs);
     const entry = this.feeds.get(channel);
     if (!entry) return;
     entry.feed.leave(sink);
@@ -148,6 +151,16 @@ export class Hub {
       entry.feed.close();
       this.feeds.delete(channel);
     }
+  }
+}
+
+/** A connection with a live subscription is in use, however quiet the channel: never closed as idle. */
+function holdWhileSubscribed(conn: Connection, subs: Map<string, unknown>): void {
+  const release = conn.state.get(HOLD) as (() => void) | undefined;
+  if (subs.size > 0 && !release) conn.state.set(HOLD, conn.hold());
+  else if (subs.size === 0 && release) {
+    release();
+    conn.state.delete(HOLD);
   }
 }
 

@@ -7,8 +7,11 @@
  *  - 'no'      do not reconnect automatically (a bug or a policy decision; reconnecting repeats it)
  *  - 'backoff' reconnect with exponential backoff and resume from the last seq
  *  - 'reauth'  reconnect only with fresh credentials (new token or ticket)
+ *  - 'resume'  reconnect (with backoff) only when the client still has something to resume: live
+ *              subscriptions or requests waiting; otherwise stay disconnected until the app needs the
+ *              connection again (the server closed an idle connection, nothing is lost)
  */
-export type RetryPolicy = 'no' | 'backoff' | 'reauth';
+export type RetryPolicy = 'no' | 'backoff' | 'reauth' | 'resume';
 
 export interface CloseCodeInfo {
   readonly code: number;
@@ -29,6 +32,7 @@ export const CloseCode = {
   TRY_AGAIN_LATER: 1013,
   UNAUTHENTICATED: 4401,
   FORBIDDEN: 4403,
+  IDLE_TIMEOUT: 4408,
 } as const;
 export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode];
 
@@ -44,6 +48,10 @@ export const CLOSE_CODES: readonly CloseCodeInfo[] = [
   { code: 1013, name: 'try_again_later', retry: 'backoff', description: 'Overload or slow consumer (send buffer above its high-water mark).' },
   { code: 4401, name: 'unauthenticated', retry: 'reauth', description: 'No valid credentials before the authentication deadline.' },
   { code: 4403, name: 'forbidden', retry: 'no', description: 'Authenticated, but not allowed to keep this connection.' },
+  // Private-use code (4000-4999), 408 as in HTTP's Request Timeout. Not 1000: a client treats 1000 as final,
+  // and a connection the server closed for idleness may still matter to the client (a subscription
+  // whose subscribe was in flight, a request queued a moment ago): 'resume' lets it come back then.
+  { code: 4408, name: 'idle_timeout', retry: 'resume', description: 'Idle: no subscription and no message either way for the idle timeout (`idleTimeoutMs`, hub: `WSGUARD_IDLE_TIMEOUT`, default 10 min).' },
 ];
 
 const byCode = new Map(CLOSE_CODES.map((c) => [c.code, c]));

@@ -3,3 +3,4 @@ export * from './errors.js';
 export * from './json.js';
 export * from './channels.js';
 export * from './messages.js';
+export * from './field-path.js';

@@ -1,6 +1,6 @@
 /**
  * Wire protocol v1: the envelope and every message's payload schema (zod, strict).
- * Client and server both import these; DESIGN.md "Wire protocol v1" is the contract.
+ * Client and server both import these; docs/protocol.md documents every type and payload.
  */
 import { z } from 'zod';
 import { isValidChannel } from './channels.js';
@@ -79,7 +79,7 @@ export interface FileEvent {
 
 export type ServerMessage =
   | { type: 'ack'; id?: string; payload: { seq?: number } }
-  | { type: 'error'; id?: string; payload: { code: string; message: string } }
+  | { type: 'error'; id?: string; payload: { code: string; message: string; field?: string } }
   | { type: 'subscribed'; id?: string; payload: { channel: string; seq: number } }
   | { type: 'unsubscribed'; id?: string; payload: { channel: string } }
   | { type: 'event'; payload: FileEvent }

@@ -71,6 +71,8 @@ export class GuardConnection implements Connection {
   /** Answered the last heartbeat ping. */
   alive = true;
   lastActivity = Date.now();
+  /** Open holds (hold()): while any is open the connection is in use, never idle. */
+  holds = 0;
   private _identity: Identity | undefined;
   private _closed = false;
   // Allocated on first use: most connections never need them (idle memory per connection counts).
@@ -181,6 +183,26 @@ export class GuardConnection implements Connection {
     this._closed = true;
     this.clearTimers();
     this.ws.terminate();
+  }
+
+  /**
+   * Marks the connection as in use until the returned release runs (the hub holds one per live
+   * subscription): a quiet subscriber waits for events, it is not idle. Heartbeats still catch
+   * half-open sockets. The release is idempotent.
+   */
+  hold(): () => void {
+    this.holds += 1;
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      this.holds -= 1;
+    };
+  }
+
+  /** Idle: no hold, and no message either way for `timeoutMs` (0 = never idle). */
+  isIdle(now: number, timeoutMs: number): boolean {
+    return timeoutMs > 0 && this.holds === 0 && now - this.lastActivity > timeoutMs;
   }
 
   /** Counts a violation; past the threshold within the window, closes with 1008. */

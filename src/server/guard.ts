@@ -363,8 +363,8 @@ export class Guard implements GuardCore {
         c.terminate();
         continue;
       }
-      if (this.options.idleTimeoutMs > 0 && now - c.lastActivity > this.options.idleTimeoutMs) {
-        c.close(CloseCode.NORMAL, CloseReason.IDLE);
+      if (c.isIdle(now, this.options.idleTimeoutMs)) {
+        c.close(CloseCode.IDLE_TIMEOUT, CloseReason.IDLE);
         continue;
       }
       c.alive = false;

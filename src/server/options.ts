@@ -54,7 +54,7 @@ export const DEFAULTS = {
   authTimeoutMs: 5_000,
   /** Ping interval; a connection that has not answered the previous ping is terminated. */
   heartbeatMs: 30_000,
-  /** Close (1000 idle_timeout) after this long with no message in either direction. 0 disables. */
+  /** Close (4408 idle_timeout) after this long with no hold (subscription) and no message in either direction. 0 disables. */
   idleTimeoutMs: 10 * 60_000,
   /** Send `session.expiring` this long before the token's exp. */
   expiringNoticeMs: 60_000,

@@ -23,6 +23,11 @@ export interface Connection {
    * (UTF-8 JSON) spares re-encoding per recipient. Same backpressure rule.
    */
   sendRaw(serialized: string | Buffer): boolean;
+  /**
+   * Keeps the connection from being closed as idle until the returned release is called (e.g. while
+   * it has a live subscription). Heartbeats still apply.
+   */
+  hold(): () => void;
   /** Close with a registered close code and a short machine reason. */
   close(code: number, reason: string): void;
 }

@@ -1,6 +1,6 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -57,6 +57,30 @@ test('a bad configuration value stops start-up with one line naming the key (exi
     const lines = r.stderr.trim().split('\n');
     assert.equal(lines.length, 1, r.stderr);
     assert.match(lines[0]!, new RegExp(`^wsguard: invalid configuration: ${key}: `));
+  }
+});
+
+test('start-up failures are one line naming the key: an impossible DB path, a file that is not a database, a unitless duration (exit 2); unreachable Redis (exit 1)', async () => {
+  const dir = tempDir();
+  const notADb = join(dir, 'not-a.db');
+  writeFileSync(notADb, 'just text, not SQLite');
+  for (const [env, code, re] of [
+    // Node's recursive mkdir spins forever under /proc: the hub must not hang there.
+    [{ WSGUARD_DB: '/proc/nope/x.db' }, 2, /^wsguard: invalid configuration: WSGUARD_DB: cannot create the directory \/proc\/nope /],
+    [{ WSGUARD_DB: notADb }, 2, /^wsguard: invalid configuration: WSGUARD_DB: cannot open the event log .*SQLITE_NOTADB/],
+    [{ WSGUARD_DB: join(dir, 'ok.db'), WSGUARD_RETENTION_MAX_AGE: '7' }, 2, /^wsguard: invalid configuration: WSGUARD_RETENTION_MAX_AGE: a duration with a unit/],
+    [{ WSGUARD_DB: join(dir, 'ok.db'), WSGUARD_RETENTION_MAX_AGE: '5s' }, 2, /^wsguard: invalid configuration: WSGUARD_RETENTION_MAX_AGE: at least 1m/],
+    [{ WSGUARD_DB: join(dir, 'ok.db'), WSGUARD_IDLE_TIMEOUT: '600' }, 2, /^wsguard: invalid configuration: WSGUARD_IDLE_TIMEOUT: /],
+    // Port 1 on loopback: nothing listens, the connection is refused at once.
+    [{ WSGUARD_REDIS_URL: 'redis://:secret-pass@127.0.0.1:1' }, 1, /^wsguard: cannot reach Redis at WSGUARD_REDIS_URL \(127\.0\.0\.1:1\): ECONNREFUSED$/],
+  ] as const) {
+    const r = await runCli(['serve'], { WSGUARD_PORT: '0', ...env });
+    assert.equal(r.code, code, `${JSON.stringify(env)}: ${r.stderr}`);
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0]!, re);
+    assert.ok(!r.stderr.includes('secret-pass'), 'no credentials in the line');
+    assert.equal(r.stdout, '', 'nothing on stdout (no JSON log lines)');
   }
 });
 

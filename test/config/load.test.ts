@@ -39,6 +39,23 @@ test('a bad value stops start-up with one line naming the key', () => {
   fails({ WSGUARD_TLS_CERT: '/x.pem' }, 'WSGUARD_TLS_KEY');
 });
 
+test('durations need a unit, numbers are digits only, and no value may silently destroy history', () => {
+  fails({ WSGUARD_RETENTION_MAX_AGE: '7' }, 'WSGUARD_RETENTION_MAX_AGE'); // 7 what? once read as 7 ms
+  fails({ WSGUARD_RETENTION_MAX_AGE: '30s' }, 'WSGUARD_RETENTION_MAX_AGE'); // prunes before clients resume
+  fails({ WSGUARD_RETENTION_MAX_EVENTS: '1e3' }, 'WSGUARD_RETENTION_MAX_EVENTS');
+  fails({ WSGUARD_RETENTION_MAX_EVENTS: '0x10' }, 'WSGUARD_RETENTION_MAX_EVENTS');
+  fails({ WSGUARD_RETENTION_MAX_EVENTS: ' ' }, 'WSGUARD_RETENTION_MAX_EVENTS');
+  fails({ WSGUARD_IDLE_TIMEOUT: '600' }, 'WSGUARD_IDLE_TIMEOUT');
+  fails({ WSGUARD_PORT: ' ' }, 'WSGUARD_PORT'); // Number(' ') is 0: a random port, silently
+  fails({ WSGUARD_PORT: '8e3' }, 'WSGUARD_PORT');
+  assert.equal(loadConfig({ WSGUARD_RETENTION_MAX_AGE: '0' }).retention.maxAgeMs, 0);
+  assert.equal(loadConfig({ WSGUARD_RETENTION_MAX_AGE: '1m' }).retention.maxAgeMs, 60_000);
+  assert.equal(loadConfig({ WSGUARD_RETENTION_MAX_EVENTS: '250' }).retention.maxEvents, 250);
+  assert.equal(loadConfig({}).idleTimeoutMs, 600_000);
+  assert.equal(loadConfig({ WSGUARD_IDLE_TIMEOUT: '0' }).idleTimeoutMs, 0);
+  assert.equal(loadConfig({ WSGUARD_IDLE_TIMEOUT: '90s' }).idleTimeoutMs, 90_000);
+});
+
 test('refuses a non-loopback bind without secret, origins, and TLS or a trusted proxy', () => {
   fails({ WSGUARD_HOST: '0.0.0.0' }, 'WSGUARD_JWT_SECRET');
   fails({ WSGUARD_HOST: '0.0.0.0', WSGUARD_JWT_SECRET: SECRET }, 'WSGUARD_ALLOWED_ORIGINS');

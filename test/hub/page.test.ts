@@ -177,7 +177,16 @@ test('the page: sign in, live events, inert XSS, publish form, resume after a hu
   for (let i = 0; i < 100 && devTokens.length < 2; i++) await page.waitForTimeout(100);
   assert.ok(devTokens.length >= 2, 'no token refresh');
   assert.equal(await state(page), 'open');
-  assert.deepEqual(await page.locator('#log .log-error').allTextContents(), []);
+  // The log holds the two refusals of this session (subscription, publish) and no other error.
+  const errors = await page.locator('#log .log-error span').allTextContents();
+  assert.deepEqual(errors.reverse(), ['subscription to files:globex refused: forbidden', 'publish file_upload to files:acme refused: invalid_message']);
+  assert.ok((await page.locator('#log li span').allTextContents()).includes('published file_upload from-page/notes.txt to files:acme: seq 3'));
+  // /favicon.ico answers (no 404 in the console).
+  const icon = await fetch(`${h.url}/favicon.ico`);
+  assert.equal(icon.status, 200);
+  assert.equal(icon.headers.get('content-type'), 'image/x-icon');
+  // (The aborted ticket requests during the restart are the only failed loads.)
+  assert.deepEqual(consoleLines.filter((l) => l.startsWith('error:') && !l.endsWith('net::ERR_FAILED')), []);
 
   // Nothing ran from the wire, CSP allowed everything the page does (ws://same-origin included).
   assert.deepEqual(dialogs, []);
@@ -220,7 +229,74 @@ test('the page without dev mode: no demo users, a refused token is reported, a p
   await page.getByRole('button', { name: 'Publish', exact: true }).click();
   await page.locator('#publish-result', { hasText: 'refused: forbidden' }).waitFor();
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.locator('#state[data-state="idle"]').waitFor();
+  await page.locator('#state[data-state="signed-out"]').waitFor();
   assert.equal(await page.locator('#workspace').isHidden(), true);
+  await page.close();
+});
+
+test('the page with short idle timers: a quiet subscription stays live; with none the hub closes the connection as idle and the page says so, then resumes', { skip: SKIP, timeout: 60_000 }, async () => {
+  const h = await startTestHub({ devMode: true }, { guard: { heartbeatMs: 50, idleTimeoutMs: 300 } });
+  hubs.push(h);
+  const page = await newPage();
+  await page.goto(h.url);
+  await page.getByRole('button', { name: 'Sign in as alice' }).click();
+  await page.locator('#state[data-state="open"]').waitFor();
+  await page.getByLabel('Channel to subscribe to').fill('files:acme');
+  await page.getByRole('button', { name: 'Subscribe', exact: true }).click();
+  const row = page.locator('#subscriptions li[data-channel="files:acme"]');
+  await page.locator('#subscriptions li[data-channel="files:acme"][data-status="live"]').waitFor();
+  // (Signed in but not yet subscribed, the page may already have been closed as idle once and come back.)
+  const before = await reconnects(page);
+
+  // Witness: a silent socket opened after the subscription is closed as idle (4408); the page's stays up.
+  const witness = await TestClient.connect(h, await token('witness', ALICE));
+  await witness.until(() => false, 10_000).catch(() => {});
+  assert.equal(witness.closeCode, 4408);
+  assert.equal(await state(page), 'open');
+  assert.equal(await reconnects(page), before);
+  assert.equal(await row.getAttribute('data-status'), 'live');
+  const bearer = await token('uploader', ALICE);
+  assert.equal(await publishHttp(h, bearer, 'after-quiet.pdf'), 1);
+  await waitForRow(page, 1);
+
+  // Unsubscribed, the connection is idle: closed with 4408, shown as idle (not "disconnected for good").
+  await page.getByRole('button', { name: 'Unsubscribe from files:acme' }).click();
+  await page.locator('#state[data-state="idle"]').waitFor();
+  const log = await page.locator('#log li span').allTextContents();
+  assert.ok(log.some((l) => l.includes('closed the idle connection')), log.join(' | '));
+  assert.ok(!log.some((l) => l.includes('for good')));
+  // Subscribing again reconnects and resumes live.
+  await page.getByLabel('Channel to subscribe to').fill('files:acme');
+  await page.getByRole('button', { name: 'Subscribe', exact: true }).click();
+  await page.locator('#subscriptions li[data-channel="files:acme"][data-status="live"]').waitFor();
+  assert.equal(await state(page), 'open');
+  assert.equal(await publishHttp(h, bearer, 'resumed.pdf'), 2);
+  await waitForRow(page, 2);
+
+  // The hub going away: the row says it is waiting, not live.
+  await page.route('**/api/tickets', (route) => route.abort());
+  await h.close();
+  await page.locator('#subscriptions li[data-channel="files:acme"][data-status="waiting"]').waitFor();
+  assert.match((await row.textContent()) ?? '', /waiting for the connection · seq 2/);
+  await page.close();
+});
+
+test('the page when the hub stops accepting its token: the log names HTTP 401 invalid_token and the page stops (no silent reconnect loop)', { skip: SKIP, timeout: 60_000 }, async () => {
+  const h = await startTestHub({ devMode: false });
+  hubs.push(h);
+  const page = await newPage();
+  await page.goto(h.url);
+  await page.getByLabel('JSON Web Token').fill(await token('bob', BOB));
+  await page.getByRole('button', { name: 'Sign in with token' }).click();
+  await page.locator('#state[data-state="open"]').waitFor();
+  // The hub comes back on the same port with another secret: bob's token is now refused.
+  const { port } = h;
+  await h.close();
+  const other = await startTestHub({ devMode: false, port, jwt: { secret: 'another-secret-'.padEnd(43, 'x') } });
+  hubs.push(other);
+  await page.locator('#state[data-state="closed"]').waitFor({ timeout: 30_000 });
+  const errors = await page.locator('#log .log-error span').allTextContents();
+  assert.ok(errors.some((l) => l.startsWith('auth_failed (HTTP 401 invalid_token)')), errors.join(' | '));
+  assert.ok(errors.some((l) => l.includes('disconnected for good')), errors.join(' | '));
   await page.close();
 });

@@ -25,7 +25,10 @@ export interface AuthenticateDeps {
 export function authenticateStage(deps: AuthenticateDeps): GateStage {
   const fail = (ctx: HandshakeContext, reason: RefusalReason): Refusal => {
     deps.authenticator.recordFailure(ctx.ip);
-    return refuse(401, reason, { 'WWW-Authenticate': 'Bearer' });
+    // RFC 6750's error attribute (as POST /api/tickets sends it): a client can tell refused credentials
+    // from a network failure. The fixed codes say what kind of credential failed, never why.
+    const error = reason === 'query_token' ? 'invalid_request' : 'invalid_token';
+    return refuse(401, reason, { 'WWW-Authenticate': `Bearer error="${error}"` });
   };
   return {
     name: 'authenticate',

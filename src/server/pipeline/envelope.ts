@@ -1,5 +1,5 @@
 /** Stage 'envelope': `{ type, id?, payload? }`, strict, by the protocol's zod schema. */
-import { Envelope } from '../../protocol/index.js';
+import { Envelope, fieldPath } from '../../protocol/index.js';
 import type { PipelineStage } from './types.js';
 
 /** The envelope when `value` is a valid one, else undefined. */
@@ -13,7 +13,11 @@ export function envelopeStage(): PipelineStage {
     name: 'envelope',
     run: (m) => {
       const envelope = checkEnvelope(m.value);
-      if (!envelope) return { error: 'invalid_message', violation: 'invalid_envelope' };
+      if (!envelope) {
+        const r = Envelope.safeParse(m.value); // only on the failure path: name the field
+        const field = r.success ? '' : fieldPath(Envelope, r.error.issues, '');
+        return field ? { error: 'invalid_message', violation: 'invalid_envelope', field } : { error: 'invalid_message', violation: 'invalid_envelope' };
+      }
       m.envelope = envelope;
       return undefined;
     },

@@ -13,8 +13,8 @@ import type { GuardConnection } from '../connection.js';
 import type { GuardCore } from '../core.js';
 import type { InboundMessage, PipelineStage, StageOutcome } from './types.js';
 
-export function sendError(conn: GuardConnection, code: ErrorCodeValue, id: string | undefined): void {
-  const payload = { code, message: errorInfo(code).message };
+export function sendError(conn: GuardConnection, code: ErrorCodeValue, id: string | undefined, field?: string): void {
+  const payload = field ? { code, message: errorInfo(code).message, field } : { code, message: errorInfo(code).message };
   conn.send(id !== undefined ? { type: 'error', id, payload } : { type: 'error', payload });
 }
 
@@ -71,7 +71,7 @@ function apply(m: InboundMessage, outcome: Exclude<StageOutcome, undefined>): vo
     conn.close(outcome.close, outcome.reason);
     return;
   }
-  sendError(conn, outcome.error, m.envelope?.id);
+  sendError(conn, outcome.error, m.envelope?.id, outcome.field);
   if (outcome.violation) conn.violation(outcome.violation, m.route?.type);
 }
 

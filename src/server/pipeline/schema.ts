@@ -1,4 +1,5 @@
 /** Stage 'schema': the type must be registered, and its payload must pass the type's strict zod schema. */
+import { fieldPath } from '../../protocol/index.js';
 import type { Route } from '../types.js';
 import type { PipelineStage } from './types.js';
 
@@ -10,7 +11,7 @@ export function schemaStage(routes: ReadonlyMap<string, Route>): PipelineStage {
       if (!route) return { error: 'unknown_type', violation: 'unknown_type' };
       m.route = route;
       const parsed = route.schema.safeParse(m.envelope!.payload ?? {});
-      if (!parsed.success) return { error: 'invalid_message', violation: 'invalid_payload' };
+      if (!parsed.success) return { error: 'invalid_message', violation: 'invalid_payload', field: fieldPath(route.schema, parsed.error.issues, 'payload') };
       m.payload = parsed.data;
       return undefined;
     },

@@ -23,7 +23,7 @@ export interface InboundMessage {
 
 export type StageOutcome =
   | undefined
-  | { readonly error: ErrorCodeValue; readonly violation?: ViolationReason }
+  | { readonly error: ErrorCodeValue; readonly violation?: ViolationReason; /** Schema path of the failing field (invalid_message). */ readonly field?: string }
   | { readonly close: CloseCodeValue; readonly reason: string; readonly violation: ViolationReason }
   | { readonly done: true };
 

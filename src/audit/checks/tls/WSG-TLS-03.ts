@@ -4,13 +4,13 @@ import type { CheckContext, CheckMeta } from '../../types.js';
 
 export const meta: CheckMeta = {
   id: 'WSG-TLS-03',
-  title: 'Certificate not valid for H',
+  title: 'Certificate not valid for the host name',
   area: 'TLS',
   severity: 'medium',
   mode: 'safe',
   references: ['ASVS 12.2.2'],
   remediation: 'Serve a publicly trusted certificate that matches the host name, and renew it automatically well before expiry.',
-  description: 'Full chain validation against the system trust store (plus --ca if given), host name check for H, and the expiry window. Finding for self-signed, untrusted, mismatched or expired certificates; low when it expires within 14 days.',
+  description: 'Full chain validation against the system trust store (plus --ca if given), a check of the target host name, and the expiry window. Finding for self-signed, untrusted, mismatched or expired certificates; low when it expires within 14 days.',
 };
 
 const WARN_DAYS = 14;

@@ -1,0 +1,105 @@
+/**
+ * The package as users install it: a wsguard/client or wsguard/server user never installs the hub's
+ * dependencies (better-sqlite3's native build, ioredis, helmet), a client user installs nothing else
+ * at all, the hub says in one line which package is missing, and the tarball holds a LICENSE and no
+ * source maps pointing at sources it does not ship.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { loadWithPeers, MissingPeerError } from '../../src/hub/peers.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  dependencies: Record<string, string>;
+  peerDependencies: Record<string, string>;
+  peerDependenciesMeta: Record<string, { optional?: boolean }>;
+  devDependencies: Record<string, string>;
+};
+const HUB_ONLY = ['better-sqlite3', 'helmet', 'ioredis'];
+const SERVER_PEERS = ['pino', 'prom-client'];
+
+test('dependencies: ws, zod and jose only; the rest are optional peers, installed in a clone as dev dependencies', () => {
+  assert.deepEqual(Object.keys(pkg.dependencies).sort(), ['jose', 'ws', 'zod']);
+  assert.deepEqual(Object.keys(pkg.peerDependencies).sort(), [...HUB_ONLY, ...SERVER_PEERS].sort());
+  for (const name of Object.keys(pkg.peerDependencies)) {
+    assert.equal(pkg.peerDependenciesMeta[name]?.optional, true, `${name} is optional (npm would install a required peer for everyone)`);
+    assert.equal(pkg.devDependencies[name], pkg.peerDependencies[name], `${name}: npm ci installs it for the hub and the tests`);
+  }
+});
+
+/** Packages an entry point imports, following its static and dynamic imports through our sources. */
+async function externals(entry: string): Promise<string[]> {
+  const r = await build({ entryPoints: [join(ROOT, entry)], bundle: true, write: false, platform: 'node', format: 'esm', packages: 'external', metafile: true, logLevel: 'silent', outdir: '/tmp/unused' });
+  const names = new Set<string>();
+  for (const input of Object.values(r.metafile.inputs)) {
+    for (const i of input.imports) if (i.external && !i.path.startsWith('node:')) names.add(i.path.startsWith('@') ? i.path.split('/').slice(0, 2).join('/') : i.path.split('/')[0]!);
+  }
+  return [...names].sort();
+}
+
+test('wsguard/client imports no package; wsguard/server only ws, zod, jose, pino and prom-client', async () => {
+  assert.deepEqual(await externals('src/client/index.ts'), []);
+  assert.deepEqual(await externals('src/protocol/index.ts'), ['zod']);
+  assert.deepEqual(await externals('src/server/index.ts'), ['jose', 'pino', 'prom-client', 'ws', 'zod']);
+  // The hub does use the rest (so the test above means something).
+  const hub = await externals('src/hub/app.ts');
+  for (const p of HUB_ONLY) assert.ok(hub.includes(p), p);
+});
+
+test('a missing peer is one line naming the package to install', async () => {
+  await assert.rejects(
+    loadWithPeers(['wsguard-no-such-peer'], 'the thing', () => import('wsguard-no-such-peer' as string)),
+    (e: unknown) => e instanceof MissingPeerError && e.message === 'the thing needs the wsguard-no-such-peer package: npm install wsguard-no-such-peer',
+  );
+  // Other failures pass through unchanged.
+  await assert.rejects(loadWithPeers(['x'], 'y', () => Promise.reject(new Error('boom'))), /^Error: boom$/);
+});
+
+test('installed without the peers: the client and (with pino, prom-client) the server work; `wsguard serve` names the missing package', { timeout: 120_000 }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'wsguard-install-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  // node_modules/wsguard: this package as the tarball would have it (a fresh build, package.json);
+  // its dependencies linked from ours; a peer only when the scenario installs it.
+  const mod = join(dir, 'node_modules');
+  const self = join(mod, 'wsguard');
+  mkdirSync(self, { recursive: true });
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(self, 'dist')], { cwd: ROOT });
+  cpSync(join(ROOT, 'package.json'), join(self, 'package.json'));
+  cpSync(join(ROOT, 'public'), join(self, 'public'), { recursive: true });
+  // Every installed package except the peers (their own dependencies being there changes nothing:
+  // what is tested is that the peers themselves are not needed).
+  const link = (name: string) => symlinkSync(join(ROOT, 'node_modules', name), join(mod, name), 'dir');
+  const peers = new Set(Object.keys(pkg.peerDependencies));
+  for (const name of readdirSync(join(ROOT, 'node_modules'))) if (!name.startsWith('.') && !peers.has(name)) link(name);
+  const node = (code: string) => spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+
+  const client = node("const m = await import('wsguard/client'); console.log(typeof m.createClient);");
+  assert.equal(client.stdout.trim(), 'function', client.stderr);
+  const serverWithout = node("await import('wsguard/server');");
+  assert.notEqual(serverWithout.status, 0);
+  assert.match(serverWithout.stderr, /Cannot find package '(pino|prom-client)'/);
+
+  for (const name of SERVER_PEERS) link(name);
+  const server = node("const { createGuard } = await import('wsguard/server'); const http = await import('node:http'); const g = createGuard({ server: http.createServer(), auth: { jwt: { secret: 'x'.repeat(32) } }, logger: undefined }); await g.close(); console.log('ok');");
+  assert.equal(server.stdout.trim(), 'ok', server.stderr);
+
+  const serve = spawnSync(process.execPath, [join(self, 'dist/cli/main.js'), 'serve'], { cwd: dir, encoding: 'utf8', timeout: 30_000, env: { PATH: process.env.PATH, WSGUARD_PORT: '0', WSGUARD_DB: join(dir, 'x.db') } });
+  assert.equal(serve.status, 2, serve.stderr);
+  assert.equal(serve.stderr, 'wsguard: the SQLite event log (WSGUARD_DB) needs the better-sqlite3 package: npm install better-sqlite3\n');
+});
+
+test('the tarball: LICENSE, no source maps (src is not shipped), no tests', () => {
+  const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
+  const files = (JSON.parse(out) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
+  assert.ok(files.includes('LICENSE'));
+  assert.ok(!files.some((f) => f.startsWith('src/') || f.startsWith('test/')));
+  assert.deepEqual(files.filter((f) => f.endsWith('.map')), []);
+  const build = JSON.parse(readFileSync(join(ROOT, 'tsconfig.build.json'), 'utf8').replace(/^\s*\/\/.*$/gm, '')) as { compilerOptions: { sourceMap?: boolean } };
+  assert.equal(build.compilerOptions.sourceMap, false, 'a build would otherwise put maps into dist/');
+});
