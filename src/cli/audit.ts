@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { discoverEndpoints } from '../audit/discover.js';
+import { failingFindings } from '../audit/fail-on.js';
 import { listChecksMarkdown, listChecksText } from '../audit/list-checks.js';
 import { defaultCredentials, parseTarget, type AuditOptionsInput } from '../audit/options.js';
 import { OPERATOR_FLAG_HELP, OPERATOR_FLAG_SPEC, operatorFlagOptions } from '../audit/operator-flags.js';
@@ -20,6 +21,7 @@ const USAGE = `usage: wsguard audit <ws(s)://host/path> [options]
        wsguard audit --list-checks [--markdown]
 
 output:      --format text|json|sarif|junit|html (text)   --output FILE   --fail-on ${SEVERITIES.join('|')} (high)
+             --strict (tentative findings count for --fail-on too; by default only certain and likely ones do)
 selection:   --only ID|AREA,...   --skip ID|AREA,...   --intrusive   --timeout SECONDS (per check, 20)
 origin:      --origin URL (allowed origin, repeatable; default https://<host>)   --browser-only
 credentials: --header 'Name: value' (repeatable)   --cookie 'k=v'   --token T   --token-in header|query|subprotocol|message
@@ -34,7 +36,7 @@ ${OPERATOR_FLAG_HELP}`;
 class UsageError extends Error {}
 
 const OPTIONS = {
-  format: { type: 'string' }, output: { type: 'string' }, 'fail-on': { type: 'string' },
+  format: { type: 'string' }, output: { type: 'string' }, 'fail-on': { type: 'string' }, strict: { type: 'boolean' },
   only: { type: 'string', multiple: true }, skip: { type: 'string', multiple: true },
   intrusive: { type: 'boolean' }, timeout: { type: 'string' },
   origin: { type: 'string', multiple: true }, 'browser-only': { type: 'boolean' },
@@ -132,10 +134,6 @@ function progress(enabled: boolean): ((done: number, total: number, id: string) 
   };
 }
 
-function reaches(report: AuditReport, failOn: Severity): boolean {
-  const min = SEVERITIES.indexOf(failOn);
-  return report.findings.some((f) => SEVERITIES.indexOf(f.severity) >= min);
-}
 
 /** Several reports (from --discover) in one output: json array, sarif runs, text/junit/html concatenated. */
 function renderAll(format: Format, reports: AuditReport[], checks: CheckModule[], color: boolean): string {
@@ -197,7 +195,7 @@ async function main(argv: string[]): Promise<number> {
   const out = renderAll(format, reports, checks, color);
   if (v.output) writeFileSync(v.output, out.endsWith('\n') ? out : `${out}\n`);
   else process.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
-  return reports.some((r) => reaches(r, failOn)) ? 1 : 0;
+  return reports.some((r) => failingFindings(r, failOn, Boolean(v.strict)).length > 0) ? 1 : 0;
 }
 
 export async function run(argv: string[]): Promise<number> {
