@@ -206,7 +206,7 @@ export async function run(argv: string[]): Promise<number> {
     const known = e instanceof UsageError || e instanceof TargetUnreachableError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     // Error text may quote the target (a status line, a header): shown safely, one line.
     console.error(`wsguard audit: ${displaySafe(msg.split('\n')[0] ?? '', { max: 500 })}${e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? " (see 'wsguard audit --help')" : ''}`);
-    if (!known && process.env.WSGUARD_DEBUG) console.error(e);
+    if (!known && process.env.WSGUARD_DEBUG) console.error(displaySafe(e instanceof Error ? e.stack ?? msg : msg, { multiline: true, max: 20_000 }));
     return 2;
   }
 }
