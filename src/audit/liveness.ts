@@ -64,6 +64,19 @@ function sentAnything(shared: AuditShared, checkId: string): boolean {
   return shared.traffic.entries().some((e) => e.checkId === checkId);
 }
 
+/** The last thing `checkId` sent (recorded frames), as the input when the check noted none. */
+function lastSent(shared: AuditShared, checkId: string): string[] {
+  const entries = shared.traffic.entries();
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const e = entries[i];
+    if (e?.checkId === checkId && e.direction === 'out') {
+      const text = e.kind === 'close' ? `close frame ${e.closeCode ?? ''}`.trim() : e.text.length > 80 ? `${e.text.slice(0, 80)}… (${e.text.length} chars)` : e.text;
+      return [`its last frame sent: ${JSON.stringify(text)}`];
+    }
+  }
+  return [];
+}
+
 /**
  * Runner hook: after `checkId` finished, is the target still there? The quick probe runs
  * alongside the other checks; only a confirmation (back-off) takes the watch's lock, so
@@ -108,7 +121,8 @@ async function confirm(shared: AuditShared, ctx: CheckContext, log: LivenessLog,
   const first = await probeAlive(ctx, timeoutMs);
   if (first.alive) return; // it answered while we waited for the lock
   const since = suspects[0]?.at ?? Date.now();
-  const event: LivenessEvent = { after: checkId, inputs: suspects.map((x) => x.input), since, probes: 1, failures: 1, outcome: 'down', lastFailure: Date.now(), detail: first.detail };
+  const inputs = suspects.length ? suspects.map((x) => x.input) : lastSent(shared, checkId);
+  const event: LivenessEvent = { after: checkId, inputs, since, probes: 1, failures: 1, outcome: 'down', lastFailure: Date.now(), detail: first.detail };
   const windowMs = shared.options.livenessWindowMs;
   for (const wait of BACKOFF) {
     const left = since + windowMs - Date.now();
