@@ -11,7 +11,7 @@ import { defaultCredentials, parseTarget, type AuditOptionsInput } from '../audi
 import { OPERATOR_FLAG_HELP, OPERATOR_FLAG_SPEC, operatorFlagOptions } from '../audit/operator-flags.js';
 import { loadChecks } from '../audit/registry.js';
 import { FORMATS, REPORTERS, type Format } from '../audit/reporters/index.js';
-import { displaySafe } from '../audit/reporters/sanitize.js';
+import { displaySafe, terminalSafeJson } from '../audit/reporters/sanitize.js';
 import { runAudit, TargetUnreachableError } from '../audit/runner.js';
 import { unknownSelectors } from '../audit/select.js';
 import { SEVERITIES, type AuditReport, type CheckModule, type Severity, type TokenPlacement } from '../audit/types.js';
@@ -143,7 +143,7 @@ function renderAll(format: Format, reports: AuditReport[], checks: CheckModule[]
   if (format === 'json') return `[\n${reports.map(one).join(',\n')}\n]`;
   if (format === 'sarif') {
     const logs = reports.map((r) => JSON.parse(one(r)) as { runs: unknown[] });
-    return JSON.stringify({ ...logs[0], runs: logs.flatMap((l) => l.runs) }, null, 2);
+    return terminalSafeJson(JSON.stringify({ ...logs[0], runs: logs.flatMap((l) => l.runs) }, null, 2));
   }
   return reports.map(one).join('\n');
 }
