@@ -14,7 +14,7 @@ export const DISPLAY_MAX = 4000;
 
 // \p{Cc} control, \p{Cf} format (bidi, zero-width, BOM, tags), \p{Zl}/\p{Zp} separators,
 // \p{Co} private use, \p{Cn} unassigned, \p{Cs} lone surrogates (only unpaired ones match in `u` mode).
-const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}\p{Cs}]/gu;
+export const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}\p{Cs}]/gu;
 
 function escapeCodePoint(ch: string): string {
   const cp = ch.codePointAt(0) ?? 0;

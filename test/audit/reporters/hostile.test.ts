@@ -80,6 +80,7 @@ test('json and sarif: exact values, valid JSON, and still no raw control/bidi ch
 test('junit: well-formed XML (Chromium DOMParser), the forbidden characters written as visible escapes', { skip: noBrowser }, async () => {
   const xml = REPORTERS.junit({ report, metas });
   assert.doesNotMatch(xml, /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/, 'no character XML 1.0 forbids');
+  assert.doesNotMatch(xml, RAW_CONTROL, 'C1, DEL and bidi as character references');
   const page = await browser!.newPage();
   const parsed = await page.evaluate((src) => {
     const doc = new DOMParser().parseFromString(src, 'application/xml');
@@ -89,6 +90,7 @@ test('junit: well-formed XML (Chromium DOMParser), the forbidden characters writ
   await page.close();
   assert.equal(parsed.error, null);
   assert.ok(parsed.failures.some((f) => f.includes('\\x1b[5mBLINK')), 'the failure text shows the escape');
+  assert.ok(parsed.failures.some((f) => f.includes('\u0080')), 'characters XML allows come back exactly (C1 from the latin1 header)');
 });
 
 test('html: hostile markup is inert text, control and bidi characters visible', { skip: noBrowser }, async () => {
