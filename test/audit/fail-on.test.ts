@@ -41,3 +41,10 @@ test('cli: a tentative high finding exits 0 by default and 1 with --strict; JSON
   const strict = await cli([...args, '--strict']);
   assert.equal(strict.code, 1, strict.stderr);
 });
+
+test('cli: --liveness-window takes positive seconds; a bad value is one line, exit 2', async () => {
+  const bad = await cli(['ws://127.0.0.1:1/ws', '--liveness-window', 'soon']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /^wsguard audit: --liveness-window must be a positive number of seconds \(got 'soon'\)/);
+  assert.equal(bad.stderr.trim().split('\n').length, 1);
+});
