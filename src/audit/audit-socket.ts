@@ -24,7 +24,7 @@ export interface OpenOptions {
 
 const MAX_BODY = 16 * 1024;
 /** What one kept message costs beyond its bytes, for the byte limits. */
-const MESSAGE_OVERHEAD = 64;
+const MESSAGE_OVERHEAD = 256;
 
 class RecordedSocket implements AuditSocket {
   readonly messages: string[] = [];

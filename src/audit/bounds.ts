@@ -10,11 +10,11 @@ export interface ByteLimits {
   perConnection: number;
   /** Most bytes all connections of one check may deliver (default 64 MiB). */
   perCheck: number;
-  /** Most bytes every running check together may hold (default 192 MiB). */
+  /** Most bytes every running check together may hold (default 128 MiB). */
   total: number;
 }
 
-export const DEFAULT_BYTE_LIMITS: ByteLimits = { perConnection: 24 * 1024 * 1024, perCheck: 64 * 1024 * 1024, total: 192 * 1024 * 1024 };
+export const DEFAULT_BYTE_LIMITS: ByteLimits = { perConnection: 24 * 1024 * 1024, perCheck: 64 * 1024 * 1024, total: 128 * 1024 * 1024 };
 
 export class ByteLimitError extends Error {
   readonly code = 'AUDIT_BYTE_LIMIT';

@@ -45,7 +45,8 @@ export class LivenessLog {
   /** One confirmation at a time: concurrent checks wait for it instead of piling on probes. */
   async exclusive(fn: () => Promise<void>): Promise<void> {
     while (this.inFlight) await this.inFlight;
-    this.inFlight = fn().finally(() => { this.inFlight = null; });
+    // The watch must never break the audit: a failed probe round is logged as nothing.
+    this.inFlight = fn().catch(() => undefined).finally(() => { this.inFlight = null; });
     await this.inFlight;
   }
 }

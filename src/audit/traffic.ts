@@ -2,7 +2,7 @@
 import type { TrafficEntry, TrafficRecorder } from './types.js';
 
 /** What one entry object costs beyond its text and bytes (a flood of empty frames is not free). */
-const ENTRY_OVERHEAD = 128;
+const ENTRY_OVERHEAD = 256;
 
 export class MemoryTrafficRecorder implements TrafficRecorder {
   private readonly list: TrafficEntry[] = [];

@@ -5,12 +5,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { discoverEndpoints } from '../audit/discover.js';
+import { failingFindings } from '../audit/fail-on.js';
 import { listChecksMarkdown, listChecksText } from '../audit/list-checks.js';
 import { defaultCredentials, parseTarget, type AuditOptionsInput } from '../audit/options.js';
 import { OPERATOR_FLAG_HELP, OPERATOR_FLAG_SPEC, operatorFlagOptions } from '../audit/operator-flags.js';
 import { loadChecks } from '../audit/registry.js';
 import { FORMATS, REPORTERS, type Format } from '../audit/reporters/index.js';
-import { displaySafe } from '../audit/reporters/sanitize.js';
+import { displaySafe, terminalSafeJson } from '../audit/reporters/sanitize.js';
 import { runAudit, TargetUnreachableError } from '../audit/runner.js';
 import { unknownSelectors } from '../audit/select.js';
 import { progressReporter } from './audit-progress.js';
@@ -21,6 +22,7 @@ const USAGE = `usage: wsguard audit <ws(s)://host/path> [options]
        wsguard audit --list-checks [--markdown]
 
 output:      --format text|json|sarif|junit|html (text)   --output FILE   --fail-on ${SEVERITIES.join('|')} (high)
+             --strict (tentative findings count for --fail-on too; by default only certain and likely ones do)
 selection:   --only ID|AREA,...   --skip ID|AREA,...   --intrusive   --timeout SECONDS (per check, 20)
 origin:      --origin URL (allowed origin, repeatable; default https://<host>)   --browser-only
 credentials: --header 'Name: value' (repeatable)   --cookie 'k=v'   --token T   --token-in header|query|subprotocol|message
@@ -35,7 +37,7 @@ ${OPERATOR_FLAG_HELP}`;
 class UsageError extends Error {}
 
 const OPTIONS = {
-  format: { type: 'string' }, output: { type: 'string' }, 'fail-on': { type: 'string' },
+  format: { type: 'string' }, output: { type: 'string' }, 'fail-on': { type: 'string' }, strict: { type: 'boolean' },
   only: { type: 'string', multiple: true }, skip: { type: 'string', multiple: true },
   intrusive: { type: 'boolean' }, timeout: { type: 'string' },
   origin: { type: 'string', multiple: true }, 'browser-only': { type: 'boolean' },
@@ -123,10 +125,6 @@ function toOptions(v: Values): AuditOptionsInput {
   };
 }
 
-function reaches(report: AuditReport, failOn: Severity): boolean {
-  const min = SEVERITIES.indexOf(failOn);
-  return report.findings.some((f) => SEVERITIES.indexOf(f.severity) >= min);
-}
 
 /** Several reports (from --discover) in one output: json array, sarif runs, text/junit/html concatenated. */
 function renderAll(format: Format, reports: AuditReport[], checks: CheckModule[], color: boolean): string {
@@ -136,7 +134,7 @@ function renderAll(format: Format, reports: AuditReport[], checks: CheckModule[]
   if (format === 'json') return `[\n${reports.map(one).join(',\n')}\n]`;
   if (format === 'sarif') {
     const logs = reports.map((r) => JSON.parse(one(r)) as { runs: unknown[] });
-    return JSON.stringify({ ...logs[0], runs: logs.flatMap((l) => l.runs) }, null, 2);
+    return terminalSafeJson(JSON.stringify({ ...logs[0], runs: logs.flatMap((l) => l.runs) }, null, 2));
   }
   return reports.map(one).join('\n');
 }
@@ -194,7 +192,7 @@ async function main(argv: string[]): Promise<number> {
   const out = renderAll(format, reports, checks, color);
   if (v.output) writeFileSync(v.output, out.endsWith('\n') ? out : `${out}\n`);
   else process.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
-  return reports.some((r) => reaches(r, failOn)) ? 1 : 0;
+  return reports.some((r) => failingFindings(r, failOn, Boolean(v.strict)).length > 0) ? 1 : 0;
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -205,7 +203,7 @@ export async function run(argv: string[]): Promise<number> {
     const known = e instanceof UsageError || e instanceof TargetUnreachableError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     // Error text may quote the target (a status line, a header): shown safely, one line.
     console.error(`wsguard audit: ${displaySafe(msg.split('\n')[0] ?? '', { max: 500 })}${e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? " (see 'wsguard audit --help')" : ''}`);
-    if (!known && process.env.WSGUARD_DEBUG) console.error(e);
+    if (!known && process.env.WSGUARD_DEBUG) console.error(displaySafe(e instanceof Error ? e.stack ?? msg : msg, { multiline: true, max: 20_000 }));
     return 2;
   }
 }

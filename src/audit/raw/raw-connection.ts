@@ -10,8 +10,8 @@ import { encodeFrame, type FrameSpec } from './frame-encoder.js';
 import { parseResponseHead, type HttpResponseHead } from './handshake.js';
 import type { ConnectionMeter } from '../bounds.js';
 
-/** What one frame object costs beyond its payload, for the byte limits (a flood of empty frames is not free). */
-const FRAME_OVERHEAD = 64;
+/** What one frame object costs beyond its payload (object, Buffer view, queue slot: about 250 bytes of heap), so a flood of empty frames is bounded too. */
+const FRAME_OVERHEAD = 256;
 
 export interface RawConnectOptions {
   host: string;

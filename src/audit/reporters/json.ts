@@ -1,7 +1,9 @@
 /** JSON: the DESIGN.md "Audit report contract", field for field. */
+import { terminalSafeJson } from './sanitize.js';
 import type { Reporter } from './types.js';
 
-export const renderJson: Reporter = ({ report }) =>
+/** Exact values; control, bidi and invisible characters as \u escapes (sanitize.ts) so the text is terminal-safe too. */
+export const renderJson: Reporter = ({ report }) => terminalSafeJson(
   JSON.stringify(
     {
       tool: report.tool,
@@ -17,4 +19,5 @@ export const renderJson: Reporter = ({ report }) =>
     },
     null,
     2,
-  );
+  ),
+);

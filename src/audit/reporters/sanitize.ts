@@ -14,7 +14,7 @@ export const DISPLAY_MAX = 4000;
 
 // \p{Cc} control, \p{Cf} format (bidi, zero-width, BOM, tags), \p{Zl}/\p{Zp} separators,
 // \p{Co} private use, \p{Cn} unassigned, \p{Cs} lone surrogates (only unpaired ones match in `u` mode).
-const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}\p{Cs}]/gu;
+export const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}\p{Cs}]/gu;
 
 function escapeCodePoint(ch: string): string {
   const cp = ch.codePointAt(0) ?? 0;
@@ -52,4 +52,19 @@ export function isDisplaySafe(s: string, multiline = true): boolean {
   UNSAFE.lastIndex = 0;
   for (const m of s.matchAll(UNSAFE)) if (!(m[0] === '\t' || (multiline && m[0] === '\n'))) return false;
   return true;
+}
+
+/**
+ * JSON text (JSON, SARIF) that is also safe on a terminal, with the same values: the characters
+ * displaySafe escapes are written as `\uXXXX` escapes, which a JSON parser turns back into exactly
+ * the same string (JSON.stringify already does this for C0 controls, not for DEL, C1 or bidi).
+ * They can only occur inside JSON strings, so nothing structural is touched.
+ */
+export function terminalSafeJson(json: string): string {
+  return json.replace(UNSAFE, (ch) => {
+    if (ch === '\n' || ch === '\t' || ch === '\r') return ch; // JSON's own whitespace between tokens
+    let out = '';
+    for (let i = 0; i < ch.length; i++) out += `\\u${ch.charCodeAt(i).toString(16).padStart(4, '0')}`;
+    return out;
+  });
 }

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Severity } from '../types.js';
+import { terminalSafeJson } from './sanitize.js';
 import type { Reporter } from './types.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
@@ -50,5 +51,5 @@ export const renderSarif: Reporter = ({ report, metas }) => {
       },
     ],
   };
-  return JSON.stringify(sarif, null, 2);
+  return terminalSafeJson(JSON.stringify(sarif, null, 2));
 };

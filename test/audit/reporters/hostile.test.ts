@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { loadChecks } from '../../../src/audit/registry.js';
 import { REPORTERS } from '../../../src/audit/reporters/index.js';
-import { displaySafe, isDisplaySafe } from '../../../src/audit/reporters/sanitize.js';
+import { displaySafe, isDisplaySafe, terminalSafeJson } from '../../../src/audit/reporters/sanitize.js';
 import { runAudit } from '../../../src/audit/runner.js';
 import type { AuditReport, CheckMeta } from '../../../src/audit/types.js';
 import { RAW_CONTROL, startHostileServer, type HostileServer } from '../../fixtures/hostile-server.js';
@@ -66,8 +66,11 @@ test('text: no raw control, bidi or invisible characters; the values are shown e
   assert.doesNotMatch(coloured.replace(/\x1b\[(?:1;35|1;31|33|36|2|0)m/g, ''), RAW_CONTROL);
 });
 
-test('json and sarif: exact values, valid JSON', () => {
-  const json = JSON.parse(REPORTERS.json({ report, metas })) as { findings: Array<{ evidence: string }> };
+test('json and sarif: exact values, valid JSON, and still no raw control/bidi character in the text', () => {
+  const text = REPORTERS.json({ report, metas });
+  assert.doesNotMatch(text, RAW_CONTROL, 'C1, DEL and bidi written as \\u escapes (JSON.stringify leaves them raw)');
+  assert.doesNotMatch(REPORTERS.sarif({ report, metas }), RAW_CONTROL);
+  const json = JSON.parse(text) as { findings: Array<{ evidence: string }> };
   const evidence = hostileFindings().map((f) => f.evidence);
   assert.ok(evidence.every((e) => json.findings.some((f) => f.evidence === e)), 'exact evidence kept');
   const sarif = JSON.parse(REPORTERS.sarif({ report, metas })) as { runs: Array<{ results: Array<{ message: { text: string } }> }> };
@@ -77,6 +80,7 @@ test('json and sarif: exact values, valid JSON', () => {
 test('junit: well-formed XML (Chromium DOMParser), the forbidden characters written as visible escapes', { skip: noBrowser }, async () => {
   const xml = REPORTERS.junit({ report, metas });
   assert.doesNotMatch(xml, /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/, 'no character XML 1.0 forbids');
+  assert.doesNotMatch(xml, RAW_CONTROL, 'C1, DEL and bidi as character references');
   const page = await browser!.newPage();
   const parsed = await page.evaluate((src) => {
     const doc = new DOMParser().parseFromString(src, 'application/xml');
@@ -86,6 +90,7 @@ test('junit: well-formed XML (Chromium DOMParser), the forbidden characters writ
   await page.close();
   assert.equal(parsed.error, null);
   assert.ok(parsed.failures.some((f) => f.includes('\\x1b[5mBLINK')), 'the failure text shows the escape');
+  assert.ok(parsed.failures.some((f) => f.includes('\u0080')), 'characters XML allows come back exactly (C1 from the latin1 header)');
 });
 
 test('html: hostile markup is inert text, control and bidi characters visible', { skip: noBrowser }, async () => {
@@ -108,6 +113,14 @@ test('html: hostile markup is inert text, control and bidi characters visible', 
   assert.match(text, /\\x1b\[5mBLINK/);
   assert.match(text, /\\x80/);
   assert.match(text, /\\u202eevil\\u202c \\u2066iso\\u2069/);
+});
+
+test('terminal-safe JSON keeps every value exactly', () => {
+  const nasty = { s: `a\u009b31m\u007f\u202eb\u2066c\u200bd\ufeff\u2028e\ud800f\u{e0041}g\x1b[2J😀 héllo`, n: [1, 'x\ny'] };
+  const out = terminalSafeJson(JSON.stringify(nasty, null, 2));
+  assert.doesNotMatch(out, RAW_CONTROL);
+  assert.deepEqual(JSON.parse(out), nasty);
+  assert.match(out, /\\u009b31m\\u007f\\u202eb/);
 });
 
 test('sanitizer: escapes controls, bidi, invisible and lone surrogates; cuts long values; keeps newlines only when asked', () => {

@@ -1,4 +1,4 @@
-import { requireBaseline, sharedHandshake } from '../../check-helpers.js';
+import { requireBaseline, sharedHandshake, statusLine } from '../../check-helpers.js';
 import type { LivenessEvent } from '../../liveness-log.js';
 import type { CheckContext, CheckMeta, Severity, TrafficEntry } from '../../types.js';
 import { identify } from './WSG-FINGER-02.js';
@@ -12,7 +12,7 @@ export const meta: CheckMeta = {
   passive: true,
   references: ['S10', 'S11', 'S12', 'CWE-1104', 'ASVS 15.2.1'],
   remediation: 'Upgrade the named component to a fixed release (the advisory gives it); until then apply the advisory\'s workaround, and stop announcing the version (WSG-FINGER-01).',
-  description: 'Names an advisory only when the version is shown to be in its affected range: (a) a version banner in any recorded answer (Server, X-Powered-By, error pages: Python websockets, Apache Tomcat) compared with the advisory\'s range; (b) a behaviour only affected versions show: the library identified by WSG-FINGER-02\'s signatures and the target stopping answering (WSG-LIVE-01) right after the advisory\'s own trigger (ws and > 2 000 headers, Engine.IO and an RSV2/RSV3 frame, Gorilla and a 64-bit length with the MSB set). Adds the baseline and a Sec-WebSocket-Version: 1337 handshake so banners are seen alone. A library without a version is WSG-FINGER-02 and names no advisory.',
+  description: 'Names an advisory only when the version is shown to be in its affected range: (a) a version banner in any recorded answer (Server, X-Powered-By, error pages: Python websockets, Apache Tomcat) compared with the advisory\'s range; (b) a behaviour only affected versions show: the library identified by WSG-FINGER-02\'s signatures and the target stopping answering (WSG-LIVE-01) right after the advisory\'s own trigger (ws and > 2 000 headers, Engine.IO and an RSV2/RSV3 frame, Gorilla and a 64-bit length with the MSB set). (c) CHECKS.md\'s framework disclosure: when <engineio path>?EIO=4&transport=polling answers an Engine.IO open packet, the same with EIO=3: finding (low, certain) when the legacy v3 protocol is accepted (allowEIO3 on). Adds the baseline and a Sec-WebSocket-Version: 1337 handshake so banners are seen alone. A library without a version is WSG-FINGER-02 and names no advisory.',
 };
 
 type Version = number[];
@@ -132,10 +132,35 @@ function behaviourFindings(ctx: CheckContext, events: readonly LivenessEvent[]):
   }
 }
 
+/** Engine.IO open packet of a polling GET with protocol `eio`, or null. */
+async function engineIoOpen(ctx: CheckContext, eio: string): Promise<{ status: string; body: string } | null> {
+  const r = await ctx.handshake({
+    path: ctx.options.engineioPath,
+    query: { EIO: eio, transport: 'polling', t: 'wsguard' },
+    raw: { request: { method: 'GET', omit: ['upgrade', 'connection', 'sec-websocket-key', 'sec-websocket-version'] } },
+  }).catch(() => null);
+  const body = r?.response.body.toString('utf8') ?? '';
+  return r && r.response.status === 200 && /^(?:\d+:)?0\{"sid"/.test(body) ? { status: statusLine(r), body } : null;
+}
+
+/** CHECKS.md FINGER-03: the legacy Engine.IO v3 protocol left on (older clients, broader surface). */
+async function legacyEngineIo(ctx: CheckContext): Promise<void> {
+  if (!(await engineIoOpen(ctx, '4'))) return;
+  const v3 = await engineIoOpen(ctx, '3');
+  if (!v3) return;
+  ctx.report({
+    severity: 'low',
+    confidence: 'certain',
+    title: 'Legacy Engine.IO protocol v3 accepted',
+    evidence: `GET ${ctx.options.engineioPath}?EIO=3&transport=polling → ${v3.status} with an open packet (${v3.body.slice(0, 120)}): allowEIO3 is on, so Socket.IO 2.x clients and their protocol are still served. Turn it off unless such clients must be supported.`,
+  });
+}
+
 export async function run(ctx: CheckContext): Promise<void> {
   await requireBaseline(ctx);
   // Banners on the refusal as well as the 101 (FINGER-01 shares these probes).
   await Promise.allSettled([sharedHandshake(ctx, 'version:1337', { raw: { request: { version: '1337' } } })]);
   bannerFindings(ctx);
   behaviourFindings(ctx, ctx.livenessEvents());
+  await legacyEngineIo(ctx);
 }

@@ -2,6 +2,7 @@ import { openRaw } from './raw-probe.js';
 import { formatBytes, limitOptions } from './limit-options.js';
 import { Opcode } from '../../raw/frame-encoder.js';
 import { reportIfDown } from './liveness.js';
+import { ByteLimitError } from '../../bounds.js';
 import type { AuditOptions, CheckContext, CheckMeta } from '../../types.js';
 
 export const meta: CheckMeta = {
@@ -43,7 +44,8 @@ async function probe(ctx: CheckContext): Promise<void> {
     const readUntil = Date.now() + ctx.options.requestTimeoutMs;
     while (Date.now() < readUntil && !s.conn.closed && !s.closeFrame() && received - before < 64 * MIB) await ctx.sleep(50);
     const queued = received - before;
-    if (s.conn.closed || s.closeFrame()) return; // slow consumer dropped
+    // Slow consumer dropped by the server; a drop by the auditor's own byte limit means it kept sending.
+    if ((s.conn.closed || s.closeFrame()) && !(s.conn.error instanceof ByteLimitError)) return;
     if (queued < MIB) ctx.skip(`the server sent only ${formatBytes(queued)} after a ${backpressureWaitMs} ms stall: not enough to test its send queue (give --stream-message)`);
     ctx.report({
       confidence: queued >= 8 * MIB ? 'certain' : 'tentative',

@@ -1,10 +1,12 @@
 /**
  * WSG-FINGER-03: an advisory only when the version is shown to be in its range (issue 17: CVEs
  * listed for fixed Python websockets 10.4 were false alarms). Banners in and out of range, a
- * crash-only-affected-versions-show behaviour, and a fingerprint without a version.
+ * crash-only-affected-versions-show behaviour, a fingerprint without a version, and the legacy
+ * Engine.IO protocol (CHECKS.md's FINGER-03).
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { startSocketIoServer } from '../../../fixtures/socketio-server.js';
 import { startWeakServer, type WeakServerOptions } from '../../../fixtures/weak-server.js';
 import { ALLOWED, runCheck } from '../../harness.js';
 
@@ -61,4 +63,16 @@ test('FINGER-03: Apache Tomcat 9.0.30 → CVE-2020-13935; 9.0.37 (fixed) → not
   assert.equal(old.findings[0]?.severity, 'high');
   const fixed = await audit({ serverBanner: 'Apache Tomcat/9.0.37' });
   assert.equal(fixed.findings.length, 0);
+});
+
+test('FINGER-03: Socket.IO with allowEIO3 → legacy protocol finding (low, certain); defaults → nothing', async () => {
+  const legacy = await startSocketIoServer({ allowEIO3: true });
+  servers.push(legacy);
+  const r = await runCheck('WSG-FINGER-03', legacy.url, { allowedOrigins: [ALLOWED] });
+  assert.deepEqual(r.findings.map((f) => [f.title, f.severity, f.confidence]), [['Legacy Engine.IO protocol v3 accepted', 'low', 'certain']]);
+  assert.match(r.findings[0]?.evidence ?? '', /EIO=3&transport=polling → HTTP 200 .*"sid"/);
+  const modern = await startSocketIoServer();
+  servers.push(modern);
+  const ok = await runCheck('WSG-FINGER-03', modern.url, { allowedOrigins: [ALLOWED] });
+  assert.equal(ok.result.status, 'pass', JSON.stringify(ok.findings));
 });

@@ -41,3 +41,10 @@ test('LIVE-01: a target that keeps answering → pass, no liveness finding', asy
   assert.equal(r.findings.length, 0, JSON.stringify(r.findings));
   assert.equal(r.traffic.entries().filter((e) => e.checkId === 'WSG-LIVE-01' && e.kind === 'http').length > 0, true, 'the watch did probe');
 });
+
+test('LIVE-01: a check that does not watch liveness itself (AUTH-01) → the runner names its last frame as the input', async () => {
+  const r = await audit('WSG-AUTH-01', { auth: 'none', crashOnMessage: /whoami/ });
+  const crash = r.findings.filter((f) => f.checkId === 'WSG-LIVE-01');
+  assert.equal(crash.length, 1, JSON.stringify(r.findings));
+  assert.match(crash[0]?.evidence ?? '', /^After WSG-AUTH-01 \(input: its last frame sent: "\{\\"type\\":\\"whoami\\"\}"\) the target stopped answering/);
+});

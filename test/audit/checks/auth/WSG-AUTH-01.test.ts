@@ -1,0 +1,59 @@
+/**
+ * WSG-AUTH-01 without --canary (issue 17): sample messages answered with data on an anonymous
+ * socket → medium "anonymous connection served" with the exchange; --canary confirms and raises
+ * it; an endpoint that refuses anonymous clients or only answers them with errors → no finding.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startWeakServer, type WeakServerOptions } from '../../../fixtures/weak-server.js';
+import { ALLOWED, runCheck } from '../../harness.js';
+import type { AuditOptionsInput } from '../../../../src/audit/options.js';
+import { audit, servers } from './setup.js';
+
+test('AUTH-01: no auth → finding; bearer required → pass; no canary on an open endpoint → skipped', async () => {
+  const weak = await audit('WSG-AUTH-01', { auth: 'none' });
+  assert.equal(weak.findings[0]?.severity, 'high');
+  assert.equal(weak.findings[0]?.confidence, 'certain');
+  const ok = await audit('WSG-AUTH-01', {});
+  assert.equal(ok.result.status, 'pass');
+  const unknown = await audit('WSG-AUTH-01', { auth: 'none' }, () => ({ canary: undefined, canaryExpect: undefined }));
+  assert.equal(unknown.result.status, 'skipped');
+});
+
+test('AUTH-01: protected data pushed without being asked → finding (no canary needed)', async () => {
+  const r = await audit('WSG-AUTH-01', { auth: 'none', pushOnConnect: true }, () => ({ canary: undefined }));
+  assert.match(r.findings[0]?.evidence ?? '', /unsolicited push/);
+});
+
+/** Without the shared CANARY: the point is what happens with no --canary. */
+async function anonAudit(weak: WeakServerOptions, extra: AuditOptionsInput = {}) {
+  const s = await startWeakServer(weak);
+  servers.push(s);
+  return runCheck('WSG-AUTH-01', s.url, { allowedOrigins: [ALLOWED], credentials: { token: await s.mintToken('alice') }, ...extra });
+}
+
+test('AUTH-01: no canary, sample message answered for an anonymous socket → medium, likely, with the exchange', async () => {
+  const r = await anonAudit({ auth: 'none' }, { messages: ['{"type":"whoami"}'] });
+  assert.equal(r.findings.length, 1);
+  const f = r.findings[0];
+  assert.equal(f?.severity, 'medium');
+  assert.equal(f?.confidence, 'likely');
+  assert.equal(f?.title, 'Anonymous connection served: confirm it is meant to be public');
+  assert.match(f?.evidence ?? '', /^Without any credential the handshake got 101, and the sample message \{"type":"whoami"\} was answered with .*protected-data-of-/);
+});
+
+test('AUTH-01: --canary confirms it → high, certain', async () => {
+  const r = await anonAudit({ auth: 'none' }, { messages: ['{"type":"whoami"}'], canary: '{"type":"whoami"}', canaryExpect: 'protected-data-of-' });
+  assert.deepEqual(r.findings.map((f) => [f.severity, f.confidence, f.title]), [['high', 'certain', 'Unauthenticated access']]);
+});
+
+test('AUTH-01: anonymous handshake refused → pass; anonymous socket that answers only errors → skipped, no finding', async () => {
+  const bearer = await anonAudit({}, { messages: ['{"type":"whoami"}'] });
+  assert.equal(bearer.result.status, 'pass', bearer.result.reason);
+  // First-message auth: the socket opens, but app messages before auth get an error.
+  const firstMessage = await anonAudit({ auth: 'first-message' }, { messages: ['{"type":"whoami"}'], credentials: { tokenIn: 'message', authMessage: '{"type":"auth","token":"{{token}}"}' } });
+  assert.equal(firstMessage.findings.length, 0, JSON.stringify(firstMessage.findings));
+  assert.equal(firstMessage.result.status, 'skipped');
+  const noSamples = await anonAudit({ auth: 'none' });
+  assert.equal(noSamples.result.status, 'skipped');
+});
