@@ -18,6 +18,7 @@ const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const duration = z.string().regex(/^\d+(ms|s|m|h|d)?$/, 'a duration like 500ms, 30s, 15m, 24h or 7d').transform(parseDuration);
 const nonEmpty = z.string().min(1);
+const atLeastOne = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 
 export function parseDuration(s: string): number {
   const m = /^(\d+)(ms|s|m|h|d)?$/.exec(s);
@@ -58,6 +59,12 @@ export const CONFIG_KEYS = {
   retentionMaxEvents: key('WSGUARD_RETENTION_MAX_EVENTS', 'retention_max_events', positiveInt, 'events kept per channel (0 = unlimited)', '`100000`'),
   retentionMaxAge: key('WSGUARD_RETENTION_MAX_AGE', 'retention_max_age', duration, 'age after which events are dropped (0 = unlimited)', '`7d`'),
   maxConnections: key('WSGUARD_MAX_CONNECTIONS', 'max_connections', positiveInt, 'global cap on open WebSocket connections', '`10000`'),
+  replayPerConnection: key('WSGUARD_REPLAY_PER_CONNECTION', 'replay_per_connection', atLeastOne, 'replays (`subscribe` with `since`) one connection runs at once; its others wait their turn', '`2`'),
+  replayPerUser: key('WSGUARD_REPLAY_PER_USER', 'replay_per_user', atLeastOne, 'replays one identity runs at once on a node, over all its connections', '`4`'),
+  replayQueuePerUser: key('WSGUARD_REPLAY_QUEUE_PER_USER', 'replay_queue_per_user', atLeastOne, 'replays one identity may have waiting on a node; past it `subscribe` answers `replay_limited`', '`256`'),
+  maxChannels: key('WSGUARD_MAX_CHANNELS', 'max_channels', atLeastOne, 'channels the event log holds at most (cluster-wide); publishing to a new channel past it answers `channel_limit`', '`100000`'),
+  newChannelsPerUser: key('WSGUARD_NEW_CHANNELS_PER_USER', 'new_channels_per_user', atLeastOne, 'new channels one identity may create per hour (cluster-wide); past it publishing to a new channel answers `channel_limit`', '`1000`'),
+  logAggregateInterval: key('WSGUARD_LOG_AGGREGATE_INTERVAL', 'log_aggregate_interval', duration, 'repeated refusals of one kind from one client address are logged once per this interval, with a count (metrics count each one)', '`60s`'),
   logLevel: key('WSGUARD_LOG_LEVEL', 'log_level', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'pino log level', '`info`'),
 } as const;
 

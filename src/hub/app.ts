@@ -15,7 +15,7 @@ import { createRedisBackend, type RedisBackend } from '../cluster/redis-backend.
 import type { EventStore } from '../store/types.js';
 import type { Broker } from '../broker/types.js';
 import { selfOrigins, type HubConfig } from '../config/index.js';
-import { createHub, type Hub } from './hub.js';
+import { createHub, type Hub, type HubOptions } from './hub.js';
 import { createHttpApp } from './http.js';
 import { loadStaticFiles } from './static-files.js';
 
@@ -38,6 +38,8 @@ export interface StartOptions {
   readonly logger?: Logger;
   /** Directory of the page's static files (default: the package's public/). */
   readonly publicDir?: string;
+  /** Overrides for hub options the config does not cover (tests use small replay pages). */
+  readonly hub?: Partial<Omit<HubOptions, 'guard' | 'store' | 'broker'>>;
 }
 
 const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
@@ -103,7 +105,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     ...(backend ? { ticketStore: backend.tickets, revocationStore: backend.revocations, connectionCounter: backend.connectionCounter } : {}),
     logger,
   });
-  const hub = createHub({ guard, store, broker });
+  const hub = createHub({ ...(config.replay ? { replayLimits: config.replay } : {}), ...opts.hub, guard, store, broker });
   app = createHttpApp({
     guard,
     hub,

@@ -16,16 +16,22 @@ import {
   SubscribePayload,
   UnsubscribePayload,
   WsguardError,
+  errorInfo,
   type FileEvent,
 } from '../protocol/index.js';
+import { Counter, Gauge } from 'prom-client';
 import { ChannelFeed, type FeedSink } from './channel-feed.js';
+import { TurnPacer } from './replay-pacer.js';
+import { DEFAULT_REPLAY_LIMITS, ReplaySlots, type ReplayLimits } from './replay-slots.js';
 
 export interface HubOptions {
   readonly guard: Guard;
   readonly store: EventStore;
   readonly broker: Broker;
-  /** Events per store read during replay (default 500). */
+  /** Events per store read during replay: one page per turn of the event loop (default 200). */
   readonly replayPageSize?: number;
+  /** Replay work in flight per connection and per identity (defaults: DEFAULT_REPLAY_LIMITS). */
+  readonly replayLimits?: Partial<ReplayLimits>;
   /** Most channels one connection may subscribe to at once (default 64). */
   readonly maxSubscriptionsPerConnection?: number;
   readonly now?: () => Date;
@@ -53,12 +59,25 @@ export class Hub {
   private readonly pageSize: number;
   private readonly maxSubs: number;
   private readonly now: () => Date;
+  /** One page of replay or gap fill per turn of the event loop, over every channel. */
+  private readonly pacer = new TurnPacer();
+  private readonly replays: ReplaySlots;
 
   constructor(o: HubOptions) {
     this.guard = o.guard;
     this.store = o.store;
     this.broker = o.broker;
-    this.pageSize = o.replayPageSize ?? 500;
+    this.pageSize = o.replayPageSize ?? 200;
+    const registers = [o.guard.registry];
+    const replayGauge = new Gauge({ name: 'wsguard_hub_replays', help: 'Replays on this node: running, or waiting for a slot.', labelNames: ['state'] as const, registers });
+    const replayRefused = new Counter({ name: 'wsguard_hub_replays_refused_total', help: 'Subscribes refused with replay_limited (the identity had too many replays waiting).', registers });
+    this.replays = new ReplaySlots({ ...DEFAULT_REPLAY_LIMITS, ...o.replayLimits }, {
+      changed: (active, waiting) => {
+        replayGauge.set({ state: 'active' }, active);
+        replayGauge.set({ state: 'waiting' }, waiting);
+      },
+      refused: () => replayRefused.inc(),
+    });
     this.maxSubs = o.maxSubscriptionsPerConnection ?? 64;
     this.now = o.now ?? (() => new Date());
 
@@ -96,7 +115,12 @@ export class Hub {
     return { channels: this.feeds.size, subscriptions: subs };
   }
 
-  private async subscribe(ctx: MessageContext, p: SubscribePayload): Promise<void> {
+  /**
+   * Answers later (deferred): the replay runs outside the connection's message queue, so the
+   * client's ping, auth.refresh and unsubscribe are answered while it runs. Per channel the feed
+   * keeps the order (subscribed, replayed events, live events) without gap or duplicate.
+   */
+  private subscribe(ctx: MessageContext, p: SubscribePayload): void {
     const conn = ctx.connection;
     const subs = subscriptions(conn);
     if (subs.has(p.channel)) this.release(conn, p.channel); // a new subscribe replaces the old one
@@ -104,12 +128,34 @@ export class Hub {
     const sink = connectionSink(conn);
     subs.set(p.channel, sink);
     const entry = this.acquire(p.channel);
-    const result = await entry.feed.join(sink, p.since, (head) => ctx.reply({ type: 'subscribed', payload: { channel: p.channel, seq: head } }));
-    if (result.ok) return;
-    if (subs.get(p.channel) === sink) this.release(conn, p.channel);
-    if (result.reason === 'history_gone') throw new WsguardError('history_gone');
-    if (result.reason === 'unavailable') throw new WsguardError('unavailable');
-    // 'closed': the connection went away; whatever is answered is dropped.
+    ctx.defer();
+    let started = false;
+    const onStart = (head: number) => {
+      started = true;
+      ctx.reply({ type: 'subscribed', payload: { channel: p.channel, seq: head } });
+    };
+    const acquireReplay = () => this.replays.acquire(conn.id, ctx.identity.sub);
+    void entry.feed.join(sink, p.since, onStart, acquireReplay).then(
+      (result) => {
+        if (result.ok) return;
+        if (subs.get(p.channel) === sink) this.release(conn, p.channel);
+        if (conn.closed) return; // the connection went away; nothing to answer
+        if (started) {
+          // `subscribed` is out and part of the history went to the client: the rest cannot follow
+          // in order, so it reconnects and resumes from what it has (as for a live subscriber).
+          if (result.reason !== 'closed') conn.close(CloseCode.TRY_AGAIN_LATER, CloseReason.RESYNC);
+          return;
+        }
+        // 'closed' with the connection open: unsubscribed (or replaced) before the replay began.
+        const code = result.reason === 'closed' ? 'not_subscribed' : result.reason === 'limited' ? 'replay_limited' : result.reason;
+        ctx.reply({ type: 'error', payload: { code, message: errorInfo(code).message } });
+      },
+      (err: unknown) => {
+        this.guard.logger.error({ err: (err as Error)?.message, channel: p.channel }, 'subscribe failed');
+        if (subs.get(p.channel) === sink) this.release(conn, p.channel);
+        if (!started && !conn.closed) ctx.reply({ type: 'error', payload: { code: 'internal', message: errorInfo('internal').message } });
+      },
+    );
   }
 
   private unsubscribe(ctx: MessageContext, p: UnsubscribePayload): void {
@@ -126,6 +172,7 @@ export class Hub {
         replayHighWaterMark: Math.floor(this.guard.options.sendHighWaterMark / 2),
         replayPollMs: 10,
         maxReplayRounds: 100_000,
+        pace: () => this.pacer.turn(),
         serialize: eventFrame,
         onError: (err) => this.guard.logger.error({ err: (err as Error)?.message, channel }, 'channel feed error'),
       });
@@ -141,6 +188,7 @@ export class Hub {
     const sink = subs.get(channel);
     if (!sink) return;
     subs.delete(channel);
+    (sink as CancellableSink).cancelled = true; // ends its replay, if one is running
     const entry = this.feeds.get(channel);
     if (!entry) return;
     entry.feed.leave(sink);
@@ -160,13 +208,20 @@ function subscriptions(conn: Connection): Map<string, FeedSink<Buffer>> {
   return subs;
 }
 
-function connectionSink(conn: Connection): FeedSink<Buffer> {
+type CancellableSink = FeedSink<Buffer> & { cancelled: boolean };
+
+function connectionSink(conn: Connection): CancellableSink {
+  const corkable = conn as Connection & { cork?: () => void };
   return {
-    sendRaw: (frame) => conn.sendRaw(frame),
+    cancelled: false,
+    sendRaw(frame) {
+      return !this.cancelled && conn.sendRaw(frame);
+    },
     bufferedAmount: () => conn.bufferedAmount,
     get closed() {
-      return conn.closed;
+      return this.cancelled || conn.closed;
     },
+    cork: () => corkable.cork?.(),
     // The feed lost events this connection needed: make the client reconnect and resume, which
     // answers history_gone on that subscribe if they are really gone.
     historyGone: () => conn.close(CloseCode.TRY_AGAIN_LATER, CloseReason.RESYNC),
