@@ -49,7 +49,7 @@ test('a replay of the whole channel does not hold the client\'s own ping and uns
   c.ws.send(JSON.stringify({ type: 'subscribe', id: 'sub', payload: { channel: BIG, since: 0 } }));
   c.ws.send(JSON.stringify({ type: 'ping', id: 'ping', payload: {} }));
   await c.until((box) => indexOfId(box, 'ping') >= 0);
-  await c.until((box) => c.events(BIG).length === EVENTS);
+  await c.until(() => c.events(BIG).length === EVENTS);
   const box = c.inbox;
   assert.ok(indexOfId(box, 'ping') < lastEventIndex(box, BIG), 'the pong came before the replay ended');
   const firstEvent = box.findIndex((m) => m.type === 'event');
@@ -59,7 +59,7 @@ test('a replay of the whole channel does not hold the client\'s own ping and uns
   // Unsubscribe in the middle of a replay: answered at once, and no event of that channel after it.
   c.inbox.length = 0;
   c.ws.send(JSON.stringify({ type: 'subscribe', id: 'sub2', payload: { channel: BIG, since: 0 } }));
-  await c.until((box) => c.events(BIG).length >= PAGE);
+  await c.until(() => c.events(BIG).length >= PAGE);
   c.ws.send(JSON.stringify({ type: 'unsubscribe', id: 'unsub', payload: { channel: BIG } }));
   await c.until((box) => indexOfId(box, 'unsub') >= 0);
   assert.equal(c.inbox[indexOfId(c.inbox, 'unsub')]!.type, 'unsubscribed');
