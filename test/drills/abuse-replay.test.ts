@@ -37,7 +37,13 @@ async function seed(h: TestHub, channel: string, n: number): Promise<void> {
 
 const idOf = (m: ServerMessage) => ('id' in m ? m.id : undefined);
 const indexOfId = (box: ServerMessage[], id: string) => box.findIndex((m) => idOf(m) === id);
-const lastEventIndex = (box: ServerMessage[], channel: string) => box.findLastIndex((m) => m.type === 'event' && m.payload.channel === channel);
+function lastEventIndex(box: ServerMessage[], channel: string): number {
+  for (let i = box.length - 1; i >= 0; i--) {
+    const m = box[i]!;
+    if (m.type === 'event' && m.payload.channel === channel) return i;
+  }
+  return -1;
+}
 
 function assertGapFree(seqs: number[], from: number, to: number, what: string): void {
   assert.equal(seqs.length, to - from + 1, `${what}: ${seqs.length} events`);
