@@ -47,12 +47,13 @@ const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
 export async function startHub(config: HubConfig, opts: StartOptions = {}): Promise<RunningHub> {
   const logger = opts.logger ?? pino({ name: 'wsguard', level: config.logLevel, redact: { paths: REDACT_PATHS, censor: '[redacted]' } });
   const onError = (err: unknown) => logger.error({ err: (err as Error)?.message }, 'event log error');
+  const channelLimits = { maxChannels: config.channels?.max ?? 100_000, newPerUserPerHour: config.channels?.newPerUserPerHour ?? 1000 };
 
   let backend: RedisBackend | undefined;
   let store: EventStore;
   let broker: Broker;
   if (config.redis) {
-    backend = createRedisBackend({ url: config.redis.url, prefix: config.redis.prefix, retention: config.retention, onError });
+    backend = createRedisBackend({ url: config.redis.url, prefix: config.redis.prefix, retention: config.retention, channelLimits, pruneIntervalMs: 60_000, onError });
     await backend.ready(10_000).catch(async (err: unknown) => {
       await backend!.close();
       throw new Error(`cannot reach Redis at WSGUARD_REDIS_URL: ${(err as Error).message}`);
@@ -60,7 +61,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     store = backend.store;
     broker = backend.broker;
   } else {
-    store = new SqliteEventStore({ path: config.db, retention: config.retention, pruneIntervalMs: 60_000, onError });
+    store = new SqliteEventStore({ path: config.db, retention: config.retention, channelLimits, pruneIntervalMs: 60_000, onError });
     broker = new MemoryBroker({ onError });
   }
 
@@ -105,7 +106,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     ...(backend ? { ticketStore: backend.tickets, revocationStore: backend.revocations, connectionCounter: backend.connectionCounter } : {}),
     logger,
   });
-  const hub = createHub({ ...(config.replay ? { replayLimits: config.replay } : {}), ...opts.hub, guard, store, broker });
+  const hub = createHub({ ...(config.replay ? { replayLimits: config.replay } : {}), channelLimits, ...opts.hub, guard, store, broker });
   app = createHttpApp({
     guard,
     hub,

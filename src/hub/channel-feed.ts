@@ -229,7 +229,18 @@ export class ChannelFeed<F extends Frame = string> {
       this.cursor = e.seq - 1;
       this.headKnown = true;
     }
-    if (e.seq <= this.cursor) return; // duplicate or already filled from the store
+    if (e.seq <= this.cursor) {
+      // A duplicate (already filled from the store), unless the channel was forgotten by retention
+      // and begun again: then the store's head is below the cursor, which no commit can explain.
+      // The live subscribers cannot take the new seqs in order: they resync (reconnect, resume,
+      // history_gone) instead of dropping the new events as duplicates.
+      const head = await this.store.head(this.channel);
+      if (head >= this.cursor) return;
+      for (const sink of this.live) sink.historyGone();
+      this.live.clear();
+      this.cursor = head;
+      return;
+    }
     if (e.seq > this.cursor + 1) await this.fillTo(e.seq - 1);
     if (e.seq === this.cursor + 1) this.emit(e);
   }

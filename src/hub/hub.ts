@@ -5,7 +5,7 @@
 import type { Guard } from '../server/guard.js';
 import type { Connection, MessageContext } from '../server/types.js';
 import type { Identity } from '../auth/types.js';
-import type { EventStore } from '../store/types.js';
+import { ChannelLimitError, type ChannelLimits, type EventStore } from '../store/types.js';
 import type { Broker } from '../broker/types.js';
 import {
   CloseCode,
@@ -32,6 +32,8 @@ export interface HubOptions {
   readonly replayPageSize?: number;
   /** Replay work in flight per connection and per identity (defaults: DEFAULT_REPLAY_LIMITS). */
   readonly replayLimits?: Partial<ReplayLimits>;
+  /** The store's channel caps, shown in the metrics (the store enforces them). */
+  readonly channelLimits?: ChannelLimits;
   /** Most channels one connection may subscribe to at once (default 64). */
   readonly maxSubscriptionsPerConnection?: number;
   readonly now?: () => Date;
@@ -62,6 +64,7 @@ export class Hub {
   /** One page of replay or gap fill per turn of the event loop, over every channel. */
   private readonly pacer = new TurnPacer();
   private readonly replays: ReplaySlots;
+  private readonly channelRefused: Counter<'scope'>;
 
   constructor(o: HubOptions) {
     this.guard = o.guard;
@@ -78,6 +81,22 @@ export class Hub {
       },
       refused: () => replayRefused.inc(),
     });
+    this.channelRefused = new Counter({ name: 'wsguard_hub_channel_limit_total', help: 'Publishes refused with channel_limit, by cap (total or user).', labelNames: ['scope'] as const, registers });
+    const store = o.store;
+    new Gauge({
+      name: 'wsguard_hub_channels',
+      help: 'Channels the event log holds.',
+      registers,
+      async collect() {
+        const n = await store.channelTotal?.().catch(() => undefined);
+        if (n !== undefined) this.set(n);
+      },
+    });
+    if (o.channelLimits) {
+      const caps = new Gauge({ name: 'wsguard_hub_channel_limits', help: 'Configured channel caps (0 = unlimited).', labelNames: ['limit'] as const, registers });
+      caps.set({ limit: 'max_channels' }, o.channelLimits.maxChannels);
+      caps.set({ limit: 'new_per_user_per_hour' }, o.channelLimits.newPerUserPerHour);
+    }
     this.maxSubs = o.maxSubscriptionsPerConnection ?? 64;
     this.now = o.now ?? (() => new Date());
 
@@ -101,7 +120,13 @@ export class Hub {
     if (!isAllowed(identity.perms.publish, input.payload.channel)) throw new WsguardError('forbidden');
     const { channel, path } = input.payload;
     const file = input.kind === 'file_upload' ? { size: input.payload.size, mime: input.payload.mime, sha256: input.payload.sha256 } : {};
-    const event = await this.store.append({ channel, kind: input.kind, path, ...file, by: identity.sub, at: this.now().toISOString() });
+    let event: FileEvent;
+    try {
+      event = await this.store.append({ channel, kind: input.kind, path, ...file, by: identity.sub, at: this.now().toISOString() });
+    } catch (err) {
+      if (err instanceof ChannelLimitError) this.channelRefused.inc({ scope: err.scope });
+      throw err;
+    }
     // The event is durable now: a failed fan-out only delays delivery (subscribers catch up from
     // the log on the next event or reconnect), so the publisher still gets its ack.
     await this.broker.publish(event).catch((err: unknown) => this.guard.logger.warn({ err: (err as Error).message }, 'broker publish failed'));

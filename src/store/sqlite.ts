@@ -11,9 +11,13 @@ import Database from 'better-sqlite3';
 import { WsguardError, type FileEvent, type FileEventKind } from '../protocol/index.js';
 import { copyEvent } from './memory.js';
 import {
+  ChannelLimitError,
+  checkChannelLimits,
   checkReplayArgs,
   checkRetention,
+  NewChannelCounter,
   NO_RETENTION,
+  type ChannelLimits,
   type EventStore,
   type EventStoreOptions,
   type NewEvent,
@@ -37,8 +41,10 @@ export interface SqliteEventStoreOptions extends EventStoreOptions {
   readonly busyTimeoutMs?: number;
   /** Most events committed in one transaction. Default 1000. */
   readonly maxBatch?: number;
-  /** Most rows one prune transaction deletes (prune loops, yielding between them). Default 5000. */
+  /** Most rows one prune transaction deletes (prune loops, yielding between them). Default 1000. */
   readonly pruneChunk?: number;
+  /** Channels prune reads per slice (it yields to the event loop between slices). Default 200. */
+  readonly pruneSlice?: number;
   /** While faulted, healthy() retries a real write at most this often. Default 1000. */
   readonly healthProbeIntervalMs?: number;
   /** Runs after the store's own set-up, before use: tuning, and fault injection in tests. */
@@ -126,7 +132,18 @@ export class SqliteEventStore implements EventStore {
     probeInsert: Database.Statement<[]>;
     probeDelete: Database.Statement<[]>;
   };
-  private readonly appendBatch: (batch: readonly Pending[]) => FileEvent[];
+  private readonly appendBatch: (batch: readonly Pending[], gate: ChannelGate) => (FileEvent | ChannelLimitError)[];
+  private readonly limits: ChannelLimits;
+  private readonly newChannels: NewChannelCounter;
+  private readonly pruneSlice: number;
+  private readonly forgetMany: (channels: readonly string[]) => number;
+  private readonly sliceStmt: {
+    channelsAfter: Database.Statement<[string, number]>;
+    forget: Database.Statement<[string]>;
+    count: Database.Statement<[]>;
+  };
+  /** Channels in the log (counted once at open, then kept up to date: this process is the only writer). */
+  private channelCount = 0;
   private readonly readPage: (channel: string, since: number, limit: number) => ReplayResult;
   private readonly pruneStep: (channel: string, cutoffSeq: number) => { removed: number; floor: number };
   private readonly probe: () => void;
@@ -146,7 +163,10 @@ export class SqliteEventStore implements EventStore {
     this.now = options.now ?? Date.now;
     this.onError = options.onError ?? (() => {});
     this.maxBatch = options.maxBatch ?? 1000;
-    this.pruneChunk = options.pruneChunk ?? 5000;
+    this.pruneChunk = options.pruneChunk ?? 1000;
+    this.pruneSlice = options.pruneSlice ?? 200;
+    this.limits = checkChannelLimits(options.channelLimits);
+    this.newChannels = new NewChannelCounter(this.limits.newPerUserPerHour);
     this.probeEvery = options.healthProbeIntervalMs ?? 1000;
     this.db = openDatabase(this.path, this.synchronous, options.busyTimeoutMs ?? 500);
     const db = this.db;
@@ -169,15 +189,24 @@ export class SqliteEventStore implements EventStore {
         probeInsert: db.prepare(`INSERT INTO health_probe (id, pad) VALUES (1, zeroblob(${db.pragma('page_size', { simple: true }) as number}))`),
         probeDelete: db.prepare('DELETE FROM health_probe'),
       };
+      this.sliceStmt = {
+        channelsAfter: db.prepare('SELECT channel, head, floor FROM channels WHERE channel > ? ORDER BY channel LIMIT ?'),
+        // Only a channel with no events (head = floor): an append in between makes it a no-op.
+        forget: db.prepare('DELETE FROM channels WHERE channel = ? AND head = floor'),
+        count: db.prepare('SELECT count(*) AS n FROM channels'),
+      };
+      this.channelCount = (this.sliceStmt.count.get() as { n: number }).n;
     } catch (err) {
       db.close();
       throw new EventStoreOpenError(this.path, errorText(err), err);
     }
     const s = this.stmt;
 
-    this.appendBatch = db.transaction((batch: readonly Pending[]) => {
+    this.appendBatch = db.transaction((batch: readonly Pending[], gate: ChannelGate) => {
       const storedMs = this.now();
       return batch.map(({ event: e }) => {
+        const refused = gate.admit(e.channel, e.by, storedMs);
+        if (refused) return refused;
         const { head } = s.nextSeq.get(e.channel) as { head: number };
         s.insert.run(e.channel, head, storedMs, e.kind, e.path, e.size ?? null, e.mime ?? null, e.sha256 ?? null, e.by, e.at);
         return copyEvent({ ...e, seq: head });
@@ -199,6 +228,12 @@ export class SqliteEventStore implements EventStore {
       const removed = s.deleteUpTo.run(channel, upTo).changes;
       s.setFloor.run(upTo, channel);
       return { removed, floor: upTo };
+    }).immediate;
+
+    this.forgetMany = db.transaction((channels: readonly string[]) => {
+      let n = 0;
+      for (const ch of channels) n += this.sliceStmt.forget.run(ch).changes;
+      return n;
     }).immediate;
 
     this.probe = db.transaction(() => {
@@ -233,6 +268,11 @@ export class SqliteEventStore implements EventStore {
   async replay(channel: string, since: number, limit: number): Promise<ReplayResult> {
     checkReplayArgs(since, limit);
     return this.read(() => this.readPage(channel, since, limit));
+  }
+
+  /** Channels the log holds (for the metrics). */
+  async channelTotal(): Promise<number> {
+    return this.channelCount;
   }
 
   async head(channel: string): Promise<number> {
@@ -278,15 +318,15 @@ export class SqliteEventStore implements EventStore {
     this.flushScheduled = false;
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
-      let events: FileEvent[];
+      let events: (FileEvent | ChannelLimitError)[];
       try {
-        events = this.appendBatch(batch);
+        events = this.commitBatch(batch);
       } catch (err) {
         this.failBatch(batch, err);
         continue;
       }
       this.fault = undefined;
-      batch.forEach((p, i) => p.resolve(events[i]!));
+      batch.forEach((p, i) => settleOne(p, events[i]!));
     }
   }
 
@@ -305,38 +345,89 @@ export class SqliteEventStore implements EventStore {
     }
     for (const p of batch) {
       try {
-        const [e] = this.appendBatch([p]);
+        const [e] = this.commitBatch([p]);
         this.fault = undefined;
-        p.resolve(e!);
+        settleOne(p, e!);
       } catch (err1) {
         this.failBatch([p], err1);
       }
     }
   }
 
+  /**
+   * One append transaction, with the channel caps checked inside it; the in-memory counts follow
+   * only what was committed.
+   */
+  private commitBatch(batch: readonly Pending[]): (FileEvent | ChannelLimitError)[] {
+    const gate = new ChannelGate(this.limits, this.newChannels, this.channelCount, (ch) => this.stmt.channel.get(ch) !== undefined);
+    try {
+      const out = this.appendBatch(batch, gate);
+      this.channelCount += gate.created;
+      return out;
+    } catch (err) {
+      gate.rollback();
+      throw err;
+    }
+  }
+
+  /**
+   * Retention in bounded slices: `pruneSlice` channels per read (keyset order, never the whole
+   * table at once), a turn of the event loop between slices and between delete chunks, so a log
+   * with a million channels never blocks the loop for long. A channel left with no events is
+   * forgotten (its `channels` row deleted).
+   */
   private async pruneAll(): Promise<number> {
     const { maxEvents, maxAgeMs } = this.retention;
     if (maxEvents === 0 && maxAgeMs === 0) return 0;
     let removed = 0;
-    const channels = this.read(() => this.stmt.channels.all() as { channel: string; head: number; floor: number }[]);
-    for (const { channel, head, floor } of channels) {
-      let cutoff = maxEvents > 0 ? head - maxEvents : floor;
-      if (maxAgeMs > 0) {
-        // Age removes the oldest events while they are older than maxAgeMs: everything before the first kept one.
-        const ageCutoff = this.now() - maxAgeMs;
-        const first = this.read(() => this.stmt.firstKept.get(channel, floor, ageCutoff) as { seq: number } | undefined);
-        cutoff = Math.max(cutoff, first ? first.seq - 1 : head);
-      }
-      for (let at = floor; at < cutoff; ) {
+    let after = '';
+    for (;;) {
+      if (this.closed) return removed;
+      const slice = this.read(() => this.sliceStmt.channelsAfter.all(after, this.pruneSlice) as { channel: string; head: number; floor: number }[]);
+      if (slice.length === 0) return removed;
+      const empty: string[] = [];
+      let t0 = performance.now();
+      for (const ch of slice) {
         if (this.closed) return removed;
-        const step = this.write(() => this.pruneStep(channel, cutoff));
-        removed += step.removed;
-        if (step.floor === at) break;
-        at = step.floor;
-        await new Promise((r) => setImmediate(r)); // let appends in between chunks
+        const r = await this.pruneChannel(ch);
+        removed += r.removed;
+        if (r.empty) empty.push(ch.channel);
+        if (performance.now() - t0 > PRUNE_TURN_MS) {
+          await nextTurn();
+          t0 = performance.now();
+        }
       }
+      if (empty.length > 0 && !this.closed) this.forget(empty);
+      after = slice[slice.length - 1]!.channel;
+      await nextTurn();
     }
-    return removed;
+  }
+
+  private async pruneChannel({ channel, head, floor }: { channel: string; head: number; floor: number }): Promise<{ removed: number; empty: boolean }> {
+    const { maxEvents, maxAgeMs } = this.retention;
+    let removed = 0;
+    let cutoff = maxEvents > 0 ? head - maxEvents : floor;
+    if (maxAgeMs > 0) {
+      // Age removes the oldest events while they are older than maxAgeMs: everything before the first kept one.
+      const ageCutoff = this.now() - maxAgeMs;
+      const first = this.read(() => this.stmt.firstKept.get(channel, floor, ageCutoff) as { seq: number } | undefined);
+      cutoff = Math.max(cutoff, first ? first.seq - 1 : head);
+    }
+    let at = floor;
+    while (at < cutoff) {
+      if (this.closed) return { removed, empty: false };
+      const step = this.write(() => this.pruneStep(channel, cutoff));
+      removed += step.removed;
+      if (step.floor === at) break;
+      at = step.floor;
+      if (at < cutoff) await nextTurn(); // let appends in between chunks
+    }
+    return { removed, empty: at >= head };
+  }
+
+  /** Deletes the rows of channels that have no events left, in one transaction (each a no-op if an append came in between). */
+  private forget(channels: readonly string[]): void {
+    this.channelCount -= this.write(() => this.forgetMany(channels));
   }
 
   private read<T>(fn: () => T): T {
@@ -388,6 +479,48 @@ function openDatabase(path: string, synchronous: SqliteSynchronous, busyTimeoutM
   } catch (err) {
     db.close();
     throw new EventStoreOpenError(path, errorText(err), err);
+  }
+}
+
+/** Prune work done in one turn of the event loop before it yields (ms). */
+const PRUNE_TURN_MS = 5;
+const nextTurn = () => new Promise<void>((r) => setImmediate(r));
+
+function settleOne(p: Pending, e: FileEvent | ChannelLimitError): void {
+  if (e instanceof ChannelLimitError) p.reject(e);
+  else p.resolve(e);
+}
+
+/** The channel caps for one append transaction (see ChannelLimits). */
+class ChannelGate {
+  private readonly fresh = new Set<string>();
+  private readonly takenBy: string[] = [];
+  constructor(
+    private readonly limits: ChannelLimits,
+    private readonly perUser: NewChannelCounter,
+    private readonly count: number,
+    private readonly exists: (channel: string) => boolean,
+  ) {}
+
+  get created(): number {
+    return this.fresh.size;
+  }
+
+  /** undefined when the event may be appended; the refusal otherwise. */
+  admit(channel: string, by: string, nowMs: number): ChannelLimitError | undefined {
+    if (this.limits.maxChannels === 0 && this.limits.newPerUserPerHour === 0) return undefined;
+    if (this.fresh.has(channel) || this.exists(channel)) return undefined;
+    if (this.limits.maxChannels > 0 && this.count + this.fresh.size >= this.limits.maxChannels) return new ChannelLimitError('total');
+    if (!this.perUser.take(by, nowMs)) return new ChannelLimitError('user');
+    this.takenBy.push(by);
+    this.fresh.add(channel);
+    return undefined;
+  }
+
+  /** The transaction rolled back: the per-identity counts it took go back. */
+  rollback(): void {
+    for (const by of this.takenBy) this.perUser.giveBack(by);
+    this.fresh.clear();
   }
 }
 
