@@ -64,7 +64,7 @@ export const CONFIG_KEYS = {
   replayQueuePerUser: key('WSGUARD_REPLAY_QUEUE_PER_USER', 'replay_queue_per_user', atLeastOne, 'replays one identity may have waiting on a node; past it `subscribe` answers `replay_limited`', '`256`'),
   maxChannels: key('WSGUARD_MAX_CHANNELS', 'max_channels', atLeastOne, 'channels the event log holds at most (cluster-wide); publishing to a new channel past it answers `channel_limit`', '`100000`'),
   newChannelsPerUser: key('WSGUARD_NEW_CHANNELS_PER_USER', 'new_channels_per_user', atLeastOne, 'new channels one identity may create per hour (cluster-wide); past it publishing to a new channel answers `channel_limit`', '`1000`'),
-  logAggregateInterval: key('WSGUARD_LOG_AGGREGATE_INTERVAL', 'log_aggregate_interval', duration, 'repeated refusals of one kind from one client address are logged once per this interval, with a count (metrics count each one)', '`60s`'),
+  logAggregateInterval: key('WSGUARD_LOG_AGGREGATE_INTERVAL', 'log_aggregate_interval', duration.refine((ms) => ms >= 1000, 'at least 1s'), 'repeated refusals of one kind from one client address are logged once per this interval, with a count (metrics count each one)', '`60s`'),
   logLevel: key('WSGUARD_LOG_LEVEL', 'log_level', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'pino log level', '`info`'),
 } as const;
 

@@ -97,6 +97,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     ...(config.allowedHosts === 'self' ? {} : { hosts }),
     trustProxy: config.trustProxy,
     caps: { global: config.maxConnections, perIp: 50, perUser: 10, ...opts.guard?.caps },
+    ...(config.logAggregateMs !== undefined ? { securityLog: { intervalMs: config.logAggregateMs, ...opts.guard?.securityLog } } : {}),
     auth: {
       ...opts.guard?.auth,
       jwt: config.jwt.publicKeyPem
