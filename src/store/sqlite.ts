@@ -136,16 +136,16 @@ export class SqliteEventStore implements EventStore {
   private readonly limits: ChannelLimits;
   private readonly newChannels: NewChannelCounter;
   private readonly pruneSlice: number;
-  private readonly forgetMany: (channels: readonly string[]) => number;
   private readonly sliceStmt: {
     channelsAfter: Database.Statement<[string, number]>;
     forget: Database.Statement<[string]>;
     count: Database.Statement<[]>;
+    firstKeptIn: Database.Statement<[string, number, number, number]>;
   };
   /** Channels in the log (counted once at open, then kept up to date: this process is the only writer). */
   private channelCount = 0;
   private readonly readPage: (channel: string, since: number, limit: number) => ReplayResult;
-  private readonly pruneStep: (channel: string, cutoffSeq: number) => { removed: number; floor: number };
+  private readonly pruneBatch: (plan: readonly PrunePlan[], from: number) => { removed: number; next: number; forgotten: number };
   private readonly probe: () => void;
   private queue: Pending[] = [];
   private flushScheduled = false;
@@ -194,6 +194,8 @@ export class SqliteEventStore implements EventStore {
         // Only a channel with no events (head = floor): an append in between makes it a no-op.
         forget: db.prepare('DELETE FROM channels WHERE channel = ? AND head = floor'),
         count: db.prepare('SELECT count(*) AS n FROM channels'),
+        // Bounded: looks at most (floor, upTo] of one channel, never its whole history.
+        firstKeptIn: db.prepare('SELECT seq FROM events WHERE channel = ? AND seq > ? AND seq <= ? AND stored_ms >= ? ORDER BY seq LIMIT 1'),
       };
       this.channelCount = (this.sliceStmt.count.get() as { n: number }).n;
     } catch (err) {
@@ -221,19 +223,31 @@ export class SqliteEventStore implements EventStore {
       return { gone: false, events: rows.map(rowToEvent), head: ch.head };
     }).deferred;
 
-    this.pruneStep = db.transaction((channel: string, cutoffSeq: number): { removed: number; floor: number } => {
-      const ch = s.channel.get(channel) as { head: number; floor: number };
-      const upTo = Math.min(cutoffSeq, ch.floor + this.pruneChunk, ch.head);
-      if (upTo <= ch.floor) return { removed: 0, floor: ch.floor };
-      const removed = s.deleteUpTo.run(channel, upTo).changes;
-      s.setFloor.run(upTo, channel);
-      return { removed, floor: upTo };
-    }).immediate;
-
-    this.forgetMany = db.transaction((channels: readonly string[]) => {
-      let n = 0;
-      for (const ch of channels) n += this.sliceStmt.forget.run(ch).changes;
-      return n;
+    // One retention transaction over consecutive channels of a plan: deletes up to each one's
+    // cutoff, at most pruneChunk rows in all, and forgets those left with no events. `next` is
+    // the first channel not finished (the budget ran out in it, or the plan ended).
+    this.pruneBatch = db.transaction((plan: readonly PrunePlan[], from: number) => {
+      let budget = this.pruneChunk;
+      let removed = 0;
+      let forgotten = 0;
+      let j = from;
+      for (; j < plan.length && budget > 0; j++) {
+        const p = plan[j]!;
+        const ch = s.channel.get(p.channel) as { head: number; floor: number } | undefined;
+        if (!ch) continue;
+        const target = Math.min(p.cutoff, ch.head);
+        let floor = ch.floor;
+        if (target > floor) {
+          const upTo = Math.min(target, floor + budget);
+          removed += s.deleteUpTo.run(p.channel, upTo).changes;
+          s.setFloor.run(upTo, p.channel);
+          budget -= upTo - floor;
+          floor = upTo;
+          if (upTo < target) break; // budget spent inside this channel: it goes on in the next transaction
+        }
+        if (floor >= ch.head) forgotten += this.sliceStmt.forget.run(p.channel).changes;
+      }
+      return { removed, next: j, forgotten };
     }).immediate;
 
     this.probe = db.transaction(() => {
@@ -372,9 +386,10 @@ export class SqliteEventStore implements EventStore {
 
   /**
    * Retention in bounded slices: `pruneSlice` channels per read (keyset order, never the whole
-   * table at once), a turn of the event loop between slices and between delete chunks, so a log
-   * with a million channels never blocks the loop for long. A channel left with no events is
-   * forgotten (its `channels` row deleted).
+   * table at once), each slice's deletes in transactions of at most `pruneChunk` rows, with a turn
+   * of the event loop between transactions and after about PRUNE_TURN_MS of planning, so neither a
+   * million channels nor a long backlog blocks the loop for long. A channel left with no events is
+   * forgotten (its `channels` row deleted) in the same transaction.
    */
   private async pruneAll(): Promise<number> {
     const { maxEvents, maxAgeMs } = this.retention;
@@ -383,51 +398,60 @@ export class SqliteEventStore implements EventStore {
     let after = '';
     for (;;) {
       if (this.closed) return removed;
-      const slice = this.read(() => this.sliceStmt.channelsAfter.all(after, this.pruneSlice) as { channel: string; head: number; floor: number }[]);
+      let slice = this.read(() => this.sliceStmt.channelsAfter.all(after, this.pruneSlice) as ChannelRow[]);
       if (slice.length === 0) return removed;
-      const empty: string[] = [];
-      let t0 = performance.now();
-      for (const ch of slice) {
-        if (this.closed) return removed;
-        const r = await this.pruneChannel(ch);
-        removed += r.removed;
-        if (r.empty) empty.push(ch.channel);
-        if (performance.now() - t0 > PRUNE_TURN_MS) {
-          await nextTurn();
-          t0 = performance.now();
-        }
-      }
-      if (empty.length > 0 && !this.closed) this.forget(empty);
       after = slice[slice.length - 1]!.channel;
-      await nextTurn();
+      // A channel whose old events run past one bounded look is planned again (bounded rounds).
+      for (let round = 0; slice.length > 0 && round < PRUNE_MAX_ROUNDS; round++) {
+        const { plan, again } = await this.planSlice(slice);
+        for (let i = 0; i < plan.length && !this.closed; ) {
+          const step = this.write(() => this.pruneBatch(plan, i));
+          removed += step.removed;
+          this.channelCount -= step.forgotten;
+          i = step.next;
+          await nextTurn(); // appends and clients go between two transactions
+        }
+        if (this.closed) return removed;
+        slice = this.read(() => this.rows(again));
+      }
+      await nextTurn(); // between slices, even when a slice had nothing to delete
     }
   }
 
-  private async pruneChannel({ channel, head, floor }: { channel: string; head: number; floor: number }): Promise<{ removed: number; empty: boolean }> {
+  /** Current head and floor of these channels (those still in the log). */
+  private rows(channels: readonly string[]): ChannelRow[] {
+    const out: ChannelRow[] = [];
+    for (const channel of channels) {
+      const r = this.stmt.channel.get(channel) as { head: number; floor: number } | undefined;
+      if (r) out.push({ channel, head: r.head, floor: r.floor });
+    }
+    return out;
+  }
+
+  /** Each channel's cutoff (remove seq <= cutoff); `again`: channels with more old events past the bounded look. */
+  private async planSlice(slice: readonly ChannelRow[]): Promise<{ plan: PrunePlan[]; again: string[] }> {
     const { maxEvents, maxAgeMs } = this.retention;
-    let removed = 0;
-    let cutoff = maxEvents > 0 ? head - maxEvents : floor;
-    if (maxAgeMs > 0) {
-      // Age removes the oldest events while they are older than maxAgeMs: everything before the first kept one.
-      const ageCutoff = this.now() - maxAgeMs;
-      const first = this.read(() => this.stmt.firstKept.get(channel, floor, ageCutoff) as { seq: number } | undefined);
-      cutoff = Math.max(cutoff, first ? first.seq - 1 : head);
+    const plan: PrunePlan[] = [];
+    const again: string[] = [];
+    const ageCutoff = this.now() - maxAgeMs;
+    let t0 = performance.now();
+    for (const { channel, head, floor } of slice) {
+      let cutoff = maxEvents > 0 ? head - maxEvents : floor;
+      if (maxAgeMs > 0) {
+        // Age removes the oldest events while they are older than maxAgeMs: everything before the first kept one.
+        const lookTo = Math.min(head, floor + this.pruneChunk);
+        const first = this.read(() => this.sliceStmt.firstKeptIn.get(channel, floor, lookTo, ageCutoff) as { seq: number } | undefined);
+        cutoff = Math.max(cutoff, first ? first.seq - 1 : lookTo);
+        if (!first && lookTo < head) again.push(channel);
+      }
+      // Nothing to delete, but already empty: planned too, so that it is forgotten.
+      if (cutoff > floor || floor >= head) plan.push({ channel, cutoff });
+      if (performance.now() - t0 > PRUNE_TURN_MS) {
+        await nextTurn();
+        t0 = performance.now();
+      }
     }
-    let at = floor;
-    while (at < cutoff) {
-      if (this.closed) return { removed, empty: false };
-      const step = this.write(() => this.pruneStep(channel, cutoff));
-      removed += step.removed;
-      if (step.floor === at) break;
-      at = step.floor;
-      if (at < cutoff) await nextTurn(); // let appends in between chunks
-    }
-    return { removed, empty: at >= head };
-  }
-
-  /** Deletes the rows of channels that have no events left, in one transaction (each a no-op if an append came in between). */
-  private forget(channels: readonly string[]): void {
-    this.channelCount -= this.write(() => this.forgetMany(channels));
+    return { plan, again };
   }
 
   private read<T>(fn: () => T): T {
@@ -482,8 +506,22 @@ function openDatabase(path: string, synchronous: SqliteSynchronous, busyTimeoutM
   }
 }
 
-/** Prune work done in one turn of the event loop before it yields (ms). */
+/** Prune planning done in one turn of the event loop before it yields (ms). */
 const PRUNE_TURN_MS = 5;
+/** Re-plans of one slice (channels with a long run of old events) in one prune. */
+const PRUNE_MAX_ROUNDS = 1000;
+
+interface ChannelRow {
+  channel: string;
+  head: number;
+  floor: number;
+}
+
+/** Remove every event of `channel` with seq <= cutoff. */
+interface PrunePlan {
+  readonly channel: string;
+  readonly cutoff: number;
+}
 const nextTurn = () => new Promise<void>((r) => setImmediate(r));
 
 function settleOne(p: Pending, e: FileEvent | ChannelLimitError): void {

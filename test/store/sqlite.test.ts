@@ -278,3 +278,18 @@ test('sqlite: prune over many channels runs in slices, yielding to the event loo
   assert.ok(turns >= 2000 / 100, `the loop turned between slices (${turns} turns)`);
   await s.close();
 });
+
+test('sqlite: a run of old events longer than one chunk is pruned in bounded steps within one prune()', async () => {
+  let clock = 1_000_000;
+  const s = new SqliteEventStore({ path: freshPath(), synchronous: 'NORMAL', retention: { maxEvents: 0, maxAgeMs: 1000 }, pruneChunk: 10, pruneSlice: 2, now: () => clock });
+  for (let i = 1; i <= 55; i++) await s.append(newEvent('files:long', i));
+  await s.append(newEvent('files:gone', 1));
+  clock += 2000;
+  for (let i = 56; i <= 58; i++) await s.append(newEvent('files:long', i));
+  assert.equal(await s.prune(), 56);
+  assert.deepEqual(seqs((await replayAll(s, 'files:long', 55))), [56, 57, 58]);
+  assert.equal((await s.replay('files:long', 54, 10)).gone, true);
+  assert.equal(await s.head('files:gone'), 0, 'emptied, so forgotten');
+  assert.equal(await s.channelTotal(), 1);
+  await s.close();
+});
