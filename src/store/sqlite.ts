@@ -210,6 +210,7 @@ export class SqliteEventStore implements EventStore {
         const refused = gate.admit(e.channel, e.by, storedMs);
         if (refused) return refused;
         const { head } = s.nextSeq.get(e.channel) as { head: number };
+        if (head === 1) gate.created++; // the row was just made: a new channel (counted whether or not caps are on)
         s.insert.run(e.channel, head, storedMs, e.kind, e.path, e.size ?? null, e.mime ?? null, e.sha256 ?? null, e.by, e.at);
         return copyEvent({ ...e, seq: head });
       });
@@ -540,9 +541,8 @@ class ChannelGate {
     private readonly exists: (channel: string) => boolean,
   ) {}
 
-  get created(): number {
-    return this.fresh.size;
-  }
+  /** New channels this transaction made (for the channel count). */
+  created = 0;
 
   /** undefined when the event may be appended; the refusal otherwise. */
   admit(channel: string, by: string, nowMs: number): ChannelLimitError | undefined {
