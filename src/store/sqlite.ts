@@ -406,7 +406,7 @@ export class SqliteEventStore implements EventStore {
       for (let round = 0; slice.length > 0 && round < PRUNE_MAX_ROUNDS; round++) {
         const { plan, again } = await this.planSlice(slice);
         for (let i = 0; i < plan.length && !this.closed; ) {
-          const step = this.write(() => this.pruneBatch(plan, i));
+          const step = this.write(() => this.withoutFsync(() => this.pruneBatch(plan, i)));
           removed += step.removed;
           this.channelCount -= step.forgotten;
           i = step.next;
@@ -416,6 +416,22 @@ export class SqliteEventStore implements EventStore {
         slice = this.read(() => this.rows(again));
       }
       await nextTurn(); // between slices, even when a slice had nothing to delete
+    }
+  }
+
+  /**
+   * Runs a retention transaction with `synchronous = NORMAL`: its commit does not wait for an
+   * fsync, which would block the event loop (better-sqlite3 is synchronous). Safe: a prune lost in
+   * a crash is only redone (the events and the floor come back together), and in WAL mode the next
+   * FULL commit's fsync covers it anyway.
+   */
+  private withoutFsync<T>(fn: () => T): T {
+    if (this.synchronous === 'NORMAL') return fn();
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      return fn();
+    } finally {
+      this.db.pragma(`synchronous = ${this.synchronous}`);
     }
   }
 

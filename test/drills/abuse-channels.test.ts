@@ -42,3 +42,26 @@ test('new channels are capped per identity and in total (channel_limit); existin
   assert.equal(metric(text, 'wsguard_hub_channel_limits', 'limit="max_channels"'), 4);
   for (const c of [mallory, bob, carol, reader]) c.close();
 });
+
+test('retention over many channels runs in slices: a client is answered while a prune of 30,000 channels is in progress', async () => {
+  const h = await startTestHub({ retention: { maxEvents: 0, maxAgeMs: 86_400_000 }, channels: { max: 1_000_000, newPerUserPerHour: 1_000_000 } });
+  try {
+    for (let i = 0; i < 30_000; i += 1000) {
+      await Promise.all(Array.from({ length: 1000 }, (_, k) => h.store.append({ channel: `files:acme/c${i + k}`, kind: 'file_delete', path: 'x', by: 'seed', at: new Date(0).toISOString() })));
+    }
+    const client = await TestClient.connect(h, await token('alice', ALICE));
+    let pruned = false;
+    const prune = h.store.prune().then((n) => {
+      pruned = true;
+      return n;
+    });
+    const pong = await client.request('ping', {});
+    assert.equal(pong.type, 'pong');
+    assert.equal(pruned, false, 'answered while the prune was still going: it yields between slices');
+    assert.equal(await prune, 0);
+    client.close();
+  } finally {
+    await h.close(1_000);
+    removeDir(h.dir);
+  }
+});
