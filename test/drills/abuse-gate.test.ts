@@ -67,7 +67,19 @@ test('failed-auth flood from one address: failures get 429, a valid user behind 
     assert.deepEqual(new Set(statuses.slice(5)), new Set([429]), 'throttled: failures are answered 429');
     const bystander = await attempt(hub.wsUrl, await token('alice', ALICE), { localAddress: shared });
     assert.equal(bystander.ok, true, 'a valid credential from the throttled address is admitted');
-    if (bystander.ok) bystander.ws.terminate();
+    if (bystander.ok) {
+      // Its session can still be extended (auth.refresh), while a bad refresh from it is throttled.
+      const answer = (msg: object) => new Promise<string>((resolve) => {
+        bystander.ws.once('message', (d) => {
+          const m = JSON.parse(String(d)) as { type: string; payload: { code?: string } };
+          resolve(m.type === 'error' ? m.payload.code! : m.type);
+        });
+        bystander.ws.send(JSON.stringify(msg));
+      });
+      assert.equal(await answer({ type: 'auth.refresh', id: 'r1', payload: { token: await token('alice', ALICE) } }), 'ack');
+      assert.equal(await answer({ type: 'auth.refresh', id: 'r2', payload: { token: 'not.a.token' } }), 'rate_limited');
+      bystander.ws.terminate();
+    }
     const again = await attempt(hub.wsUrl, 'not.a.token', { localAddress: shared });
     assert.equal(again.ok ? 101 : again.status, 429, 'and failures stay throttled');
     const elsewhere = await attempt(hub.wsUrl, await token('bob', BOB), { localAddress: '127.0.0.3' });
