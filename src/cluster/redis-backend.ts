@@ -10,7 +10,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { WsguardError } from '../protocol/index.js';
 import { RedisEventStore } from '../store/redis.js';
-import type { RetentionPolicy } from '../store/types.js';
+import type { ChannelLimits, RetentionPolicy } from '../store/types.js';
 import { RedisBroker } from '../broker/redis.js';
 import { RedisConnectionCounter, RedisRevocationStore, RedisTicketStore } from '../auth/redis.js';
 
@@ -20,6 +20,10 @@ export interface RedisBackendOptions {
   /** Prefix of every key and pub/sub channel (default `wsguard:`); nodes of one cluster share it. */
   readonly prefix?: string;
   readonly retention: RetentionPolicy;
+  /** Caps on creating channels, cluster-wide (default none). */
+  readonly channelLimits?: ChannelLimits;
+  /** When > 0 the store prunes (age retention, forgetting empty channels) this often (default 0: off). */
+  readonly pruneIntervalMs?: number;
   /** A command unanswered after this long fails with `unavailable` (default 2000 ms). */
   readonly commandTimeoutMs?: number;
   /** A node silent for this long loses its connection slots (default 15000 ms). */
@@ -90,7 +94,13 @@ export function createRedisBackend(opts: RedisBackendOptions): RedisBackend {
   redis.on('error', onError);
   subscriber.on('error', onError);
 
-  const store = new RedisEventStore({ redis, prefix, retention: opts.retention });
+  const store = new RedisEventStore({
+    redis,
+    prefix,
+    retention: opts.retention,
+    ...(opts.channelLimits ? { channelLimits: opts.channelLimits } : {}),
+    ...(opts.pruneIntervalMs ? { pruneIntervalMs: opts.pruneIntervalMs, onError } : {}),
+  });
   const broker = new RedisBroker({ subscriber, prefix, onError });
   const tickets = new RedisTicketStore({ redis, prefix });
   const revocations = new RedisRevocationStore({ redis, subscriber, prefix, onError });

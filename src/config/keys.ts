@@ -35,6 +35,7 @@ const cipherList = z.string().min(1).refine((c) => {
     return false;
   }
 }, 'an OpenSSL cipher list matching at least one cipher, e.g. TLS_AES_128_GCM_SHA256:ECDHE-RSA-AES128-GCM-SHA256');
+const atLeastOne = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 
 /** Parses `0` or digits with a unit (ms, s, m, h, d) into milliseconds. */
 export function parseDuration(s: string): number {
@@ -81,6 +82,12 @@ export const CONFIG_KEYS = {
   retentionMaxAge: key('WSGUARD_RETENTION_MAX_AGE', 'retention_max_age', retentionAge, 'age after which events are dropped (0 = unlimited)', '`7d`'),
   idleTimeout: key('WSGUARD_IDLE_TIMEOUT', 'idle_timeout', duration, 'close (4408 `idle_timeout`) a connection with no subscription that sent and received nothing for this long; clients with something to resume reconnect (0 = never)', '`10m`'),
   maxConnections: key('WSGUARD_MAX_CONNECTIONS', 'max_connections', positiveInt, 'global cap on open WebSocket connections', '`10000`'),
+  replayPerConnection: key('WSGUARD_REPLAY_PER_CONNECTION', 'replay_per_connection', atLeastOne, 'replays (`subscribe` with `since`) one connection runs at once; its others wait their turn', '`2`'),
+  replayPerUser: key('WSGUARD_REPLAY_PER_USER', 'replay_per_user', atLeastOne, 'replays one identity runs at once on a node, over all its connections', '`4`'),
+  replayQueuePerUser: key('WSGUARD_REPLAY_QUEUE_PER_USER', 'replay_queue_per_user', atLeastOne, 'replays one identity may have waiting on a node; past it `subscribe` answers `replay_limited`', '`256`'),
+  maxChannels: key('WSGUARD_MAX_CHANNELS', 'max_channels', atLeastOne, 'channels the event log holds at most (cluster-wide); publishing to a new channel past it answers `channel_limit`', '`100000`'),
+  newChannelsPerUser: key('WSGUARD_NEW_CHANNELS_PER_USER', 'new_channels_per_user', atLeastOne, 'new channels one identity may create per hour (cluster-wide); past it publishing to a new channel answers `channel_limit`', '`1000`'),
+  logAggregateInterval: key('WSGUARD_LOG_AGGREGATE_INTERVAL', 'log_aggregate_interval', duration.refine((ms) => ms >= 1000, 'at least 1s'), 'repeated refusals of one kind from one client address are logged once per this interval, with a count (metrics count each one)', '`60s`'),
   logLevel: key('WSGUARD_LOG_LEVEL', 'log_level', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'pino log level', '`info`'),
 } as const;
 

@@ -14,7 +14,7 @@ import type { RedisBackend } from '../cluster/redis-backend.js';
 import type { EventStore } from '../store/types.js';
 import type { Broker } from '../broker/types.js';
 import { selfOrigins, type HubConfig } from '../config/index.js';
-import { createHub, type Hub } from './hub.js';
+import { createHub, type Hub, type HubOptions } from './hub.js';
 import { loadWithPeers } from './peers.js';
 import { loadStaticFiles } from './static-files.js';
 import { HubTls } from './tls.js';
@@ -40,6 +40,8 @@ export interface StartOptions {
   readonly logger?: Logger;
   /** Directory of the page's static files (default: the package's public/). */
   readonly publicDir?: string;
+  /** Overrides for hub options the config does not cover (tests use small replay pages). */
+  readonly hub?: Partial<Omit<HubOptions, 'guard' | 'store' | 'broker'>>;
 }
 
 /** host:port of a Redis URL, without credentials (the line is printed). */
@@ -66,13 +68,14 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     if (startupFailed) return startupFailed(err);
     if (!quiet) logger.error({ err: (err as Error)?.message }, 'event log error');
   };
+  const channelLimits = { maxChannels: config.channels?.max ?? 100_000, newPerUserPerHour: config.channels?.newPerUserPerHour ?? 1000 };
 
   let backend: RedisBackend | undefined;
   let store: EventStore;
   let broker: Broker;
   if (config.redis) {
     const { createRedisBackend } = await loadWithPeers(['ioredis'], 'cluster mode (WSGUARD_REDIS_URL)', () => import('../cluster/redis-backend.js'));
-    backend = createRedisBackend({ url: config.redis.url, prefix: config.redis.prefix, retention: config.retention, onError });
+    backend = createRedisBackend({ url: config.redis.url, prefix: config.redis.prefix, retention: config.retention, channelLimits, pruneIntervalMs: 60_000, onError });
     try {
       await new Promise<void>((resolve, reject) => {
         startupFailed = reject;
@@ -90,7 +93,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     broker = backend.broker;
   } else {
     const { SqliteEventStore } = await loadWithPeers(['better-sqlite3'], 'the SQLite event log (WSGUARD_DB)', () => import('../store/sqlite.js'));
-    store = new SqliteEventStore({ path: config.db, retention: config.retention, pruneIntervalMs: 60_000, onError });
+    store = new SqliteEventStore({ path: config.db, retention: config.retention, channelLimits, pruneIntervalMs: 60_000, onError });
     broker = new MemoryBroker({ onError });
   }
 
@@ -136,6 +139,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     trustProxy: config.trustProxy,
     ...(config.idleTimeoutMs !== undefined && opts.guard?.idleTimeoutMs === undefined ? { idleTimeoutMs: config.idleTimeoutMs } : {}),
     caps: { global: config.maxConnections, perIp: 50, perUser: 10, ...opts.guard?.caps },
+    ...(config.logAggregateMs !== undefined ? { securityLog: { intervalMs: config.logAggregateMs, ...opts.guard?.securityLog } } : {}),
     auth: {
       ...opts.guard?.auth,
       jwt: config.jwt.publicKeyPem
@@ -146,7 +150,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     logger,
   });
   if (tls) tls.attach(server as https.Server, guard.registry);
-  const hub = createHub({ guard, store, broker });
+  const hub = createHub({ ...(config.replay ? { replayLimits: config.replay } : {}), channelLimits, ...opts.hub, guard, store, broker });
   app = createHttpApp({
     guard,
     hub,

@@ -10,6 +10,9 @@
  * A subscriber that resumes from `since` replays from the store until it reaches the cursor,
  * then joins the live set in the same synchronous step in which it saw `last === cursor`, so
  * the next emitted event is exactly last+1 for it too.
+ *
+ * Every store page (replay and gap fill) waits for its turn of the event loop (`pace`), so a
+ * replay of any size interleaves with everyone else's work, one bounded page at a time.
  */
 import type { FileEvent } from '../protocol/index.js';
 import type { EventStore } from '../store/types.js';
@@ -27,6 +30,8 @@ export interface FeedSink<F extends Frame = string> {
   readonly closed: boolean;
   /** The feed lost events this subscriber needed (retention removed them): it is dropped from the feed. */
   historyGone(): void;
+  /** Optional: hold this sink's writes until the current tick ends (a replay page leaves in one write). */
+  cork?(): void;
 }
 
 export interface FeedOptions<F extends Frame = string> {
@@ -38,15 +43,21 @@ export interface FeedOptions<F extends Frame = string> {
   readonly replayPollMs: number;
   /** Upper bound on replay rounds for one subscriber before it is refused (keeps every loop bounded). */
   readonly maxReplayRounds: number;
+  /** Resolves when the next store page may be read (the hub's TurnPacer); default: the next turn of the loop. */
+  readonly pace?: () => Promise<void>;
   /** Serializes one event frame; called once per event, whatever the number of subscribers. */
   readonly serialize: (event: FileEvent) => F;
   /** Reports a failure that is not the subscriber's fault (store read error, etc.). */
   readonly onError: (err: unknown) => void;
 }
 
-export type JoinResult = { ok: true; head: number } | { ok: false; reason: 'history_gone' | 'unavailable' | 'closed' };
+export type JoinResult = { ok: true; head: number } | { ok: false; reason: 'history_gone' | 'unavailable' | 'closed' | 'limited' };
+
+/** Grants a replay its slot (the release) or refuses it (undefined): see ReplaySlots. */
+export type AcquireReplay = () => Promise<(() => void) | undefined>;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const nextTurn = () => new Promise<void>((r) => setImmediate(r));
 const RESYNC_RETRY_MS = 500;
 const RESYNC_ATTEMPTS = 120;
 
@@ -56,6 +67,7 @@ export class ChannelFeed<F extends Frame = string> {
   private chain: Promise<void> = Promise.resolve();
   private unsubscribe: (() => void) | null = null;
   private ready: Promise<void>;
+  private readonly pace: () => Promise<void>;
   /** False while the store could not tell the head (e.g. Redis down when the feed was made). */
   private headKnown = false;
 
@@ -65,6 +77,7 @@ export class ChannelFeed<F extends Frame = string> {
     private readonly broker: Broker,
     private readonly opts: FeedOptions<F>,
   ) {
+    this.pace = opts.pace ?? nextTurn;
     // Listen first, then read the head: anything published in between is either <= head
     // (dropped as a duplicate) or > head (emitted), so nothing falls between the two.
     this.unsubscribe = broker.subscribe(channel, (e) => this.enqueue(() => this.onBrokerEvent(e)));
@@ -110,14 +123,28 @@ export class ChannelFeed<F extends Frame = string> {
    * Adds a subscriber. Without `since` it gets live events after the current head; with `since`
    * it first gets every retained event after `since`, then live events, with no gap.
    * `onStart(head)` runs once, right before the first event frame could reach the sink (so the
-   * caller can answer `subscribed` first), and not at all when the join fails.
+   * caller can answer `subscribed` first), and not at all when the join fails. A replay first
+   * takes a slot from `acquireReplay` (when given) and holds it until it has joined or failed.
    */
-  async join(sink: FeedSink<F>, since: number | undefined, onStart: (head: number) => void = () => {}): Promise<JoinResult> {
+  async join(sink: FeedSink<F>, since: number | undefined, onStart: (head: number) => void = () => {}, acquireReplay?: AcquireReplay): Promise<JoinResult> {
     await this.ready;
     // Without the head a live subscriber would be handed the channel's whole history by the
     // first gap fill; try again, and refuse (unavailable) rather than guess.
     if (!this.headKnown) await (this.ready = this.readHead());
     if (!this.headKnown) return { ok: false, reason: 'unavailable' };
+    if (since !== undefined && since > this.cursor) {
+      // Ahead of this node: events another node committed that this one has not emitted yet, or
+      // a log that no longer has what the client saw (the channel was forgotten). The store's head
+      // tells them apart; the second must resync rather than take new seqs as duplicates.
+      let head: number;
+      try {
+        head = await this.store.head(this.channel);
+      } catch (err) {
+        this.opts.onError(err);
+        return { ok: false, reason: 'unavailable' };
+      }
+      if (since > head) return { ok: false, reason: 'history_gone' };
+    }
     if (since === undefined || since >= this.cursor) {
       // A client ahead of the cursor (it saw events from another node that this node has not
       // emitted yet) joins live; the feed's ordering fills in.
@@ -125,6 +152,20 @@ export class ChannelFeed<F extends Frame = string> {
       this.live.add(sink);
       return { ok: true, head: this.cursor };
     }
+    let release: (() => void) | undefined;
+    if (acquireReplay) {
+      release = await acquireReplay();
+      if (!release) return { ok: false, reason: 'limited' };
+    }
+    try {
+      return await this.replay(sink, since, onStart);
+    } finally {
+      release?.();
+    }
+  }
+
+  /** Replays (since, cursor] page by page, one page per turn of the loop, then joins live. */
+  private async replay(sink: FeedSink<F>, since: number, onStart: (head: number) => void): Promise<JoinResult> {
     let last = since;
     let started = false;
     for (let round = 0; round < this.opts.maxReplayRounds; round++) {
@@ -135,9 +176,11 @@ export class ChannelFeed<F extends Frame = string> {
         this.live.add(sink);
         return { ok: true, head: this.cursor };
       }
+      await this.pace();
+      if (sink.closed) return { ok: false, reason: 'closed' };
       let page;
       try {
-        page = await this.store.replay(this.channel, last, Math.min(this.opts.pageSize, this.cursor - last));
+        page = await this.store.replay(this.channel, last, Math.max(1, Math.min(this.opts.pageSize, this.cursor - last)));
       } catch (err) {
         this.opts.onError(err);
         return { ok: false, reason: 'unavailable' };
@@ -152,6 +195,7 @@ export class ChannelFeed<F extends Frame = string> {
         last = this.cursor;
         continue;
       }
+      sink.cork?.();
       for (const e of page.events) {
         if (e.seq <= last) continue;
         if (!sink.sendRaw(this.opts.serialize(e))) return { ok: false, reason: 'closed' };
@@ -185,7 +229,18 @@ export class ChannelFeed<F extends Frame = string> {
       this.cursor = e.seq - 1;
       this.headKnown = true;
     }
-    if (e.seq <= this.cursor) return; // duplicate or already filled from the store
+    if (e.seq <= this.cursor) {
+      // A duplicate (already filled from the store), unless the channel was forgotten by retention
+      // and begun again: then the store's head is below the cursor, which no commit can explain.
+      // The live subscribers cannot take the new seqs in order: they resync (reconnect, resume,
+      // history_gone) instead of dropping the new events as duplicates.
+      const head = await this.store.head(this.channel);
+      if (head >= this.cursor) return;
+      for (const sink of this.live) sink.historyGone();
+      this.live.clear();
+      this.cursor = head;
+      return;
+    }
     if (e.seq > this.cursor + 1) await this.fillTo(e.seq - 1);
     if (e.seq === this.cursor + 1) this.emit(e);
   }
@@ -193,6 +248,7 @@ export class ChannelFeed<F extends Frame = string> {
   /** Reads (cursor, upTo] from the store and emits it in order. */
   private async fillTo(upTo: number): Promise<void> {
     for (let round = 0; round < this.opts.maxReplayRounds && this.cursor < upTo; round++) {
+      await this.pace();
       const page = await this.store.replay(this.channel, this.cursor, Math.min(this.opts.pageSize, upTo - this.cursor));
       if (page.gone) {
         // Retention removed the gap before we could read it: the live subscribers cannot be

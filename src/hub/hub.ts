@@ -5,7 +5,7 @@
 import type { Guard } from '../server/guard.js';
 import type { Connection, MessageContext } from '../server/types.js';
 import type { Identity } from '../auth/types.js';
-import type { EventStore } from '../store/types.js';
+import { ChannelLimitError, type ChannelLimits, type EventStore } from '../store/types.js';
 import type { Broker } from '../broker/types.js';
 import {
   CloseCode,
@@ -16,16 +16,24 @@ import {
   SubscribePayload,
   UnsubscribePayload,
   WsguardError,
+  errorInfo,
   type FileEvent,
 } from '../protocol/index.js';
+import { Counter, Gauge } from 'prom-client';
 import { ChannelFeed, type FeedSink } from './channel-feed.js';
+import { TurnPacer } from './replay-pacer.js';
+import { DEFAULT_REPLAY_LIMITS, ReplaySlots, type ReplayLimits } from './replay-slots.js';
 
 export interface HubOptions {
   readonly guard: Guard;
   readonly store: EventStore;
   readonly broker: Broker;
-  /** Events per store read during replay (default 500). */
+  /** Events per store read during replay: one page per turn of the event loop (default 200). */
   readonly replayPageSize?: number;
+  /** Replay work in flight per connection and per identity (defaults: DEFAULT_REPLAY_LIMITS). */
+  readonly replayLimits?: Partial<ReplayLimits>;
+  /** The store's channel caps, shown in the metrics (the store enforces them). */
+  readonly channelLimits?: ChannelLimits;
   /** Most channels one connection may subscribe to at once (default 64). */
   readonly maxSubscriptionsPerConnection?: number;
   readonly now?: () => Date;
@@ -54,12 +62,42 @@ export class Hub {
   private readonly pageSize: number;
   private readonly maxSubs: number;
   private readonly now: () => Date;
+  /** One page of replay or gap fill per turn of the event loop, over every channel. */
+  private readonly pacer = new TurnPacer();
+  private readonly replays: ReplaySlots;
+  private readonly channelRefused: Counter<'scope'>;
 
   constructor(o: HubOptions) {
     this.guard = o.guard;
     this.store = o.store;
     this.broker = o.broker;
-    this.pageSize = o.replayPageSize ?? 500;
+    this.pageSize = o.replayPageSize ?? 200;
+    const registers = [o.guard.registry];
+    const replayGauge = new Gauge({ name: 'wsguard_hub_replays', help: 'Replays on this node: running, or waiting for a slot.', labelNames: ['state'] as const, registers });
+    const replayRefused = new Counter({ name: 'wsguard_hub_replays_refused_total', help: 'Subscribes refused with replay_limited (the identity had too many replays waiting).', registers });
+    this.replays = new ReplaySlots({ ...DEFAULT_REPLAY_LIMITS, ...o.replayLimits }, {
+      changed: (active, waiting) => {
+        replayGauge.set({ state: 'active' }, active);
+        replayGauge.set({ state: 'waiting' }, waiting);
+      },
+      refused: () => replayRefused.inc(),
+    });
+    this.channelRefused = new Counter({ name: 'wsguard_hub_channel_limit_total', help: 'Publishes refused with channel_limit, by cap (total or user).', labelNames: ['scope'] as const, registers });
+    const store = o.store;
+    new Gauge({
+      name: 'wsguard_hub_channels',
+      help: 'Channels the event log holds.',
+      registers,
+      async collect() {
+        const n = await store.channelTotal?.().catch(() => undefined);
+        if (n !== undefined) this.set(n);
+      },
+    });
+    if (o.channelLimits) {
+      const caps = new Gauge({ name: 'wsguard_hub_channel_limits', help: 'Configured channel caps (0 = unlimited).', labelNames: ['limit'] as const, registers });
+      caps.set({ limit: 'max_channels' }, o.channelLimits.maxChannels);
+      caps.set({ limit: 'new_per_user_per_hour' }, o.channelLimits.newPerUserPerHour);
+    }
     this.maxSubs = o.maxSubscriptionsPerConnection ?? 64;
     this.now = o.now ?? (() => new Date());
 
@@ -83,7 +121,13 @@ export class Hub {
     if (!isAllowed(identity.perms.publish, input.payload.channel)) throw new WsguardError('forbidden');
     const { channel, path } = input.payload;
     const file = input.kind === 'file_upload' ? { size: input.payload.size, mime: input.payload.mime, sha256: input.payload.sha256 } : {};
-    const event = await this.store.append({ channel, kind: input.kind, path, ...file, by: identity.sub, at: this.now().toISOString() });
+    let event: FileEvent;
+    try {
+      event = await this.store.append({ channel, kind: input.kind, path, ...file, by: identity.sub, at: this.now().toISOString() });
+    } catch (err) {
+      if (err instanceof ChannelLimitError) this.channelRefused.inc({ scope: err.scope });
+      throw err;
+    }
     // The event is durable now: a failed fan-out only delays delivery (subscribers catch up from
     // the log on the next event or reconnect), so the publisher still gets its ack.
     await this.broker.publish(event).catch((err: unknown) => this.guard.logger.warn({ err: (err as Error).message }, 'broker publish failed'));
@@ -97,7 +141,12 @@ export class Hub {
     return { channels: this.feeds.size, subscriptions: subs };
   }
 
-  private async subscribe(ctx: MessageContext, p: SubscribePayload): Promise<void> {
+  /**
+   * Answers later (deferred): the replay runs outside the connection's message queue, so the
+   * client's ping, auth.refresh and unsubscribe are answered while it runs. Per channel the feed
+   * keeps the order (subscribed, replayed events, live events) without gap or duplicate.
+   */
+  private subscribe(ctx: MessageContext, p: SubscribePayload): void {
     const conn = ctx.connection;
     const subs = subscriptions(conn);
     if (subs.has(p.channel)) this.release(conn, p.channel); // a new subscribe replaces the old one
@@ -106,12 +155,34 @@ export class Hub {
     subs.set(p.channel, sink);
     holdWhileSubscribed(conn, subs);
     const entry = this.acquire(p.channel);
-    const result = await entry.feed.join(sink, p.since, (head) => ctx.reply({ type: 'subscribed', payload: { channel: p.channel, seq: head } }));
-    if (result.ok) return;
-    if (subs.get(p.channel) === sink) this.release(conn, p.channel);
-    if (result.reason === 'history_gone') throw new WsguardError('history_gone');
-    if (result.reason === 'unavailable') throw new WsguardError('unavailable');
-    // 'closed': the connection went away; whatever is answered is dropped.
+    ctx.defer();
+    let started = false;
+    const onStart = (head: number) => {
+      started = true;
+      ctx.reply({ type: 'subscribed', payload: { channel: p.channel, seq: head } });
+    };
+    const acquireReplay = () => this.replays.acquire(conn.id, ctx.identity.sub);
+    void entry.feed.join(sink, p.since, onStart, acquireReplay).then(
+      (result) => {
+        if (result.ok) return;
+        if (subs.get(p.channel) === sink) this.release(conn, p.channel);
+        if (conn.closed) return; // the connection went away; nothing to answer
+        if (started) {
+          // `subscribed` is out and part of the history went to the client: the rest cannot follow
+          // in order, so it reconnects and resumes from what it has (as for a live subscriber).
+          if (result.reason !== 'closed') conn.close(CloseCode.TRY_AGAIN_LATER, CloseReason.RESYNC);
+          return;
+        }
+        // 'closed' with the connection open: unsubscribed (or replaced) before the replay began.
+        const code = result.reason === 'closed' ? 'not_subscribed' : result.reason === 'limited' ? 'replay_limited' : result.reason;
+        ctx.reply({ type: 'error', payload: { code, message: errorInfo(code).message } });
+      },
+      (err: unknown) => {
+        this.guard.logger.error({ err: (err as Error)?.message, channel: p.channel }, 'subscribe failed');
+        if (subs.get(p.channel) === sink) this.release(conn, p.channel);
+        if (!started && !conn.closed) ctx.reply({ type: 'error', payload: { code: 'internal', message: errorInfo('internal').message } });
+      },
+    );
   }
 
   private unsubscribe(ctx: MessageContext, p: UnsubscribePayload): void {
@@ -128,6 +199,7 @@ export class Hub {
         replayHighWaterMark: Math.floor(this.guard.options.sendHighWaterMark / 2),
         replayPollMs: 10,
         maxReplayRounds: 100_000,
+        pace: () => this.pacer.turn(),
         serialize: eventFrame,
         onError: (err) => this.guard.logger.error({ err: (err as Error)?.message, channel }, 'channel feed error'),
       });
@@ -144,6 +216,7 @@ export class Hub {
     if (!sink) return;
     subs.delete(channel);
     holdWhileSubscribed(conn, subs);
+    (sink as CancellableSink).cancelled = true; // ends its replay, if one is running
     const entry = this.feeds.get(channel);
     if (!entry) return;
     entry.feed.leave(sink);
@@ -173,13 +246,20 @@ function subscriptions(conn: Connection): Map<string, FeedSink<Buffer>> {
   return subs;
 }
 
-function connectionSink(conn: Connection): FeedSink<Buffer> {
+type CancellableSink = FeedSink<Buffer> & { cancelled: boolean };
+
+function connectionSink(conn: Connection): CancellableSink {
+  const corkable = conn as Connection & { cork?: () => void };
   return {
-    sendRaw: (frame) => conn.sendRaw(frame),
+    cancelled: false,
+    sendRaw(frame) {
+      return !this.cancelled && conn.sendRaw(frame);
+    },
     bufferedAmount: () => conn.bufferedAmount,
     get closed() {
-      return conn.closed;
+      return this.cancelled || conn.closed;
     },
+    cork: () => corkable.cork?.(),
     // The feed lost events this connection needed: make the client reconnect and resume, which
     // answers history_gone on that subscribe if they are really gone.
     historyGone: () => conn.close(CloseCode.TRY_AGAIN_LATER, CloseReason.RESYNC),

@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   { code: 'too_large', status: 413, retryable: false, message: 'Message too large.' },
   { code: 'rate_limited', status: 429, retryable: true, message: 'Too many messages; slow down.' },
   { code: 'not_subscribed', status: 409, retryable: false, message: 'Not subscribed to that channel.' },
+  { code: 'channel_limit', status: 429, retryable: false, message: 'Too many channels; nothing was stored.' },
+  { code: 'replay_limited', status: 429, retryable: true, message: 'Too many replays in progress for this identity; retry later.' },
   { code: 'history_gone', status: 410, retryable: false, message: 'Requested history is older than retention; resync.' },
   { code: 'unavailable', status: 503, retryable: true, message: 'Temporarily unavailable; nothing was stored.' },
   { code: 'internal', status: 500, retryable: true, message: 'Internal error.' },

@@ -1,5 +1,5 @@
 /** Built-in message types: `ping` → `pong`, and `auth.refresh` (extend the session, or first-message auth). */
-import { AuthRefreshPayload, CloseCode, CloseReason, PingPayload, WsguardError, errorInfo } from '../protocol/index.js';
+import { AuthRefreshPayload, CloseCode, CloseReason, PingPayload, errorInfo } from '../protocol/index.js';
 import type { GuardConnection } from './connection.js';
 import type { GuardCore } from './core.js';
 import type { Route } from './types.js';
@@ -17,15 +17,18 @@ export function builtinRoutes(core: GuardCore): Route[] {
       handler: async (ctx, payload) => {
         const conn = ctx.connection as GuardConnection;
         const { token } = payload as AuthRefreshPayload;
+        // Only failures are throttled (issue 10): a valid refresh from an address whose failed-auth
+        // bucket is empty still extends the session; a failure from it is answered rate_limited.
+        const throttled = core.authenticator.isThrottled(conn.ip);
         const fail = (): undefined => {
           core.authenticator.recordFailure(conn.ip);
           conn.violation('invalid_refresh');
-          ctx.reply({ type: 'error', payload: { code: 'invalid_token', message: errorInfo('invalid_token').message } });
+          const code = throttled ? 'rate_limited' : 'invalid_token';
+          ctx.reply({ type: 'error', payload: { code, message: errorInfo(code).message } });
           // Before authentication there is nothing to keep: close now rather than at the deadline.
           if (!conn.authenticated) conn.close(CloseCode.UNAUTHENTICATED, CloseReason.UNAUTHENTICATED);
           return undefined;
         };
-        if (core.authenticator.isThrottled(conn.ip)) throw new WsguardError('rate_limited');
         let identity;
         try {
           identity = await core.authenticator.verifyToken(token, conn.authenticated ? conn.identity.method : 'bearer');

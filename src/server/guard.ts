@@ -34,7 +34,7 @@ import { requestStage } from './gate/request.js';
 import { runGate } from './gate/runner.js';
 import { parseProtocols, subprotocolStage } from './gate/subprotocol.js';
 import type { GateStage, HandshakeContext } from './gate/types.js';
-import { guardLogger } from './logger.js';
+import { guardLogger, SecurityLog } from './logger.js';
 import { createMetrics, type GuardMetrics } from './metrics.js';
 import { resolveOptions, type GuardOptions, type ResolvedOptions } from './options.js';
 import { authorizeStage } from './pipeline/authorize.js';
@@ -86,6 +86,7 @@ export class Guard implements GuardCore {
   private readonly live = new Set<GuardConnection>();
   private readonly bySub = new Map<string, Set<GuardConnection>>();
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly securityLog: SecurityLog;
   private readonly issue: (identity: Identity, origin: string | null) => Promise<IssuedTicket>;
   private closing: Promise<void> | undefined;
 
@@ -98,6 +99,7 @@ export class Guard implements GuardCore {
       throw new WsguardConfigError('auth.jwt', (err as Error).message);
     }
     this.logger = guardLogger(o.logger);
+    this.securityLog = new SecurityLog(this.logger, o.securityLog);
     this.metrics = createMetrics(o.metrics as Registry | undefined);
     this.tickets = o.ticketStore ?? this.own(new MemoryTicketStore());
     this.revocations = o.revocationStore ?? this.own(new MemoryRevocationStore());
@@ -107,11 +109,12 @@ export class Guard implements GuardCore {
 
     this.gate = [
       acceptingStage(() => this.closing !== undefined),
+      // First real check: a flood from one address is refused by one bucket lookup, before any parsing.
+      handshakeRateStage(o.handshakeRate),
       pathStage(o.path),
       requestStage(),
       hostStage(o.hosts, o.origins),
       originStage(o.origins, o.requireOrigin),
-      handshakeRateStage(o.handshakeRate),
       capsStage(this.counts, o.caps),
       authenticateStage({ authenticator: this.authenticator, tickets: this.tickets, cookie: o.auth.cookie, firstMessage: o.auth.firstMessage }),
       userCapStage(this.userSlots, o.caps.perUser),
@@ -232,6 +235,7 @@ export class Guard implements GuardCore {
       for (const c of this.live) c.terminate();
       this.wss.close();
       await Promise.all(this.owned.map((s) => s.close()));
+      this.securityLog.close();
     })();
     return this.closing;
   }
@@ -239,7 +243,7 @@ export class Guard implements GuardCore {
   security(event: SecurityEvent): void {
     this.metrics.security.inc({ kind: event.kind });
     if (event.kind === 'violation') this.metrics.violations.inc({ reason: event.reason });
-    this.logger.warn({ security: event }, `security: ${event.kind}`);
+    this.securityLog.record(event); // repeats aggregated: one line per source and reason per interval
     this.emitter.emit('security', event);
   }
 

@@ -79,6 +79,8 @@ export const DEFAULTS = {
   connectionCounter: undefined as ConnectionCounter | undefined,
   /** pino logger; default pino at 'info' to stdout, with secrets redacted. */
   logger: undefined as Logger | undefined,
+  /** Security-event log lines: repeats of one kind and reason from one address are one line per interval, with a count. */
+  securityLog: { intervalMs: 60_000, maxSources: 1000 },
   /** prom-client registry; default a new one per guard. */
   metrics: undefined as Registry | undefined,
 } as const;
@@ -158,6 +160,10 @@ export const OptionsSchema = z.strictObject({
   ticketStore: z.custom<TicketStore>((v) => typeof (v as TicketStore | null)?.take === 'function', { message: 'must implement TicketStore' }).optional(),
   revocationStore: z.custom<RevocationStore>((v) => typeof (v as RevocationStore | null)?.isRevoked === 'function', { message: 'must implement RevocationStore' }).optional(),
   connectionCounter: z.custom<ConnectionCounter>((v) => typeof (v as ConnectionCounter | null)?.acquire === 'function', { message: 'must implement ConnectionCounter' }).optional(),
+  securityLog: z.strictObject({
+    intervalMs: positiveInt.default(DEFAULTS.securityLog.intervalMs),
+    maxSources: positiveInt.default(DEFAULTS.securityLog.maxSources),
+  }).default(DEFAULTS.securityLog),
   logger: z.custom<Logger>((v) => typeof (v as Logger | null)?.child === 'function', { message: 'must be a pino logger' }).optional(),
   metrics: z.instanceof(Registry).optional(),
 });

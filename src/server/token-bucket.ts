@@ -20,6 +20,30 @@ export class TokenBucket {
     return true;
   }
 
+  /**
+   * Takes one token for an event that happened at some time in [earliest, latest] (not known
+   * exactly): placed at the first time in that window, not before the previous charge, at which a
+   * token is there. False (nothing taken) when there is none even at `latest`.
+   */
+  takeWithin(earliest: number, latest: number): boolean {
+    const at = Math.max(this.last, earliest);
+    if (at >= latest) return this.take(Math.max(this.last, latest));
+    this.refill(at);
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return true;
+    }
+    // The next token is due at `due`: charge the event then, if the window reaches that far.
+    const due = at + ((1 - this.tokens) / this.perSec) * 1000;
+    if (due > latest) {
+      this.refill(latest);
+      return false;
+    }
+    this.tokens = 0;
+    this.last = due;
+    return true;
+  }
+
   /** True when at least one token is available (does not take it). */
   peek(now = Date.now()): boolean {
     this.refill(now);

@@ -40,6 +40,12 @@ export interface MessageContext {
   readonly type: string;
   /** Answers with this message (correlation id added) instead of the automatic `ack`. */
   reply(message: ServerMessage): void;
+  /**
+   * The handler answers later, after it returned (long work that must not hold the connection's
+   * message queue): no automatic `ack`; the handler calls `reply` exactly once when done, an
+   * `error` frame included (a throw after returning no longer reaches the pipeline).
+   */
+  defer(): void;
 }
 
 /** The ack payload; undefined means `{}`. */

@@ -4,6 +4,10 @@
  */
 import { WsguardError, type FileEvent } from '../protocol/index.js';
 import {
+  ChannelLimitError,
+  checkChannelLimits,
+  NewChannelCounter,
+  type ChannelLimits,
   checkReplayArgs,
   checkRetention,
   NO_RETENTION,
@@ -30,9 +34,13 @@ export class MemoryEventStore implements EventStore {
   private readonly timer: NodeJS.Timeout | undefined;
   private closed = false;
   private outage = false;
+  private readonly limits: ChannelLimits;
+  private readonly newChannels: NewChannelCounter;
 
   constructor(options: EventStoreOptions = {}) {
     this.retention = checkRetention(options.retention ?? NO_RETENTION);
+    this.limits = checkChannelLimits(options.channelLimits);
+    this.newChannels = new NewChannelCounter(this.limits.newPerUserPerHour);
     this.now = options.now ?? Date.now;
     const every = options.pruneIntervalMs ?? 0;
     if (every > 0) {
@@ -51,6 +59,7 @@ export class MemoryEventStore implements EventStore {
     if (this.outage) throw new WsguardError('unavailable');
     let log = this.channels.get(event.channel);
     if (!log) {
+      this.admitNewChannel(event.by);
       log = { head: 0, floor: 0, events: [], storedAt: [] };
       this.channels.set(event.channel, log);
     }
@@ -91,7 +100,20 @@ export class MemoryEventStore implements EventStore {
       log.floor += drop;
       removed += drop;
     }
+    // Forget channels retention left empty (as the other stores do).
+    for (const [channel, log] of this.channels) if (log.events.length === 0) this.channels.delete(channel);
     return removed;
+  }
+
+  /** Channels the log holds. */
+  async channelTotal(): Promise<number> {
+    return this.channels.size;
+  }
+
+  /** Throws ChannelLimitError when creating one more channel would pass a cap. */
+  private admitNewChannel(by: string): void {
+    if (this.limits.maxChannels > 0 && this.channels.size >= this.limits.maxChannels) throw new ChannelLimitError('total');
+    if (!this.newChannels.take(by, this.now())) throw new ChannelLimitError('user');
   }
 
   async healthy(): Promise<boolean> {

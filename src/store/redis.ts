@@ -11,12 +11,17 @@
  *
  * Keys (per channel, hash-tagged so one channel's keys share a slot):
  *   <prefix>ch:{<channel>}:seq  <prefix>ch:{<channel>}:log  <prefix>ch:{<channel>}:floor
- *   <prefix>channels (set of channels, for prune)     pub/sub: <prefix>ev:<channel>
+ *   <prefix>channels (set of channels, for prune and the channel cap)     pub/sub: <prefix>ev:<channel>
+ *   <prefix>newch:<sub> (new channels of one identity in the current window; expires with it)
  */
 import type { Redis } from 'ioredis';
 import { WsguardError, type FileEvent } from '../protocol/index.js';
 import { defineScript, unavailable, type ScriptFn } from '../cluster/redis-commands.js';
 import {
+  ChannelLimitError,
+  CHANNEL_WINDOW_MS,
+  checkChannelLimits,
+  type ChannelLimits,
   checkReplayArgs,
   checkRetention,
   NO_RETENTION,
@@ -27,10 +32,22 @@ import {
   type RetentionPolicy,
 } from './types.js';
 
-// KEYS: seq, log, floor, channels. ARGV: event JSON without seq, pub/sub channel, maxEvents, channel,
-// now in ms ('' = Redis TIME). The shebang makes Redis refuse the whole script up front (e.g. over
-// maxmemory) rather than fail half-way with the seq already taken.
+// KEYS: seq, log, floor, channels, new-channel counter of the identity. ARGV: event JSON without seq,
+// pub/sub channel, maxEvents, channel, now in ms ('' = Redis TIME), maxChannels, newPerUserPerHour
+// (0 = unlimited). Returns the seq, or -1 / -2 when creating the channel would pass the total /
+// per-identity cap (nothing written). The shebang makes Redis refuse the whole script up front
+// (e.g. over maxmemory) rather than fail half-way with the seq already taken.
 const APPEND_LUA = `#!lua
+local maxChannels = tonumber(ARGV[6])
+local perUser = tonumber(ARGV[7])
+if (maxChannels > 0 or perUser > 0) and redis.call('SISMEMBER', KEYS[4], ARGV[4]) == 0 then
+  if maxChannels > 0 and redis.call('SCARD', KEYS[4]) >= maxChannels then return -1 end
+  if perUser > 0 then
+    local n = redis.call('INCR', KEYS[5])
+    if n == 1 then redis.call('PEXPIRE', KEYS[5], ${CHANNEL_WINDOW_MS}) end
+    if n > perUser then return -2 end
+  end
+end
 local seq = redis.call('INCR', KEYS[1])
 local id = string.format('%d', seq)
 local ms = ARGV[5]
@@ -73,9 +90,10 @@ end
 return out
 `;
 
-// KEYS: seq, log, floor. ARGV: maxEvents, maxAgeMs, scan batch size, now in ms ('' = Redis TIME).
+// KEYS: seq, log, floor, channels. ARGV: maxEvents, maxAgeMs, scan batch size, now in ms ('' = Redis TIME), channel.
 // Removes by count, then by age (entries are in append order, so `t` only grows), and raises the
 // floor to the highest removed seq. Returns {removed, more}: `more` = 1 when a full batch was old.
+// A channel left with no events is forgotten: its keys deleted and its entry removed from the set.
 const PRUNE_LUA = `#!lua
 local head = tonumber(redis.call('GET', KEYS[1]) or '0')
 local maxEvents = tonumber(ARGV[1])
@@ -114,10 +132,16 @@ if maxAge > 0 then
   end
   if keepFrom > minSeq then minSeq = keepFrom end
 end
-if minSeq <= 1 then return {0, more} end
-local removed = redis.call('XTRIM', KEYS[2], 'MINID', string.format('%d', minSeq) .. '-0')
-if minSeq - 1 > tonumber(redis.call('GET', KEYS[3]) or '0') then
-  redis.call('SET', KEYS[3], string.format('%d', minSeq - 1))
+local removed = 0
+if minSeq > 1 then
+  removed = redis.call('XTRIM', KEYS[2], 'MINID', string.format('%d', minSeq) .. '-0')
+  if minSeq - 1 > tonumber(redis.call('GET', KEYS[3]) or '0') then
+    redis.call('SET', KEYS[3], string.format('%d', minSeq - 1))
+  end
+end
+if more == 0 and redis.call('XLEN', KEYS[2]) == 0 then
+  redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+  redis.call('SREM', KEYS[4], ARGV[5])
 end
 return {removed, more}
 `;
@@ -150,6 +174,7 @@ export class RedisEventStore implements EventStore {
   readonly #replay: ScriptFn;
   readonly #prune: ScriptFn;
   readonly #now: (() => number) | undefined;
+  readonly #limits: ChannelLimits;
   readonly #timer: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -158,13 +183,14 @@ export class RedisEventStore implements EventStore {
     this.#prefix = opts.prefix;
     this.#retention = checkRetention(opts.retention ?? NO_RETENTION);
     this.#now = opts.now;
+    this.#limits = checkChannelLimits(opts.channelLimits);
     if ((opts.pruneIntervalMs ?? 0) > 0) {
       this.#timer = setInterval(() => void this.prune().catch((err: unknown) => opts.onError?.(err)), opts.pruneIntervalMs);
       this.#timer.unref();
     }
-    this.#append = defineScript(opts.redis, 'wsguardAppend', APPEND_LUA, 4);
+    this.#append = defineScript(opts.redis, 'wsguardAppend', APPEND_LUA, 5);
     this.#replay = defineScript(opts.redis, 'wsguardReplay', REPLAY_LUA, 3, true);
-    this.#prune = defineScript(opts.redis, 'wsguardPrune', PRUNE_LUA, 3);
+    this.#prune = defineScript(opts.redis, 'wsguardPrune', PRUNE_LUA, 4);
   }
 
   #keys(channel: string): [string, string, string] {
@@ -188,13 +214,15 @@ export class RedisEventStore implements EventStore {
     let seq: unknown;
     try {
       seq = await this.#append(
-        ...this.#keys(event.channel), `${this.#prefix}channels`,
+        ...this.#keys(event.channel), `${this.#prefix}channels`, `${this.#prefix}newch:${event.by}`,
         json, eventChannel(this.#prefix, event.channel), this.#retention.maxEvents, event.channel,
-        this.#nowArg(),
+        this.#nowArg(), this.#limits.maxChannels, this.#limits.newPerUserPerHour,
       );
     } catch (err) {
       throw unavailable(err);
     }
+    if (seq === -1) throw new ChannelLimitError('total');
+    if (seq === -2) throw new ChannelLimitError('user');
     if (typeof seq !== 'number' || !Number.isSafeInteger(seq)) throw new WsguardError('internal');
     return { seq, ...rest };
   }
@@ -245,12 +273,22 @@ export class RedisEventStore implements EventStore {
   async #pruneChannel(channel: string, maxEvents: number, maxAgeMs: number): Promise<number> {
     let removed = 0;
     for (let round = 0; round < PRUNE_MAX_ROUNDS; round++) {
-      const reply = await this.#prune(...this.#keys(channel), maxEvents, maxAgeMs, PRUNE_BATCH, this.#nowArg());
+      const reply = await this.#prune(...this.#keys(channel), `${this.#prefix}channels`, maxEvents, maxAgeMs, PRUNE_BATCH, this.#nowArg(), channel);
       if (!Array.isArray(reply)) throw new WsguardError('internal');
       removed += Number(reply[0]);
       if (reply[1] !== 1) break;
     }
     return removed;
+  }
+
+  /** Channels the log holds (for the metrics). */
+  async channelTotal(): Promise<number> {
+    this.#checkOpen();
+    try {
+      return await this.#redis.scard(`${this.#prefix}channels`);
+    } catch (err) {
+      throw unavailable(err);
+    }
   }
 
   async healthy(): Promise<boolean> {

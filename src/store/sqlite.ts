@@ -11,9 +11,13 @@ import Database from 'better-sqlite3';
 import { WsguardError, type FileEvent, type FileEventKind } from '../protocol/index.js';
 import { copyEvent } from './memory.js';
 import {
+  ChannelLimitError,
+  checkChannelLimits,
   checkReplayArgs,
   checkRetention,
+  NewChannelCounter,
   NO_RETENTION,
+  type ChannelLimits,
   type EventStore,
   type EventStoreOptions,
   type NewEvent,
@@ -37,8 +41,10 @@ export interface SqliteEventStoreOptions extends EventStoreOptions {
   readonly busyTimeoutMs?: number;
   /** Most events committed in one transaction. Default 1000. */
   readonly maxBatch?: number;
-  /** Most rows one prune transaction deletes (prune loops, yielding between them). Default 5000. */
+  /** Most rows one prune transaction deletes (prune loops, yielding between them). Default 1000. */
   readonly pruneChunk?: number;
+  /** Channels prune reads per slice (it yields to the event loop between slices). Default 200. */
+  readonly pruneSlice?: number;
   /** While faulted, healthy() retries a real write at most this often. Default 1000. */
   readonly healthProbeIntervalMs?: number;
   /** Runs after the store's own set-up, before use: tuning, and fault injection in tests. */
@@ -126,9 +132,20 @@ export class SqliteEventStore implements EventStore {
     probeInsert: Database.Statement<[]>;
     probeDelete: Database.Statement<[]>;
   };
-  private readonly appendBatch: (batch: readonly Pending[]) => FileEvent[];
+  private readonly appendBatch: (batch: readonly Pending[], gate: ChannelGate) => (FileEvent | ChannelLimitError)[];
+  private readonly limits: ChannelLimits;
+  private readonly newChannels: NewChannelCounter;
+  private readonly pruneSlice: number;
+  private readonly sliceStmt: {
+    channelsAfter: Database.Statement<[string, number]>;
+    forget: Database.Statement<[string]>;
+    count: Database.Statement<[]>;
+    firstKeptIn: Database.Statement<[string, number, number, number]>;
+  };
+  /** Channels in the log (counted once at open, then kept up to date: this process is the only writer). */
+  private channelCount = 0;
   private readonly readPage: (channel: string, since: number, limit: number) => ReplayResult;
-  private readonly pruneStep: (channel: string, cutoffSeq: number) => { removed: number; floor: number };
+  private readonly pruneBatch: (plan: readonly PrunePlan[], from: number) => { removed: number; next: number; forgotten: number };
   private readonly probe: () => void;
   private queue: Pending[] = [];
   private flushScheduled = false;
@@ -146,7 +163,10 @@ export class SqliteEventStore implements EventStore {
     this.now = options.now ?? Date.now;
     this.onError = options.onError ?? (() => {});
     this.maxBatch = options.maxBatch ?? 1000;
-    this.pruneChunk = options.pruneChunk ?? 5000;
+    this.pruneChunk = options.pruneChunk ?? 1000;
+    this.pruneSlice = options.pruneSlice ?? 200;
+    this.limits = checkChannelLimits(options.channelLimits);
+    this.newChannels = new NewChannelCounter(this.limits.newPerUserPerHour);
     this.probeEvery = options.healthProbeIntervalMs ?? 1000;
     this.db = openDatabase(this.path, this.synchronous, options.busyTimeoutMs ?? 500);
     const db = this.db;
@@ -169,16 +189,28 @@ export class SqliteEventStore implements EventStore {
         probeInsert: db.prepare(`INSERT INTO health_probe (id, pad) VALUES (1, zeroblob(${db.pragma('page_size', { simple: true }) as number}))`),
         probeDelete: db.prepare('DELETE FROM health_probe'),
       };
+      this.sliceStmt = {
+        channelsAfter: db.prepare('SELECT channel, head, floor FROM channels WHERE channel > ? ORDER BY channel LIMIT ?'),
+        // Only a channel with no events (head = floor): an append in between makes it a no-op.
+        forget: db.prepare('DELETE FROM channels WHERE channel = ? AND head = floor'),
+        count: db.prepare('SELECT count(*) AS n FROM channels'),
+        // Bounded: looks at most (floor, upTo] of one channel, never its whole history.
+        firstKeptIn: db.prepare('SELECT seq FROM events WHERE channel = ? AND seq > ? AND seq <= ? AND stored_ms >= ? ORDER BY seq LIMIT 1'),
+      };
+      this.channelCount = (this.sliceStmt.count.get() as { n: number }).n;
     } catch (err) {
       db.close();
       throw new EventStoreOpenError(this.path, errorText(err), err);
     }
     const s = this.stmt;
 
-    this.appendBatch = db.transaction((batch: readonly Pending[]) => {
+    this.appendBatch = db.transaction((batch: readonly Pending[], gate: ChannelGate) => {
       const storedMs = this.now();
       return batch.map(({ event: e }) => {
+        const refused = gate.admit(e.channel, e.by, storedMs);
+        if (refused) return refused;
         const { head } = s.nextSeq.get(e.channel) as { head: number };
+        if (head === 1) gate.created++; // the row was just made: a new channel (counted whether or not caps are on)
         s.insert.run(e.channel, head, storedMs, e.kind, e.path, e.size ?? null, e.mime ?? null, e.sha256 ?? null, e.by, e.at);
         return copyEvent({ ...e, seq: head });
       });
@@ -192,13 +224,31 @@ export class SqliteEventStore implements EventStore {
       return { gone: false, events: rows.map(rowToEvent), head: ch.head };
     }).deferred;
 
-    this.pruneStep = db.transaction((channel: string, cutoffSeq: number): { removed: number; floor: number } => {
-      const ch = s.channel.get(channel) as { head: number; floor: number };
-      const upTo = Math.min(cutoffSeq, ch.floor + this.pruneChunk, ch.head);
-      if (upTo <= ch.floor) return { removed: 0, floor: ch.floor };
-      const removed = s.deleteUpTo.run(channel, upTo).changes;
-      s.setFloor.run(upTo, channel);
-      return { removed, floor: upTo };
+    // One retention transaction over consecutive channels of a plan: deletes up to each one's
+    // cutoff, at most pruneChunk rows in all, and forgets those left with no events. `next` is
+    // the first channel not finished (the budget ran out in it, or the plan ended).
+    this.pruneBatch = db.transaction((plan: readonly PrunePlan[], from: number) => {
+      let budget = this.pruneChunk;
+      let removed = 0;
+      let forgotten = 0;
+      let j = from;
+      for (; j < plan.length && budget > 0; j++) {
+        const p = plan[j]!;
+        const ch = s.channel.get(p.channel) as { head: number; floor: number } | undefined;
+        if (!ch) continue;
+        const target = Math.min(p.cutoff, ch.head);
+        let floor = ch.floor;
+        if (target > floor) {
+          const upTo = Math.min(target, floor + budget);
+          removed += s.deleteUpTo.run(p.channel, upTo).changes;
+          s.setFloor.run(upTo, p.channel);
+          budget -= upTo - floor;
+          floor = upTo;
+          if (upTo < target) break; // budget spent inside this channel: it goes on in the next transaction
+        }
+        if (floor >= ch.head) forgotten += this.sliceStmt.forget.run(p.channel).changes;
+      }
+      return { removed, next: j, forgotten };
     }).immediate;
 
     this.probe = db.transaction(() => {
@@ -233,6 +283,11 @@ export class SqliteEventStore implements EventStore {
   async replay(channel: string, since: number, limit: number): Promise<ReplayResult> {
     checkReplayArgs(since, limit);
     return this.read(() => this.readPage(channel, since, limit));
+  }
+
+  /** Channels the log holds (for the metrics). */
+  async channelTotal(): Promise<number> {
+    return this.channelCount;
   }
 
   async head(channel: string): Promise<number> {
@@ -278,15 +333,15 @@ export class SqliteEventStore implements EventStore {
     this.flushScheduled = false;
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
-      let events: FileEvent[];
+      let events: (FileEvent | ChannelLimitError)[];
       try {
-        events = this.appendBatch(batch);
+        events = this.commitBatch(batch);
       } catch (err) {
         this.failBatch(batch, err);
         continue;
       }
       this.fault = undefined;
-      batch.forEach((p, i) => p.resolve(events[i]!));
+      batch.forEach((p, i) => settleOne(p, events[i]!));
     }
   }
 
@@ -305,38 +360,115 @@ export class SqliteEventStore implements EventStore {
     }
     for (const p of batch) {
       try {
-        const [e] = this.appendBatch([p]);
+        const [e] = this.commitBatch([p]);
         this.fault = undefined;
-        p.resolve(e!);
+        settleOne(p, e!);
       } catch (err1) {
         this.failBatch([p], err1);
       }
     }
   }
 
+  /**
+   * One append transaction, with the channel caps checked inside it; the in-memory counts follow
+   * only what was committed.
+   */
+  private commitBatch(batch: readonly Pending[]): (FileEvent | ChannelLimitError)[] {
+    const gate = new ChannelGate(this.limits, this.newChannels, this.channelCount, (ch) => this.stmt.channel.get(ch) !== undefined);
+    try {
+      const out = this.appendBatch(batch, gate);
+      this.channelCount += gate.created;
+      return out;
+    } catch (err) {
+      gate.rollback();
+      throw err;
+    }
+  }
+
+  /**
+   * Retention in bounded slices: `pruneSlice` channels per read (keyset order, never the whole
+   * table at once), each slice's deletes in transactions of at most `pruneChunk` rows, with a turn
+   * of the event loop between transactions and after about PRUNE_TURN_MS of planning, so neither a
+   * million channels nor a long backlog blocks the loop for long. A channel left with no events is
+   * forgotten (its `channels` row deleted) in the same transaction.
+   */
   private async pruneAll(): Promise<number> {
     const { maxEvents, maxAgeMs } = this.retention;
     if (maxEvents === 0 && maxAgeMs === 0) return 0;
     let removed = 0;
-    const channels = this.read(() => this.stmt.channels.all() as { channel: string; head: number; floor: number }[]);
-    for (const { channel, head, floor } of channels) {
+    let after = '';
+    for (;;) {
+      if (this.closed) return removed;
+      let slice = this.read(() => this.sliceStmt.channelsAfter.all(after, this.pruneSlice) as ChannelRow[]);
+      if (slice.length === 0) return removed;
+      after = slice[slice.length - 1]!.channel;
+      // A channel whose old events run past one bounded look is planned again (bounded rounds).
+      for (let round = 0; slice.length > 0 && round < PRUNE_MAX_ROUNDS; round++) {
+        const { plan, again } = await this.planSlice(slice);
+        for (let i = 0; i < plan.length && !this.closed; ) {
+          const step = this.write(() => this.withoutFsync(() => this.pruneBatch(plan, i)));
+          removed += step.removed;
+          this.channelCount -= step.forgotten;
+          i = step.next;
+          await nextTurn(); // appends and clients go between two transactions
+        }
+        if (this.closed) return removed;
+        slice = this.read(() => this.rows(again));
+      }
+      await nextTurn(); // between slices, even when a slice had nothing to delete
+    }
+  }
+
+  /**
+   * Runs a retention transaction with `synchronous = NORMAL`: its commit does not wait for an
+   * fsync, which would block the event loop (better-sqlite3 is synchronous). Safe: a prune lost in
+   * a crash is only redone (the events and the floor come back together), and in WAL mode the next
+   * FULL commit's fsync covers it anyway.
+   */
+  private withoutFsync<T>(fn: () => T): T {
+    if (this.synchronous === 'NORMAL') return fn();
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      return fn();
+    } finally {
+      this.db.pragma(`synchronous = ${this.synchronous}`);
+    }
+  }
+
+  /** Current head and floor of these channels (those still in the log). */
+  private rows(channels: readonly string[]): ChannelRow[] {
+    const out: ChannelRow[] = [];
+    for (const channel of channels) {
+      const r = this.stmt.channel.get(channel) as { head: number; floor: number } | undefined;
+      if (r) out.push({ channel, head: r.head, floor: r.floor });
+    }
+    return out;
+  }
+
+  /** Each channel's cutoff (remove seq <= cutoff); `again`: channels with more old events past the bounded look. */
+  private async planSlice(slice: readonly ChannelRow[]): Promise<{ plan: PrunePlan[]; again: string[] }> {
+    const { maxEvents, maxAgeMs } = this.retention;
+    const plan: PrunePlan[] = [];
+    const again: string[] = [];
+    const ageCutoff = this.now() - maxAgeMs;
+    let t0 = performance.now();
+    for (const { channel, head, floor } of slice) {
       let cutoff = maxEvents > 0 ? head - maxEvents : floor;
       if (maxAgeMs > 0) {
         // Age removes the oldest events while they are older than maxAgeMs: everything before the first kept one.
-        const ageCutoff = this.now() - maxAgeMs;
-        const first = this.read(() => this.stmt.firstKept.get(channel, floor, ageCutoff) as { seq: number } | undefined);
-        cutoff = Math.max(cutoff, first ? first.seq - 1 : head);
+        const lookTo = Math.min(head, floor + this.pruneChunk);
+        const first = this.read(() => this.sliceStmt.firstKeptIn.get(channel, floor, lookTo, ageCutoff) as { seq: number } | undefined);
+        cutoff = Math.max(cutoff, first ? first.seq - 1 : lookTo);
+        if (!first && lookTo < head) again.push(channel);
       }
-      for (let at = floor; at < cutoff; ) {
-        if (this.closed) return removed;
-        const step = this.write(() => this.pruneStep(channel, cutoff));
-        removed += step.removed;
-        if (step.floor === at) break;
-        at = step.floor;
-        await new Promise((r) => setImmediate(r)); // let appends in between chunks
+      // Nothing to delete, but already empty: planned too, so that it is forgotten.
+      if (cutoff > floor || floor >= head) plan.push({ channel, cutoff });
+      if (performance.now() - t0 > PRUNE_TURN_MS) {
+        await nextTurn();
+        t0 = performance.now();
       }
     }
-    return removed;
+    return { plan, again };
   }
 
   private read<T>(fn: () => T): T {
@@ -388,6 +520,61 @@ function openDatabase(path: string, synchronous: SqliteSynchronous, busyTimeoutM
   } catch (err) {
     db.close();
     throw new EventStoreOpenError(path, errorText(err), err);
+  }
+}
+
+/** Prune planning done in one turn of the event loop before it yields (ms). */
+const PRUNE_TURN_MS = 5;
+/** Re-plans of one slice (channels with a long run of old events) in one prune. */
+const PRUNE_MAX_ROUNDS = 1000;
+
+interface ChannelRow {
+  channel: string;
+  head: number;
+  floor: number;
+}
+
+/** Remove every event of `channel` with seq <= cutoff. */
+interface PrunePlan {
+  readonly channel: string;
+  readonly cutoff: number;
+}
+const nextTurn = () => new Promise<void>((r) => setImmediate(r));
+
+function settleOne(p: Pending, e: FileEvent | ChannelLimitError): void {
+  if (e instanceof ChannelLimitError) p.reject(e);
+  else p.resolve(e);
+}
+
+/** The channel caps for one append transaction (see ChannelLimits). */
+class ChannelGate {
+  private readonly fresh = new Set<string>();
+  private readonly takenBy: string[] = [];
+  constructor(
+    private readonly limits: ChannelLimits,
+    private readonly perUser: NewChannelCounter,
+    private readonly count: number,
+    private readonly exists: (channel: string) => boolean,
+  ) {}
+
+  /** New channels this transaction made (for the channel count). */
+  created = 0;
+
+  /** undefined when the event may be appended; the refusal otherwise. */
+  admit(channel: string, by: string, nowMs: number): ChannelLimitError | undefined {
+    if (this.limits.maxChannels === 0 && this.limits.newPerUserPerHour === 0) return undefined;
+    if (this.fresh.has(channel) || this.exists(channel)) return undefined;
+    if (this.limits.maxChannels > 0 && this.count + this.fresh.size >= this.limits.maxChannels) return new ChannelLimitError('total');
+    if (!this.perUser.take(by, nowMs)) return new ChannelLimitError('user');
+    this.takenBy.push(by);
+    this.fresh.add(channel);
+    return undefined;
+  }
+
+  /** The transaction rolled back: the per-identity counts it took go back. */
+  rollback(): void {
+    for (const by of this.takenBy) this.perUser.giveBack(by);
+    this.fresh.clear();
   }
 }
 

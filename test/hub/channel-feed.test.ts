@@ -139,3 +139,33 @@ test('a feed made while the store cannot tell the head refuses joins, then start
   await settle();
   assert.deepEqual(live.seqs, [6]);
 });
+
+test('a resume from beyond the store head (the channel was forgotten and begun again) answers history_gone', async () => {
+  const { feed, publish } = setup();
+  for (let i = 1; i <= 3; i++) await publish(i);
+  await settle();
+  assert.deepEqual(await feed.join(new Sink(), 10), { ok: false, reason: 'history_gone' });
+  assert.deepEqual(await feed.join(new Sink(), 3), { ok: true, head: 3 });
+});
+
+test('a channel forgotten by retention and begun again: live subscribers are told to resync, not fed old seqs as duplicates', async () => {
+  let clock = 0;
+  const store = new MemoryEventStore({ retention: { maxEvents: 0, maxAgeMs: 1000 }, now: () => clock });
+  const broker = new MemoryBroker();
+  const feed = new ChannelFeed(CH, store, broker, { ...FEED_OPTIONS, onError: () => {} });
+  const publish = async (n: number) => broker.publish(await store.append({ channel: CH, kind: 'file_delete', path: `f${n}`, by: 'u', at: new Date(0).toISOString() }));
+  for (let i = 1; i <= 3; i++) await publish(i);
+  await settle();
+  const sink = new Sink();
+  assert.deepEqual(await feed.join(sink, undefined), { ok: true, head: 3 });
+  clock += 5000;
+  await store.prune(); // all expired: forgotten
+  await publish(1); // begun again at seq 1
+  await settle();
+  assert.equal(sink.gone, 1, 'told to resync');
+  const fresh = new Sink();
+  assert.deepEqual(await feed.join(fresh, undefined), { ok: true, head: 1 });
+  await publish(2);
+  await settle();
+  assert.deepEqual(fresh.seqs, [2]);
+});

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MemoryEventStore } from '../../src/store/index.js';
+import { channelLimitsContract } from './channel-limits.js';
 import { eventStoreContract, isUnavailable, newEvent } from './contract.js';
 
 eventStoreContract('memory', async (opts) => new MemoryEventStore(opts), { fakeClock: true, exactPruneCount: true });
@@ -33,3 +34,5 @@ test('memory: the prune timer applies retention on its own', async () => {
   assert.equal((await s.replay('files:t', 2, 10)).gone, true);
   await s.close();
 });
+
+channelLimitsContract('memory', async (opts) => new MemoryEventStore(opts));

@@ -6,6 +6,7 @@ import { RedisEventStore } from '../../src/store/redis.js';
 import { RedisBroker } from '../../src/broker/redis.js';
 import { commandConnection, subscriberConnection } from '../../src/cluster/redis-backend.js';
 import { eventStoreContract, newEvent, replayAll } from './contract.js';
+import { channelLimitsContract } from './channel-limits.js';
 import { deleteKeys, freePort, plainClient, randomPrefix, REDIS_URL, redisSkipReason, waitFor } from '../cluster/redis-helpers.js';
 
 const skip = await redisSkipReason();
@@ -45,6 +46,7 @@ if (skip) {
 } else {
   // Redis stamps with the given clock when one is passed, so age retention runs on a fake clock.
   eventStoreContract('redis', async (opts) => new RedisEventStore({ ...opts, redis: await connection(), prefix: prefix() }), { fakeClock: true });
+  channelLimitsContract('redis', async (opts) => new RedisEventStore({ ...opts, redis: await connection(), prefix: prefix() }));
 
   describe('redis event store: cluster behaviour', () => {
     test('several nodes appending concurrently: unique gap-free seqs, published in seq order', async () => {

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { SqliteEventStore, EventStoreOpenError, createEventStore } from '../../src/store/index.js';
+import { channelLimitsContract } from './channel-limits.js';
 import { eventStoreContract, isUnavailable, newEvent, range, replayAll, seqs } from './contract.js';
 
 const root = mkdtempSync(join(tmpdir(), 'wsguard-sqlite-'));
@@ -259,3 +260,36 @@ function walkFiles(dir: string): string[] {
     return [];
   }
 }
+
+channelLimitsContract('sqlite', async (opts) => new SqliteEventStore({ ...opts, path: freshPath(), synchronous: 'NORMAL' }));
+
+test('sqlite: prune over many channels runs in slices, yielding to the event loop between them', async () => {
+  const s = new SqliteEventStore({ path: freshPath(), synchronous: 'NORMAL', retention: { maxEvents: 10, maxAgeMs: 86_400_000 }, pruneSlice: 100 });
+  await Promise.all(range(1, 2000).map((i) => s.append(newEvent(`files:c${i}`, 1))));
+  let turns = 0;
+  let running = true;
+  const count = () => {
+    turns++;
+    if (running) setImmediate(count);
+  };
+  setImmediate(count);
+  assert.equal(await s.prune(), 0, 'nothing to remove: the work is only reading the channels');
+  running = false;
+  assert.ok(turns >= 2000 / 100, `the loop turned between slices (${turns} turns)`);
+  await s.close();
+});
+
+test('sqlite: a run of old events longer than one chunk is pruned in bounded steps within one prune()', async () => {
+  let clock = 1_000_000;
+  const s = new SqliteEventStore({ path: freshPath(), synchronous: 'NORMAL', retention: { maxEvents: 0, maxAgeMs: 1000 }, pruneChunk: 10, pruneSlice: 2, now: () => clock });
+  for (let i = 1; i <= 55; i++) await s.append(newEvent('files:long', i));
+  await s.append(newEvent('files:gone', 1));
+  clock += 2000;
+  for (let i = 56; i <= 58; i++) await s.append(newEvent('files:long', i));
+  assert.equal(await s.prune(), 56);
+  assert.deepEqual(seqs((await replayAll(s, 'files:long', 55))), [56, 57, 58]);
+  assert.equal((await s.replay('files:long', 54, 10)).gone, true);
+  assert.equal(await s.head('files:gone'), 0, 'emptied, so forgotten');
+  assert.equal(await s.channelTotal(), 1);
+  await s.close();
+});

@@ -2,7 +2,11 @@
  * Stage 'authenticate': one credential, in order of preference: single-use ticket (`?ticket=`),
  * `Authorization: Bearer`, `wsguard.bearer.<jwt>` subprotocol entry, then the app's cookie hook.
  * A JWT in the query string is refused outright (URLs end up in logs). Failed attempts drain a
- * per-IP bucket; when it is empty, further attempts get 429 before any verification.
+ * per-IP bucket. When it is empty, a credential is still checked: a valid one is admitted (so one
+ * attacker cannot lock out everyone behind the same address, a NAT or a balancer), and a failure
+ * is answered 429 `auth_rate` instead of 401. Guessing stays pointless (signatures and 256-bit
+ * tickets cannot be guessed) and its cost stays bounded by the handshake rate limit, which runs
+ * first.
  */
 import { TokenError } from '../../auth/jwt.js';
 import { redeemTicket } from '../../auth/tickets.js';
@@ -24,7 +28,10 @@ export interface AuthenticateDeps {
 
 export function authenticateStage(deps: AuthenticateDeps): GateStage {
   const fail = (ctx: HandshakeContext, reason: RefusalReason): Refusal => {
+    // Throttled before this attempt: the failure is answered 429 (the client should back off).
+    const throttled = deps.authenticator.isThrottled(ctx.ip);
     deps.authenticator.recordFailure(ctx.ip);
+    if (throttled) return refuse(429, 'auth_rate', { 'Retry-After': String(deps.authenticator.retryAfterSec) });
     // RFC 6750's error attribute (as POST /api/tickets sends it): a client can tell refused credentials
     // from a network failure. The fixed codes say what kind of credential failed, never why.
     const error = reason === 'query_token' ? 'invalid_request' : 'invalid_token';
@@ -56,7 +63,7 @@ export function authenticateStage(deps: AuthenticateDeps): GateStage {
   async function authenticate(ctx: HandshakeContext): Promise<Refusal | undefined> {
     const params = ctx.url.searchParams;
     if (QUERY_CREDENTIALS.some((k) => params.has(k))) return fail(ctx, 'query_token');
-    if (deps.authenticator.isThrottled(ctx.ip)) return refuse(429, 'auth_rate', { 'Retry-After': String(deps.authenticator.retryAfterSec) });
+    // No early refusal for a throttled address: only failures are throttled (see the module comment).
 
     const ticket = params.get('ticket');
     if (ticket !== null) {

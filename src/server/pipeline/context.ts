@@ -24,6 +24,10 @@ class Context implements HandlerContext {
     this.type = m.route!.type;
   }
 
+  defer(): void {
+    this.replied = true;
+  }
+
   reply(message: ServerMessage): void {
     this.replied = true;
     const id = this.id;

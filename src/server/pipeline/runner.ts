@@ -8,6 +8,7 @@
  * stage that returns a real Promise turns the rest of that message asynchronous.
  */
 import { WsguardError, errorInfo, parseBoundedJson, type ErrorCodeValue } from '../../protocol/index.js';
+import { earliestArrival } from './arrival.js';
 import { checkEnvelope } from './envelope.js';
 import type { GuardConnection } from '../connection.js';
 import type { GuardCore } from '../core.js';
@@ -103,7 +104,9 @@ function correlationId(core: GuardCore, data: Buffer, isBinary: boolean): string
  * the previous ones (bounded): one message at a time, in arrival order.
  */
 export function receive(stages: readonly PipelineStage[], core: GuardCore, conn: GuardConnection, data: Buffer, isBinary: boolean): void {
+  // Stamped here, before any queueing: the rate limit charges by arrival, not by processing.
   const receivedAt = Date.now();
+  const arrivedFrom = earliestArrival(receivedAt);
   conn.lastActivity = receivedAt;
   if (conn.draining) return;
   if (conn.queued >= core.options.maxQueued) {
@@ -113,7 +116,7 @@ export function receive(stages: readonly PipelineStage[], core: GuardCore, conn:
   }
   // Replies sent in this tick (a burst of frames from one read) leave in one write.
   conn.cork();
-  const m: InboundMessage = { conn, core, data, isBinary, receivedAt };
+  const m: InboundMessage = { conn, core, data, isBinary, receivedAt, arrivedFrom };
   conn.queued++;
   if (conn.queued === 1) {
     let pending: Promise<void> | undefined;

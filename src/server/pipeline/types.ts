@@ -15,6 +15,8 @@ export interface InboundMessage {
   readonly data: Buffer;
   readonly isBinary: boolean;
   readonly receivedAt: number;
+  /** The earliest time the frame may have arrived: before receivedAt when it was buffered during a stall (arrival.ts). */
+  readonly arrivedFrom: number;
   value?: unknown;
   envelope?: Envelope;
   route?: Route;

@@ -24,7 +24,7 @@ test('guard exposes its gate and pipeline stage names in order', async () => {
   const { startGuard } = await import('../helpers.js');
   const h = await startGuard();
   try {
-    assert.deepEqual(h.guard.gate.map((s) => s.name), ['accepting', 'path', 'request', 'host', 'origin', 'handshake-rate', 'caps', 'authenticate', 'user-cap', 'subprotocol']);
+    assert.deepEqual(h.guard.gate.map((s) => s.name), ['accepting', 'handshake-rate', 'path', 'request', 'host', 'origin', 'caps', 'authenticate', 'user-cap', 'subprotocol']);
     assert.deepEqual(h.guard.pipeline.map((s) => s.name), ['size', 'text-only', 'json', 'envelope', 'rate-limit', 'schema', 'session', 'authorize', 'handler']);
   } finally {
     await h.close();
