@@ -266,6 +266,8 @@ export function classify(node: ESTree.NewExpression | ESTree.CallExpression, b: 
     if (bind?.module === 'socket.io-client' && !isNew) return 'socketio-client';
     if (!bind && isNew && name === 'WebSocketServer') return 'ws-server';
     if (!bind && isNew && name === 'WebSocket') return 'browser-websocket';
+    // The socket.io client served as a script exposes a global io().
+    if (!bind && !isNew && name === 'io') return 'socketio-client';
     return null;
   }
   if (callee.type === 'MemberExpression') {

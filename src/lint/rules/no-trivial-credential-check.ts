@@ -26,7 +26,7 @@ export const rule: WsgRule = {
       checks: ['WSG-AUTH-02', 'WSG-AUTH-01'],
       cwe: 'CWE-287',
       fix: 'Verify the credential: check a JWT signature with a pinned algorithm and its exp/aud (jose), look a session or ticket up in its store, or compare a secret with `crypto.timingSafeEqual` against a value loaded from configuration, never a literal.',
-      details: 'Looks at `verifyClient` and `allowRequest` functions, Socket.IO `io.use()` middleware, and functions named like `verifyToken`, `authenticate`, `checkAuth`, `isAuthorized`. Reports a decision (a `return` value, an arrow body, the argument of the `done`/`cb`/`callback`/`next` callback) that is only a presence test of a credential-named value (`!!token`, `Boolean(token)`, `token`, `token.length > 0`, `token !== undefined`, `typeof token === \'string\'`) or its comparison with a literal; any condition comparing a credential with a non-empty literal; and a function that reads a credential but calls nothing that could verify it (only string helpers, parsers, loggers and its own callback).',
+      details: 'Looks at `verifyClient` and `allowRequest` functions, Socket.IO `io.use()` middleware, and functions named like `verifyToken`, `authenticate`, `checkAuth`, `isAuthorized`. Reports a decision (a `return` value, an arrow body, the argument of the `done`/`cb`/`callback`/`next` callback) that is only a presence test of a credential-named value (`!!token`, `Boolean(token)`, `token`, `token.length > 0`, `token !== undefined`, `typeof token === \'string\'`) or its comparison with a literal; any condition comparing a credential with a non-empty literal; a function that reads a credential but calls nothing that could verify it (only string helpers, parsers, loggers and its own callback); and a string literal passed as the key to `verify`/`jwtVerify`/`sign` in such a function.',
       falsePositives: [
         'A function that only pre-filters (presence) and leaves verification to a later stage that the rule cannot see is reported: name it for what it does (for example `hasTokenHeader`) or verify in it.',
         'Comparing with a constant that is a public, non-secret value (a feature flag named like a token) is reported.',
@@ -45,6 +45,7 @@ export const rule: WsgRule = {
       trivial: 'This credential check accepts any value that is present: verify the credential (signature, store lookup, timingSafeEqual), do not just test it.',
       constant: 'Credential compared with a constant: a hard-coded secret. Load it from configuration and compare with crypto.timingSafeEqual, or verify a signed token.',
       noVerifier: 'This {{what}} reads a credential but never calls anything that could verify it.',
+      hardcodedKey: 'Verification key or secret hard-coded in the source: anyone who reads the code can mint valid tokens. Load it from configuration or a key store.',
     },
   },
   create(context) {
@@ -110,6 +111,7 @@ export const rule: WsgRule = {
       let readsCred = false;
       const decisions: Node[] = [];
       const conditions: Node[] = [];
+      const keyLiterals: Node[] = [];
       if (fn.body.type !== 'BlockStatement') decisions.push(fn.body as Node);
       walk(fn.body as Node, keys, (n) => {
         if (n.type === 'Identifier' && CREDENTIAL.test((n as ESTree.Identifier).name)) readsCred = true;
@@ -123,6 +125,7 @@ export const rule: WsgRule = {
             if (c.arguments[0]) decisions.push(c.arguments[0] as Node);
             return;
           }
+          if (/^(verify|jwtVerify|compactVerify|sign)$/.test(name) && c.arguments.slice(1).some((a) => isConst(a as Node))) keyLiterals.push(c.arguments.slice(1).find((a) => isConst(a as Node)) as Node);
           const recv = c.callee.type === 'MemberExpression' ? path(c.callee.object as Node) ?? calleeName(c.callee.object as Node) ?? '' : '';
           const readOnly = (name === 'get' || name === 'has') && QUERYISH.test(recv);
           if (!NOT_A_VERIFIER.has(name) && !readOnly && name !== '') verifier = true;
@@ -148,6 +151,7 @@ export const rule: WsgRule = {
           trivialFound = true;
         }
       }
+      for (const k of keyLiterals) context.report({ node: k as ESTree.Node, messageId: 'hardcodedKey' });
       if (!trivialFound && readsCred && !verifier) context.report({ node: fn as ESTree.Node, messageId: 'noVerifier', data: { what } });
     }
 

@@ -18,6 +18,8 @@ js.run('no-trivial-credential-check', rule, {
     "function isAuthorized(token) { return tokens.has(token); }",
     // timingSafeEqual against configuration
     "function checkApiKey(key) { return timingSafeEqual(Buffer.from(key), CONFIGURED); }",
+    // a key from configuration is fine
+    "function verifyToken(token) { return jwt.verify(token, process.env.JWT_SECRET, { algorithms: ['HS256'] }); }",
     // Not a verifier by name or position
     'function hasToken(req) { return !!req.headers.authorization; }',
     'function render(token) { return token.length > 0; }',
@@ -26,6 +28,8 @@ js.run('no-trivial-credential-check', rule, {
   ],
   invalid: [
     { code: wss('({ req }) => !!req.headers.authorization'), errors: [{ messageId: 'trivial' }] },
+    // a real verifier, but with the secret in the source
+    { code: wss("(info, cb) => jwt.verify(info.req.headers.token, 'secret-key', (err) => cb(!err))"), errors: [{ messageId: 'hardcodedKey' }] },
     { code: wss('(info, cb) => cb(Boolean(info.req.headers.authorization))'), errors: [{ messageId: 'trivial' }] },
     { code: wss("({ req }) => req.headers['x-api-key'] === 's3cret-key'"), errors: [{ messageId: 'constant' }] },
     { code: 'function verifyToken(token) { return token.length > 0; }', errors: [{ messageId: 'trivial' }] },

@@ -14,6 +14,8 @@ js.run('require-origin-check', rule, {
        if (!ALLOWED.has(req.headers.origin)) { socket.write('HTTP/1.1 403 Forbidden\\r\\n\\r\\n'); return socket.destroy(); }
        wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
      });`,
+    // verifyClient whose origin check sits in a local helper
+    "import { WebSocketServer } from 'ws'; const originOk = (o) => o === 'https://a.example'; new WebSocketServer({ server, verifyClient: (info) => originOk(info.origin) && check(info.req) });",
     // ... with the check in a local helper it calls
     `import { WebSocketServer } from 'ws';
      const wss = new WebSocketServer({ noServer: true });
@@ -35,6 +37,12 @@ js.run('require-origin-check', rule, {
   ],
   invalid: [
     { code: "import { WebSocketServer } from 'ws'; new WebSocketServer({ port: 8080 });", errors: [{ messageId: 'ws' }] },
+    // verifyClient that authenticates but never looks at the origin (the common Stack Overflow shape)
+    {
+      code: "const WebSocket = require('ws'); new WebSocket.Server({ server, verifyClient: (info, cb) => { jwt.verify(info.req.headers.token, key, (err) => cb(!err)); } });",
+      errors: [{ messageId: 'verifyClientNoOrigin' }],
+    },
+    { code: "import { WebSocketServer } from 'ws'; function verifyClient(info) { return sessions.has(info.req.headers.cookie); } new WebSocketServer({ server, verifyClient });", errors: [{ messageId: 'verifyClientNoOrigin' }] },
     { code: "const WebSocket = require('ws'); const wss = new WebSocket.Server({ server });", errors: [{ messageId: 'ws' }] },
     { code: "const { Server } = require('ws'); new Server({ server, maxPayload: 1024 });", errors: [{ messageId: 'ws' }] },
     { code: "import WebSocket from 'ws'; const o = { server }; new WebSocket.WebSocketServer(o);", errors: [{ messageId: 'ws' }] },
