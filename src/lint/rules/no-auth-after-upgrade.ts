@@ -25,6 +25,7 @@ export const rule: WsgRule = {
       ],
       limits: [
         'Only the connection handler itself is searched (and `else` branches of the same condition); a check in a helper function it calls is not seen.',
+        'A `connection` listener on a server created in another module is not checked.',
       ],
       example: {
         bad: "wss.on('connection', (ws, req) => {\n  const token = req.headers['sec-websocket-protocol'];\n  if (!isValid(token)) ws.close(1008);\n});",
