@@ -61,3 +61,13 @@ test('docs/lint/<rule>.md and the table in docs/lint.md are generated from the m
   if (withRulesTable(doc) !== doc) stale.push('docs/lint.md');
   assert.deepEqual(stale, []);
 });
+
+test('package.json exports the plugin as wsguard/eslint (with types); eslint and typescript-eslint are optional peers', () => {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { exports: Record<string, { types: string; default: string }>; peerDependencies: Record<string, string>; peerDependenciesMeta: Record<string, { optional?: boolean }> };
+  assert.deepEqual(pkg.exports['./eslint'], { types: './dist/lint/index.d.ts', default: './dist/lint/index.js' });
+  assert.ok(existsSync(join('src', 'lint', 'index.ts')), 'tsconfig.build maps src/lint/index.ts to dist/lint/index.js');
+  for (const peer of ['eslint', 'typescript-eslint']) {
+    assert.ok(pkg.peerDependencies[peer], peer);
+    assert.equal(pkg.peerDependenciesMeta[peer]?.optional, true, peer);
+  }
+});
