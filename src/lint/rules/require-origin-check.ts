@@ -14,7 +14,7 @@ export const rule: WsgRule = {
       checks: ['WSG-ORIGIN-01', 'WSG-ORIGIN-06'],
       cwe: 'CWE-1385',
       fix: 'Check the Origin header against an exact allowlist before answering 101: `verifyClient` (ws), a `noServer` upgrade handler that reads `req.headers.origin` and answers 403, or `allowRequest` (Socket.IO; its `cors` option does not cover the WebSocket transport).',
-      details: 'Reports `new WebSocketServer({...})` (also `WebSocket.Server`, `require(\'ws\').Server`) whose options have no `verifyClient` (or a `verifyClient` function in the file that never reads an origin), unless they set `noServer: true` and an `upgrade` listener in the same file (or a local function it calls) reads an origin. Reports a Socket.IO server (`new Server(http, {...})`, `require(\'socket.io\')(http)`) whose options have no `allowRequest`, unless an `io.use(...)` middleware in the file reads an origin.',
+      details: 'Reports `new WebSocketServer({...})` (also `WebSocket.Server`, `require(\'ws\').Server`) whose options have no `verifyClient` (or a `verifyClient` function in the file that never reads an origin), unless they set `noServer: true` and an `upgrade` listener in the same file (or a local function it calls) reads an origin. Reports a Socket.IO server (`new Server(http, {...})`, `require(\'socket.io\')(http)`) whose options have no `allowRequest`, unless an `io.use(...)` middleware in the file reads an origin or `transports` is a literal list without `websocket` (polling only, where `cors` is the check).',
       falsePositives: [
         'An origin check done by a reverse proxy or in another module is not seen: disable the rule for that line with a comment that says where the check is.',
         'A `verifyClient` that authenticates with a header token only (no cookie) is reported although cross-site pages cannot send that header; the auditor rates the same case medium (WSG-ORIGIN-01). Checking the origin there too costs one line.',
@@ -72,8 +72,17 @@ export const rule: WsgRule = {
         if (!opts && args.length >= 2 && u?.type !== 'Literal') return;
       }
       if (opts && getProp(opts, 'allowRequest').state !== 'missing') return;
+      if (opts && pollingOnly(opts)) return; // no WebSocket transport: CORS is the origin check
+
       if (hasOriginMiddleware()) return;
       context.report({ node: c.node, messageId: 'socketio' });
+    }
+    function pollingOnly(opts: ESTree.ObjectExpression): boolean {
+      const t = getProp(opts, 'transports');
+      if (t.state !== 'present') return false;
+      const arr = unwrap(t.value);
+      if (arr?.type !== 'ArrayExpression') return false;
+      return (arr as ESTree.ArrayExpression).elements.every((e) => e?.type === 'Literal' && e.value !== 'websocket' && e.value !== 'webtransport');
     }
     function hasOriginMiddleware(): boolean {
       const f = facts(context);

@@ -32,6 +32,8 @@ js.run('require-origin-check', rule, {
     "import { Server } from 'socket.io'; new Server(http, { cors: { origin: 'https://app.example' }, allowRequest: (req, cb) => cb(null, req.headers.origin === 'https://app.example') });",
     // Socket.IO with an io.use middleware that reads the origin
     "import { Server } from 'socket.io'; const io = new Server(http); io.use((socket, next) => next(ALLOWED.has(socket.handshake.headers.origin) ? undefined : new Error('origin')));",
+    // Polling only: CORS applies to every request
+    "import { Server } from 'socket.io'; new Server(http, { cors: { origin: 'https://app.example' }, transports: ['polling'] });",
     // A class named Server from another module is not Socket.IO
     "import { Server } from 'node:http'; new Server();",
   ],
@@ -56,6 +58,7 @@ js.run('require-origin-check', rule, {
     // Socket.IO: cors alone does not cover the WebSocket transport
     { code: "import { Server } from 'socket.io'; const io = new Server(httpServer, { cors: { origin: 'https://app.example' } });", errors: [{ messageId: 'socketio' }] },
     { code: "const io = require('socket.io')(server);", errors: [{ messageId: 'socketio' }] },
+    { code: "import { Server } from 'socket.io'; new Server(http, { transports: ['polling', 'websocket'] });", errors: [{ messageId: 'socketio' }] },
     { code: "import { Server } from 'socket.io'; const io = new Server(3000);", errors: [{ messageId: 'socketio' }] },
   ],
 });
