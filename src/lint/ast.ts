@@ -439,6 +439,15 @@ export function words(node: Node, keys: SourceCode.VisitorKeys): Set<string> {
   return out;
 }
 
+/** Identifier and property names in a subtree (lower-cased), without string literals. */
+export function identifiers(node: Node, keys: SourceCode.VisitorKeys): Set<string> {
+  const out = new Set<string>();
+  walk(node, keys, (n) => {
+    if (n.type === 'Identifier') out.add((n as ESTree.Identifier).name.toLowerCase());
+  });
+  return out;
+}
+
 /** True when `node` reads one of `names` (not counting `x.name` property positions or object keys). */
 export function mentions(node: Node | null | undefined, names: Set<string>, keys: SourceCode.VisitorKeys, stop?: (n: Node) => boolean): boolean {
   if (!node || names.size === 0) return false;

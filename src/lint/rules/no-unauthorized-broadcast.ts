@@ -1,6 +1,6 @@
 /** One client's message fanned out to every client with no authorization step. */
 import type * as ESTree from 'estree';
-import { calleeName, facts, isFunction, kindOf, mentions, paramName, path, patternNames, propName, taint, unwrap, walk, words, type Facts, type Listener, type Node } from '../ast.js';
+import { calleeName, facts, identifiers, isFunction, kindOf, mentions, paramName, path, patternNames, propName, taint, unwrap, walk, words, type Facts, type Listener, type Node } from '../ast.js';
 import { DOCS_BASE, type WsgRule } from '../types.js';
 
 /** Words of an authorization step: a call or a condition naming one of these. */
@@ -120,7 +120,8 @@ function authorizes(body: Node, f: Facts): boolean {
     if (ok) return false;
     if (n.type === 'CallExpression' && AUTHZ.test(calleeName((n as ESTree.CallExpression).callee as Node) ?? '')) ok = true;
     if (n.type === 'IfStatement' || n.type === 'ConditionalExpression') {
-      if ([...words((n as ESTree.IfStatement).test as Node, f.keys)].some((w) => AUTHZ.test(w))) ok = true;
+      // Names only: `if (msg.type === 'subscribe')` dispatches, it does not authorise.
+      if ([...identifiers((n as ESTree.IfStatement).test as Node, f.keys)].some((w) => AUTHZ.test(w))) ok = true;
     }
     return undefined;
   });
