@@ -3,7 +3,8 @@ import type * as ESTree from 'estree';
 import { calleeName, facts, getProp, isFunction, kindOf, paramName, propName, reads, resolveFunction, resolveObject, unwrap, walk, words, type Node } from '../ast.js';
 import { DOCS_BASE, type WsgRule } from '../types.js';
 
-const AUTH_WORD = /token|jwt|auth|verify|credential|session|cookie|login|api_?key|password|user|identity|bearer/i;
+/** Credential or identity words; `user` only as a whole name (`user`, `currentUser`), not `MAX_USERS`. */
+const AUTH_WORD = /token|jwt|auth|verify|credential|session|cookie|login|api_?key|password|identity|bearer|user$|^getuser/i;
 const CLOSE = new Set(['close', 'terminate', 'disconnect', 'destroy']);
 /** Nested callbacks that run later by design (message handlers, the first-message auth deadline). */
 const LATER = new Set(['on', 'once', 'addEventListener', 'addListener', 'setTimeout', 'setInterval']);

@@ -9,6 +9,7 @@ js.run('no-auth-after-upgrade', rule, {
     // Closing for a non-auth reason (protocol, capacity) is fine
     `${WS} wss.on('connection', (ws) => { if (ws.protocol !== 'v1') ws.close(1002); });`,
     `${WS} wss.on('connection', (ws) => { if (wss.clients.size > MAX) ws.close(1013); });`,
+    `${WS} wss.on('connection', (ws) => { if (onlineUsers.size >= MAX_USERS) ws.close(1013, 'full'); });`,
     // First-message auth: closing in the message handler, and the auth deadline timer, are the right pattern
     `${WS} wss.on('connection', (ws) => {
        const deadline = setTimeout(() => { if (!ws.user) ws.close(4408); }, 5000);
