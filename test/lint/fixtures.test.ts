@@ -1,7 +1,7 @@
 /**
  * Real-style servers and clients (test/fixtures/lint): every insecure fixture produces exactly the
  * findings its `// expect:` markers name, line by line; every fixed version produces none; our own
- * src/ and examples/ lint clean with the recommended config.
+ * src/, examples/ and public/ lint clean with the recommended config.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -53,8 +53,8 @@ test('every rule is shown on at least one real-style fixture', () => {
   assert.deepEqual(missing, []);
 });
 
-test('our own src/ and examples/ lint clean with the recommended config', async () => {
-  const report = await lintPaths(['src', 'examples']);
+test('our own src/, examples/ and browser code in public/ lint clean with the recommended config', async () => {
+  const report = await lintPaths(['src', 'examples', 'public']);
   assert.deepEqual(report.errors, []);
   assert.ok(report.files > 100, `linted ${report.files} files`);
   assert.deepEqual(report.findings.map((f) => `${f.file}:${f.line} ${f.rule}: ${f.message}`), []);
