@@ -41,6 +41,12 @@ test('lintPaths: paths outside the working directory are linted and reported rel
   assert.ok(report.findings.length >= 5);
   assert.ok(report.findings.every((f) => f.file.endsWith('elsewhere/server.js') && !f.file.startsWith('/')), report.findings[0]?.file);
   await assert.rejects(lintPaths([join(dir, 'nope')]), LintSetupError);
+  // A directory (or glob) with nothing to lint is an error too, not a silent pass.
+  const empty = join(dir, 'empty');
+  mkdirSync(empty, { recursive: true });
+  writeFileSync(join(empty, 'notes.md'), '# nothing to lint\n');
+  await assert.rejects(lintPaths([empty]), /no JavaScript or TypeScript files to lint/);
+  await assert.rejects(lintPaths(['**/*.nothing'], { cwd: empty }), LintSetupError);
 });
 
 test('--ignore skips matching files', async () => {
