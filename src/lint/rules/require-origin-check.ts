@@ -14,7 +14,7 @@ export const rule: WsgRule = {
       checks: ['WSG-ORIGIN-01', 'WSG-ORIGIN-06'],
       cwe: 'CWE-1385',
       fix: 'Check the Origin header against an exact allowlist before answering 101: `verifyClient` (ws), a `noServer` upgrade handler that reads `req.headers.origin` and answers 403, or `allowRequest` (Socket.IO; its `cors` option does not cover the WebSocket transport).',
-      details: 'Reports `new WebSocketServer({...})` (also `WebSocket.Server`, `require(\'ws\').Server`) whose options have no `verifyClient` (or a `verifyClient` function in the file that never reads an origin), unless they set `noServer: true` and an `upgrade` listener in the same file (or a local function it calls) reads an origin. Reports a Socket.IO server (`new Server(http, {...})`, `require(\'socket.io\')(http)`) whose options have no `allowRequest`, unless an `io.use(...)` middleware in the file reads an origin or `transports` is a literal list without `websocket` (polling only, where `cors` is the check).',
+      details: 'Reports `new WebSocketServer({...})` (also `WebSocket.Server`, `require(\'ws\').Server`) whose options have no `verifyClient` (or a `verifyClient` function in the file that never reads an origin), unless they set `noServer: true`: then each `upgrade` listener in the file that calls `handleUpgrade` (itself or through a local function) must read an origin, and none in the file means it lives elsewhere (not judged). Reports a Socket.IO server (`new Server(http, {...})`, `require(\'socket.io\')(http)`) whose options have no `allowRequest`, unless an `io.use(...)` middleware in the file reads an origin or `transports` is a literal list without `websocket` (polling only, where `cors` is the check).',
       falsePositives: [
         'An origin check done by a reverse proxy or in another module is not seen: disable the rule for that line with a comment that says where the check is.',
         'A `verifyClient` that authenticates with a header token only (no cookie) is reported although cross-site pages cannot send that header; the auditor rates the same case medium (WSG-ORIGIN-01). Checking the origin there too costs one line.',
@@ -39,6 +39,7 @@ export const rule: WsgRule = {
   },
   create(context) {
     const ORIGIN = /origin/i;
+    const reported = new Set<Node>();
     function checkWs(c: Construct) {
       const opts = resolveObject(c.node.arguments[0] as Node | undefined, context);
       if (!opts) return;
@@ -54,9 +55,13 @@ export const rule: WsgRule = {
       if (noServer.state === 'unknown') return;
       if (noServer.state === 'present' && staticBool(noServer.value, context) !== false) {
         const f = facts(context);
-        const upgrades = f.listeners.filter((l) => l.event === 'upgrade' && l.call.type === 'CallExpression');
-        // The upgrade listener is elsewhere: nothing to judge here.
-        for (const l of upgrades) if (!reads(l.fn, ORIGIN, f)) context.report({ node: l.call, messageId: 'noServerUpgrade' });
+        // Upgrade listeners that hand sockets to ws; none here means the listener is elsewhere: nothing to judge.
+        const upgrades = f.listeners.filter((l) => l.event === 'upgrade' && l.call.type === 'CallExpression' && reads(l.fn, /^handleupgrade$/, f));
+        for (const l of upgrades) {
+          if (reported.has(l.call) || reads(l.fn, ORIGIN, f)) continue;
+          reported.add(l.call); // one report per listener, however many servers it serves
+          context.report({ node: l.call, messageId: 'noServerUpgrade' });
+        }
         return;
       }
       context.report({ node: c.node, messageId: 'ws' });
@@ -73,7 +78,6 @@ export const rule: WsgRule = {
       }
       if (opts && getProp(opts, 'allowRequest').state !== 'missing') return;
       if (opts && pollingOnly(opts)) return; // no WebSocket transport: CORS is the origin check
-
       if (hasOriginMiddleware()) return;
       context.report({ node: c.node, messageId: 'socketio' });
     }

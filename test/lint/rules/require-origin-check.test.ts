@@ -21,6 +21,8 @@ js.run('require-origin-check', rule, {
      const wss = new WebSocketServer({ noServer: true });
      function allowed(req) { return req.headers.origin === 'https://app.example'; }
      server.on('upgrade', (req, socket, head) => { if (!allowed(req)) return socket.destroy(); wss.handleUpgrade(req, socket, head, () => {}); });`,
+    // an upgrade listener that does not hand sockets to ws (a proxy) is not judged
+    "import { WebSocketServer } from 'ws'; export const wss = new WebSocketServer({ noServer: true }); server.on('upgrade', (req, socket, head) => proxy.ws(req, socket, head));",
     // noServer whose upgrade listener lives in another module: nothing to judge
     "import { WebSocketServer } from 'ws'; export const wss = new WebSocketServer({ noServer: true });",
     // options we cannot see (spread, parameter): silent
@@ -55,6 +57,17 @@ js.run('require-origin-check', rule, {
       code: `import { WebSocketServer } from 'ws';
         const wss = new WebSocketServer({ noServer: true });
         server.on('upgrade', (req, socket, head) => { if (req.url !== '/ws') return socket.destroy(); wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req)); });`,
+      errors: [{ messageId: 'noServerUpgrade' }],
+    },
+    // Two noServer servers routed by one upgrade listener: reported once
+    {
+      code: `import { WebSocketServer } from 'ws';
+        const chat = new WebSocketServer({ noServer: true });
+        const feed = new WebSocketServer({ noServer: true });
+        server.on('upgrade', (req, socket, head) => {
+          const target = req.url === '/chat' ? chat : feed;
+          target.handleUpgrade(req, socket, head, (ws) => target.emit('connection', ws, req));
+        });`,
       errors: [{ messageId: 'noServerUpgrade' }],
     },
     // Socket.IO: cors alone does not cover the WebSocket transport
