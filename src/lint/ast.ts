@@ -549,3 +549,13 @@ export function reachable(fn: Node, f: Facts, depth = 2): Node[] {
 export function reads(fn: Node, re: RegExp, f: Facts): boolean {
   return reachable(fn, f).some((g) => [...words(g, f.keys)].some((w) => re.test(w)));
 }
+
+/** `context.report` that reports each node once (nested listeners can reach the same sink twice). */
+export function reportOnce(context: Rule.RuleContext): (d: { node: ESTree.Node; messageId: string; data?: Record<string, string> }) => void {
+  const seen = new Set<ESTree.Node>();
+  return (d) => {
+    if (seen.has(d.node)) return;
+    seen.add(d.node);
+    context.report(d);
+  };
+}

@@ -21,6 +21,8 @@ js.run('no-message-to-html', rule, {
     { code: 'ws.onmessage = (event) => { const msg = JSON.parse(event.data); log.innerHTML += `<li>${msg.text}</li>`; };', errors: [{ messageId: 'html', data: { sink: 'innerHTML' } }] },
     { code: "ws.addEventListener('message', ({ data }) => { el.insertAdjacentHTML('beforeend', data); });", errors: [{ messageId: 'html' }] },
     { code: 'socket.onmessage = function (e) { document.write(e.data); };', errors: [{ messageId: 'html' }] },
+    // a sink reached from two nested message listeners is reported once
+    { code: "a.on('message', (x) => { b.on('message', (y) => { out.innerHTML = x + y; }); });", errors: [{ messageId: 'html' }] },
     // the socket.io client loaded as a script (global io)
     { code: "const socket = io(); socket.on('news', (item) => { feed.innerHTML = item.title; });", errors: [{ messageId: 'html' }] },
     { code: "import { io } from 'socket.io-client'; const socket = io(); socket.on('chat', (msg) => { $('#log').html('<p>' + msg.text + '</p>'); });", errors: [{ messageId: 'html' }] },
