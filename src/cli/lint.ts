@@ -51,6 +51,7 @@ async function main(argv: string[]): Promise<number> {
   const format = oneOf('format', v.format, LINT_FORMATS, 'text');
   const failOn = oneOf<Severity>('fail-on', v['fail-on'], SEVERITIES, 'medium');
   const { lintPaths } = await import('../lint/run.js');
+  quietEslintEnvWarnings();
   const report = await lintPaths(positionals.length ? positionals : ['.'], { ignore: v.ignore ?? [] });
   const out = LINT_REPORTERS[format](report);
   if (v.output) writeFileSync(v.output, `${out}\n`);
@@ -61,6 +62,15 @@ async function main(argv: string[]): Promise<number> {
   }
   const min = SEVERITIES.indexOf(failOn);
   return report.findings.some((f) => SEVERITIES.indexOf(f.severity) >= min) ? 1 : 0;
+}
+
+/** ESLint warns (once per file) about `/* eslint-env *\/` comments in the user's code: not ours to report. */
+function quietEslintEnvWarnings(): void {
+  const emit = process.emitWarning.bind(process) as (...args: unknown[]) => void;
+  process.emitWarning = ((warning: unknown, ...rest: unknown[]) => {
+    const type = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { type?: string } | undefined)?.type;
+    if (type !== 'ESLintEnvWarning') emit(warning, ...rest);
+  }) as typeof process.emitWarning;
 }
 
 export async function run(argv: string[]): Promise<number> {

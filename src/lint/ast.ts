@@ -266,6 +266,8 @@ export function classify(node: ESTree.NewExpression | ESTree.CallExpression, b: 
     if (bind?.module === 'socket.io-client' && !isNew) return 'socketio-client';
     if (!bind && isNew && name === 'WebSocketServer') return 'ws-server';
     if (!bind && isNew && name === 'WebSocket') return 'browser-websocket';
+    // The socket.io client served as a script exposes a global io().
+    if (!bind && !isNew && name === 'io') return 'socketio-client';
     return null;
   }
   if (callee.type === 'MemberExpression') {
@@ -437,6 +439,15 @@ export function words(node: Node, keys: SourceCode.VisitorKeys): Set<string> {
   return out;
 }
 
+/** Identifier and property names in a subtree (lower-cased), without string literals. */
+export function identifiers(node: Node, keys: SourceCode.VisitorKeys): Set<string> {
+  const out = new Set<string>();
+  walk(node, keys, (n) => {
+    if (n.type === 'Identifier') out.add((n as ESTree.Identifier).name.toLowerCase());
+  });
+  return out;
+}
+
 /** True when `node` reads one of `names` (not counting `x.name` property positions or object keys). */
 export function mentions(node: Node | null | undefined, names: Set<string>, keys: SourceCode.VisitorKeys, stop?: (n: Node) => boolean): boolean {
   if (!node || names.size === 0) return false;
@@ -537,4 +548,14 @@ export function reachable(fn: Node, f: Facts, depth = 2): Node[] {
 /** Does `fn` (or a local function it calls) mention a word matching `re`? */
 export function reads(fn: Node, re: RegExp, f: Facts): boolean {
   return reachable(fn, f).some((g) => [...words(g, f.keys)].some((w) => re.test(w)));
+}
+
+/** `context.report` that reports each node once (nested listeners can reach the same sink twice). */
+export function reportOnce(context: Rule.RuleContext): (d: { node: ESTree.Node; messageId: string; data?: Record<string, string> }) => void {
+  const seen = new Set<ESTree.Node>();
+  return (d) => {
+    if (seen.has(d.node)) return;
+    seen.add(d.node);
+    context.report(d);
+  };
 }

@@ -147,6 +147,8 @@ export async function lintPaths(paths: string[], options: LintOptions = {}): Pro
   } catch (e) {
     throw new LintSetupError((e as Error).message.split('\n')[0] ?? 'ESLint failed');
   }
+  // A CI step pointed at the wrong directory must not pass silently.
+  if (results.length === 0) throw new LintSetupError(`no JavaScript or TypeScript files to lint in ${paths.join(', ')}`);
   const findings: LintFinding[] = [];
   const errors: LintReport['errors'] = [];
   for (const r of results) {

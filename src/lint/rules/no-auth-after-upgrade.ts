@@ -1,9 +1,10 @@
 /** Authentication checked in the `connection` handler (after the 101) and the socket closed later. */
 import type * as ESTree from 'estree';
-import { calleeName, facts, isFunction, kindOf, paramName, propName, unwrap, walk, words, type Node } from '../ast.js';
+import { calleeName, facts, getProp, isFunction, kindOf, paramName, propName, reads, resolveFunction, resolveObject, unwrap, walk, words, type Node } from '../ast.js';
 import { DOCS_BASE, type WsgRule } from '../types.js';
 
-const AUTH_WORD = /token|jwt|auth|verify|credential|session|cookie|login|api_?key|password|user|identity|bearer/i;
+/** Credential or identity words; `user` only as a whole name (`user`, `currentUser`), not `MAX_USERS`. */
+const AUTH_WORD = /token|jwt|auth|verify|credential|session|cookie|login|api_?key|password|identity|bearer|user$|^getuser/i;
 const CLOSE = new Set(['close', 'terminate', 'disconnect', 'destroy']);
 /** Nested callbacks that run later by design (message handlers, the first-message auth deadline). */
 const LATER = new Set(['on', 'once', 'addEventListener', 'addListener', 'setTimeout', 'setInterval']);
@@ -19,12 +20,13 @@ export const rule: WsgRule = {
       checks: ['WSG-AUTH-01'],
       cwe: 'CWE-696',
       fix: 'Authenticate before the upgrade: in `verifyClient` or a `noServer` upgrade handler answering 401 (ws), or in an `io.use()` middleware (Socket.IO). For first-message auth, close sockets that do not authenticate within a few seconds and process nothing before.',
-      details: 'In a `connection` listener of a `ws` or Socket.IO server, reports a `close()`, `terminate()`, `disconnect()` or `destroy()` of the new socket that runs under a condition, a `catch`, or a callback of a call whose words name a credential (token, auth, verify, session, cookie, user...). Nested message listeners and timers are not searched: closing a socket that failed first-message auth, or an auth deadline timer, is the right pattern.',
+      details: 'In a `connection` listener of a `ws` or Socket.IO server, reports a `close()`, `terminate()`, `disconnect()` or `destroy()` of the new socket that runs under a condition, a `catch`, or a callback of a call whose words name a credential (token, auth, verify, session, cookie, user...). Nested message listeners and timers are not searched: closing a socket that failed first-message auth, or an auth deadline timer, is the right pattern. A server that already gates the upgrade (`verifyClient`, `noServer` with an upgrade handler that authenticates or lives elsewhere, a Socket.IO `io.use` middleware that reads a credential) is not reported: a check on connection is then a defensive re-check.',
       falsePositives: [
-        'A re-check of an identity that was already verified before the upgrade (for example a revocation check on connect) is reported; it is usually better done in the upgrade too.',
+        'A re-check of an identity on connection is reported when the file shows no pre-upgrade gate (the `verifyClient` or upgrade handler lives in another module): disable the line and say where the gate is.',
       ],
       limits: [
         'Only the connection handler itself is searched (and `else` branches of the same condition); a check in a helper function it calls is not seen.',
+        'A `connection` listener on a server created in another module is not checked.',
       ],
       example: {
         bad: "wss.on('connection', (ws, req) => {\n  const token = req.headers['sec-websocket-protocol'];\n  if (!isValid(token)) ws.close(1008);\n});",
@@ -44,6 +46,7 @@ export const rule: WsgRule = {
           if (l.event !== 'connection' || l.call.type !== 'CallExpression') continue;
           const kind = kindOf(l.target as Node, f);
           if (kind !== 'ws-server' && kind !== 'socketio-server') continue;
+          if (authenticatesBefore(l.target as Node, kind)) continue;
           const sock = paramName(l.fn, 0);
           if (!sock) continue;
           walk(l.fn.body as Node, f.keys, (n) => {
@@ -55,6 +58,34 @@ export const rule: WsgRule = {
             if (obj?.type !== 'Identifier' || (obj as ESTree.Identifier).name !== sock) return;
             if (guardedByAuth(n, l.fn as Node)) context.report({ node: n as ESTree.Node, messageId: 'closeLater' });
           });
+        }
+        /** A server that already gates the upgrade (verifyClient, noServer + upgrade handler, io.use): a later check is a re-check. */
+        function authenticatesBefore(target: Node, kind: string): boolean {
+          const t = unwrap(target);
+          const name = t?.type === 'Identifier' ? (t as ESTree.Identifier).name : propName(t);
+          if (kind === 'socketio-server') {
+            return hasUse(context.sourceCode.ast as unknown as Node);
+          }
+          const server = f.constructs.find((c) => c.kind === 'ws-server' && c.name === name);
+          const opts = server ? resolveObject(server.node.arguments[0] as Node | undefined, context) : null;
+          if (!opts) return true; // cannot see how it is built: stay silent
+          if (getProp(opts, 'verifyClient').state !== 'missing') return true;
+          if (getProp(opts, 'noServer').state === 'missing') return false;
+          // noServer: gated when an upgrade listener here authenticates, unknown when there is none here.
+          const upgrades = f.listeners.filter((l) => l.event === 'upgrade');
+          return upgrades.length === 0 || upgrades.some((l) => reads(l.fn as Node, AUTH_WORD, f));
+        }
+        function hasUse(ast: Node): boolean {
+          let found = false;
+          walk(ast, f.keys, (n) => {
+            if (found) return false;
+            if (n.type !== 'CallExpression' || propName((n as ESTree.CallExpression).callee as Node) !== 'use') return undefined;
+            const c = n as ESTree.CallExpression;
+            const fn = resolveFunction(c.arguments[0] as Node | undefined, f);
+            if (kindOf((c.callee as ESTree.MemberExpression).object as Node, f) === 'socketio-server' && fn && reads(fn as Node, AUTH_WORD, f)) found = true;
+            return undefined;
+          });
+          return found;
         }
         function guardedByAuth(node: Node, top: Node): boolean {
           let child = node;

@@ -1,6 +1,6 @@
 /** WebSocket message data written into the DOM as HTML (stored/reflected XSS through the socket). */
 import type * as ESTree from 'estree';
-import { calleeName, facts, kindOf, mentions, patternNames, path, propName, rootName, taint, walk, type Facts, type Listener, type Node } from '../ast.js';
+import { calleeName, facts, kindOf, mentions, patternNames, path, propName, reportOnce, rootName, taint, walk, type Facts, type Listener, type Node } from '../ast.js';
 import { DOCS_BASE, type WsgRule } from '../types.js';
 
 const HTML_PROPS = new Set(['innerHTML', 'outerHTML']);
@@ -37,6 +37,7 @@ export const rule: WsgRule = {
     },
   },
   create(context) {
+    const report = reportOnce(context);
     const stop = (n: Node) => (n.type === 'CallExpression' || n.type === 'NewExpression') && SANITIZER.test(calleeName((n as ESTree.CallExpression).callee as Node) ?? '');
     return {
       'Program:exit'() {
@@ -50,15 +51,15 @@ export const rule: WsgRule = {
             if (n.type === 'AssignmentExpression') {
               const a = n as ESTree.AssignmentExpression;
               const prop = propName(a.left as Node);
-              if (prop && HTML_PROPS.has(prop) && bad(a.right as Node)) context.report({ node: a, messageId: 'html', data: { sink: prop } });
+              if (prop && HTML_PROPS.has(prop) && bad(a.right as Node)) report({ node: a, messageId: 'html', data: { sink: prop } });
             }
             if (n.type === 'CallExpression') {
               const c = n as ESTree.CallExpression;
               const name = calleeName(c.callee as Node) ?? '';
               const p = path(c.callee as Node) ?? '';
-              if (name === 'insertAdjacentHTML' && bad(c.arguments[1] as Node | undefined)) context.report({ node: c, messageId: 'html', data: { sink: name } });
-              else if ((p === 'document.write' || p === 'document.writeln') && c.arguments.some((a) => bad(a as Node))) context.report({ node: c, messageId: 'html', data: { sink: p } });
-              else if (name === 'html' && c.callee.type === 'MemberExpression' && bad(c.arguments[0] as Node | undefined)) context.report({ node: c, messageId: 'html', data: { sink: '.html()' } });
+              if (name === 'insertAdjacentHTML' && bad(c.arguments[1] as Node | undefined)) report({ node: c, messageId: 'html', data: { sink: name } });
+              else if ((p === 'document.write' || p === 'document.writeln') && c.arguments.some((a) => bad(a as Node))) report({ node: c, messageId: 'html', data: { sink: p } });
+              else if (name === 'html' && c.callee.type === 'MemberExpression' && bad(c.arguments[0] as Node | undefined)) report({ node: c, messageId: 'html', data: { sink: '.html()' } });
             }
             return undefined;
           });

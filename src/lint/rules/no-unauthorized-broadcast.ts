@@ -1,6 +1,6 @@
 /** One client's message fanned out to every client with no authorization step. */
 import type * as ESTree from 'estree';
-import { calleeName, facts, isFunction, kindOf, mentions, paramName, path, patternNames, propName, taint, unwrap, walk, words, type Facts, type Listener, type Node } from '../ast.js';
+import { calleeName, facts, identifiers, isFunction, kindOf, mentions, paramName, path, patternNames, propName, reportOnce, taint, unwrap, walk, words, type Facts, type Listener, type Node } from '../ast.js';
 import { DOCS_BASE, type WsgRule } from '../types.js';
 
 /** Words of an authorization step: a call or a condition naming one of these. */
@@ -39,6 +39,7 @@ export const rule: WsgRule = {
     },
   },
   create(context) {
+    const report = reportOnce(context);
     return {
       'Program:exit'() {
         const f = facts(context);
@@ -58,7 +59,7 @@ export const rule: WsgRule = {
               if (propName(callee) === 'emit' && callee?.type === 'MemberExpression') {
                 const obj = (callee as ESTree.MemberExpression).object as Node;
                 const everyone = kindOf(obj, f) === 'socketio-server' || p.endsWith('.broadcast.emit');
-                if (everyone && c.arguments.slice(1).some((a) => mentions(a as Node, tainted, f.keys))) context.report({ node: c, messageId: 'broadcast' });
+                if (everyone && c.arguments.slice(1).some((a) => mentions(a as Node, tainted, f.keys))) report({ node: c, messageId: 'broadcast' });
                 return;
               }
               // X.clients.forEach((client) => client.send(data))
@@ -76,7 +77,7 @@ export const rule: WsgRule = {
             return undefined;
           });
         }
-        function checkLoop(report: Node, body: Node, client: string | null, sender: string | null, tainted: Set<string>, facts_: Facts) {
+        function checkLoop(at: Node, body: Node, client: string | null, sender: string | null, tainted: Set<string>, facts_: Facts) {
           let sends = false;
           let scoped = false;
           walk(body, facts_.keys, (n) => {
@@ -89,7 +90,7 @@ export const rule: WsgRule = {
               if (w.length) scoped = true;
             }
           });
-          if (sends && !scoped) context.report({ node: report as ESTree.Node, messageId: 'broadcast' });
+          if (sends && !scoped) report({ node: at as ESTree.Node, messageId: 'broadcast' });
         }
       },
     };
@@ -120,7 +121,8 @@ function authorizes(body: Node, f: Facts): boolean {
     if (ok) return false;
     if (n.type === 'CallExpression' && AUTHZ.test(calleeName((n as ESTree.CallExpression).callee as Node) ?? '')) ok = true;
     if (n.type === 'IfStatement' || n.type === 'ConditionalExpression') {
-      if ([...words((n as ESTree.IfStatement).test as Node, f.keys)].some((w) => AUTHZ.test(w))) ok = true;
+      // Names only: `if (msg.type === 'subscribe')` dispatches, it does not authorise.
+      if ([...identifiers((n as ESTree.IfStatement).test as Node, f.keys)].some((w) => AUTHZ.test(w))) ok = true;
     }
     return undefined;
   });

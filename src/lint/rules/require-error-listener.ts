@@ -1,6 +1,6 @@
 /** A `ws` socket without an `'error'` listener: the first socket error throws and ends the process. */
 import type * as ESTree from 'estree';
-import { calleeName, facts, isFunction, kindOf, paramName, propName, unwrap, walk, type Facts, type Node } from '../ast.js';
+import { calleeName, facts, isFunction, kindOf, paramName, path, propName, unwrap, walk, type Facts, type Node } from '../ast.js';
 import { DOCS_BASE, type WsgRule } from '../types.js';
 
 export const rule: WsgRule = {
@@ -21,6 +21,7 @@ export const rule: WsgRule = {
       limits: [
         'Browser WebSocket objects are not checked (an unhandled error there does not crash anything).',
         'Socket.IO sockets are not checked (Socket.IO handles transport errors itself).',
+        'A `connection` listener on a server created in another module is not checked: the rule cannot tell a `ws` server from a `net` one.',
       ],
       example: {
         bad: "wss.on('connection', (ws) => {\n  ws.on('message', (data) => handle(data));\n});",
@@ -37,11 +38,13 @@ export const rule: WsgRule = {
     return {
       'Program:exit'() {
         const f = facts(context);
-        for (const l of f.listeners) {
-          if (l.event !== 'connection' || l.call.type !== 'CallExpression' || kindOf(l.target as Node, f) !== 'ws-server') continue;
+        const connections = f.listeners.filter((l) => l.event === 'connection' && l.call.type === 'CallExpression' && kindOf(l.target as Node, f) === 'ws-server');
+        // Several connection listeners on one server: one of them attaching the error listener is enough.
+        const handledServers = new Set(connections.filter((l) => paramName(l.fn, 0) && handled(l.fn.body as Node, paramName(l.fn, 0)!, f)).map((l) => path(l.target as Node)));
+        for (const l of connections) {
           const name = paramName(l.fn, 0);
-          if (!name) continue;
-          if (!handled(l.fn.body as Node, name, f)) context.report({ node: l.fn.params[0] as ESTree.Node, messageId: 'connection', data: { name } });
+          if (!name || handledServers.has(path(l.target as Node))) continue;
+          context.report({ node: l.fn.params[0] as ESTree.Node, messageId: 'connection', data: { name } });
         }
         for (const c of f.constructs) {
           if (c.kind !== 'ws-client' || !c.name) continue;

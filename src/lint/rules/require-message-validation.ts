@@ -1,6 +1,6 @@
 /** `JSON.parse` of a WebSocket message whose result is used without a schema validation. */
 import type * as ESTree from 'estree';
-import { calleeName, facts, patternNames, path, taint, unwrap, walk, type Node } from '../ast.js';
+import { calleeName, facts, patternNames, path, taint, unwrap, walk, reportOnce, type Node } from '../ast.js';
 import { DOCS_BASE, type WsgRule } from '../types.js';
 
 /** zod/valibot/yup/joi/ajv/superstruct/io-ts/TypeBox verbs, and any function named like a validator or type guard. */
@@ -36,6 +36,7 @@ export const rule: WsgRule = {
     },
   },
   create(context) {
+    const report = reportOnce(context);
     return {
       'Program:exit'() {
         const f = facts(context);
@@ -49,7 +50,7 @@ export const rule: WsgRule = {
             const call = n as ESTree.CallExpression;
             const arg = call.arguments[0] as Node | undefined;
             if (!arg || !mentionsAny(arg, tainted)) return;
-            if (!validated(call, l.fn.body as Node)) context.report({ node: call, messageId: 'unvalidated' });
+            if (!validated(call, l.fn.body as Node)) report({ node: call, messageId: 'unvalidated' });
           });
         }
         function mentionsAny(n: Node, names: Set<string>): boolean {

@@ -18,6 +18,8 @@ js.run('no-insecure-websocket-url', rule, {
     "import { io } from 'socket.io-client'; io('http://localhost:3000');",
   ],
   invalid: [
+    // Accepted false positive (documented): a sidecar on a private address inside a trusted network.
+    { code: "import WebSocket from 'ws'; new WebSocket('ws://10.0.0.5:9000/metrics');", errors: [{ messageId: 'plaintext' }] },
     { code: "new WebSocket('ws://api.example.com/feed');", errors: [{ messageId: 'plaintext', data: { scheme: 'ws', host: 'api.example.com', secure: 'wss' } }] },
     { code: "import WebSocket from 'ws'; new WebSocket('ws://10.0.0.5:9000');", errors: [{ messageId: 'plaintext' }] },
     { code: 'new WebSocket(`ws://api.example.com/rooms/${room}`);', errors: [{ messageId: 'plaintext' }] },

@@ -12,11 +12,19 @@ js.run('no-message-to-html', rule, {
     "window.addEventListener('message', (e) => { box.innerHTML = e.data; });",
     // a DOM click handler is not a message listener
     "button.addEventListener('click', (e) => { box.innerHTML = e.target.value; });",
+    // an io() socket event rendered as text
+    "const socket = io(); socket.on('news', (item) => { feed.textContent = item.title; });",
   ],
   invalid: [
+    // Accepted false positive (documented): a field the server promises is sanitised HTML.
+    { code: 'ws.onmessage = (e) => { article.innerHTML = JSON.parse(e.data).sanitizedHtml; };', errors: [{ messageId: 'html' }] },
     { code: 'ws.onmessage = (event) => { const msg = JSON.parse(event.data); log.innerHTML += `<li>${msg.text}</li>`; };', errors: [{ messageId: 'html', data: { sink: 'innerHTML' } }] },
     { code: "ws.addEventListener('message', ({ data }) => { el.insertAdjacentHTML('beforeend', data); });", errors: [{ messageId: 'html' }] },
     { code: 'socket.onmessage = function (e) { document.write(e.data); };', errors: [{ messageId: 'html' }] },
+    // a sink reached from two nested message listeners is reported once
+    { code: "a.on('message', (x) => { b.on('message', (y) => { out.innerHTML = x + y; }); });", errors: [{ messageId: 'html' }] },
+    // the socket.io client loaded as a script (global io)
+    { code: "const socket = io(); socket.on('news', (item) => { feed.innerHTML = item.title; });", errors: [{ messageId: 'html' }] },
     { code: "import { io } from 'socket.io-client'; const socket = io(); socket.on('chat', (msg) => { $('#log').html('<p>' + msg.text + '</p>'); });", errors: [{ messageId: 'html' }] },
     { code: "conn.on('message', (data) => { const items = JSON.parse(data).items; items.forEach((it) => { list.outerHTML = it.name; }); });", errors: [{ messageId: 'html' }] },
   ],

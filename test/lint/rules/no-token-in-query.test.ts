@@ -16,6 +16,9 @@ js.run('no-token-in-query', rule, {
     'new WebSocket(`wss://api.example/ws?ticket=${ticket}`);',
   ],
   invalid: [
+    // Accepted false positives (documented): an HTTP route in a WebSocket file, and a non-credential `key`.
+    { code: "import { WebSocketServer } from 'ws'; app.get('/reset', (req, res) => reset(req.query.token));", errors: [{ messageId: 'read' }] },
+    { code: "import { WebSocketServer } from 'ws'; const cacheKey = url.searchParams.get('key');", errors: [{ messageId: 'read' }] },
     { code: "import { WebSocketServer } from 'ws'; wss.on('connection', (ws, req) => { const token = new URL(req.url, 'http://x').searchParams.get('token'); });", errors: [{ messageId: 'read', data: { name: 'token' } }] },
     { code: "const url = require('url'); const WebSocket = require('ws'); const q = url.parse(req.url, true).query.access_token;", errors: [{ messageId: 'read' }] },
     { code: "io.use((socket, next) => verify(socket.handshake.query.token, next));", errors: [{ messageId: 'read' }] },

@@ -19,10 +19,14 @@ js.run('no-unauthorized-broadcast', rule, {
     `${IO} io.on('connection', (socket) => { socket.on('ping', () => io.emit('count', io.engine.clientsCount)); });`,
   ],
   invalid: [
+    // Accepted false positive (documented): a public chat where everyone may see everything.
+    { code: `${IO} io.on('connection', (socket) => { socket.on('public-chat', (text) => io.emit('public-chat', { text })); });`, errors: [{ messageId: 'broadcast' }] },
     { code: `${WS} wss.on('connection', (ws) => { ws.on('message', (data) => { wss.clients.forEach((c) => c.send(data)); }); });`, errors: [{ messageId: 'broadcast' }] },
     { code: `${WS} ws.on('message', (data, isBinary) => { wss.clients.forEach((client) => { if (client !== ws && client.readyState === WebSocket.OPEN) client.send(data, { binary: isBinary }); }); });`, errors: [{ messageId: 'broadcast' }] },
     { code: `${WS} ws.on('message', (raw) => { const msg = JSON.parse(raw); for (const c of wss.clients) c.send(JSON.stringify({ from: ws.id, text: msg.text })); });`, errors: [{ messageId: 'broadcast' }] },
     { code: `${IO} io.on('connection', (socket) => { socket.on('chat', (msg) => io.emit('chat', msg)); });`, errors: [{ messageId: 'broadcast' }] },
+    // dispatching on a message type named like a permission word is not an authorization step
+    { code: `${WS} ws.on('message', (raw) => { const msg = JSON.parse(raw); if (msg.type === 'subscribe') return; wss.clients.forEach((c) => c.send(raw)); });`, errors: [{ messageId: 'broadcast' }] },
     { code: `${IO} io.on('connection', (socket) => { socket.on('typing', ({ text }) => { socket.broadcast.emit('typing', { text }); }); });`, errors: [{ messageId: 'broadcast' }] },
     { code: `${IO} io.on('connection', (socket) => { socket.on('note', (n) => io.of('/').emit('note', n)); });`, errors: [{ messageId: 'broadcast' }] },
   ],

@@ -11,6 +11,8 @@ js.run('no-uncalled-helmet', rule, {
     "import cors from 'cors'; app.use(cors());",
   ],
   invalid: [
+    // Accepted false positive (documented): a local middleware that happens to be named helmet.
+    { code: 'const helmet = (req, res, next) => next(); app.use(helmet);', errors: [{ messageId: 'uncalled' }] },
     { code: "import helmet from 'helmet'; app.use(helmet);", errors: [{ messageId: 'uncalled', data: { name: 'helmet' } }] },
     { code: "const helmet = require('helmet'); app.use('/api', helmet);", errors: [{ messageId: 'uncalled' }] },
     { code: "import helmet from 'helmet'; app.use(helmet.contentSecurityPolicy);", errors: [{ messageId: 'uncalled', data: { name: 'helmet.contentSecurityPolicy' } }] },

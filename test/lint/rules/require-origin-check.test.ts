@@ -14,11 +14,15 @@ js.run('require-origin-check', rule, {
        if (!ALLOWED.has(req.headers.origin)) { socket.write('HTTP/1.1 403 Forbidden\\r\\n\\r\\n'); return socket.destroy(); }
        wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
      });`,
+    // verifyClient whose origin check sits in a local helper
+    "import { WebSocketServer } from 'ws'; const originOk = (o) => o === 'https://a.example'; new WebSocketServer({ server, verifyClient: (info) => originOk(info.origin) && check(info.req) });",
     // ... with the check in a local helper it calls
     `import { WebSocketServer } from 'ws';
      const wss = new WebSocketServer({ noServer: true });
      function allowed(req) { return req.headers.origin === 'https://app.example'; }
      server.on('upgrade', (req, socket, head) => { if (!allowed(req)) return socket.destroy(); wss.handleUpgrade(req, socket, head, () => {}); });`,
+    // an upgrade listener that does not hand sockets to ws (a proxy) is not judged
+    "import { WebSocketServer } from 'ws'; export const wss = new WebSocketServer({ noServer: true }); server.on('upgrade', (req, socket, head) => proxy.ws(req, socket, head));",
     // noServer whose upgrade listener lives in another module: nothing to judge
     "import { WebSocketServer } from 'ws'; export const wss = new WebSocketServer({ noServer: true });",
     // options we cannot see (spread, parameter): silent
@@ -30,11 +34,21 @@ js.run('require-origin-check', rule, {
     "import { Server } from 'socket.io'; new Server(http, { cors: { origin: 'https://app.example' }, allowRequest: (req, cb) => cb(null, req.headers.origin === 'https://app.example') });",
     // Socket.IO with an io.use middleware that reads the origin
     "import { Server } from 'socket.io'; const io = new Server(http); io.use((socket, next) => next(ALLOWED.has(socket.handshake.headers.origin) ? undefined : new Error('origin')));",
+    // Polling only: CORS applies to every request
+    "import { Server } from 'socket.io'; new Server(http, { cors: { origin: 'https://app.example' }, transports: ['polling'] });",
     // A class named Server from another module is not Socket.IO
     "import { Server } from 'node:http'; new Server();",
   ],
   invalid: [
+    // Accepted false positive (documented): the origin is checked by a reverse proxy the rule cannot see.
+    { code: "import { WebSocketServer } from 'ws'; new WebSocketServer({ port: 8080, maxPayload: 65536 }); // nginx checks Origin", errors: [{ messageId: 'ws' }] },
     { code: "import { WebSocketServer } from 'ws'; new WebSocketServer({ port: 8080 });", errors: [{ messageId: 'ws' }] },
+    // verifyClient that authenticates but never looks at the origin (the common Stack Overflow shape)
+    {
+      code: "const WebSocket = require('ws'); new WebSocket.Server({ server, verifyClient: (info, cb) => { jwt.verify(info.req.headers.token, key, (err) => cb(!err)); } });",
+      errors: [{ messageId: 'verifyClientNoOrigin' }],
+    },
+    { code: "import { WebSocketServer } from 'ws'; function verifyClient(info) { return sessions.has(info.req.headers.cookie); } new WebSocketServer({ server, verifyClient });", errors: [{ messageId: 'verifyClientNoOrigin' }] },
     { code: "const WebSocket = require('ws'); const wss = new WebSocket.Server({ server });", errors: [{ messageId: 'ws' }] },
     { code: "const { Server } = require('ws'); new Server({ server, maxPayload: 1024 });", errors: [{ messageId: 'ws' }] },
     { code: "import WebSocket from 'ws'; const o = { server }; new WebSocket.WebSocketServer(o);", errors: [{ messageId: 'ws' }] },
@@ -45,9 +59,21 @@ js.run('require-origin-check', rule, {
         server.on('upgrade', (req, socket, head) => { if (req.url !== '/ws') return socket.destroy(); wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req)); });`,
       errors: [{ messageId: 'noServerUpgrade' }],
     },
+    // Two noServer servers routed by one upgrade listener: reported once
+    {
+      code: `import { WebSocketServer } from 'ws';
+        const chat = new WebSocketServer({ noServer: true });
+        const feed = new WebSocketServer({ noServer: true });
+        server.on('upgrade', (req, socket, head) => {
+          const target = req.url === '/chat' ? chat : feed;
+          target.handleUpgrade(req, socket, head, (ws) => target.emit('connection', ws, req));
+        });`,
+      errors: [{ messageId: 'noServerUpgrade' }],
+    },
     // Socket.IO: cors alone does not cover the WebSocket transport
     { code: "import { Server } from 'socket.io'; const io = new Server(httpServer, { cors: { origin: 'https://app.example' } });", errors: [{ messageId: 'socketio' }] },
     { code: "const io = require('socket.io')(server);", errors: [{ messageId: 'socketio' }] },
+    { code: "import { Server } from 'socket.io'; new Server(http, { transports: ['polling', 'websocket'] });", errors: [{ messageId: 'socketio' }] },
     { code: "import { Server } from 'socket.io'; const io = new Server(3000);", errors: [{ messageId: 'socketio' }] },
   ],
 });
