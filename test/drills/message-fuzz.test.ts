@@ -105,9 +105,14 @@ test(`message fuzz: ${RUNS} near-valid messages, never an ack for invalid input,
       counts[key] = (counts[key] ?? 0) + 1;
       assert.equal(reply.id, j.envelopeOk ? j.id : undefined, 'only a schema-valid correlation id is echoed');
       if (reply.type === 'error') {
-        const p = reply.payload as { code: string; message: string };
+        const p = reply.payload as { code: string; message: string; field?: unknown };
         assert.deepEqual(Object.keys(reply).sort(), reply.id === undefined ? ['payload', 'type'] : ['id', 'payload', 'type']);
-        assert.deepEqual(Object.keys(p).sort(), ['code', 'message']);
+        // invalid_message may name the failing field by its schema path: names and indexes only, never a value.
+        if (p.field !== undefined) {
+          assert.equal(p.code, 'invalid_message', 'only invalid_message names a field');
+          assert.match(String(p.field), /^(type|id|payload)(\.([A-Za-z_][A-Za-z0-9_]*|\d+|\*))*$/, `field is a schema path: ${String(p.field)}`);
+        }
+        assert.deepEqual(Object.keys(p).filter((k) => k !== 'field').sort(), ['code', 'message']);
         assert.ok(isErrorCode(p.code), `registry error code: ${p.code}`);
         assert.equal(p.message, errorInfo(p.code).message, 'the fixed message of its code, nothing from the input');
         if (j.acceptable && MUST_ACCEPT.has(j.type!)) assert.fail(`valid ${j.type} refused with ${p.code}: ${text}`);
