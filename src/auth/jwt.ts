@@ -31,7 +31,7 @@ const ASYMMETRIC: readonly AsymmetricAlgorithm[] = ['RS256', 'ES256', 'EdDSA'];
 
 /** Thrown for every token that is not accepted; `reason` is for logs and metrics, never the wire. */
 export class TokenError extends Error {
-  constructor(readonly reason: 'malformed' | 'invalid' | 'expired' | 'claims' | 'revoked' | 'subject_mismatch') {
+  constructor(readonly reason: 'malformed' | 'invalid' | 'expired' | 'claims' | 'lifetime' | 'revoked' | 'subject_mismatch') {
     super(`token refused: ${reason}`);
     this.name = 'TokenError';
   }

@@ -45,8 +45,9 @@ export class MemoryRevocationStore implements RevocationStore {
 
   async revoke(target: RevocationTarget, untilSec: number): Promise<void> {
     const now = Math.floor(Date.now() / 1000);
-    if ('sub' in target) this.subs.set(target.sub, { revokedAt: now, until: untilSec });
-    else this.jtis.set(target.jti, untilSec);
+    // Revoking again never shortens a revocation (same rule as the Redis store).
+    if ('sub' in target) this.subs.set(target.sub, { revokedAt: now, until: Math.max(untilSec, this.subs.get(target.sub)?.until ?? 0) });
+    else this.jtis.set(target.jti, Math.max(untilSec, this.jtis.get(target.jti) ?? 0));
     for (const l of this.listeners) l(target);
   }
 

@@ -56,6 +56,9 @@ export async function run(argv: string[]): Promise<number> {
     if (err instanceof ConfigError) return fail(err.message);
     throw err;
   }
+  // A token longer-lived than the hub accepts would be refused (and would outlive a revocation).
+  const maxSec = Math.floor((env.maxTokenLifetime ?? 86_400_000) / 1000);
+  if (ttlSec > maxSec) return fail(`--ttl ${values.ttl} is longer than the maximum token lifetime (${CONFIG_KEYS.maxTokenLifetime.env}, ${maxSec}s)`);
   if (!env.jwtSecret) return fail(`${CONFIG_KEYS.jwtSecret.env} must be set (the hub's HS256 secret, at least 32 bytes)`);
   console.log(await signToken({ secret: env.jwtSecret, sub: values.sub, perms: { subscribe: values.subscribe, publish: values.publish }, ttlSec, issuer: env.jwtIssuer, audience: env.jwtAudience }));
   return 0;

@@ -58,6 +58,12 @@ export const CONFIG_KEYS = {
   retentionMaxEvents: key('WSGUARD_RETENTION_MAX_EVENTS', 'retention_max_events', positiveInt, 'events kept per channel (0 = unlimited)', '`100000`'),
   retentionMaxAge: key('WSGUARD_RETENTION_MAX_AGE', 'retention_max_age', duration, 'age after which events are dropped (0 = unlimited)', '`7d`'),
   maxConnections: key('WSGUARD_MAX_CONNECTIONS', 'max_connections', positiveInt, 'global cap on open WebSocket connections', '`10000`'),
+  maxTokenLifetime: key('WSGUARD_MAX_TOKEN_LIFETIME', 'max_token_lifetime', duration.pipe(z.number().min(1000, 'at least 1s')), 'longest token lifetime accepted (`exp − iat`, or `exp − now` without `iat`); longer tokens are refused with `invalid_token` and `wsguard token` will not mint them; revocations are kept this long', '`24h`'),
+  ticketRatePerIp: key('WSGUARD_TICKET_RATE_PER_IP', 'ticket_rate_per_ip', positiveInt.pipe(z.number().min(1, 'at least 1')), 'tickets one client IP may mint per minute (`POST /api/tickets`, burst the same); past it 429', '`60`'),
+  ticketRatePerUser: key('WSGUARD_TICKET_RATE_PER_USER', 'ticket_rate_per_user', positiveInt.pipe(z.number().min(1, 'at least 1')), 'tickets one subject may mint per minute (burst the same); past it 429', '`30`'),
+  maxTicketsPerUser: key('WSGUARD_MAX_TICKETS_PER_USER', 'max_tickets_per_user', positiveInt.pipe(z.number().min(1, 'at least 1')), 'unredeemed, unexpired tickets one subject may hold; past it 429 (cluster-wide in cluster mode)', '`20`'),
+  maxTickets: key('WSGUARD_MAX_TICKETS', 'max_tickets', positiveInt.pipe(z.number().min(1, 'at least 1')), 'unredeemed, unexpired tickets in total; past it 503 with `Retry-After` (cluster-wide in cluster mode)', '`10000`'),
+  revocationRate: key('WSGUARD_REVOCATION_RATE', 'revocation_rate', positiveInt.pipe(z.number().min(1, 'at least 1')), 'admin revocations (`POST /api/revocations`) one admin subject may make per minute (burst the same); past it 429', '`30`'),
   logLevel: key('WSGUARD_LOG_LEVEL', 'log_level', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'pino log level', '`info`'),
 } as const;
 

@@ -33,6 +33,12 @@ export interface HubConfig {
   metricsToken?: string;
   retention: { maxEvents: number; maxAgeMs: number };
   maxConnections: number;
+  /** Longest accepted token lifetime, seconds (default 86400). */
+  maxTokenLifetimeSec?: number;
+  /** Ticket minting limits (defaults in DEFAULT_TICKET_LIMITS). */
+  tickets?: { perIpPerMin: number; perUserPerMin: number; maxPerUser: number; maxTotal: number };
+  /** Admin revocations per admin subject per minute (default 30). */
+  revocationRatePerMin?: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -132,6 +138,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configPath = en
     metricsToken: v.metricsToken,
     retention: { maxEvents: v.retentionMaxEvents ?? 100_000, maxAgeMs: v.retentionMaxAge ?? 7 * 86_400_000 },
     maxConnections: v.maxConnections ?? 10_000,
+    maxTokenLifetimeSec: Math.floor((v.maxTokenLifetime ?? 86_400_000) / 1000),
+    tickets: {
+      perIpPerMin: v.ticketRatePerIp ?? 60,
+      perUserPerMin: v.ticketRatePerUser ?? 30,
+      maxPerUser: v.maxTicketsPerUser ?? 20,
+      maxTotal: v.maxTickets ?? 10_000,
+    },
+    revocationRatePerMin: v.revocationRate ?? 30,
     logLevel: v.logLevel ?? 'info',
   };
 }

@@ -95,6 +95,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     trustProxy: config.trustProxy,
     caps: { global: config.maxConnections, perIp: 50, perUser: 10, ...opts.guard?.caps },
     auth: {
+      ...(config.maxTokenLifetimeSec !== undefined ? { maxTokenLifetimeSec: config.maxTokenLifetimeSec } : {}),
       ...opts.guard?.auth,
       jwt: config.jwt.publicKeyPem
         ? { publicKey: config.jwt.publicKeyPem, issuer: config.jwt.issuer, audience: config.jwt.audience }

@@ -102,7 +102,10 @@ export class Guard implements GuardCore {
     this.tickets = o.ticketStore ?? this.own(new MemoryTicketStore());
     this.revocations = o.revocationStore ?? this.own(new MemoryRevocationStore());
     this.userSlots = o.connectionCounter ?? this.own(new MemoryConnectionCounter());
-    this.authenticator = new Authenticator(verifier, this.revocations, o.authFailures);
+    this.authenticator = new Authenticator(verifier, this.revocations, o.authFailures, {
+      maxSec: o.auth.maxTokenLifetimeSec,
+      toleranceSec: o.auth.jwt?.clockToleranceSec ?? 30,
+    });
     const trustProxy = new Set(o.trustProxy);
 
     this.gate = [
@@ -207,7 +210,7 @@ export class Guard implements GuardCore {
 
   /** Refuses the matching tokens from now on and closes matching live connections (1008 revoked), on every node. */
   async revoke(target: RevocationTarget): Promise<void> {
-    await this.revocations.revoke(target, Math.floor(Date.now() / 1000) + this.options.auth.revocationTtlSec);
+    await this.revocations.revoke(target, this.authenticator.revocationUntil());
     this.closeRevoked(target); // in case the store does not echo to its own node
   }
 

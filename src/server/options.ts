@@ -47,8 +47,11 @@ export const DEFAULTS = {
     firstMessage: false,
     /** Ticket lifetime. */
     ticketTtlMs: 30_000,
-    /** How long revocations are remembered (the longest a token may live). */
-    revocationTtlSec: 24 * 3600,
+    /**
+     * Longest token lifetime accepted (exp − iat, or exp − now without iat); longer ones are refused
+     * as invalid_token. Revocations are kept this long (plus the clock tolerance), so no token outlives its revocation.
+     */
+    maxTokenLifetimeSec: 24 * 3600,
   },
   /** Close (4401) a first-message-auth connection that has not authenticated by then. */
   authTimeoutMs: 5_000,
@@ -134,7 +137,7 @@ export const OptionsSchema = z.strictObject({
     cookie: fn<CookieAuth>('cookie auth').optional(),
     firstMessage: z.boolean().default(DEFAULTS.auth.firstMessage),
     ticketTtlMs: positiveInt.max(300_000).default(DEFAULTS.auth.ticketTtlMs),
-    revocationTtlSec: positiveInt.default(DEFAULTS.auth.revocationTtlSec),
+    maxTokenLifetimeSec: positiveInt.default(DEFAULTS.auth.maxTokenLifetimeSec),
   }),
   authTimeoutMs: positiveInt.default(DEFAULTS.authTimeoutMs),
   heartbeatMs: positiveInt.default(DEFAULTS.heartbeatMs),

@@ -120,3 +120,14 @@ test('SIGKILL mid-stream loses nothing that was acknowledged: restart on the sam
   second.cli.child.kill('SIGTERM');
   assert.equal(await second.cli.exited, 0);
 });
+
+test('wsguard token refuses a --ttl longer than the maximum token lifetime (WSGUARD_MAX_TOKEN_LIFETIME, default 24h)', async () => {
+  for (const ttl of ['7d', '25h']) {
+    const r = await runCli(['token', '--sub', 'a', '--ttl', ttl], { WSGUARD_JWT_SECRET: SECRET });
+    assert.equal(r.code, 2, ttl);
+    assert.match(r.stderr, /maximum token lifetime \(WSGUARD_MAX_TOKEN_LIFETIME/);
+    assert.equal(r.stdout, '');
+  }
+  assert.equal((await runCli(['token', '--sub', 'a', '--ttl', '24h'], { WSGUARD_JWT_SECRET: SECRET })).code, 0);
+  assert.equal((await runCli(['token', '--sub', 'a', '--ttl', '7d'], { WSGUARD_JWT_SECRET: SECRET, WSGUARD_MAX_TOKEN_LIFETIME: '8d' })).code, 0);
+});
