@@ -235,6 +235,14 @@ class WsguardClient implements Client {
       case 'session.expiring':
         void this.refreshToken();
         return;
+      case 'unsubscribed': {
+        // With a reason the server ended it (a refreshed token no longer allows the channel): reported like a refusal.
+        const ended = msg.payload.reason !== undefined ? this.subs.get(msg.payload.channel) : undefined;
+        if (!ended) return void this.requests.settle(msg);
+        this.subs.delete(ended.channel);
+        ended.refused(new ClientError(msg.payload.reason!, 'the server ended the subscription', { channel: ended.channel }));
+        return;
+      }
       default:
         this.requests.settle(msg);
     }

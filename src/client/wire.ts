@@ -51,7 +51,7 @@ export function decodeServerFrame(data: unknown): ServerMessage | null {
       return { type: 'subscribed', ...base, payload: { channel: payload.channel, seq: payload.seq } };
     case 'unsubscribed':
       if (typeof payload.channel !== 'string') return null;
-      return { type: 'unsubscribed', ...base, payload: { channel: payload.channel } };
+      return { type: 'unsubscribed', ...base, payload: payload.reason === 'forbidden' ? { channel: payload.channel, reason: 'forbidden' } : { channel: payload.channel } };
     case 'event':
       return isFileEvent(payload) ? { type: 'event', payload: payload as unknown as FileEvent } : null;
     case 'pong':

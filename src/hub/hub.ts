@@ -72,6 +72,7 @@ export class Hub {
     this.guard.on('disconnect', ({ connection }) => {
       for (const channel of subscriptions(connection).keys()) this.release(connection, channel);
     });
+    this.guard.on('refresh', ({ connection }) => this.recheckSubscriptions(connection));
     this.broker.onReconnect(() => {
       for (const { feed } of this.feeds.values()) void feed.resync();
     });
@@ -110,6 +111,15 @@ export class Hub {
     if (result.reason === 'history_gone') throw new WsguardError('history_gone');
     if (result.reason === 'unavailable') throw new WsguardError('unavailable');
     // 'closed': the connection went away; whatever is answered is dropped.
+  }
+
+  /** After auth.refresh: subscriptions the new perms no longer allow end now, with a reason. */
+  private recheckSubscriptions(conn: Connection): void {
+    for (const channel of [...subscriptions(conn).keys()]) {
+      if (isAllowed(conn.identity.perms.subscribe, channel)) continue;
+      this.release(conn, channel);
+      conn.send({ type: 'unsubscribed', payload: { channel, reason: 'forbidden' } });
+    }
   }
 
   private unsubscribe(ctx: MessageContext, p: UnsubscribePayload): void {

@@ -81,7 +81,8 @@ export type ServerMessage =
   | { type: 'ack'; id?: string; payload: { seq?: number } }
   | { type: 'error'; id?: string; payload: { code: string; message: string } }
   | { type: 'subscribed'; id?: string; payload: { channel: string; seq: number } }
-  | { type: 'unsubscribed'; id?: string; payload: { channel: string } }
+  /** `reason` only when the server ended it (e.g. `forbidden`: a refreshed token no longer allows the channel). */
+  | { type: 'unsubscribed'; id?: string; payload: { channel: string; reason?: 'forbidden' } }
   | { type: 'event'; payload: FileEvent }
   | { type: 'pong'; id?: string; payload: Record<string, never> }
   | { type: 'session.expiring'; payload: { exp: number } };

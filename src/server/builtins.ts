@@ -34,7 +34,12 @@ export function builtinRoutes(core: GuardCore): Route[] {
         }
         if (conn.authenticated) {
           if (identity.sub !== conn.identity.sub) return fail();
+          const previous = conn.identity;
           conn.setIdentity(identity);
+          // A revocation of the new jti announced while it was being verified found the old one on
+          // this connection: check again now that the new one is registered.
+          await core.recheckRevocation(conn);
+          if (!conn.closed) core.refreshed(conn, previous);
           return undefined;
         }
         conn.setIdentity(identity);

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { z } from 'zod';
-import { createJwtVerifier, type TokenVerifier } from '../auth/jwt.js';
+import { createJwtVerifier, TokenError, type TokenVerifier } from '../auth/jwt.js';
 import { MemoryConnectionCounter, MemoryRevocationStore, MemoryTicketStore } from '../auth/memory.js';
 import type { IssuedTicket } from '../auth/tickets.js';
 import type { ConnectionCounter, Identity, RevocationStore, RevocationTarget, TicketStore } from '../auth/types.js';
@@ -57,6 +57,11 @@ export interface GuardEvents {
   connection: Connection;
   /** An authenticated connection has closed. */
   disconnect: { connection: Connection; code: number; reason: string };
+  /**
+   * `auth.refresh` replaced a connection's identity (same sub, possibly narrower perms): the app
+   * re-checks whatever it granted under the previous identity (the hub ends disallowed subscriptions).
+   */
+  refresh: { connection: Connection; previous: Identity };
 }
 
 const WS_ERROR_REASONS: Record<string, ViolationReason> = {
@@ -346,10 +351,34 @@ export class Guard implements GuardCore {
     set.add(conn);
     conn.scheduleExpiry();
     this.emitter.emit('connection', conn);
+    void this.recheckRevocation(conn);
+  }
+
+  refreshed(conn: GuardConnection, previous: Identity): void {
+    this.emitter.emit('refresh', { connection: conn, previous });
+  }
+
+  /**
+   * Closes the gap between the gate's revocation check and registration: a revocation announced
+   * in between found no live connection to close. Registered first, checked again now: whatever
+   * comes later reaches closeRevoked. A store that cannot answer closes it too (fail closed).
+   */
+  async recheckRevocation(conn: GuardConnection): Promise<void> {
+    if (conn.closed || !conn.authenticated) return;
+    const identity = conn.identity;
+    try {
+      await this.authenticator.assertNotRevoked(identity);
+    } catch (err) {
+      if (conn.closed || conn.identity !== identity) return;
+      if (err instanceof TokenError) {
+        this.security({ kind: 'revoked', ...conn.ref });
+        conn.close(CloseCode.POLICY_VIOLATION, CloseReason.REVOKED);
+      } else conn.close(CloseCode.TRY_AGAIN_LATER, CloseReason.AUTH_UNAVAILABLE);
+    }
   }
 
   private closeRevoked(target: RevocationTarget): void {
-    const candidates = 'sub' in target ? [...(this.bySub.get(target.sub) ?? [])] : [...this.live].filter((c) => c.authenticated && c.identity.jti === target.jti);
+    const candidates = 'sub' in target ? [...(this.bySub.get(target.sub) ?? [])] : [...this.live].filter((c) => c.authenticated && c.hasJti(target.jti));
     for (const c of candidates) {
       if (c.closed) continue;
       this.security({ kind: 'revoked', ...c.ref });
