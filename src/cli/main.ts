@@ -7,6 +7,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv
   serve: { summary: 'run the file-event hub', load: () => import('./serve.js') },
   audit: { summary: 'audit a WebSocket endpoint (ws:// or wss://)', load: () => import('./audit.js') },
   token: { summary: 'mint a development JWT for the configured secret', load: () => import('./token.js') },
+  revoke: { summary: 'revoke a subject or a token on a running hub (admin API)', load: () => import('./revoke.js') },
 };
 
 function usage(): string {

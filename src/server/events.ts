@@ -39,6 +39,13 @@ export type SecurityEvent =
   | ({ readonly kind: 'handler_error'; readonly type: string } & ConnectionRef)
   | { readonly kind: 'ticket_refused'; readonly reason: string; readonly ip: string }
   /** An app HTTP route (e.g. the hub's publish API) refused credentials. */
-  | { readonly kind: 'http_auth_refused'; readonly reason: 'invalid_token'; readonly ip: string; readonly route: string };
+  | {
+      readonly kind: 'http_auth_refused';
+      readonly reason: 'auth_rate' | 'no_credentials' | 'invalid_token' | 'revoked' | 'auth_unavailable' | 'not_admin';
+      readonly ip: string;
+      readonly route: string;
+    }
+  /** An operator revoked a subject or a token through the admin API (audit trail). */
+  | ({ readonly kind: 'admin_revocation'; readonly by: string; readonly ip: string } & ({ readonly sub: string } | { readonly jti: string }));
 
 export type SecurityEventKind = SecurityEvent['kind'];

@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
-import type { Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { z } from 'zod';
 import { createJwtVerifier, TokenError, type TokenVerifier } from '../auth/jwt.js';
@@ -16,7 +16,7 @@ import type { ConnectionCounter, Identity, RevocationStore, RevocationTarget, Ti
 import { CloseCode, CloseReason, Envelope, SUBPROTOCOL } from '../protocol/index.js';
 import { Authenticator } from './authenticator.js';
 import { builtinRoutes } from './builtins.js';
-import { clientIp } from './client-ip.js';
+import { clientIp, compileTrust, type TrustProxy } from './client-ip.js';
 import { GuardConnection } from './connection.js';
 import type { GuardCore } from './core.js';
 import { ConnectionCounts } from './counts.js';
@@ -111,7 +111,7 @@ export class Guard implements GuardCore {
       maxSec: o.auth.maxTokenLifetimeSec,
       toleranceSec: o.auth.jwt?.clockToleranceSec ?? 30,
     });
-    const trustProxy = new Set(o.trustProxy);
+    const trustProxy = compileTrust(o.trustProxy);
 
     this.gate = [
       acceptingStage(() => this.closing !== undefined),
@@ -149,14 +149,29 @@ export class Guard implements GuardCore {
       maxBufferedChunks: o.maxBufferedChunks,
       handleProtocols: (offered) => (offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
     });
-    this.issue = createTicketIssuer({ tickets: this.tickets, ttlMs: o.auth.ticketTtlMs });
+    const ticketCaps = { perSubject: o.auth.ticketLimits.maxPerUser, total: o.auth.ticketLimits.maxTotal };
+    this.issue = createTicketIssuer({ tickets: this.tickets, ttlMs: o.auth.ticketTtlMs, limits: ticketCaps });
+    const ticketsRefused = new Counter({ name: 'wsguard_tickets_refused_total', help: 'POST /api/tickets refusals by reason (rate limits, caps, credentials).', labelNames: ['reason'], registers: [this.metrics.registry] });
+    const tickets = this.tickets;
+    new Gauge({
+      name: 'wsguard_tickets_outstanding',
+      help: 'Unredeemed, unexpired tickets (cluster-wide with a shared store); capped by auth.ticketLimits.maxTotal.',
+      registers: [this.metrics.registry],
+      async collect() {
+        const n = await tickets.outstanding?.().catch(() => undefined);
+        if (n !== undefined) this.set(n);
+      },
+    });
     this.ticketHandler = createTicketHandler({
       authenticator: this.authenticator,
       tickets: this.tickets,
       ttlMs: o.auth.ticketTtlMs,
       origins: new Set(o.origins),
+      hosts: o.hosts,
       trustProxy,
+      limits: o.auth.ticketLimits,
       security: (e) => this.security(e),
+      refused: (reason) => ticketsRefused.inc({ reason }),
     });
 
     o.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.onUpgrade(req, socket, head, trustProxy));
@@ -268,9 +283,15 @@ export class Guard implements GuardCore {
     return store;
   }
 
-  private async onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, trustProxy: ReadonlySet<string>): Promise<void> {
+  private async onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, trustProxy: TrustProxy): Promise<void> {
     socket.on('error', destroySocket);
     const ip = clientIp(req, trustProxy);
+    if (ip === undefined) {
+      // A trusted proxy forwarded garbage: no address to hold limits against, so no handshake.
+      this.metrics.handshakes.inc({ outcome: 'bad_forwarded' });
+      this.security({ kind: 'handshake_refused', reason: 'bad_forwarded', status: 400, ip: 'unknown', stage: 'client-ip' });
+      return writeRefusal(socket, { status: 400, reason: 'bad_forwarded' });
+    }
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://wsguard.invalid');

@@ -9,7 +9,7 @@ const skip = await redisSkipReason();
 const { node, prefix, track } = redisScope(skip);
 
 const record = (sub: string): TicketRecord => ({
-  identity: { sub, perms: { subscribe: ['files:acme'], publish: [] }, method: 'bearer' },
+  identity: { sub, perms: { subscribe: ['files:acme'], publish: [] } },
   origin: 'https://app.example',
   expiresAt: Date.now() + 30_000,
 });
