@@ -71,6 +71,8 @@ export class GuardConnection implements Connection {
   announced = false;
   /** Shutting down: new messages are ignored (the client re-sends unacknowledged ones after reconnecting). */
   draining = false;
+  /** Budget for the client's ping frames (see onWsPing in guard.ts); made on the first ping. */
+  pingBucket: TokenBucket | undefined;
   /** Answered the last heartbeat ping. */
   alive = true;
   lastActivity = Date.now();
@@ -212,7 +214,7 @@ export class GuardConnection implements Connection {
     while (times.length > 0 && times[0]! <= now - windowMs) times.shift();
     if (times.length > threshold && !this._closed) {
       this.core.security({ kind: 'violations_exceeded', reason, ...this.ref });
-      this.close(CloseCode.POLICY_VIOLATION, reason === 'rate_limited' || reason === 'queue_full' ? CloseReason.RATE_LIMITED : CloseReason.VIOLATIONS);
+      this.close(CloseCode.POLICY_VIOLATION, reason === 'rate_limited' || reason === 'queue_full' || reason === 'ping_flood' ? CloseReason.RATE_LIMITED : CloseReason.VIOLATIONS);
     }
   }
 

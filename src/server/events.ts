@@ -4,6 +4,8 @@ import type { RefusalReason } from './gate/types.js';
 export type ViolationReason =
   | 'rate_limited'
   | 'queue_full'
+  /** Ping frames past the connection's budget (not answered). */
+  | 'ping_flood'
   | 'too_big'
   | 'binary'
   | 'invalid_utf8'

@@ -20,6 +20,7 @@ import { clientIp, compileTrust, type TrustProxy } from './client-ip.js';
 import { GuardConnection } from './connection.js';
 import type { GuardCore } from './core.js';
 import { ConnectionCounts } from './counts.js';
+import { TokenBucket } from './token-bucket.js';
 import { WsguardConfigError } from './errors.js';
 import type { SecurityEvent, ViolationReason } from './events.js';
 import { acceptingStage } from './gate/accepting.js';
@@ -144,7 +145,8 @@ export class Guard implements GuardCore {
       perMessageDeflate: false,
       clientTracking: false,
       skipUTF8Validation: false,
-      autoPong: true,
+      // Pongs are sent by onWsPing, within the connection's ping budget: a ping flood is cut, not echoed.
+      autoPong: false,
       maxFragments: o.maxFragments,
       maxBufferedChunks: o.maxBufferedChunks,
       handleProtocols: (offered) => (offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
@@ -345,6 +347,7 @@ export class Guard implements GuardCore {
     (ws as TaggedWebSocket)[CONN] = conn;
     ws.on('error', onWsError);
     ws.on('pong', onWsPong);
+    ws.on('ping', onWsPing);
     ws.on('message', onWsMessage);
     ws.once('close', onWsClose);
     if (identity) this.announce(conn);
@@ -440,6 +443,25 @@ function onWsError(this: WebSocket, err: Error & { code?: string }): void {
 
 function onWsPong(this: WebSocket): void {
   (this as TaggedWebSocket)[CONN].alive = true;
+}
+
+/**
+ * Answers a client ping within the connection's ping budget (messageRate, a bucket of its own made on
+ * the first ping). Past it the ping is not answered and counts as a `ping_flood` violation: a security
+ * event, wsguard_violations_total{reason="ping_flood"}, and 1008 once violations pass the threshold.
+ */
+function onWsPing(this: WebSocket, data: Buffer): void {
+  const conn = (this as TaggedWebSocket)[CONN];
+  if (conn.closed) return;
+  const rate = conn.core.options.messageRate;
+  conn.pingBucket ??= new TokenBucket(rate.perSec, rate.burst);
+  if (!conn.pingBucket.take()) return conn.violation('ping_flood');
+  // Pongs count against the send buffer like any other frame (a flood that never reads cannot pile them up).
+  if (this.bufferedAmount + data.length > conn.core.options.sendHighWaterMark) {
+    conn.core.security({ kind: 'slow_consumer', bufferedAmount: this.bufferedAmount, ...conn.ref });
+    return conn.close(CloseCode.TRY_AGAIN_LATER, CloseReason.SLOW_CONSUMER);
+  }
+  this.pong(data);
 }
 
 function onWsMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
