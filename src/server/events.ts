@@ -16,6 +16,7 @@ export type ViolationReason =
   | 'json_array_length'
   | 'json_string_length'
   | 'json_forbidden_key'
+  | 'json_lone_surrogate'
   | 'invalid_envelope'
   | 'unknown_type'
   | 'invalid_payload'
