@@ -226,7 +226,7 @@ class WsguardClient implements Client {
       case 'subscribed': {
         const sub = this.subs.get(msg.payload.channel);
         // Matched by id when the server echoes it; a stale answer to an earlier subscribe is ignored.
-        if (sub && (msg.id === undefined || sub.pendingId === undefined || sub.pendingId === msg.id)) sub.subscribed(msg.payload.seq);
+        if (sub && (msg.id === undefined || sub.pendingId === undefined || sub.pendingId === msg.id) && sub.subscribed(msg.payload.seq, msg.payload.epoch)) this.sendSubscribe(sub);
         return;
       }
       case 'error':
@@ -251,8 +251,12 @@ class WsguardClient implements Client {
   private onEvent(event: Extract<ServerMessage, { type: 'event' }>['payload']): void {
     const sub = this.subs.get(event.channel);
     if (!sub) return;
-    const verdict = sub.classify(event.seq);
+    const verdict = sub.classify(event.seq, event.epoch);
     if (verdict === 'deliver') sub.deliver(event);
+    else if (verdict === 'reset') {
+      sub.epochChanged(event.epoch!);
+      this.sendSubscribe(sub);
+    }
     // A gap: fill it by resubscribing from lastSeq, unless a subscribe (whose replay will fill it) is in flight.
     else if (verdict === 'gap' && sub.pendingId === undefined) {
       this.send('unsubscribe', { channel: sub.channel }, this.requests.nextId());

@@ -44,7 +44,8 @@ export interface FeedOptions<F extends Frame = string> {
   readonly onError: (err: unknown) => void;
 }
 
-export type JoinResult = { ok: true; head: number } | { ok: false; reason: 'history_gone' | 'unavailable' | 'closed' };
+/** `ahead`: `since` is beyond the log's head (the log was reset, or the client is wrong): answered, never waited on. */
+export type JoinResult = { ok: true; head: number } | { ok: false; reason: 'history_gone' | 'ahead' | 'unavailable' | 'closed' };
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const RESYNC_RETRY_MS = 500;
@@ -58,6 +59,8 @@ export class ChannelFeed<F extends Frame = string> {
   private ready: Promise<void>;
   /** False while the store could not tell the head (e.g. Redis down when the feed was made). */
   private headKnown = false;
+  /** The log's epoch as this feed knows it (undefined: no log yet, or a store without epochs). */
+  private epoch: string | undefined;
 
   constructor(
     readonly channel: string,
@@ -76,6 +79,7 @@ export class ChannelFeed<F extends Frame = string> {
     return this.enqueue(async () => {
       if (this.headKnown) return;
       this.cursor = await this.store.head(this.channel);
+      this.epoch = await this.store.epoch?.(this.channel);
       this.headKnown = true;
     });
   }
@@ -98,6 +102,7 @@ export class ChannelFeed<F extends Frame = string> {
       if (!this.unsubscribe) return; // closed
       try {
         const head = await this.store.head(this.channel);
+        await this.checkEpoch(await this.store.epoch?.(this.channel));
         if (head > this.cursor) await this.fillTo(head);
       } catch (err) {
         if (attempt < RESYNC_ATTEMPTS) setTimeout(() => void this.resync(attempt + 1), RESYNC_RETRY_MS).unref();
@@ -112,16 +117,26 @@ export class ChannelFeed<F extends Frame = string> {
    * `onStart(head)` runs once, right before the first event frame could reach the sink (so the
    * caller can answer `subscribed` first), and not at all when the join fails.
    */
-  async join(sink: FeedSink<F>, since: number | undefined, onStart: (head: number) => void = () => {}): Promise<JoinResult> {
+  async join(sink: FeedSink<F>, since: number | undefined, onStart: (head: number, epoch: string | undefined) => void = () => {}): Promise<JoinResult> {
     await this.ready;
     // Without the head a live subscriber would be handed the channel's whole history by the
     // first gap fill; try again, and refuse (unavailable) rather than guess.
     if (!this.headKnown) await (this.ready = this.readHead());
     if (!this.headKnown) return { ok: false, reason: 'unavailable' };
+    if (since !== undefined && since > this.cursor) {
+      // Ahead of this feed: it saw events from another node that this node has not emitted yet
+      // (it joins live; the feed's ordering fills in), unless it is ahead of the log itself.
+      let head: number;
+      try {
+        head = await this.store.head(this.channel);
+      } catch (err) {
+        this.opts.onError(err);
+        return { ok: false, reason: 'unavailable' };
+      }
+      if (since > head) return { ok: false, reason: 'ahead' };
+    }
     if (since === undefined || since >= this.cursor) {
-      // A client ahead of the cursor (it saw events from another node that this node has not
-      // emitted yet) joins live; the feed's ordering fills in.
-      onStart(this.cursor);
+      onStart(this.cursor, this.epoch);
       this.live.add(sink);
       return { ok: true, head: this.cursor };
     }
@@ -130,7 +145,7 @@ export class ChannelFeed<F extends Frame = string> {
     for (let round = 0; round < this.opts.maxReplayRounds; round++) {
       if (sink.closed) return { ok: false, reason: 'closed' };
       if (last >= this.cursor) {
-        if (!started) onStart(this.cursor);
+        if (!started) onStart(this.cursor, this.epoch);
         // Synchronous with the check above: no emission can run between them.
         this.live.add(sink);
         return { ok: true, head: this.cursor };
@@ -145,7 +160,7 @@ export class ChannelFeed<F extends Frame = string> {
       if (page.gone) return { ok: false, reason: 'history_gone' };
       if (!started) {
         started = true;
-        onStart(this.cursor);
+        onStart(this.cursor, this.epoch);
       }
       if (page.events.length === 0) {
         // The store has nothing more below the cursor (cannot happen with a consistent store); join live.
@@ -154,7 +169,7 @@ export class ChannelFeed<F extends Frame = string> {
       }
       for (const e of page.events) {
         if (e.seq <= last) continue;
-        if (!sink.sendRaw(this.opts.serialize(e))) return { ok: false, reason: 'closed' };
+        if (!sink.sendRaw(this.opts.serialize(this.stamped(e)))) return { ok: false, reason: 'closed' };
         last = e.seq;
       }
       while (!sink.closed && sink.bufferedAmount() > this.opts.replayHighWaterMark) await sleep(this.opts.replayPollMs);
@@ -180,6 +195,10 @@ export class ChannelFeed<F extends Frame = string> {
   }
 
   private async onBrokerEvent(e: FileEvent): Promise<void> {
+    // A log that starts again begins at seq 1: check its epoch (events from Redis carry it).
+    if (e.epoch !== undefined) await this.checkEpoch(e.epoch);
+    // Not carried (in-process broker): learn it once the log exists, and check it again when a log starts over.
+    else if (this.epoch === undefined || (e.seq === 1 && this.cursor > 0)) await this.checkEpoch(await this.store.epoch?.(this.channel));
     if (!this.headKnown) {
       // No subscriber has joined yet (join waits for the head): this event is where we start.
       this.cursor = e.seq - 1;
@@ -207,10 +226,30 @@ export class ChannelFeed<F extends Frame = string> {
     }
   }
 
+  /**
+   * The log was reset (a new epoch): the live subscribers' seqs mean nothing in the new log, so they
+   * are told (historyGone: the hub makes them reconnect; their resume then sees the new epoch) and
+   * the feed starts again from the new log's beginning.
+   */
+  private async checkEpoch(epoch: string | undefined): Promise<void> {
+    if (epoch === undefined || epoch === this.epoch) return;
+    const known = this.epoch;
+    this.epoch = epoch;
+    if (known === undefined) return; // the log was created after this feed read the head
+    for (const sink of this.live) sink.historyGone();
+    this.live.clear();
+    this.cursor = 0;
+  }
+
+  /** Events go out with the epoch of the log they came from. */
+  private stamped(e: FileEvent): FileEvent {
+    return this.epoch === undefined || e.epoch === this.epoch ? e : { ...e, epoch: this.epoch };
+  }
+
   private emit(e: FileEvent): void {
     this.cursor = e.seq;
     if (this.live.size === 0) return;
-    const frame = this.opts.serialize(e);
+    const frame = this.opts.serialize(this.stamped(e));
     for (const sink of this.live) {
       if (!sink.sendRaw(frame)) this.live.delete(sink);
     }

@@ -105,10 +105,13 @@ export class Hub {
     const sink = connectionSink(conn);
     subs.set(p.channel, sink);
     const entry = this.acquire(p.channel);
-    const result = await entry.feed.join(sink, p.since, (head) => ctx.reply({ type: 'subscribed', payload: { channel: p.channel, seq: head } }));
+    const result = await entry.feed.join(sink, p.since, (head, epoch) =>
+      ctx.reply({ type: 'subscribed', payload: { channel: p.channel, seq: head, ...(epoch !== undefined ? { epoch } : {}) } }),
+    );
     if (result.ok) return;
     if (subs.get(p.channel) === sink) this.release(conn, p.channel);
-    if (result.reason === 'history_gone') throw new WsguardError('history_gone');
+    // `since` beyond the head: the log was reset under the client (or it is wrong); like lost history.
+    if (result.reason === 'history_gone' || result.reason === 'ahead') throw new WsguardError('history_gone');
     if (result.reason === 'unavailable') throw new WsguardError('unavailable');
     // 'closed': the connection went away; whatever is answered is dropped.
   }

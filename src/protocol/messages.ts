@@ -70,12 +70,15 @@ export interface FileEvent {
   by: string;
   /** Server time, ISO 8601. */
   at: string;
+  /** The channel log's epoch (see `subscribed`): a different one means the log was reset. */
+  epoch?: string;
 }
 
 export type ServerMessage =
   | { type: 'ack'; id?: string; payload: { seq?: number } }
   | { type: 'error'; id?: string; payload: { code: string; message: string } }
-  | { type: 'subscribed'; id?: string; payload: { channel: string; seq: number } }
+  /** `seq` is the channel's head; `epoch` identifies its log (absent while the channel has none). */
+  | { type: 'subscribed'; id?: string; payload: { channel: string; seq: number; epoch?: string } }
   /** `reason` only when the server ended it (e.g. `forbidden`: a refreshed token no longer allows the channel). */
   | { type: 'unsubscribed'; id?: string; payload: { channel: string; reason?: 'forbidden' } }
   | { type: 'event'; payload: FileEvent }

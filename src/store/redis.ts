@@ -10,7 +10,7 @@
  * every node. `floor` is the highest seq removed by retention: `since < floor` means gone.
  *
  * Keys (per channel, hash-tagged so one channel's keys share a slot):
- *   <prefix>ch:{<channel>}:seq  <prefix>ch:{<channel>}:log  <prefix>ch:{<channel>}:floor
+ *   <prefix>ch:{<channel>}:seq  <prefix>ch:{<channel>}:log  <prefix>ch:{<channel>}:floor  <prefix>ch:{<channel>}:epoch
  *   <prefix>channels (set of channels, for prune)     pub/sub: <prefix>ev:<channel>
  */
 import type { Redis } from 'ioredis';
@@ -19,6 +19,7 @@ import { defineScript, unavailable, type ScriptFn } from '../cluster/redis-comma
 import {
   checkReplayArgs,
   checkRetention,
+  newEpoch,
   NO_RETENTION,
   type EventStore,
   type EventStoreOptions,
@@ -27,12 +28,17 @@ import {
   type RetentionPolicy,
 } from './types.js';
 
-// KEYS: seq, log, floor, channels. ARGV: event JSON without seq, pub/sub channel, maxEvents, channel,
-// now in ms ('' = Redis TIME). The shebang makes Redis refuse the whole script up front (e.g. over
+// KEYS: seq, log, floor, channels, epoch. ARGV: event JSON without seq, pub/sub channel, maxEvents, channel,
+// now in ms ('' = Redis TIME), a fresh epoch (used when this append starts the log). The shebang makes Redis refuse the whole script up front (e.g. over
 // maxmemory) rather than fail half-way with the seq already taken.
 const APPEND_LUA = `#!lua
 local seq = redis.call('INCR', KEYS[1])
 local id = string.format('%d', seq)
+local epoch = redis.call('GET', KEYS[5])
+if seq == 1 or not epoch then
+  epoch = ARGV[6]
+  redis.call('SET', KEYS[5], epoch)
+end
 local ms = ARGV[5]
 if ms == '' then
   local now = redis.call('TIME')
@@ -49,7 +55,7 @@ if maxEvents > 0 and seq > maxEvents then
   end
 end
 redis.call('SADD', KEYS[4], ARGV[4])
-redis.call('PUBLISH', ARGV[2], json)
+redis.call('PUBLISH', ARGV[2], '{"epoch":"' .. epoch .. '",' .. string.sub(json, 2))
 return seq
 `;
 
@@ -162,7 +168,7 @@ export class RedisEventStore implements EventStore {
       this.#timer = setInterval(() => void this.prune().catch((err: unknown) => opts.onError?.(err)), opts.pruneIntervalMs);
       this.#timer.unref();
     }
-    this.#append = defineScript(opts.redis, 'wsguardAppend', APPEND_LUA, 4);
+    this.#append = defineScript(opts.redis, 'wsguardAppend', APPEND_LUA, 5);
     this.#replay = defineScript(opts.redis, 'wsguardReplay', REPLAY_LUA, 3, true);
     this.#prune = defineScript(opts.redis, 'wsguardPrune', PRUNE_LUA, 3);
   }
@@ -188,9 +194,9 @@ export class RedisEventStore implements EventStore {
     let seq: unknown;
     try {
       seq = await this.#append(
-        ...this.#keys(event.channel), `${this.#prefix}channels`,
+        ...this.#keys(event.channel), `${this.#prefix}channels`, this.#epochKey(event.channel),
         json, eventChannel(this.#prefix, event.channel), this.#retention.maxEvents, event.channel,
-        this.#nowArg(),
+        this.#nowArg(), newEpoch(),
       );
     } catch (err) {
       throw unavailable(err);
@@ -219,6 +225,24 @@ export class RedisEventStore implements EventStore {
     this.#checkOpen();
     try {
       return Number((await this.#redis.get(this.#keys(channel)[0])) ?? 0);
+    } catch (err) {
+      throw unavailable(err);
+    }
+  }
+
+  #epochKey(channel: string): string {
+    return `${this.#prefix}ch:{${channel}}:epoch`;
+  }
+
+  async epoch(channel: string): Promise<string | undefined> {
+    this.#checkOpen();
+    try {
+      const found = await this.#redis.get(this.#epochKey(channel));
+      if (found !== null) return found;
+      // A log written before epochs existed gets one (set once: NX); no log, no epoch.
+      if ((await this.#redis.exists(this.#keys(channel)[0])) === 0) return undefined;
+      await this.#redis.set(this.#epochKey(channel), newEpoch(), 'NX');
+      return (await this.#redis.get(this.#epochKey(channel))) ?? undefined;
     } catch (err) {
       throw unavailable(err);
     }

@@ -13,6 +13,7 @@ import { copyEvent } from './memory.js';
 import {
   checkReplayArgs,
   checkRetention,
+  newEpoch,
   NO_RETENTION,
   type EventStore,
   type EventStoreOptions,
@@ -76,6 +77,10 @@ CREATE TABLE IF NOT EXISTS events (
   PRIMARY KEY (channel, seq)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS health_probe (id INTEGER PRIMARY KEY, pad BLOB);
+CREATE TABLE IF NOT EXISTS epochs (
+  channel TEXT PRIMARY KEY,
+  epoch   TEXT NOT NULL
+) WITHOUT ROWID;
 `;
 
 interface EventRow {
@@ -125,7 +130,11 @@ export class SqliteEventStore implements EventStore {
     setFloor: Database.Statement<[number, string]>;
     probeInsert: Database.Statement<[]>;
     probeDelete: Database.Statement<[]>;
+    setEpoch: Database.Statement<[string, string]>;
+    getEpoch: Database.Statement<[string]>;
+    adoptEpoch: Database.Statement<[string, string, string]>;
   };
+  private readonly epochOf: (channel: string) => string | undefined;
   private readonly appendBatch: (batch: readonly Pending[]) => FileEvent[];
   private readonly readPage: (channel: string, since: number, limit: number) => ReplayResult;
   private readonly pruneStep: (channel: string, cutoffSeq: number) => { removed: number; floor: number };
@@ -168,6 +177,11 @@ export class SqliteEventStore implements EventStore {
         setFloor: db.prepare('UPDATE channels SET floor = ? WHERE channel = ?'),
         probeInsert: db.prepare(`INSERT INTO health_probe (id, pad) VALUES (1, zeroblob(${db.pragma('page_size', { simple: true }) as number}))`),
         probeDelete: db.prepare('DELETE FROM health_probe'),
+        // Epochs (see EventStore.epoch): a channel whose log (re)starts at seq 1 gets a new one.
+        setEpoch: db.prepare('INSERT OR REPLACE INTO epochs (channel, epoch) VALUES (?, ?)'),
+        getEpoch: db.prepare('SELECT epoch FROM epochs WHERE channel = ?'),
+        // A log written before epochs existed gets one on first ask (only when the channel has a log).
+        adoptEpoch: db.prepare('INSERT OR IGNORE INTO epochs (channel, epoch) SELECT ?, ? WHERE EXISTS (SELECT 1 FROM channels WHERE channel = ?)'),
       };
     } catch (err) {
       db.close();
@@ -179,6 +193,7 @@ export class SqliteEventStore implements EventStore {
       const storedMs = this.now();
       return batch.map(({ event: e }) => {
         const { head } = s.nextSeq.get(e.channel) as { head: number };
+        if (head === 1) s.setEpoch.run(e.channel, newEpoch()); // a new log, a new epoch
         s.insert.run(e.channel, head, storedMs, e.kind, e.path, e.size ?? null, e.mime ?? null, e.sha256 ?? null, e.by, e.at);
         return copyEvent({ ...e, seq: head });
       });
@@ -199,6 +214,13 @@ export class SqliteEventStore implements EventStore {
       const removed = s.deleteUpTo.run(channel, upTo).changes;
       s.setFloor.run(upTo, channel);
       return { removed, floor: upTo };
+    }).immediate;
+
+    this.epochOf = db.transaction((channel: string): string | undefined => {
+      const row = s.getEpoch.get(channel) as { epoch: string } | undefined;
+      if (row) return row.epoch;
+      if (s.adoptEpoch.run(channel, newEpoch(), channel).changes === 0) return undefined;
+      return (s.getEpoch.get(channel) as { epoch: string }).epoch;
     }).immediate;
 
     this.probe = db.transaction(() => {
@@ -237,6 +259,10 @@ export class SqliteEventStore implements EventStore {
 
   async head(channel: string): Promise<number> {
     return this.read(() => (this.stmt.channel.get(channel) as { head: number } | undefined)?.head ?? 0);
+  }
+
+  async epoch(channel: string): Promise<string | undefined> {
+    return this.write(() => this.epochOf(channel));
   }
 
   prune(): Promise<number> {
