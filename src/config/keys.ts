@@ -4,6 +4,7 @@
  * against this table by a test, so the two cannot drift.
  */
 import { z } from 'zod';
+import { isTrustEntry } from '../server/client-ip.js';
 
 const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0));
 const origin = z.string().refine((o) => {
@@ -53,7 +54,7 @@ export const CONFIG_KEYS = {
   redisPrefix: key('WSGUARD_REDIS_PREFIX', 'redis_prefix', z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, '1-64 of A-Z a-z 0-9 : _ -'), 'prefix of every Redis key and pub/sub channel', '`wsguard:`'),
   tlsCert: key('WSGUARD_TLS_CERT', 'tls_cert', nonEmpty, 'PEM certificate: serve https/wss directly (TLS 1.2+)', 'unset (plain; loopback or behind a TLS proxy)'),
   tlsKey: key('WSGUARD_TLS_KEY', 'tls_key', nonEmpty, 'PEM private key for `WSGUARD_TLS_CERT`', 'unset'),
-  trustProxy: key('WSGUARD_TRUST_PROXY', 'trust_proxy', csv, 'comma-separated proxy addresses whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed', 'none'),
+  trustProxy: key('WSGUARD_TRUST_PROXY', 'trust_proxy', csv.pipe(z.array(z.string().refine(isTrustEntry, 'IP addresses or CIDR ranges like 10.0.0.0/8'))), 'comma-separated proxy addresses or CIDR ranges whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed; a forwarded hop that is not an address is refused with 400', 'none'),
   metricsToken: key('WSGUARD_METRICS_TOKEN', 'metrics_token', z.string().min(16, 'at least 16 characters'), 'bearer token required for `/metrics` from non-loopback clients', 'unset: `/metrics` answers loopback clients only'),
   retentionMaxEvents: key('WSGUARD_RETENTION_MAX_EVENTS', 'retention_max_events', positiveInt, 'events kept per channel (0 = unlimited)', '`100000`'),
   retentionMaxAge: key('WSGUARD_RETENTION_MAX_AGE', 'retention_max_age', duration, 'age after which events are dropped (0 = unlimited)', '`7d`'),
