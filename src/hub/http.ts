@@ -6,6 +6,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import contentType from 'content-type';
 import helmet from 'helmet';
+import { Counter } from 'prom-client';
 import { z } from 'zod';
 import type { Guard } from '../server/guard.js';
 import { bearerFromHeader } from '../server/authenticator.js';
@@ -120,6 +121,12 @@ export function createHttpApp(o: HttpAppOptions): (req: IncomingMessage, res: Se
   const revocationPerMin = o.revocationRatePerMin ?? 30;
   const revocationRate = new KeyedBuckets(revocationPerMin / 60, Math.max(1, Math.ceil(revocationPerMin)));
   const metricsDigest = o.metricsToken !== undefined ? sha256(o.metricsToken) : undefined;
+  const limited = new Counter({
+    name: 'wsguard_http_rate_limited_total',
+    help: 'HTTP requests refused by a per-identity rate limit (publish: messageRate; revocations: WSGUARD_REVOCATION_RATE), by route.',
+    labelNames: ['route'],
+    registers: [guard.registry],
+  });
   const headers = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
@@ -153,7 +160,10 @@ export function createHttpApp(o: HttpAppOptions): (req: IncomingMessage, res: Se
       guard.security({ kind: 'http_auth_refused', reason: 'not_admin', ip, route: 'revocations' });
       throw new HttpError('forbidden');
     }
-    if (!revocationRate.take(identity.sub)) throw new HttpError('rate_limited', 429, { 'Retry-After': String(Math.max(1, Math.ceil(60 / revocationPerMin))) });
+    if (!revocationRate.take(identity.sub)) {
+      limited.inc({ route: 'revocations' });
+      throw new HttpError('rate_limited', 429, { 'Retry-After': String(Math.max(1, Math.ceil(60 / revocationPerMin))) });
+    }
     const body = RevocationBody.safeParse(await readJson(req, 1024));
     if (!body.success) throw new HttpError('invalid_message');
     const target: RevocationTarget = 'sub' in body.data ? { sub: body.data.sub } : { jti: body.data.jti };
@@ -171,7 +181,10 @@ export function createHttpApp(o: HttpAppOptions): (req: IncomingMessage, res: Se
     }
     if (!ChannelName.safeParse(channel).success) throw new HttpError('invalid_message');
     const identity = await authenticate(req, ip, 'publish');
-    if (!publishRate.take(identity.sub)) throw new HttpError('rate_limited', 429, { 'Retry-After': publishRetry });
+    if (!publishRate.take(identity.sub)) {
+      limited.inc({ route: 'publish' });
+      throw new HttpError('rate_limited', 429, { 'Retry-After': publishRetry });
+    }
     // Same JSON as the WebSocket frame: { "type": "file_upload"|"file_delete", "payload": {...} };
     // payload.channel may be omitted, and must equal the URL's channel when present.
     const env = Envelope.safeParse(await readJson(req, guard.options.maxPayload));

@@ -208,4 +208,5 @@ test('HTTP publish is rate-limited per identity with the WebSocket budget (messa
   assert.equal(limited.status, 429);
   assert.ok(limited.headers.get('retry-after'));
   assert.equal((await pub(await token('dave-pub', ALICE), 10)).status, 201);
+  assert.match(await (await fetch(hub.url + '/metrics')).text(), /wsguard_http_rate_limited_total\{route="publish"\} [1-9]/);
 });
