@@ -49,7 +49,8 @@ const UTF8 = new TextEncoder();
 export function pathProblem(p: string): PathProblem | undefined {
   if (p.length === 0) return 'empty';
   if (!isWellFormed(p)) return 'lone_surrogate';
-  if (p.length > MAX_PATH_BYTES || UTF8.encode(p).length > MAX_PATH_BYTES) return 'too_long';
+  // A UTF-16 unit is at most 3 bytes of UTF-8: encode only when it could be over.
+  if (p.length > MAX_PATH_BYTES || (p.length * 3 > MAX_PATH_BYTES && UTF8.encode(p).length > MAX_PATH_BYTES)) return 'too_long';
   if (CONTROL.test(p)) return 'control';
   if (BIDI.test(p)) return 'bidi';
   if (LINE_SEP.test(p)) return 'line_separator';
