@@ -19,6 +19,7 @@ const LOOPBACK_LIMITS = { perIp: 1_000_000, handshakeRate: { perSec: 1_000_000, 
 
 export async function startWsguard(spec: ServerSpec): Promise<StartedServer> {
   const notes = [`per-IP connection cap and handshake rate raised to ${LOOPBACK_LIMITS.perIp} (all clients are on loopback); per-user cap, JWT, origin, schema, ACL unchanged`];
+  notes.push('ticket minting limits raised (per-IP and per-subject rates, outstanding caps): the ticket handshake scenario mints one per connection from one subject');
   if (spec.messageRate) notes.push(`per-connection message rate raised to ${spec.messageRate.perSec}/s (default 20/s would throttle the benchmark)`);
   const config: HubConfig = {
     host: '127.0.0.1',
@@ -31,6 +32,7 @@ export async function startWsguard(spec: ServerSpec): Promise<StartedServer> {
     trustProxy: [],
     retention: { maxEvents: 0, maxAgeMs: 0 },
     maxConnections: 200_000,
+    tickets: { perIpPerMin: 1e9, perUserPerMin: 1e9, maxPerUser: 1_000_000, maxTotal: 1_000_000 },
     logLevel: 'silent',
   };
   const hub = await startHub(config, {

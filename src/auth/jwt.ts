@@ -31,7 +31,7 @@ const ASYMMETRIC: readonly AsymmetricAlgorithm[] = ['RS256', 'ES256', 'EdDSA'];
 
 /** Thrown for every token that is not accepted; `reason` is for logs and metrics, never the wire. */
 export class TokenError extends Error {
-  constructor(readonly reason: 'malformed' | 'invalid' | 'expired' | 'claims' | 'revoked' | 'subject_mismatch') {
+  constructor(readonly reason: 'malformed' | 'invalid' | 'expired' | 'claims' | 'lifetime' | 'revoked' | 'subject_mismatch') {
     super(`token refused: ${reason}`);
     this.name = 'TokenError';
   }
@@ -40,6 +40,8 @@ export class TokenError extends Error {
 const Perms = z.object({
   subscribe: z.array(z.string().max(256)).max(256).default([]),
   publish: z.array(z.string().max(256)).max(256).default([]),
+  /** Admin rights (ADMIN_PERMISSIONS in ./types.ts); unknown entries are kept but grant nothing. */
+  admin: z.array(z.string().max(64)).max(16).optional(),
 });
 const Claims = z.object({
   sub: z.string().min(1).max(256),
@@ -108,7 +110,9 @@ export function createJwtVerifier(config: JwtConfig): TokenVerifier {
     }
     const claims = Claims.safeParse(payload);
     if (!claims.success) throw new TokenError('claims');
-    const { sub, exp, iat, jti, perms } = claims.data;
+    const { sub, exp, iat, jti } = claims.data;
+    const { subscribe, publish, admin } = claims.data.perms;
+    const perms = { subscribe, publish, ...(admin?.length ? { admin } : {}) };
     return { sub, exp, perms, ...(iat !== undefined ? { iat } : {}), ...(jti !== undefined ? { jti } : {}) };
   };
 }

@@ -2,22 +2,36 @@
  * Single-node TicketStore and RevocationStore. Bounded: expired entries are swept on a timer
  * (unref'd) and on every write, so an attacker minting tickets cannot grow memory past TTL × rate.
  */
-import type { ConnectionCounter, Identity, RevocationStore, RevocationTarget, TicketRecord, TicketStore } from './types.js';
+import type { ConnectionCounter, Identity, PutResult, RevocationStore, RevocationTarget, TicketLimits, TicketRecord, TicketStore } from './types.js';
 
 const SWEEP_MS = 10_000;
 
 export class MemoryTicketStore implements TicketStore {
   private readonly tickets = new Map<string, { record: TicketRecord; until: number }>();
+  /** Outstanding tickets per subject, for TicketLimits.perSubject. */
+  private readonly bySub = new Map<string, number>();
   private readonly timer = setInterval(() => this.sweep(), SWEEP_MS).unref();
 
-  async put(ticket: string, record: TicketRecord, ttlMs: number): Promise<void> {
+  async put(ticket: string, record: TicketRecord, ttlMs: number, limits?: TicketLimits): Promise<PutResult> {
+    const sub = record.identity.sub;
+    if (limits) {
+      if (this.tickets.size >= limits.total) this.sweep();
+      if (this.tickets.size >= limits.total) return 'total_cap';
+      if ((this.bySub.get(sub) ?? 0) >= limits.perSubject) {
+        this.sweep();
+        if ((this.bySub.get(sub) ?? 0) >= limits.perSubject) return 'subject_cap';
+      }
+    }
     this.tickets.set(ticket, { record, until: Date.now() + ttlMs });
+    this.bySub.set(sub, (this.bySub.get(sub) ?? 0) + 1);
+    return 'ok';
   }
 
   async take(ticket: string): Promise<TicketRecord | undefined> {
     const entry = this.tickets.get(ticket);
-    this.tickets.delete(ticket);
-    if (!entry || entry.until <= Date.now()) return undefined;
+    if (!entry) return undefined;
+    this.remove(ticket, entry.record);
+    if (entry.until <= Date.now()) return undefined;
     return entry.record;
   }
 
@@ -25,14 +39,27 @@ export class MemoryTicketStore implements TicketStore {
     return this.tickets.size;
   }
 
+  async outstanding(): Promise<number> {
+    this.sweep();
+    return this.tickets.size;
+  }
+
+  private remove(ticket: string, record: TicketRecord): void {
+    this.tickets.delete(ticket);
+    const n = (this.bySub.get(record.identity.sub) ?? 1) - 1;
+    if (n <= 0) this.bySub.delete(record.identity.sub);
+    else this.bySub.set(record.identity.sub, n);
+  }
+
   private sweep(): void {
     const now = Date.now();
-    for (const [k, v] of this.tickets) if (v.until <= now) this.tickets.delete(k);
+    for (const [k, v] of this.tickets) if (v.until <= now) this.remove(k, v.record);
   }
 
   async close(): Promise<void> {
     clearInterval(this.timer);
     this.tickets.clear();
+    this.bySub.clear();
   }
 }
 
@@ -45,8 +72,9 @@ export class MemoryRevocationStore implements RevocationStore {
 
   async revoke(target: RevocationTarget, untilSec: number): Promise<void> {
     const now = Math.floor(Date.now() / 1000);
-    if ('sub' in target) this.subs.set(target.sub, { revokedAt: now, until: untilSec });
-    else this.jtis.set(target.jti, untilSec);
+    // Revoking again never shortens a revocation (same rule as the Redis store).
+    if ('sub' in target) this.subs.set(target.sub, { revokedAt: now, until: Math.max(untilSec, this.subs.get(target.sub)?.until ?? 0) });
+    else this.jtis.set(target.jti, Math.max(untilSec, this.jtis.get(target.jti) ?? 0));
     for (const l of this.listeners) l(target);
   }
 

@@ -3,13 +3,13 @@
  * and per-key connection caps counted across nodes.
  *
  * Keys (all under the configured prefix):
- *   ticket:<sha256(ticket)>  rev:sub:<sub>  rev:jti:<jti>  conn:<key> (hash nodeId → count)
+ *   ticket:<sha256(ticket)>  tickets:sub:<sha256(sub)> / tickets:all (outstanding, zset)  rev:sub:<sub>  rev:jti:<jti>  conn:<key> (hash nodeId → count)
  *   nodes (sorted set nodeId → heartbeat expiry, ms)      pub/sub: revocations
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { defineScript, unavailable, type ScriptFn } from '../cluster/redis-commands.js';
-import type { ConnectionCounter, Identity, RevocationStore, RevocationTarget, TicketRecord, TicketStore } from './types.js';
+import type { ConnectionCounter, Identity, PutResult, RevocationStore, RevocationTarget, TicketLimits, TicketRecord, TicketStore } from './types.js';
 
 async function guarded<T>(op: () => Promise<T>): Promise<T> {
   try {
@@ -27,29 +27,76 @@ export interface RedisAuthOptions {
 
 // ---------------------------------------------------------------- tickets
 
+// KEYS: ticket key, the subject's outstanding set, the outstanding set of all tickets (sorted sets:
+// member = ticket hash, score = expiry ms). ARGV: record, ttlMs, perSubject cap, total cap, member.
+// Expired members are dropped first, so the caps count live tickets only; nothing is stored past a cap.
+const TICKET_PUT_LUA = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local ttl = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
+if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[4]) then return 2 end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[3]) then return 1 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
+redis.call('ZADD', KEYS[2], now + ttl, ARGV[5])
+if redis.call('PTTL', KEYS[2]) < ttl then redis.call('PEXPIRE', KEYS[2], ttl) end
+redis.call('ZADD', KEYS[3], now + ttl, ARGV[5])
+return 0
+`;
+
+/** No cap given: still counted (the sets stay bounded by the ticket TTL), never refused. */
+const UNCAPPED = Number.MAX_SAFE_INTEGER;
+
 export class RedisTicketStore implements TicketStore {
   readonly #redis: Redis;
   readonly #prefix: string;
+  readonly #put: ScriptFn;
 
   constructor(opts: RedisAuthOptions) {
     this.#redis = opts.redis;
     this.#prefix = opts.prefix;
+    this.#put = defineScript(opts.redis, 'wsguardTicketPut', TICKET_PUT_LUA, 3);
   }
 
   /** Hashed so a ticket never appears in Redis key listings, MONITOR or the slow log. */
-  #key(ticket: string): string {
-    return `${this.#prefix}ticket:${createHash('sha256').update(ticket).digest('hex')}`;
+  #hash(ticket: string): string {
+    return createHash('sha256').update(ticket).digest('hex');
   }
 
-  async put(ticket: string, record: TicketRecord, ttlMs: number): Promise<void> {
+  #subKey(sub: string): string {
+    return `${this.#prefix}tickets:sub:${createHash('sha256').update(sub).digest('hex')}`;
+  }
+
+  get #allKey(): string {
+    return `${this.#prefix}tickets:all`;
+  }
+
+  async put(ticket: string, record: TicketRecord, ttlMs: number, limits?: TicketLimits): Promise<PutResult> {
     const ttl = Math.max(1, Math.ceil(ttlMs));
-    await guarded(() => this.#redis.set(this.#key(ticket), JSON.stringify(record), 'PX', ttl));
+    const hash = this.#hash(ticket);
+    const keys = [`${this.#prefix}ticket:${hash}`, this.#subKey(record.identity.sub), this.#allKey];
+    const r = await guarded(() => this.#put(...keys, JSON.stringify(record), ttl, limits?.perSubject ?? UNCAPPED, limits?.total ?? UNCAPPED, hash));
+    return r === 0 ? 'ok' : r === 1 ? 'subject_cap' : 'total_cap';
   }
 
   /** GETDEL: one atomic read-and-delete, so only one node in the cluster gets the record. */
   async take(ticket: string): Promise<TicketRecord | undefined> {
-    const json = await guarded(() => this.#redis.getdel(this.#key(ticket)));
-    return json === null ? undefined : (JSON.parse(json) as TicketRecord);
+    const hash = this.#hash(ticket);
+    const json = await guarded(() => this.#redis.getdel(`${this.#prefix}ticket:${hash}`));
+    if (json === null) return undefined;
+    const record = JSON.parse(json) as TicketRecord;
+    // No longer outstanding (if this fails, the entry expires from the counts on its own).
+    await this.#redis.multi().zrem(this.#subKey(record.identity.sub), hash).zrem(this.#allKey, hash).exec().catch(() => undefined);
+    return record;
+  }
+
+  async outstanding(): Promise<number> {
+    const key = this.#allKey;
+    return guarded(async () => {
+      await this.#redis.zremrangebyscore(key, '-inf', Date.now());
+      return this.#redis.zcard(key);
+    });
   }
 
   async close(): Promise<void> {}

@@ -14,7 +14,8 @@ export interface SignOptions {
 }
 
 export function signToken(o: SignOptions): Promise<string> {
-  let jwt = new SignJWT({ perms: { subscribe: [...o.perms.subscribe], publish: [...o.perms.publish] } })
+  const admin = o.perms.admin?.length ? { admin: [...o.perms.admin] } : {};
+  let jwt = new SignJWT({ perms: { subscribe: [...o.perms.subscribe], publish: [...o.perms.publish], ...admin } })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(o.sub)
     .setIssuedAt()

@@ -3,7 +3,7 @@
  * that asked for them. The ticket never outlives the token it was minted from.
  */
 import { randomBytes } from 'node:crypto';
-import type { Identity, TicketStore } from './types.js';
+import type { Identity, TicketIdentity, TicketLimits, TicketStore } from './types.js';
 
 export const TICKET_BYTES = 32;
 /** base64url of 32 bytes. */
@@ -15,12 +15,39 @@ export interface IssuedTicket {
   readonly expiresIn: number;
 }
 
-export async function issueTicket(store: TicketStore, identity: Identity, origin: string | null, ttlMs: number): Promise<IssuedTicket> {
+/** A ticket was not issued because a cap on outstanding tickets is reached. */
+export class TicketCapError extends Error {
+  constructor(readonly cap: 'subject_cap' | 'total_cap') {
+    super(`ticket refused: ${cap}`);
+    this.name = 'TicketCapError';
+  }
+}
+
+/** Only what the upgrade needs: the claims, copied (no token, no extra fields an app's identity may have). */
+function ticketIdentity(identity: TicketIdentity): TicketIdentity {
+  const perms = {
+    subscribe: [...identity.perms.subscribe],
+    publish: [...identity.perms.publish],
+    ...(identity.perms.admin?.length ? { admin: [...identity.perms.admin] } : {}),
+  };
+  return {
+    sub: identity.sub,
+    perms,
+    ...(identity.jti !== undefined ? { jti: identity.jti } : {}),
+    ...(identity.exp !== undefined ? { exp: identity.exp } : {}),
+    ...(identity.iat !== undefined ? { iat: identity.iat } : {}),
+  };
+}
+
+/** Throws TicketCapError when `limits` are reached; store errors (`unavailable`) pass through. */
+export async function issueTicket(store: TicketStore, identity: TicketIdentity, origin: string | null, ttlMs: number, limits?: TicketLimits): Promise<IssuedTicket> {
   const now = Date.now();
   const lifeMs = identity.exp !== undefined ? Math.min(ttlMs, identity.exp * 1000 - now) : ttlMs;
   if (lifeMs <= 0) throw new Error('token already expired');
   const ticket = randomBytes(TICKET_BYTES).toString('base64url');
-  await store.put(ticket, { identity, origin, expiresAt: now + lifeMs }, lifeMs);
+  const result = await store.put(ticket, { identity: ticketIdentity(identity), origin, expiresAt: now + lifeMs }, lifeMs, limits);
+  // A store written before caps existed answers nothing: stored.
+  if (result === 'subject_cap' || result === 'total_cap') throw new TicketCapError(result);
   return { ticket, expiresIn: Math.max(1, Math.floor(lifeMs / 1000)) };
 }
 

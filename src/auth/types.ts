@@ -5,7 +5,16 @@
 export interface Permissions {
   readonly subscribe: readonly string[];
   readonly publish: readonly string[];
+  /** Admin rights (see ADMIN_PERMISSIONS); absent or empty for ordinary users. */
+  readonly admin?: readonly string[];
 }
+
+/**
+ * Admin permissions a token may carry in `perms.admin`:
+ *   `revoke`: may call `POST /api/revocations` (revoke any `sub` or `jti`).
+ */
+export const ADMIN_PERMISSIONS = ['revoke'] as const;
+export type AdminPermission = (typeof ADMIN_PERMISSIONS)[number];
 
 export interface Identity {
   readonly sub: string;
@@ -20,15 +29,30 @@ export interface Identity {
   readonly method: 'ticket' | 'bearer' | 'subprotocol' | 'cookie';
 }
 
+/** What a ticket carries: the identity's claims, nothing else (not the token, not app extras). */
+export type TicketIdentity = Pick<Identity, 'sub' | 'jti' | 'exp' | 'iat' | 'perms'>;
+
 export interface TicketRecord {
-  readonly identity: Identity;
+  readonly identity: TicketIdentity;
   /** Origin that asked for the ticket; the upgrade must come from the same Origin. */
   readonly origin: string | null;
   readonly expiresAt: number;
 }
 
+/** Caps on unredeemed, unexpired tickets (cluster-wide for a shared store). */
+export interface TicketLimits {
+  readonly perSubject: number;
+  readonly total: number;
+}
+
+/** `ok`, or which cap refused the ticket (nothing was stored). */
+export type PutResult = 'ok' | 'subject_cap' | 'total_cap';
+
 export interface TicketStore {
-  put(ticket: string, record: TicketRecord, ttlMs: number): Promise<void>;
+  /** Stores the ticket unless a cap in `limits` is reached. */
+  put(ticket: string, record: TicketRecord, ttlMs: number, limits?: TicketLimits): Promise<PutResult>;
+  /** Unredeemed, unexpired tickets (for the metrics gauge). */
+  outstanding?(): Promise<number>;
   /** Returns the record and deletes it atomically: a ticket works once, cluster-wide. */
   take(ticket: string): Promise<TicketRecord | undefined>;
   close(): Promise<void>;

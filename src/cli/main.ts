@@ -8,6 +8,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv
   audit: { summary: 'audit a WebSocket endpoint (ws:// or wss://)', load: () => import('./audit.js') },
   token: { summary: 'mint a development JWT for the configured secret', load: () => import('./token.js') },
   lint: { summary: 'check WebSocket code for security mistakes (ESLint rules)', load: () => import('./lint.js') },
+  revoke: { summary: 'revoke a subject or a token on a running hub (admin API)', load: () => import('./revoke.js') },
 };
 
 function usage(): string {

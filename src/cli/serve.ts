@@ -72,9 +72,10 @@ export async function run(argv: string[]): Promise<number> {
     let stopping = false;
     const stop = (signal: NodeJS.Signals) => {
       if (stopping) {
-        // A second signal: the operator wants out now. Everything acknowledged is already committed.
-        resolve(1);
-        return;
+        // A second signal: the operator wants out now, without waiting for the drain. Everything
+        // acknowledged is already committed (acks follow the commit), so exiting loses nothing.
+        console.error(`wsguard: second ${signal}, exiting now`);
+        process.exit(1);
       }
       stopping = true;
       console.log(`wsguard: ${signal}, closing connections (1001) and draining`);

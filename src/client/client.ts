@@ -286,7 +286,7 @@ class WsguardClient<M extends MessageMap> implements Client<M> {
       case 'subscribed': {
         const sub = this.subs.get(msg.payload.channel);
         // Matched by id when the server echoes it; a stale answer to an earlier subscribe is ignored.
-        if (sub && (msg.id === undefined || sub.pendingId === undefined || sub.pendingId === msg.id)) sub.subscribed(msg.payload.seq);
+        if (sub && (msg.id === undefined || sub.pendingId === undefined || sub.pendingId === msg.id) && sub.subscribed(msg.payload.seq, msg.payload.epoch)) this.sendSubscribe(sub);
         return;
       }
       case 'error':
@@ -295,6 +295,14 @@ class WsguardClient<M extends MessageMap> implements Client<M> {
       case 'session.expiring':
         void this.refreshToken();
         return;
+      case 'unsubscribed': {
+        // With a reason the server ended it (a refreshed token no longer allows the channel): reported like a refusal.
+        const ended = msg.payload.reason !== undefined ? this.subs.get(msg.payload.channel) : undefined;
+        if (!ended) return void this.requests.settle(msg);
+        this.subs.delete(ended.channel);
+        ended.refused(new ClientError(msg.payload.reason!, 'the server ended the subscription', { channel: ended.channel }));
+        return;
+      }
       default:
         this.requests.settle(msg);
     }
@@ -303,8 +311,12 @@ class WsguardClient<M extends MessageMap> implements Client<M> {
   private onEvent(event: Extract<ServerMessage, { type: 'event' }>['payload']): void {
     const sub = this.subs.get(event.channel);
     if (!sub) return;
-    const verdict = sub.classify(event.seq);
+    const verdict = sub.classify(event.seq, event.epoch);
     if (verdict === 'deliver') sub.deliver(event);
+    else if (verdict === 'reset') {
+      sub.epochChanged(event.epoch!);
+      this.sendSubscribe(sub);
+    }
     // A gap: fill it by resubscribing from lastSeq, unless a subscribe (whose replay will fill it) is in flight.
     else if (verdict === 'gap' && sub.pendingId === undefined) {
       this.send('unsubscribe', { channel: sub.channel }, this.requests.nextId());

@@ -12,12 +12,17 @@ import type { FileEvent } from '../protocol/messages.js';
 import { callApp, ClientError } from './errors.js';
 import type { HistoryGoneInfo, SubscribeOptions, Subscription, SubscriptionStatus } from './types.js';
 
-export type Verdict = 'deliver' | 'duplicate' | 'gap';
+/** `reset`: the event is from another log epoch than this subscription's (see epochChanged). */
+export type Verdict = 'deliver' | 'duplicate' | 'gap' | 'reset';
 
 export class ChannelSubscription implements Subscription {
   lastSeq: number | undefined;
   /** Id of the `subscribe` in flight on the current socket; undefined once `subscribed` came back. */
   pendingId: string | undefined;
+  /** The channel log's epoch (from `subscribed` and events); a different one means the log was reset. */
+  epoch: string | undefined;
+  /** After a reset: events are ignored until the resubscribe from the new log's start is confirmed. */
+  private resetting = false;
   active = true;
   private _status: SubscriptionStatus = 'pending';
   readonly ready: Promise<number>;
@@ -48,30 +53,58 @@ export class ChannelSubscription implements Subscription {
   }
 
   /** Classifies an incoming event's seq (see the module comment). */
-  classify(seq: number): Verdict {
+  classify(seq: number, epoch?: string): Verdict {
+    if (this.resetting) return 'duplicate';
+    if (epoch !== undefined && this.epoch !== undefined && epoch !== this.epoch) return 'reset';
     if (this.lastSeq === undefined || seq === this.lastSeq + 1) return 'deliver';
     return seq <= this.lastSeq ? 'duplicate' : 'gap';
   }
 
   deliver(event: FileEvent): void {
     this.lastSeq = event.seq;
+    if (event.epoch !== undefined) this.epoch = event.epoch; // e.g. subscribed before the log existed
     callApp(this.opts.onEvent, event);
   }
 
-  /** The server confirmed the subscription; `head` is the channel's latest seq. */
-  subscribed(head: number): void {
+  /**
+   * The server confirmed the subscription; `head` is the channel's latest seq, `epoch` its log's.
+   * Returns true when the epoch changed: the caller resubscribes (from the new log's start).
+   */
+  subscribed(head: number, epoch?: string): boolean {
     this.pendingId = undefined;
+    if (epoch !== undefined && this.epoch !== undefined && epoch !== this.epoch) {
+      this.epochChanged(epoch);
+      return true;
+    }
+    this.resetting = false;
+    if (epoch !== undefined) this.epoch = epoch;
     // Subscribed without a starting point: live events start after the current head.
     if (this.lastSeq === undefined) this.lastSeq = head;
     this.setStatus('live');
     this.settleReady?.resolve(head);
     this.settleReady = undefined;
+    return false;
+  }
+
+  /**
+   * The log was reset (another epoch): its seqs start again, so lastSeq means nothing in it. Like
+   * history_gone the app is told; then delivery restarts from the new log's first event (since 0),
+   * ignoring whatever arrives until that resubscribe is confirmed.
+   */
+  epochChanged(epoch: string): void {
+    const info: HistoryGoneInfo = { channel: this.channel, lastSeq: this.lastSeq, reason: 'epoch' };
+    this.epoch = epoch;
+    this.lastSeq = 0;
+    this.resetting = true;
+    callApp(this.opts.onHistoryGone, info);
   }
 
   /** `history_gone`: tell the app, then restart from the channel's head (the next `subscribed`). */
   historyGone(): void {
-    const info: HistoryGoneInfo = { channel: this.channel, lastSeq: this.lastSeq };
+    const info: HistoryGoneInfo = { channel: this.channel, lastSeq: this.lastSeq, reason: 'history_gone' };
     this.lastSeq = undefined;
+    this.epoch = undefined; // the next `subscribed` tells the current one
+    this.resetting = false;
     callApp(this.opts.onHistoryGone, info);
   }
 

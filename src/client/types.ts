@@ -62,6 +62,12 @@ export interface HistoryGoneInfo {
   channel: string;
   /** The last seq this subscription delivered (or the `since` it started with). */
   lastSeq: number | undefined;
+  /**
+   * `history_gone`: the events after lastSeq were removed (retention) or the log no longer reaches lastSeq;
+   * delivery goes on from the channel's head. `epoch`: the channel's log was reset (a new epoch): its seqs
+   * start again, and delivery goes on from the new log's first event.
+   */
+  reason: 'history_gone' | 'epoch';
 }
 
 /**

@@ -19,7 +19,8 @@ function isFileEvent(p: Record<string, unknown>): boolean {
     (p.kind === 'file_upload' || p.kind === 'file_delete') &&
     typeof p.path === 'string' &&
     typeof p.by === 'string' &&
-    typeof p.at === 'string'
+    typeof p.at === 'string' &&
+    (p.epoch === undefined || typeof p.epoch === 'string')
   );
 }
 
@@ -56,10 +57,10 @@ export function decodeServerFrame(data: unknown): ServerMessage | null {
       };
     case 'subscribed':
       if (typeof payload.channel !== 'string' || !isSeq(payload.seq)) return null;
-      return { type: 'subscribed', ...base, payload: { channel: payload.channel, seq: payload.seq } };
+      return { type: 'subscribed', ...base, payload: { channel: payload.channel, seq: payload.seq, ...(typeof payload.epoch === 'string' ? { epoch: payload.epoch } : {}) } };
     case 'unsubscribed':
       if (typeof payload.channel !== 'string') return null;
-      return { type: 'unsubscribed', ...base, payload: { channel: payload.channel } };
+      return { type: 'unsubscribed', ...base, payload: payload.reason === 'forbidden' ? { channel: payload.channel, reason: 'forbidden' } : { channel: payload.channel } };
     case 'event':
       return isFileEvent(payload) ? { type: 'event', payload: payload as unknown as FileEvent } : null;
     case 'pong':

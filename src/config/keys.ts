@@ -5,6 +5,7 @@
  */
 import { createSecureContext } from 'node:tls';
 import { z } from 'zod';
+import { isTrustEntry } from '../server/client-ip.js';
 
 const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0));
 const origin = z.string().refine((o) => {
@@ -76,7 +77,7 @@ export const CONFIG_KEYS = {
   tlsCiphers: key('WSGUARD_TLS_CIPHERS', 'tls_ciphers', cipherList, 'OpenSSL cipher list (TLS 1.3 suites and TLS 1.2 ciphers) replacing the profile\'s; anything outside the profile is logged as a warning', 'the profile: ECDHE with AES-GCM or ChaCha20-Poly1305 (see [TLS](#tls))'),
   tlsMinVersion: key('WSGUARD_TLS_MIN_VERSION', 'tls_min_version', z.enum(['TLSv1.3', 'TLSv1.2', 'TLSv1.1', 'TLSv1']), 'lowest TLS version accepted; below `TLSv1.2` is logged as a warning', '`TLSv1.2`'),
   tlsReloadInterval: key('WSGUARD_TLS_RELOAD_INTERVAL', 'tls_reload_interval', duration, 'how often the certificate and key files are checked for a new certificate (0 = only on `SIGHUP`)', '`1m`'),
-  trustProxy: key('WSGUARD_TRUST_PROXY', 'trust_proxy', csv, 'comma-separated proxy addresses whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed', 'none'),
+  trustProxy: key('WSGUARD_TRUST_PROXY', 'trust_proxy', csv.pipe(z.array(z.string().refine(isTrustEntry, 'IP addresses or CIDR ranges like 10.0.0.0/8'))), 'comma-separated proxy addresses or CIDR ranges whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed; a forwarded hop that is not an address is refused with 400', 'none'),
   metricsToken: key('WSGUARD_METRICS_TOKEN', 'metrics_token', z.string().min(16, 'at least 16 characters'), 'bearer token required for `/metrics` from non-loopback clients', 'unset: `/metrics` answers loopback clients only'),
   retentionMaxEvents: key('WSGUARD_RETENTION_MAX_EVENTS', 'retention_max_events', positiveInt, 'events kept per channel (0 = unlimited)', '`100000`'),
   retentionMaxAge: key('WSGUARD_RETENTION_MAX_AGE', 'retention_max_age', retentionAge, 'age after which events are dropped (0 = unlimited)', '`7d`'),
@@ -88,6 +89,12 @@ export const CONFIG_KEYS = {
   maxChannels: key('WSGUARD_MAX_CHANNELS', 'max_channels', atLeastOne, 'channels the event log holds at most (cluster-wide); publishing to a new channel past it answers `channel_limit`', '`100000`'),
   newChannelsPerUser: key('WSGUARD_NEW_CHANNELS_PER_USER', 'new_channels_per_user', atLeastOne, 'new channels one identity may create per hour (cluster-wide); past it publishing to a new channel answers `channel_limit`', '`1000`'),
   logAggregateInterval: key('WSGUARD_LOG_AGGREGATE_INTERVAL', 'log_aggregate_interval', duration.refine((ms) => ms >= 1000, 'at least 1s'), 'repeated refusals of one kind from one client address are logged once per this interval, with a count (metrics count each one)', '`60s`'),
+  maxTokenLifetime: key('WSGUARD_MAX_TOKEN_LIFETIME', 'max_token_lifetime', duration.pipe(z.number().min(1000, 'at least 1s')), 'longest token lifetime accepted (`exp − iat`, or `exp − now` without `iat`); longer tokens are refused with `invalid_token` and `wsguard token` will not mint them; revocations are kept this long', '`24h`'),
+  ticketRatePerIp: key('WSGUARD_TICKET_RATE_PER_IP', 'ticket_rate_per_ip', positiveInt.pipe(z.number().min(1, 'at least 1')), 'tickets one client IP may mint per minute (`POST /api/tickets`, burst the same); past it 429', '`60`'),
+  ticketRatePerUser: key('WSGUARD_TICKET_RATE_PER_USER', 'ticket_rate_per_user', positiveInt.pipe(z.number().min(1, 'at least 1')), 'tickets one subject may mint per minute (burst the same); past it 429', '`30`'),
+  maxTicketsPerUser: key('WSGUARD_MAX_TICKETS_PER_USER', 'max_tickets_per_user', positiveInt.pipe(z.number().min(1, 'at least 1')), 'unredeemed, unexpired tickets one subject may hold; past it 429 (cluster-wide in cluster mode)', '`20`'),
+  maxTickets: key('WSGUARD_MAX_TICKETS', 'max_tickets', positiveInt.pipe(z.number().min(1, 'at least 1')), 'unredeemed, unexpired tickets in total; past it 503 with `Retry-After` (cluster-wide in cluster mode)', '`10000`'),
+  revocationRate: key('WSGUARD_REVOCATION_RATE', 'revocation_rate', positiveInt.pipe(z.number().min(1, 'at least 1')), 'admin revocations (`POST /api/revocations`) one admin subject may make per minute (burst the same); past it 429', '`30`'),
   logLevel: key('WSGUARD_LOG_LEVEL', 'log_level', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'pino log level', '`info`'),
 } as const;
 

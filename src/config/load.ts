@@ -50,6 +50,12 @@ export interface HubConfig {
   channels?: { max: number; newPerUserPerHour: number };
   /** Refusal log aggregation interval in ms; unset = default. */
   logAggregateMs?: number;
+  /** Longest accepted token lifetime, seconds (default 86400). */
+  maxTokenLifetimeSec?: number;
+  /** Ticket minting limits (defaults in DEFAULT_TICKET_LIMITS). */
+  tickets?: { perIpPerMin: number; perUserPerMin: number; maxPerUser: number; maxTotal: number };
+  /** Admin revocations per admin subject per minute (default 30). */
+  revocationRatePerMin?: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -157,6 +163,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configPath = en
     replay: { perConnection: v.replayPerConnection ?? 2, perUser: v.replayPerUser ?? 4, queuePerUser: v.replayQueuePerUser ?? 256 },
     channels: { max: v.maxChannels ?? 100_000, newPerUserPerHour: v.newChannelsPerUser ?? 1000 },
     logAggregateMs: v.logAggregateInterval ?? 60_000,
+    maxTokenLifetimeSec: Math.floor((v.maxTokenLifetime ?? 86_400_000) / 1000),
+    tickets: {
+      perIpPerMin: v.ticketRatePerIp ?? 60,
+      perUserPerMin: v.ticketRatePerUser ?? 30,
+      maxPerUser: v.maxTicketsPerUser ?? 20,
+      maxTotal: v.maxTickets ?? 10_000,
+    },
+    revocationRatePerMin: v.revocationRate ?? 30,
     logLevel: v.logLevel ?? 'info',
   };
 }

@@ -141,6 +141,8 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     caps: { global: config.maxConnections, perIp: 50, perUser: 10, ...opts.guard?.caps },
     ...(config.logAggregateMs !== undefined ? { securityLog: { intervalMs: config.logAggregateMs, ...opts.guard?.securityLog } } : {}),
     auth: {
+      ...(config.maxTokenLifetimeSec !== undefined ? { maxTokenLifetimeSec: config.maxTokenLifetimeSec } : {}),
+      ...(config.tickets ? { ticketLimits: config.tickets } : {}),
       ...opts.guard?.auth,
       jwt: config.jwt.publicKeyPem
         ? { publicKey: config.jwt.publicKeyPem, issuer: config.jwt.issuer, audience: config.jwt.audience }
@@ -158,6 +160,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     dev: config.devMode ? { secret: config.jwt.secret!, issuer: config.jwt.issuer, audience: config.jwt.audience } : undefined,
     metricsToken: config.metricsToken,
     trustProxy: config.trustProxy,
+    ...(config.revocationRatePerMin !== undefined ? { revocationRatePerMin: config.revocationRatePerMin } : {}),
     tls: config.tls !== undefined,
     health: async () => ({
       store: await store.healthy().catch(() => false),

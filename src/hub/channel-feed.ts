@@ -51,7 +51,8 @@ export interface FeedOptions<F extends Frame = string> {
   readonly onError: (err: unknown) => void;
 }
 
-export type JoinResult = { ok: true; head: number } | { ok: false; reason: 'history_gone' | 'unavailable' | 'closed' | 'limited' };
+/** `ahead`: `since` is beyond the log's head (the log was reset, or the client is wrong): answered, never waited on. */
+export type JoinResult = { ok: true; head: number } | { ok: false; reason: 'history_gone' | 'ahead' | 'unavailable' | 'closed' | 'limited' };
 
 /** Grants a replay its slot (the release) or refuses it (undefined): see ReplaySlots. */
 export type AcquireReplay = () => Promise<(() => void) | undefined>;
@@ -70,6 +71,8 @@ export class ChannelFeed<F extends Frame = string> {
   private readonly pace: () => Promise<void>;
   /** False while the store could not tell the head (e.g. Redis down when the feed was made). */
   private headKnown = false;
+  /** The log's epoch as this feed knows it (undefined: no log yet, or a store without epochs). */
+  private epoch: string | undefined;
 
   constructor(
     readonly channel: string,
@@ -89,6 +92,7 @@ export class ChannelFeed<F extends Frame = string> {
     return this.enqueue(async () => {
       if (this.headKnown) return;
       this.cursor = await this.store.head(this.channel);
+      this.epoch = await this.store.epoch?.(this.channel);
       this.headKnown = true;
     });
   }
@@ -111,6 +115,7 @@ export class ChannelFeed<F extends Frame = string> {
       if (!this.unsubscribe) return; // closed
       try {
         const head = await this.store.head(this.channel);
+        await this.checkEpoch(await this.store.epoch?.(this.channel));
         if (head > this.cursor) await this.fillTo(head);
       } catch (err) {
         if (attempt < RESYNC_ATTEMPTS) setTimeout(() => void this.resync(attempt + 1), RESYNC_RETRY_MS).unref();
@@ -126,7 +131,7 @@ export class ChannelFeed<F extends Frame = string> {
    * caller can answer `subscribed` first), and not at all when the join fails. A replay first
    * takes a slot from `acquireReplay` (when given) and holds it until it has joined or failed.
    */
-  async join(sink: FeedSink<F>, since: number | undefined, onStart: (head: number) => void = () => {}, acquireReplay?: AcquireReplay): Promise<JoinResult> {
+  async join(sink: FeedSink<F>, since: number | undefined, onStart: (head: number, epoch: string | undefined) => void = () => {}, acquireReplay?: AcquireReplay): Promise<JoinResult> {
     await this.ready;
     // Without the head a live subscriber would be handed the channel's whole history by the
     // first gap fill; try again, and refuse (unavailable) rather than guess.
@@ -143,12 +148,10 @@ export class ChannelFeed<F extends Frame = string> {
         this.opts.onError(err);
         return { ok: false, reason: 'unavailable' };
       }
-      if (since > head) return { ok: false, reason: 'history_gone' };
+      if (since > head) return { ok: false, reason: 'ahead' };
     }
     if (since === undefined || since >= this.cursor) {
-      // A client ahead of the cursor (it saw events from another node that this node has not
-      // emitted yet) joins live; the feed's ordering fills in.
-      onStart(this.cursor);
+      onStart(this.cursor, this.epoch);
       this.live.add(sink);
       return { ok: true, head: this.cursor };
     }
@@ -165,13 +168,13 @@ export class ChannelFeed<F extends Frame = string> {
   }
 
   /** Replays (since, cursor] page by page, one page per turn of the loop, then joins live. */
-  private async replay(sink: FeedSink<F>, since: number, onStart: (head: number) => void): Promise<JoinResult> {
+  private async replay(sink: FeedSink<F>, since: number, onStart: (head: number, epoch: string | undefined) => void): Promise<JoinResult> {
     let last = since;
     let started = false;
     for (let round = 0; round < this.opts.maxReplayRounds; round++) {
       if (sink.closed) return { ok: false, reason: 'closed' };
       if (last >= this.cursor) {
-        if (!started) onStart(this.cursor);
+        if (!started) onStart(this.cursor, this.epoch);
         // Synchronous with the check above: no emission can run between them.
         this.live.add(sink);
         return { ok: true, head: this.cursor };
@@ -188,7 +191,7 @@ export class ChannelFeed<F extends Frame = string> {
       if (page.gone) return { ok: false, reason: 'history_gone' };
       if (!started) {
         started = true;
-        onStart(this.cursor);
+        onStart(this.cursor, this.epoch);
       }
       if (page.events.length === 0) {
         // The store has nothing more below the cursor (cannot happen with a consistent store); join live.
@@ -198,7 +201,7 @@ export class ChannelFeed<F extends Frame = string> {
       sink.cork?.();
       for (const e of page.events) {
         if (e.seq <= last) continue;
-        if (!sink.sendRaw(this.opts.serialize(e))) return { ok: false, reason: 'closed' };
+        if (!sink.sendRaw(this.opts.serialize(this.stamped(e)))) return { ok: false, reason: 'closed' };
         last = e.seq;
       }
       while (!sink.closed && sink.bufferedAmount() > this.opts.replayHighWaterMark) await sleep(this.opts.replayPollMs);
@@ -224,6 +227,10 @@ export class ChannelFeed<F extends Frame = string> {
   }
 
   private async onBrokerEvent(e: FileEvent): Promise<void> {
+    // A log that starts again begins at seq 1: check its epoch (events from Redis carry it).
+    if (e.epoch !== undefined) await this.checkEpoch(e.epoch);
+    // Not carried (in-process broker): learn it once the log exists, and check it again when a log starts over.
+    else if (this.epoch === undefined || (e.seq === 1 && this.cursor > 0)) await this.checkEpoch(await this.store.epoch?.(this.channel));
     if (!this.headKnown) {
       // No subscriber has joined yet (join waits for the head): this event is where we start.
       this.cursor = e.seq - 1;
@@ -263,10 +270,30 @@ export class ChannelFeed<F extends Frame = string> {
     }
   }
 
+  /**
+   * The log was reset (a new epoch): the live subscribers' seqs mean nothing in the new log, so they
+   * are told (historyGone: the hub makes them reconnect; their resume then sees the new epoch) and
+   * the feed starts again from the new log's beginning.
+   */
+  private async checkEpoch(epoch: string | undefined): Promise<void> {
+    if (epoch === undefined || epoch === this.epoch) return;
+    const known = this.epoch;
+    this.epoch = epoch;
+    if (known === undefined) return; // the log was created after this feed read the head
+    for (const sink of this.live) sink.historyGone();
+    this.live.clear();
+    this.cursor = 0;
+  }
+
+  /** Events go out with the epoch of the log they came from. */
+  private stamped(e: FileEvent): FileEvent {
+    return this.epoch === undefined || e.epoch === this.epoch ? e : { ...e, epoch: this.epoch };
+  }
+
   private emit(e: FileEvent): void {
     this.cursor = e.seq;
     if (this.live.size === 0) return;
-    const frame = this.opts.serialize(e);
+    const frame = this.opts.serialize(this.stamped(e));
     for (const sink of this.live) {
       if (!sink.sendRaw(frame)) this.live.delete(sink);
     }

@@ -2,13 +2,20 @@
  * The hub's HTTP side: one request handler with a fixed route table. helmet sets the security
  * headers (strict CSP: scripts and styles from our own origin only, no inline code) on every answer.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import contentType from 'content-type';
 import helmet from 'helmet';
+import { Counter } from 'prom-client';
+import { z } from 'zod';
 import type { Guard } from '../server/guard.js';
 import { bearerFromHeader } from '../server/authenticator.js';
-import { clientIp } from '../server/client-ip.js';
+import { clientIp, compileTrust } from '../server/client-ip.js';
+import { hostCheck } from '../server/gate/host.js';
 import { isAllowedOrigin } from '../server/gate/origin.js';
-import type { Identity } from '../auth/types.js';
+import { bearerAuth, UNAVAILABLE_RETRY_AFTER_SEC } from '../server/http-auth.js';
+import { KeyedBuckets } from '../server/token-bucket.js';
+import type { AdminPermission, Identity, RevocationTarget } from '../auth/types.js';
 import { signToken } from '../auth/sign.js';
 import { ChannelName, Envelope, errorInfo, fieldPath, FileDeletePayload, FileUploadPayload, parseBoundedJson, WsguardError, type ErrorCodeValue } from '../protocol/index.js';
 import type { Hub } from './hub.js';
@@ -26,7 +33,17 @@ export interface HttpAppOptions {
   readonly tls: boolean;
   /** Store and broker health for /healthz. */
   readonly health: () => Promise<{ store: boolean; broker: boolean }>;
+  /** Admin revocations per admin subject per minute (default 30). */
+  readonly revocationRatePerMin?: number;
 }
+
+/** The `perms.admin` entry `POST /api/revocations` requires. */
+export const REVOKE_PERMISSION: AdminPermission = 'revoke';
+
+const RevocationBody = z.union([
+  z.strictObject({ sub: z.string().min(1).max(256) }),
+  z.strictObject({ jti: z.string().min(1).max(256) }),
+]);
 
 const LOOPBACK = new Set(['127.0.0.1', '::1']);
 const PUBLISH_ROUTE = /^\/api\/channels\/([^/]{1,300})\/events$/;
@@ -54,35 +71,70 @@ function json(res: ServerResponse, status: number, value: unknown, headers: Reco
   send(res, status, JSON.stringify(value), 'application/json; charset=utf-8', { 'Cache-Control': 'no-store', ...headers });
 }
 
+/** 413, and the connection is closed after it: the rest of the body is never read. */
+const tooLarge = () => new HttpError('too_large', 413, { Connection: 'close' });
+
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > limit) return reject(new HttpError('too_large'));
+    if (declared > limit) return reject(tooLarge());
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (c: Buffer) => {
+    const onData = (c: Buffer) => {
       size += c.length;
-      if (size > limit) {
-        req.destroy();
-        reject(new HttpError('too_large'));
-      } else chunks.push(c);
-    });
+      if (size <= limit) return void chunks.push(c);
+      // A chunked body past the limit: stop reading and answer 413 (not a reset).
+      req.off('data', onData);
+      req.pause();
+      chunks.length = 0;
+      reject(tooLarge());
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', () => reject(new HttpError('invalid_message')));
   });
 }
 
+/** Exactly `application/json` (parameters allowed; a charset must be UTF-8), parsed by `content-type`. */
+function isJsonContentType(req: IncomingMessage): boolean {
+  try {
+    const header = req.headers['content-type'];
+    if (header === undefined) return false;
+    const { type, parameters } = contentType.parse(header);
+    return type === 'application/json' && (parameters.charset === undefined || parameters.charset.toLowerCase() === 'utf-8');
+  } catch {
+    return false;
+  }
+}
+
 async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
-  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new HttpError('invalid_message', 415);
+  if (!isJsonContentType(req)) throw new HttpError('invalid_message', 415);
   const parsed = parseBoundedJson(await readBody(req, limit));
   if (!parsed.ok) throw new HttpError('invalid_message');
   return parsed.value;
 }
 
+function sha256(s: string): Buffer {
+  return createHash('sha256').update(s).digest();
+}
+
 export function createHttpApp(o: HttpAppOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const guard = o.guard;
-  const trustProxy = new Set(o.trustProxy);
+  const trustProxy = compileTrust(o.trustProxy);
   const origins = new Set(guard.options.origins);
+  const host = hostCheck(guard.options.hosts, guard.options.origins);
+  // HTTP publish has the WebSocket path's budget (messageRate), per identity.
+  const publishRate = new KeyedBuckets(guard.options.messageRate.perSec, guard.options.messageRate.burst);
+  const publishRetry = String(Math.max(1, Math.ceil(1 / guard.options.messageRate.perSec)));
+  const revocationPerMin = o.revocationRatePerMin ?? 30;
+  const revocationRate = new KeyedBuckets(revocationPerMin / 60, Math.max(1, Math.ceil(revocationPerMin)));
+  const metricsDigest = o.metricsToken !== undefined ? sha256(o.metricsToken) : undefined;
+  const limited = new Counter({
+    name: 'wsguard_http_rate_limited_total',
+    help: 'HTTP requests refused by a per-identity rate limit (publish: messageRate; revocations: WSGUARD_REVOCATION_RATE), by route.',
+    labelNames: ['route'],
+    registers: [guard.registry],
+  });
   const headers = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
@@ -102,19 +154,30 @@ export function createHttpApp(o: HttpAppOptions): (req: IncomingMessage, res: Se
     strictTransportSecurity: o.tls ? { maxAge: 31_536_000, includeSubDomains: true } : false,
   });
 
+  /** The guard's one bearer check (src/server/http-auth.ts), as an HttpError on refusal. */
   async function authenticate(req: IncomingMessage, ip: string, route: string): Promise<Identity> {
-    if (guard.authenticator.isThrottled(ip)) throw new HttpError('rate_limited', 429, { 'Retry-After': '60' });
-    const token = bearerFromHeader(req);
-    if (token === undefined) throw new HttpError('unauthenticated', 401, { 'WWW-Authenticate': 'Bearer' });
-    try {
-      return await guard.verifyToken(token);
-    } catch (err) {
-      // The revocation store could not answer (Redis down): 503, not a bad token or an auth failure.
-      if (err instanceof WsguardError && err.code === 'unavailable') throw err;
-      guard.authenticator.recordFailure(ip);
-      guard.security({ kind: 'http_auth_refused', reason: 'invalid_token', ip, route });
-      throw new HttpError('invalid_token', 401, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+    const auth = await bearerAuth(guard.authenticator, req, ip);
+    if (auth.ok) return auth.identity;
+    guard.security({ kind: 'http_auth_refused', reason: auth.reason, ip, route });
+    throw new HttpError(auth.code, auth.status, auth.headers);
+  }
+
+  async function revoke(req: IncomingMessage, res: ServerResponse, ip: string): Promise<void> {
+    const identity = await authenticate(req, ip, 'revocations');
+    if (!identity.perms.admin?.includes(REVOKE_PERMISSION)) {
+      guard.security({ kind: 'http_auth_refused', reason: 'not_admin', ip, route: 'revocations' });
+      throw new HttpError('forbidden');
     }
+    if (!revocationRate.take(identity.sub)) {
+      limited.inc({ route: 'revocations' });
+      throw new HttpError('rate_limited', 429, { 'Retry-After': String(Math.max(1, Math.ceil(60 / revocationPerMin))) });
+    }
+    const body = RevocationBody.safeParse(await readJson(req, 1024));
+    if (!body.success) throw new HttpError('invalid_message');
+    const target: RevocationTarget = 'sub' in body.data ? { sub: body.data.sub } : { jti: body.data.jti };
+    await guard.revoke(target); // cluster-wide through the shared revocation store
+    guard.security({ kind: 'admin_revocation', by: identity.sub, ip, ...target });
+    json(res, 200, { revoked: target });
   }
 
   async function publish(req: IncomingMessage, res: ServerResponse, rawChannel: string, ip: string): Promise<void> {
@@ -126,6 +189,10 @@ export function createHttpApp(o: HttpAppOptions): (req: IncomingMessage, res: Se
     }
     if (!ChannelName.safeParse(channel).success) throw new HttpError('invalid_message');
     const identity = await authenticate(req, ip, 'publish');
+    if (!publishRate.take(identity.sub)) {
+      limited.inc({ route: 'publish' });
+      throw new HttpError('rate_limited', 429, { 'Retry-After': publishRetry });
+    }
     // Same JSON as the WebSocket frame: { "type": "file_upload"|"file_delete", "payload": {...} };
     // payload.channel may be omitted, and must equal the URL's channel when present.
     const env = Envelope.safeParse(await readJson(req, guard.options.maxPayload));
@@ -159,21 +226,33 @@ export function createHttpApp(o: HttpAppOptions): (req: IncomingMessage, res: Se
 
   async function metrics(req: IncomingMessage, res: ServerResponse, ip: string): Promise<void> {
     const bearer = bearerFromHeader(req);
-    const allowed = LOOPBACK.has(ip) || (o.metricsToken !== undefined && bearer === o.metricsToken);
+    // Compared as digests, in constant time: no timing oracle on the token's prefix.
+    const allowed = LOOPBACK.has(ip) || (metricsDigest !== undefined && bearer !== undefined && timingSafeEqual(sha256(bearer), metricsDigest));
     if (!allowed) throw new HttpError('forbidden');
     send(res, 200, await guard.registry.metrics(), guard.registry.contentType, { 'Cache-Control': 'no-store' });
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const ip = clientIp(req, trustProxy);
-    const url = new URL(req.url ?? '/', 'http://x');
+    // A trusted proxy forwarded an address that does not parse: refuse rather than guess.
+    if (ip === undefined) throw new HttpError('invalid_message', 400);
+    // Every route, the page and /healthz included: a DNS-rebinding page must not read any of them.
+    const hostStatus = host(req);
+    if (hostStatus !== undefined) throw new HttpError(hostStatus === 400 ? 'invalid_message' : 'forbidden', hostStatus);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://x');
+    } catch {
+      throw new HttpError('invalid_message', 400); // e.g. `GET //[ HTTP/1.1`
+    }
     const path = url.pathname;
     const method = req.method ?? 'GET';
     if (method === 'GET' || method === 'HEAD') {
       const file = o.files.get(path);
       if (file) {
         if (req.headers['if-none-match'] === file.etag) return void res.writeHead(304, { ETag: file.etag }).end();
-        return send(res, 200, method === 'HEAD' ? '' : file.body, file.type, { ETag: file.etag, 'Cache-Control': 'no-cache' });
+        // For HEAD, Node drops the body and keeps the real Content-Length.
+        return send(res, 200, file.body, file.type, { ETag: file.etag, 'Cache-Control': 'no-cache' });
       }
       if (path === '/healthz') {
         const h = await o.health();
@@ -188,6 +267,7 @@ export function createHttpApp(o: HttpAppOptions): (req: IncomingMessage, res: Se
     if (method === 'POST') {
       if (path === '/api/tickets') return guard.ticketHandler(req, res);
       if (path === '/api/dev/token') return devToken(req, res, ip);
+      if (path === '/api/revocations') return revoke(req, res, ip);
       const m = PUBLISH_ROUTE.exec(path);
       if (m) return publish(req, res, m[1]!, ip);
     }
@@ -198,7 +278,12 @@ export function createHttpApp(o: HttpAppOptions): (req: IncomingMessage, res: Se
     headers(req, res, () => {
       route(req, res).catch((err: unknown) => {
         if (res.headersSent) return void res.destroy();
-        const e = err instanceof HttpError ? err : err instanceof WsguardError ? new HttpError(err.code) : new HttpError('internal');
+        const e =
+          err instanceof HttpError
+            ? err
+            : err instanceof WsguardError
+              ? new HttpError(err.code, err.status, err.code === 'unavailable' ? { 'Retry-After': String(UNAVAILABLE_RETRY_AFTER_SEC) } : {})
+              : new HttpError('internal');
         if (e.code === 'internal') guard.logger.error({ err: (err as Error)?.message }, 'http handler failed');
         json(res, e.status, { error: { code: e.code, message: errorInfo(e.code).message, ...(e.field ? { field: e.field } : {}) } }, e.headers);
       });

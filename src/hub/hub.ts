@@ -111,6 +111,7 @@ export class Hub {
     this.guard.on('disconnect', ({ connection }) => {
       for (const channel of subscriptions(connection).keys()) this.release(connection, channel);
     });
+    this.guard.on('refresh', ({ connection }) => this.recheckSubscriptions(connection));
     this.broker.onReconnect(() => {
       for (const { feed } of this.feeds.values()) void feed.resync();
     });
@@ -157,9 +158,9 @@ export class Hub {
     const entry = this.acquire(p.channel);
     ctx.defer();
     let started = false;
-    const onStart = (head: number) => {
+    const onStart = (head: number, epoch: string | undefined) => {
       started = true;
-      ctx.reply({ type: 'subscribed', payload: { channel: p.channel, seq: head } });
+      ctx.reply({ type: 'subscribed', payload: { channel: p.channel, seq: head, ...(epoch !== undefined ? { epoch } : {}) } });
     };
     const acquireReplay = () => this.replays.acquire(conn.id, ctx.identity.sub);
     void entry.feed.join(sink, p.since, onStart, acquireReplay).then(
@@ -174,7 +175,8 @@ export class Hub {
           return;
         }
         // 'closed' with the connection open: unsubscribed (or replaced) before the replay began.
-        const code = result.reason === 'closed' ? 'not_subscribed' : result.reason === 'limited' ? 'replay_limited' : result.reason;
+        // `ahead`: `since` is beyond the log's head (the log was reset under the client): like lost history.
+        const code = result.reason === 'closed' ? 'not_subscribed' : result.reason === 'limited' ? 'replay_limited' : result.reason === 'ahead' ? 'history_gone' : result.reason;
         ctx.reply({ type: 'error', payload: { code, message: errorInfo(code).message } });
       },
       (err: unknown) => {
@@ -183,6 +185,15 @@ export class Hub {
         if (!started && !conn.closed) ctx.reply({ type: 'error', payload: { code: 'internal', message: errorInfo('internal').message } });
       },
     );
+  }
+
+  /** After auth.refresh: subscriptions the new perms no longer allow end now, with a reason. */
+  private recheckSubscriptions(conn: Connection): void {
+    for (const channel of [...subscriptions(conn).keys()]) {
+      if (isAllowed(conn.identity.perms.subscribe, channel)) continue;
+      this.release(conn, channel);
+      conn.send({ type: 'unsubscribed', payload: { channel, reason: 'forbidden' } });
+    }
   }
 
   private unsubscribe(ctx: MessageContext, p: UnsubscribePayload): void {

@@ -78,5 +78,7 @@ export const CloseReason = {
   INTERNAL: 'internal',
   /** The node lost events this connection needed; reconnect and resume (the resume answers history_gone if they are gone). */
   RESYNC: 'resync',
+  /** The revocation store could not confirm a just-registered connection (fail closed); reconnect. */
+  AUTH_UNAVAILABLE: 'auth_unavailable',
 } as const;
 export type CloseReasonValue = (typeof CloseReason)[keyof typeof CloseReason];

@@ -6,6 +6,8 @@
  * So after parsing we walk the value once, iteratively (no recursion for an attacker to
  * exhaust), and refuse forbidden keys and anything past the bounds.
  */
+import { isWellFormed } from './paths.js';
+
 export interface JsonLimits {
   /** Deepest nesting of objects/arrays; the top-level value is depth 1. */
   readonly maxDepth: number;
@@ -26,7 +28,7 @@ export const DEFAULT_JSON_LIMITS: JsonLimits = Object.freeze({
 
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
-export type JsonFailure = 'syntax' | 'depth' | 'keys' | 'array_length' | 'string_length' | 'forbidden_key';
+export type JsonFailure = 'syntax' | 'depth' | 'keys' | 'array_length' | 'string_length' | 'forbidden_key' | 'lone_surrogate';
 
 export type JsonResult = { ok: true; value: unknown } | { ok: false; reason: JsonFailure };
 
@@ -50,6 +52,9 @@ export function checkBounds(root: unknown, limits: JsonLimits = DEFAULT_JSON_LIM
     const depth = depths.pop()!;
     if (typeof v === 'string') {
       if (v.length > limits.maxStringLength) return 'string_length';
+      // A `\ud800` escape decodes to a lone surrogate: stored as UTF-8 it would read back as U+FFFD,
+      // so live and replayed events would differ. Refused anywhere in a message.
+      if (!isWellFormed(v)) return 'lone_surrogate';
       continue;
     }
     if (v === null || typeof v !== 'object') continue;
@@ -67,6 +72,7 @@ export function checkBounds(root: unknown, limits: JsonLimits = DEFAULT_JSON_LIM
     for (const k of keys) {
       if (FORBIDDEN_KEYS.has(k)) return 'forbidden_key';
       if (k.length > limits.maxStringLength) return 'string_length';
+      if (!isWellFormed(k)) return 'lone_surrogate';
       values.push((v as Record<string, unknown>)[k]);
       depths.push(depth + 1);
     }

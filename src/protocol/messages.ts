@@ -4,6 +4,9 @@
  */
 import { z } from 'zod';
 import { isValidChannel } from './channels.js';
+import { isSafeRelativePath, MAX_PATH_BYTES } from './paths.js';
+
+export { isSafeRelativePath, pathProblem, type PathProblem } from './paths.js';
 
 export { SUBPROTOCOL, BEARER_SUBPROTOCOL_PREFIX } from './constants.js';
 
@@ -16,15 +19,7 @@ export type Envelope = z.infer<typeof Envelope>;
 
 export const ChannelName = z.string().max(256).refine(isValidChannel, { message: 'invalid channel name' });
 
-const MAX_PATH_BYTES = 1024;
-/** Relative, normalized POSIX path: no leading '/', no '.', '..' or empty segment, no control chars. */
-export function isSafeRelativePath(p: string): boolean {
-  if (p.length === 0 || new TextEncoder().encode(p).length > MAX_PATH_BYTES) return false;
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(p)) return false;
-  if (p.startsWith('/') || p.endsWith('/')) return false;
-  return p.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
-}
+/** A relative path that is safe on POSIX and Windows and to display: the policy in ./paths.ts (docs/protocol.md, "Path policy"). */
 export const FilePath = z.string().max(MAX_PATH_BYTES).refine(isSafeRelativePath, { message: 'invalid path' });
 export const MimeType = z.string().max(255).regex(/^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$/);
 export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
@@ -75,13 +70,17 @@ export interface FileEvent {
   by: string;
   /** Server time, ISO 8601. */
   at: string;
+  /** The channel log's epoch (see `subscribed`): a different one means the log was reset. */
+  epoch?: string;
 }
 
 export type ServerMessage =
   | { type: 'ack'; id?: string; payload: { seq?: number } }
   | { type: 'error'; id?: string; payload: { code: string; message: string; field?: string } }
-  | { type: 'subscribed'; id?: string; payload: { channel: string; seq: number } }
-  | { type: 'unsubscribed'; id?: string; payload: { channel: string } }
+  /** `seq` is the channel's head; `epoch` identifies its log (absent while the channel has none). */
+  | { type: 'subscribed'; id?: string; payload: { channel: string; seq: number; epoch?: string } }
+  /** `reason` only when the server ended it (e.g. `forbidden`: a refreshed token no longer allows the channel). */
+  | { type: 'unsubscribed'; id?: string; payload: { channel: string; reason?: 'forbidden' } }
   | { type: 'event'; payload: FileEvent }
   | { type: 'pong'; id?: string; payload: Record<string, never> }
   | { type: 'session.expiring'; payload: { exp: number } };

@@ -23,6 +23,8 @@ export class Authenticator {
     private readonly verifier: TokenVerifier | undefined,
     private readonly revocations: RevocationStore,
     failures: { perMin: number; burst: number },
+    /** Longest accepted token lifetime (exp − iat, or exp − now without iat) and the clock skew allowed, seconds. */
+    private readonly lifetime: { maxSec: number; toleranceSec: number } = { maxSec: 86_400, toleranceSec: 30 },
   ) {
     this.failures = new KeyedBuckets(failures.perMin / 60, failures.burst);
     this.retryAfterSec = Math.ceil(60 / failures.perMin);
@@ -36,8 +38,28 @@ export class Authenticator {
   async verifyToken(token: string, method: Identity['method']): Promise<Identity> {
     if (!this.verifier) throw new TokenError('invalid');
     const identity: Identity = { ...(await this.verifier(token)), method };
+    this.assertLifetime(identity);
     await this.assertNotRevoked(identity);
     return identity;
+  }
+
+  /**
+   * A token may live at most `maxSec`: revocations are kept that long (see revocationUntil), so a
+   * longer-lived token would outlive its own revocation. An `iat` in the future is refused too: it
+   * would dodge revocation by sub (which refuses tokens issued at or before the revocation).
+   */
+  assertLifetime(identity: Pick<Identity, 'exp' | 'iat'>, nowSec = Math.floor(Date.now() / 1000)): void {
+    if (identity.exp === undefined) return;
+    if (identity.iat !== undefined && identity.iat > nowSec + this.lifetime.toleranceSec) throw new TokenError('claims');
+    if (identity.exp - (identity.iat ?? nowSec) > this.lifetime.maxSec) throw new TokenError('lifetime');
+  }
+
+  /**
+   * Until when a revocation made now must be kept: past it, no token that could be accepted today
+   * is still unexpired (its lifetime is at most maxSec, plus the allowed clock skew).
+   */
+  revocationUntil(nowSec = Math.floor(Date.now() / 1000)): number {
+    return nowSec + this.lifetime.maxSec + this.lifetime.toleranceSec;
   }
 
   async assertNotRevoked(identity: Identity): Promise<void> {

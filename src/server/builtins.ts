@@ -37,7 +37,13 @@ export function builtinRoutes(core: GuardCore): Route[] {
         }
         if (conn.authenticated) {
           if (identity.sub !== conn.identity.sub) return fail();
+          const previous = conn.identity;
           conn.setIdentity(identity);
+          // The app drops what the old identity was granted before anything else is delivered.
+          core.refreshed(conn, previous);
+          // A revocation of the new jti announced while it was being verified found the old one on
+          // this connection: check again now that the new one is registered.
+          await core.recheckRevocation(conn);
           return undefined;
         }
         conn.setIdentity(identity);

@@ -37,6 +37,9 @@ function textFrame(payload: Buffer): Buffer {
   return lastFrame;
 }
 
+/** Former token ids a refreshed connection remembers for revocation (see setIdentity). */
+const MAX_FORMER = 32;
+
 /** What the connection's one timer is for. */
 type Due = 'auth-deadline' | 'expiry-notice' | 'expiry';
 
@@ -68,6 +71,8 @@ export class GuardConnection implements Connection {
   announced = false;
   /** Shutting down: new messages are ignored (the client re-sends unacknowledged ones after reconnecting). */
   draining = false;
+  /** Budget for the client's ping frames (see onWsPing in guard.ts); made on the first ping. */
+  pingBucket: TokenBucket | undefined;
   /** Answered the last heartbeat ping. */
   alive = true;
   lastActivity = Date.now();
@@ -82,6 +87,8 @@ export class GuardConnection implements Connection {
   private pending: NodeJS.Timeout | undefined;
   private dueAt = 0;
   private due: Due = 'auth-deadline';
+  /** Tokens this session was refreshed from (see setIdentity); allocated on first refresh. */
+  private formerTokens: { jti: string; exp?: number }[] | undefined;
   /** Run once when the socket is gone (cap releases); allocated on first use. */
   releases: (() => void)[] | undefined;
 
@@ -119,8 +126,22 @@ export class GuardConnection implements Connection {
   }
 
   setIdentity(identity: Identity): void {
+    const previous = this._identity;
+    // A refreshed session still answers for the tokens it was opened with: revoking any of them
+    // (while unexpired) closes it. Bounded: expired ones are forgotten, at most MAX_FORMER kept.
+    if (previous?.jti !== undefined && previous.jti !== identity.jti) {
+      const now = Date.now() / 1000;
+      const kept = (this.formerTokens ?? []).filter((t) => t.exp === undefined || t.exp > now);
+      kept.push({ jti: previous.jti, ...(previous.exp !== undefined ? { exp: previous.exp } : {}) });
+      this.formerTokens = kept.slice(-MAX_FORMER);
+    }
     this._identity = identity;
     this.scheduleExpiry();
+  }
+
+  /** True when this connection's token, or one it was refreshed from, has this jti. */
+  hasJti(jti: string): boolean {
+    return this._identity?.jti === jti || (this.formerTokens?.some((t) => t.jti === jti) ?? false);
   }
 
   send(message: ServerMessage): boolean {
@@ -215,7 +236,7 @@ export class GuardConnection implements Connection {
     while (times.length > 0 && times[0]! <= now - windowMs) times.shift();
     if (times.length > threshold && !this._closed) {
       this.core.security({ kind: 'violations_exceeded', reason, ...this.ref });
-      this.close(CloseCode.POLICY_VIOLATION, reason === 'rate_limited' || reason === 'queue_full' ? CloseReason.RATE_LIMITED : CloseReason.VIOLATIONS);
+      this.close(CloseCode.POLICY_VIOLATION, reason === 'rate_limited' || reason === 'queue_full' || reason === 'ping_flood' ? CloseReason.RATE_LIMITED : CloseReason.VIOLATIONS);
     }
   }
 

@@ -1,5 +1,6 @@
 /** What the guard's parts share: resolved options, observability, routes, auth and counts. */
 import type { Logger } from 'pino';
+import type { Identity } from '../auth/types.js';
 import type { Authenticator } from './authenticator.js';
 import type { ConnectionCounts } from './counts.js';
 import type { SecurityEvent } from './events.js';
@@ -24,4 +25,8 @@ export interface GuardCore {
   connectionClosed(conn: GuardConnection, code: number, reason: Buffer): void;
   /** A first-message-auth connection just authenticated: apply the per-user cap, then announce it. */
   admit(conn: GuardConnection): Promise<boolean>;
+  /** `auth.refresh` replaced the identity: tell the app (it re-checks what the old identity was granted). */
+  refreshed(conn: GuardConnection, previous: Identity): void;
+  /** Checks the connection's identity against the revocation store again; closes it when revoked. */
+  recheckRevocation(conn: GuardConnection): Promise<void>;
 }

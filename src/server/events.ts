@@ -4,6 +4,8 @@ import type { RefusalReason } from './gate/types.js';
 export type ViolationReason =
   | 'rate_limited'
   | 'queue_full'
+  /** Ping frames past the connection's budget (not answered). */
+  | 'ping_flood'
   | 'too_big'
   | 'binary'
   | 'invalid_utf8'
@@ -14,6 +16,7 @@ export type ViolationReason =
   | 'json_array_length'
   | 'json_string_length'
   | 'json_forbidden_key'
+  | 'json_lone_surrogate'
   | 'invalid_envelope'
   | 'unknown_type'
   | 'invalid_payload'
@@ -39,6 +42,13 @@ export type SecurityEvent =
   | ({ readonly kind: 'handler_error'; readonly type: string } & ConnectionRef)
   | { readonly kind: 'ticket_refused'; readonly reason: string; readonly ip: string }
   /** An app HTTP route (e.g. the hub's publish API) refused credentials. */
-  | { readonly kind: 'http_auth_refused'; readonly reason: 'invalid_token'; readonly ip: string; readonly route: string };
+  | {
+      readonly kind: 'http_auth_refused';
+      readonly reason: 'auth_rate' | 'no_credentials' | 'invalid_token' | 'revoked' | 'auth_unavailable' | 'not_admin';
+      readonly ip: string;
+      readonly route: string;
+    }
+  /** An operator revoked a subject or a token through the admin API (audit trail). */
+  | ({ readonly kind: 'admin_revocation'; readonly by: string; readonly ip: string } & ({ readonly sub: string } | { readonly jti: string }));
 
 export type SecurityEventKind = SecurityEvent['kind'];

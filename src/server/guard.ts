@@ -6,20 +6,21 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
-import type { Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { z } from 'zod';
-import { createJwtVerifier, type TokenVerifier } from '../auth/jwt.js';
+import { createJwtVerifier, TokenError, type TokenVerifier } from '../auth/jwt.js';
 import { MemoryConnectionCounter, MemoryRevocationStore, MemoryTicketStore } from '../auth/memory.js';
 import type { IssuedTicket } from '../auth/tickets.js';
 import type { ConnectionCounter, Identity, RevocationStore, RevocationTarget, TicketStore } from '../auth/types.js';
 import { CloseCode, CloseReason, Envelope, SUBPROTOCOL } from '../protocol/index.js';
 import { Authenticator } from './authenticator.js';
 import { builtinRoutes } from './builtins.js';
-import { clientIp } from './client-ip.js';
+import { clientIp, compileTrust, type TrustProxy } from './client-ip.js';
 import { GuardConnection } from './connection.js';
 import type { GuardCore } from './core.js';
 import { ConnectionCounts } from './counts.js';
+import { TokenBucket } from './token-bucket.js';
 import { WsguardConfigError } from './errors.js';
 import type { SecurityEvent, ViolationReason } from './events.js';
 import { acceptingStage } from './gate/accepting.js';
@@ -57,6 +58,11 @@ export interface GuardEvents {
   connection: Connection;
   /** An authenticated connection has closed. */
   disconnect: { connection: Connection; code: number; reason: string };
+  /**
+   * `auth.refresh` replaced a connection's identity (same sub, possibly narrower perms): the app
+   * re-checks whatever it granted under the previous identity (the hub ends disallowed subscriptions).
+   */
+  refresh: { connection: Connection; previous: Identity };
 }
 
 const WS_ERROR_REASONS: Record<string, ViolationReason> = {
@@ -104,8 +110,11 @@ export class Guard implements GuardCore {
     this.tickets = o.ticketStore ?? this.own(new MemoryTicketStore());
     this.revocations = o.revocationStore ?? this.own(new MemoryRevocationStore());
     this.userSlots = o.connectionCounter ?? this.own(new MemoryConnectionCounter());
-    this.authenticator = new Authenticator(verifier, this.revocations, o.authFailures);
-    const trustProxy = new Set(o.trustProxy);
+    this.authenticator = new Authenticator(verifier, this.revocations, o.authFailures, {
+      maxSec: o.auth.maxTokenLifetimeSec,
+      toleranceSec: o.auth.jwt?.clockToleranceSec ?? 30,
+    });
+    const trustProxy = compileTrust(o.trustProxy);
 
     this.gate = [
       acceptingStage(() => this.closing !== undefined),
@@ -139,19 +148,35 @@ export class Guard implements GuardCore {
       perMessageDeflate: false,
       clientTracking: false,
       skipUTF8Validation: false,
-      autoPong: true,
+      // Pongs are sent by onWsPing, within the connection's ping budget: a ping flood is cut, not echoed.
+      autoPong: false,
       maxFragments: o.maxFragments,
       maxBufferedChunks: o.maxBufferedChunks,
       handleProtocols: (offered) => (offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
     });
-    this.issue = createTicketIssuer({ tickets: this.tickets, ttlMs: o.auth.ticketTtlMs });
+    const ticketCaps = { perSubject: o.auth.ticketLimits.maxPerUser, total: o.auth.ticketLimits.maxTotal };
+    this.issue = createTicketIssuer({ tickets: this.tickets, ttlMs: o.auth.ticketTtlMs, limits: ticketCaps });
+    const ticketsRefused = new Counter({ name: 'wsguard_tickets_refused_total', help: 'POST /api/tickets refusals by reason (rate limits, caps, credentials).', labelNames: ['reason'], registers: [this.metrics.registry] });
+    const tickets = this.tickets;
+    new Gauge({
+      name: 'wsguard_tickets_outstanding',
+      help: 'Unredeemed, unexpired tickets (cluster-wide with a shared store); capped by auth.ticketLimits.maxTotal.',
+      registers: [this.metrics.registry],
+      async collect() {
+        const n = await tickets.outstanding?.().catch(() => undefined);
+        if (n !== undefined) this.set(n);
+      },
+    });
     this.ticketHandler = createTicketHandler({
       authenticator: this.authenticator,
       tickets: this.tickets,
       ttlMs: o.auth.ticketTtlMs,
       origins: new Set(o.origins),
+      hosts: o.hosts,
       trustProxy,
+      limits: o.auth.ticketLimits,
       security: (e) => this.security(e),
+      refused: (reason) => ticketsRefused.inc({ reason }),
     });
 
     o.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.onUpgrade(req, socket, head, trustProxy));
@@ -210,7 +235,7 @@ export class Guard implements GuardCore {
 
   /** Refuses the matching tokens from now on and closes matching live connections (1008 revoked), on every node. */
   async revoke(target: RevocationTarget): Promise<void> {
-    await this.revocations.revoke(target, Math.floor(Date.now() / 1000) + this.options.auth.revocationTtlSec);
+    await this.revocations.revoke(target, this.authenticator.revocationUntil());
     this.closeRevoked(target); // in case the store does not echo to its own node
   }
 
@@ -264,9 +289,15 @@ export class Guard implements GuardCore {
     return store;
   }
 
-  private async onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, trustProxy: ReadonlySet<string>): Promise<void> {
+  private async onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, trustProxy: TrustProxy): Promise<void> {
     socket.on('error', destroySocket);
     const ip = clientIp(req, trustProxy);
+    if (ip === undefined) {
+      // A trusted proxy forwarded garbage: no address to hold limits against, so no handshake.
+      this.metrics.handshakes.inc({ outcome: 'bad_forwarded' });
+      this.security({ kind: 'handshake_refused', reason: 'bad_forwarded', status: 400, ip: 'unknown', stage: 'client-ip' });
+      return writeRefusal(socket, { status: 400, reason: 'bad_forwarded' });
+    }
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://wsguard.invalid');
@@ -320,6 +351,7 @@ export class Guard implements GuardCore {
     (ws as TaggedWebSocket)[CONN] = conn;
     ws.on('error', onWsError);
     ws.on('pong', onWsPong);
+    ws.on('ping', onWsPing);
     ws.on('message', onWsMessage);
     ws.once('close', onWsClose);
     if (identity) this.announce(conn);
@@ -347,10 +379,34 @@ export class Guard implements GuardCore {
     set.add(conn);
     conn.scheduleExpiry();
     this.emitter.emit('connection', conn);
+    void this.recheckRevocation(conn);
+  }
+
+  refreshed(conn: GuardConnection, previous: Identity): void {
+    this.emitter.emit('refresh', { connection: conn, previous });
+  }
+
+  /**
+   * Closes the gap between the gate's revocation check and registration: a revocation announced
+   * in between found no live connection to close. Registered first, checked again now: whatever
+   * comes later reaches closeRevoked. A store that cannot answer closes it too (fail closed).
+   */
+  async recheckRevocation(conn: GuardConnection): Promise<void> {
+    if (conn.closed || !conn.authenticated) return;
+    const identity = conn.identity;
+    try {
+      await this.authenticator.assertNotRevoked(identity);
+    } catch (err) {
+      if (conn.closed || conn.identity !== identity) return;
+      if (err instanceof TokenError) {
+        this.security({ kind: 'revoked', ...conn.ref });
+        conn.close(CloseCode.POLICY_VIOLATION, CloseReason.REVOKED);
+      } else conn.close(CloseCode.TRY_AGAIN_LATER, CloseReason.AUTH_UNAVAILABLE);
+    }
   }
 
   private closeRevoked(target: RevocationTarget): void {
-    const candidates = 'sub' in target ? [...(this.bySub.get(target.sub) ?? [])] : [...this.live].filter((c) => c.authenticated && c.identity.jti === target.jti);
+    const candidates = 'sub' in target ? [...(this.bySub.get(target.sub) ?? [])] : [...this.live].filter((c) => c.authenticated && c.hasJti(target.jti));
     for (const c of candidates) {
       if (c.closed) continue;
       this.security({ kind: 'revoked', ...c.ref });
@@ -391,6 +447,25 @@ function onWsError(this: WebSocket, err: Error & { code?: string }): void {
 
 function onWsPong(this: WebSocket): void {
   (this as TaggedWebSocket)[CONN].alive = true;
+}
+
+/**
+ * Answers a client ping within the connection's ping budget (messageRate, a bucket of its own made on
+ * the first ping). Past it the ping is not answered and counts as a `ping_flood` violation: a security
+ * event, wsguard_violations_total{reason="ping_flood"}, and 1008 once violations pass the threshold.
+ */
+function onWsPing(this: WebSocket, data: Buffer): void {
+  const conn = (this as TaggedWebSocket)[CONN];
+  if (conn.closed) return;
+  const rate = conn.core.options.messageRate;
+  conn.pingBucket ??= new TokenBucket(rate.perSec, rate.burst);
+  if (!conn.pingBucket.take()) return conn.violation('ping_flood');
+  // Pongs count against the send buffer like any other frame (a flood that never reads cannot pile them up).
+  if (this.bufferedAmount + data.length > conn.core.options.sendHighWaterMark) {
+    conn.core.security({ kind: 'slow_consumer', bufferedAmount: this.bufferedAmount, ...conn.ref });
+    return conn.close(CloseCode.TRY_AGAIN_LATER, CloseReason.SLOW_CONSUMER);
+  }
+  this.pong(data);
 }
 
 function onWsMessage(this: WebSocket, data: RawData, isBinary: boolean): void {

@@ -12,6 +12,7 @@ import { DEFAULT_JSON_LIMITS } from '../protocol/index.js';
 import { MIN_SECRET_BYTES, secretBytes } from '../auth/jwt.js';
 import type { ConnectionCounter, Identity, RevocationStore, TicketStore } from '../auth/types.js';
 import { WsguardConfigError } from './errors.js';
+import { isTrustEntry } from './client-ip.js';
 
 /** App hook for session cookies: return the identity, or undefined to refuse. */
 export type CookieAuth = (req: IncomingMessage) => Promise<Omit<Identity, 'method'> | undefined> | Omit<Identity, 'method'> | undefined;
@@ -25,7 +26,7 @@ export const DEFAULTS = {
   hosts: undefined as string[] | undefined,
   /** Refuse handshakes without Origin: 'always', 'when-cookies' (ambient credentials present) or 'never'. */
   requireOrigin: 'when-cookies' as 'always' | 'when-cookies' | 'never',
-  /** Proxy addresses whose X-Forwarded-For is believed. */
+  /** Proxy addresses or CIDR ranges whose X-Forwarded-For is believed (proxy-addr); a hop that is not an address is refused with 400. */
   trustProxy: [] as string[],
   /** Largest message in bytes (close 1009 past it). */
   maxPayload: 64 * 1024,
@@ -47,8 +48,16 @@ export const DEFAULTS = {
     firstMessage: false,
     /** Ticket lifetime. */
     ticketTtlMs: 30_000,
-    /** How long revocations are remembered (the longest a token may live). */
-    revocationTtlSec: 24 * 3600,
+    /**
+     * `POST /api/tickets` limits: minting rate per client IP and per subject (per minute, burst the same), and
+     * caps on unredeemed tickets per subject (429) and in total (503), cluster-wide with a shared store.
+     */
+    ticketLimits: { perIpPerMin: 60, perUserPerMin: 30, maxPerUser: 20, maxTotal: 10_000 },
+    /**
+     * Longest token lifetime accepted (exp − iat, or exp − now without iat); longer ones are refused
+     * as invalid_token. Revocations are kept this long (plus the clock tolerance), so no token outlives its revocation.
+     */
+    maxTokenLifetimeSec: 24 * 3600,
   },
   /** Close (4401) a first-message-auth connection that has not authenticated by then. */
   authTimeoutMs: 5_000,
@@ -120,7 +129,7 @@ export const OptionsSchema = z.strictObject({
   origins: z.array(originEntry).default(DEFAULTS.origins),
   hosts: z.array(z.string().min(1).max(260).regex(/^[A-Za-z0-9.\-[\]:]+$/)).optional(),
   requireOrigin: z.enum(['always', 'when-cookies', 'never']).default(DEFAULTS.requireOrigin),
-  trustProxy: z.array(z.ipv4().or(z.ipv6())).default(DEFAULTS.trustProxy),
+  trustProxy: z.array(z.string().refine(isTrustEntry, { message: 'must be an IP address or CIDR range' })).default(DEFAULTS.trustProxy),
   maxPayload: positiveInt.max(16 * 1024 * 1024).default(DEFAULTS.maxPayload),
   maxFragments: positiveInt.default(DEFAULTS.maxFragments),
   maxBufferedChunks: positiveInt.default(DEFAULTS.maxBufferedChunks),
@@ -136,7 +145,13 @@ export const OptionsSchema = z.strictObject({
     cookie: fn<CookieAuth>('cookie auth').optional(),
     firstMessage: z.boolean().default(DEFAULTS.auth.firstMessage),
     ticketTtlMs: positiveInt.max(300_000).default(DEFAULTS.auth.ticketTtlMs),
-    revocationTtlSec: positiveInt.default(DEFAULTS.auth.revocationTtlSec),
+    ticketLimits: z.strictObject({
+      perIpPerMin: z.number().positive().default(DEFAULTS.auth.ticketLimits.perIpPerMin),
+      perUserPerMin: z.number().positive().default(DEFAULTS.auth.ticketLimits.perUserPerMin),
+      maxPerUser: positiveInt.default(DEFAULTS.auth.ticketLimits.maxPerUser),
+      maxTotal: positiveInt.default(DEFAULTS.auth.ticketLimits.maxTotal),
+    }).default(DEFAULTS.auth.ticketLimits),
+    maxTokenLifetimeSec: positiveInt.default(DEFAULTS.auth.maxTokenLifetimeSec),
   }),
   authTimeoutMs: positiveInt.default(DEFAULTS.authTimeoutMs),
   heartbeatMs: positiveInt.default(DEFAULTS.heartbeatMs),

@@ -10,6 +10,7 @@ import {
   type ChannelLimits,
   checkReplayArgs,
   checkRetention,
+  newEpoch,
   NO_RETENTION,
   type EventStore,
   type EventStoreOptions,
@@ -25,6 +26,8 @@ interface ChannelLog {
   events: FileEvent[];
   /** When each event was stored (parallel to `events`). */
   storedAt: number[];
+  /** Created with the log (see EventStore.epoch). */
+  epoch: string;
 }
 
 export class MemoryEventStore implements EventStore {
@@ -60,7 +63,7 @@ export class MemoryEventStore implements EventStore {
     let log = this.channels.get(event.channel);
     if (!log) {
       this.admitNewChannel(event.by);
-      log = { head: 0, floor: 0, events: [], storedAt: [] };
+      log = { head: 0, floor: 0, events: [], storedAt: [], epoch: newEpoch() };
       this.channels.set(event.channel, log);
     }
     const stored: FileEvent = copyEvent({ ...event, seq: log.head + 1 });
@@ -83,6 +86,16 @@ export class MemoryEventStore implements EventStore {
   async head(channel: string): Promise<number> {
     this.checkOpen();
     return this.channels.get(channel)?.head ?? 0;
+  }
+
+  async epoch(channel: string): Promise<string | undefined> {
+    this.checkOpen();
+    return this.channels.get(channel)?.epoch;
+  }
+
+  /** Test hook: the log of `channel` starts again from scratch (as after a Redis restart without AOF). */
+  resetChannel(channel: string): void {
+    this.channels.delete(channel);
   }
 
   async prune(): Promise<number> {

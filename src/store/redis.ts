@@ -10,7 +10,7 @@
  * every node. `floor` is the highest seq removed by retention: `since < floor` means gone.
  *
  * Keys (per channel, hash-tagged so one channel's keys share a slot):
- *   <prefix>ch:{<channel>}:seq  <prefix>ch:{<channel>}:log  <prefix>ch:{<channel>}:floor
+ *   <prefix>ch:{<channel>}:seq  <prefix>ch:{<channel>}:log  <prefix>ch:{<channel>}:floor  <prefix>ch:{<channel>}:epoch
  *   <prefix>channels (set of channels, for prune and the channel cap)     pub/sub: <prefix>ev:<channel>
  *   <prefix>newch:<sub> (new channels of one identity in the current window; expires with it)
  */
@@ -24,6 +24,7 @@ import {
   type ChannelLimits,
   checkReplayArgs,
   checkRetention,
+  newEpoch,
   NO_RETENTION,
   type EventStore,
   type EventStoreOptions,
@@ -32,11 +33,12 @@ import {
   type RetentionPolicy,
 } from './types.js';
 
-// KEYS: seq, log, floor, channels, new-channel counter of the identity. ARGV: event JSON without seq,
+// KEYS: seq, log, floor, channels, new-channel counter of the identity, epoch. ARGV: event JSON without seq,
 // pub/sub channel, maxEvents, channel, now in ms ('' = Redis TIME), maxChannels, newPerUserPerHour
-// (0 = unlimited). Returns the seq, or -1 / -2 when creating the channel would pass the total /
-// per-identity cap (nothing written). The shebang makes Redis refuse the whole script up front
-// (e.g. over maxmemory) rather than fail half-way with the seq already taken.
+// (0 = unlimited), a fresh epoch (used when this append starts the log). Returns the seq, or -1 / -2
+// when creating the channel would pass the total / per-identity cap (nothing written). The shebang
+// makes Redis refuse the whole script up front (e.g. over maxmemory) rather than fail half-way with
+// the seq already taken.
 const APPEND_LUA = `#!lua
 local maxChannels = tonumber(ARGV[6])
 local perUser = tonumber(ARGV[7])
@@ -50,6 +52,11 @@ if (maxChannels > 0 or perUser > 0) and redis.call('SISMEMBER', KEYS[4], ARGV[4]
 end
 local seq = redis.call('INCR', KEYS[1])
 local id = string.format('%d', seq)
+local epoch = redis.call('GET', KEYS[6])
+if seq == 1 or not epoch then
+  epoch = ARGV[8]
+  redis.call('SET', KEYS[6], epoch)
+end
 local ms = ARGV[5]
 if ms == '' then
   local now = redis.call('TIME')
@@ -66,7 +73,7 @@ if maxEvents > 0 and seq > maxEvents then
   end
 end
 redis.call('SADD', KEYS[4], ARGV[4])
-redis.call('PUBLISH', ARGV[2], json)
+redis.call('PUBLISH', ARGV[2], '{"epoch":"' .. epoch .. '",' .. string.sub(json, 2))
 return seq
 `;
 
@@ -90,7 +97,7 @@ end
 return out
 `;
 
-// KEYS: seq, log, floor, channels. ARGV: maxEvents, maxAgeMs, scan batch size, now in ms ('' = Redis TIME), channel.
+// KEYS: seq, log, floor, channels, epoch. ARGV: maxEvents, maxAgeMs, scan batch size, now in ms ('' = Redis TIME), channel.
 // Removes by count, then by age (entries are in append order, so `t` only grows), and raises the
 // floor to the highest removed seq. Returns {removed, more}: `more` = 1 when a full batch was old.
 // A channel left with no events is forgotten: its keys deleted and its entry removed from the set.
@@ -140,7 +147,7 @@ if minSeq > 1 then
   end
 end
 if more == 0 and redis.call('XLEN', KEYS[2]) == 0 then
-  redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+  redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[5])
   redis.call('SREM', KEYS[4], ARGV[5])
 end
 return {removed, more}
@@ -188,9 +195,9 @@ export class RedisEventStore implements EventStore {
       this.#timer = setInterval(() => void this.prune().catch((err: unknown) => opts.onError?.(err)), opts.pruneIntervalMs);
       this.#timer.unref();
     }
-    this.#append = defineScript(opts.redis, 'wsguardAppend', APPEND_LUA, 5);
+    this.#append = defineScript(opts.redis, 'wsguardAppend', APPEND_LUA, 6);
     this.#replay = defineScript(opts.redis, 'wsguardReplay', REPLAY_LUA, 3, true);
-    this.#prune = defineScript(opts.redis, 'wsguardPrune', PRUNE_LUA, 4);
+    this.#prune = defineScript(opts.redis, 'wsguardPrune', PRUNE_LUA, 5);
   }
 
   #keys(channel: string): [string, string, string] {
@@ -214,9 +221,9 @@ export class RedisEventStore implements EventStore {
     let seq: unknown;
     try {
       seq = await this.#append(
-        ...this.#keys(event.channel), `${this.#prefix}channels`, `${this.#prefix}newch:${event.by}`,
+        ...this.#keys(event.channel), `${this.#prefix}channels`, `${this.#prefix}newch:${event.by}`, this.#epochKey(event.channel),
         json, eventChannel(this.#prefix, event.channel), this.#retention.maxEvents, event.channel,
-        this.#nowArg(), this.#limits.maxChannels, this.#limits.newPerUserPerHour,
+        this.#nowArg(), this.#limits.maxChannels, this.#limits.newPerUserPerHour, newEpoch(),
       );
     } catch (err) {
       throw unavailable(err);
@@ -252,6 +259,24 @@ export class RedisEventStore implements EventStore {
     }
   }
 
+  #epochKey(channel: string): string {
+    return `${this.#prefix}ch:{${channel}}:epoch`;
+  }
+
+  async epoch(channel: string): Promise<string | undefined> {
+    this.#checkOpen();
+    try {
+      const found = await this.#redis.get(this.#epochKey(channel));
+      if (found !== null) return found;
+      // A log written before epochs existed gets one (set once: NX); no log, no epoch.
+      if ((await this.#redis.exists(this.#keys(channel)[0])) === 0) return undefined;
+      await this.#redis.set(this.#epochKey(channel), newEpoch(), 'NX');
+      return (await this.#redis.get(this.#epochKey(channel))) ?? undefined;
+    } catch (err) {
+      throw unavailable(err);
+    }
+  }
+
   async prune(): Promise<number> {
     const { maxEvents, maxAgeMs } = this.#retention;
     this.#checkOpen();
@@ -273,7 +298,7 @@ export class RedisEventStore implements EventStore {
   async #pruneChannel(channel: string, maxEvents: number, maxAgeMs: number): Promise<number> {
     let removed = 0;
     for (let round = 0; round < PRUNE_MAX_ROUNDS; round++) {
-      const reply = await this.#prune(...this.#keys(channel), `${this.#prefix}channels`, maxEvents, maxAgeMs, PRUNE_BATCH, this.#nowArg(), channel);
+      const reply = await this.#prune(...this.#keys(channel), `${this.#prefix}channels`, this.#epochKey(channel), maxEvents, maxAgeMs, PRUNE_BATCH, this.#nowArg(), channel);
       if (!Array.isArray(reply)) throw new WsguardError('internal');
       removed += Number(reply[0]);
       if (reply[1] !== 1) break;

@@ -16,6 +16,7 @@ import {
   checkReplayArgs,
   checkRetention,
   NewChannelCounter,
+  newEpoch,
   NO_RETENTION,
   type ChannelLimits,
   type EventStore,
@@ -82,6 +83,10 @@ CREATE TABLE IF NOT EXISTS events (
   PRIMARY KEY (channel, seq)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS health_probe (id INTEGER PRIMARY KEY, pad BLOB);
+CREATE TABLE IF NOT EXISTS epochs (
+  channel TEXT PRIMARY KEY,
+  epoch   TEXT NOT NULL
+) WITHOUT ROWID;
 `;
 
 interface EventRow {
@@ -131,7 +136,11 @@ export class SqliteEventStore implements EventStore {
     setFloor: Database.Statement<[number, string]>;
     probeInsert: Database.Statement<[]>;
     probeDelete: Database.Statement<[]>;
+    setEpoch: Database.Statement<[string, string]>;
+    getEpoch: Database.Statement<[string]>;
+    adoptEpoch: Database.Statement<[string, string, string]>;
   };
+  private readonly epochOf: (channel: string) => string | undefined;
   private readonly appendBatch: (batch: readonly Pending[], gate: ChannelGate) => (FileEvent | ChannelLimitError)[];
   private readonly limits: ChannelLimits;
   private readonly newChannels: NewChannelCounter;
@@ -139,6 +148,7 @@ export class SqliteEventStore implements EventStore {
   private readonly sliceStmt: {
     channelsAfter: Database.Statement<[string, number]>;
     forget: Database.Statement<[string]>;
+    forgetEpoch: Database.Statement<[string, string]>;
     count: Database.Statement<[]>;
     firstKeptIn: Database.Statement<[string, number, number, number]>;
   };
@@ -188,11 +198,18 @@ export class SqliteEventStore implements EventStore {
         setFloor: db.prepare('UPDATE channels SET floor = ? WHERE channel = ?'),
         probeInsert: db.prepare(`INSERT INTO health_probe (id, pad) VALUES (1, zeroblob(${db.pragma('page_size', { simple: true }) as number}))`),
         probeDelete: db.prepare('DELETE FROM health_probe'),
+        // Epochs (see EventStore.epoch): a channel whose log (re)starts at seq 1 gets a new one.
+        setEpoch: db.prepare('INSERT OR REPLACE INTO epochs (channel, epoch) VALUES (?, ?)'),
+        getEpoch: db.prepare('SELECT epoch FROM epochs WHERE channel = ?'),
+        // A log written before epochs existed gets one on first ask (only when the channel has a log).
+        adoptEpoch: db.prepare('INSERT OR IGNORE INTO epochs (channel, epoch) SELECT ?, ? WHERE EXISTS (SELECT 1 FROM channels WHERE channel = ?)'),
       };
       this.sliceStmt = {
         channelsAfter: db.prepare('SELECT channel, head, floor FROM channels WHERE channel > ? ORDER BY channel LIMIT ?'),
         // Only a channel with no events (head = floor): an append in between makes it a no-op.
         forget: db.prepare('DELETE FROM channels WHERE channel = ? AND head = floor'),
+        // A forgotten channel's epoch goes with it (its next log gets a new one at seq 1).
+        forgetEpoch: db.prepare('DELETE FROM epochs WHERE channel = ? AND NOT EXISTS (SELECT 1 FROM channels WHERE channel = ?)'),
         count: db.prepare('SELECT count(*) AS n FROM channels'),
         // Bounded: looks at most (floor, upTo] of one channel, never its whole history.
         firstKeptIn: db.prepare('SELECT seq FROM events WHERE channel = ? AND seq > ? AND seq <= ? AND stored_ms >= ? ORDER BY seq LIMIT 1'),
@@ -210,7 +227,10 @@ export class SqliteEventStore implements EventStore {
         const refused = gate.admit(e.channel, e.by, storedMs);
         if (refused) return refused;
         const { head } = s.nextSeq.get(e.channel) as { head: number };
-        if (head === 1) gate.created++; // the row was just made: a new channel (counted whether or not caps are on)
+        if (head === 1) {
+          gate.created++; // the row was just made: a new channel (counted whether or not caps are on)
+          s.setEpoch.run(e.channel, newEpoch()); // a new log, a new epoch
+        }
         s.insert.run(e.channel, head, storedMs, e.kind, e.path, e.size ?? null, e.mime ?? null, e.sha256 ?? null, e.by, e.at);
         return copyEvent({ ...e, seq: head });
       });
@@ -246,9 +266,20 @@ export class SqliteEventStore implements EventStore {
           floor = upTo;
           if (upTo < target) break; // budget spent inside this channel: it goes on in the next transaction
         }
-        if (floor >= ch.head) forgotten += this.sliceStmt.forget.run(p.channel).changes;
+        if (floor >= ch.head) {
+          const gone = this.sliceStmt.forget.run(p.channel).changes;
+          if (gone) this.sliceStmt.forgetEpoch.run(p.channel, p.channel);
+          forgotten += gone;
+        }
       }
       return { removed, next: j, forgotten };
+    }).immediate;
+
+    this.epochOf = db.transaction((channel: string): string | undefined => {
+      const row = s.getEpoch.get(channel) as { epoch: string } | undefined;
+      if (row) return row.epoch;
+      if (s.adoptEpoch.run(channel, newEpoch(), channel).changes === 0) return undefined;
+      return (s.getEpoch.get(channel) as { epoch: string }).epoch;
     }).immediate;
 
     this.probe = db.transaction(() => {
@@ -292,6 +323,10 @@ export class SqliteEventStore implements EventStore {
 
   async head(channel: string): Promise<number> {
     return this.read(() => (this.stmt.channel.get(channel) as { head: number } | undefined)?.head ?? 0);
+  }
+
+  async epoch(channel: string): Promise<string | undefined> {
+    return this.write(() => this.epochOf(channel));
   }
 
   prune(): Promise<number> {

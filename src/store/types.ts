@@ -3,6 +3,7 @@
  * Implementations: memory (tests), sqlite (embedded default), redis (cluster).
  * docs/storage.md describes the guarantees; test/store/contract.ts checks them for every implementation.
  */
+import { randomBytes } from 'node:crypto';
 import { WsguardError, type FileEvent } from '../protocol/index.js';
 
 /** An event before the log gives it a seq. */
@@ -65,6 +66,12 @@ export interface EventStore {
   replay(channel: string, since: number, limit: number): Promise<ReplayResult>;
   /** Latest seq of the channel (0 when it has none). */
   head(channel: string): Promise<number>;
+  /**
+   * The channel's log epoch: a random id created with the log and stored with it, so a log that
+   * starts again from seq 1 (Redis without AOF restarted, a failover, a deleted SQLite file, a
+   * forgotten channel) has a new one and clients can tell. Undefined while the channel has no log.
+   */
+  epoch?(channel: string): Promise<string | undefined>;
   /** Applies retention now; returns how many events were removed. */
   prune(): Promise<number>;
   /** true when the log can currently take writes. */
@@ -73,6 +80,11 @@ export interface EventStore {
   channelTotal?(): Promise<number>;
   /** Idempotent. Afterwards every call rejects with WsguardError('unavailable'). */
   close(): Promise<void>;
+}
+
+/** A new epoch: 64 random bits, base64url (short on the wire, unique enough per channel). */
+export function newEpoch(): string {
+  return randomBytes(8).toString('base64url');
 }
 
 /** Throws RangeError unless `limit` is a positive safe integer and `since` a non-negative one. */

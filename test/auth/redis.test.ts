@@ -9,7 +9,7 @@ const skip = await redisSkipReason();
 const { node, prefix, track } = redisScope(skip);
 
 const record = (sub: string): TicketRecord => ({
-  identity: { sub, perms: { subscribe: ['files:acme'], publish: [] }, method: 'bearer' },
+  identity: { sub, perms: { subscribe: ['files:acme'], publish: [] } },
   origin: 'https://app.example',
   expiresAt: Date.now() + 30_000,
 });
@@ -46,6 +46,26 @@ if (skip) {
       await a.tickets.put('tk-short', record('bob'), 50);
       await sleep(150);
       assert.equal(await a.tickets.take('tk-short'), undefined);
+    });
+  });
+
+  describe('redis ticket caps', () => {
+    test('outstanding tickets are capped per subject and in total across nodes; a taken or expired ticket frees its slot', async () => {
+      const p = prefix();
+      const [a, b] = [await node(p), await node(p)];
+      const limits = { perSubject: 2, total: 3 };
+      assert.equal(await a.tickets.put('c-1', record('carol'), 30_000, limits), 'ok');
+      assert.equal(await b.tickets.put('c-2', record('carol'), 30_000, limits), 'ok');
+      assert.equal(await a.tickets.put('c-3', record('carol'), 30_000, limits), 'subject_cap', 'per subject, counted across nodes');
+      assert.equal(await b.tickets.take('c-3'), undefined, 'nothing stored past the cap');
+      assert.equal(await b.tickets.put('d-1', record('dave'), 50, limits), 'ok');
+      assert.equal(await a.tickets.put('e-1', record('erin'), 30_000, limits), 'total_cap');
+      assert.equal(await a.tickets.outstanding(), 3);
+      await sleep(120); // d-1 expires: its slot is free again
+      assert.equal(await a.tickets.put('e-1', record('erin'), 30_000, limits), 'ok');
+      assert.ok(await b.tickets.take('c-1'));
+      assert.equal(await a.tickets.put('c-4', record('carol'), 30_000, limits), 'ok', 'a taken ticket frees its slot');
+      assert.equal(await a.tickets.outstanding(), 3);
     });
   });
 

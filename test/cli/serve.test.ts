@@ -144,3 +144,29 @@ test('SIGKILL mid-stream loses nothing that was acknowledged: restart on the sam
   second.cli.child.kill('SIGTERM');
   assert.equal(await second.cli.exited, 0);
 });
+
+test('wsguard token refuses a --ttl longer than the maximum token lifetime (WSGUARD_MAX_TOKEN_LIFETIME, default 24h)', async () => {
+  for (const ttl of ['7d', '25h']) {
+    const r = await runCli(['token', '--sub', 'a', '--ttl', ttl], { WSGUARD_JWT_SECRET: SECRET });
+    assert.equal(r.code, 2, ttl);
+    assert.match(r.stderr, /maximum token lifetime \(WSGUARD_MAX_TOKEN_LIFETIME/);
+    assert.equal(r.stdout, '');
+  }
+  assert.equal((await runCli(['token', '--sub', 'a', '--ttl', '24h'], { WSGUARD_JWT_SECRET: SECRET })).code, 0);
+  assert.equal((await runCli(['token', '--sub', 'a', '--ttl', '7d'], { WSGUARD_JWT_SECRET: SECRET, WSGUARD_MAX_TOKEN_LIFETIME: '8d' })).code, 0);
+});
+
+test('a second SIGTERM exits wsguard serve at once, while the drain is still waiting on a client that never answers the close', async () => {
+  const { cli, wsUrl } = await serve({ WSGUARD_JWT_SECRET: SECRET, WSGUARD_DB: join(tempDir(), 'e.db') });
+  const ws = await open(wsUrl, await mint('stuck', ['files:acme'], []));
+  // The client stops reading: it never sees (or answers) the 1001, so the drain waits for it (5 s of the 10 s deadline).
+  (ws as unknown as { _socket: import('node:net').Socket })._socket.pause();
+  cli.child.kill('SIGTERM');
+  await waitForOutput(cli, /closing connections \(1001\) and draining/);
+  cli.child.kill('SIGTERM');
+  // Bounded well under the drain's 5 s wait for the stuck client: the second signal does not wait for it.
+  const code = await Promise.race([cli.exited, new Promise<'still running'>((r) => setTimeout(() => r('still running'), 3000))]);
+  assert.equal(code, 1);
+  assert.match(cli.stderr, /second SIGTERM, exiting now/);
+  ws.terminate();
+});

@@ -86,7 +86,7 @@ test('history_gone calls onHistoryGone, then the subscription continues from the
   const got: number[] = [];
   const sub = client.subscribe('files:old', { since: 3, onEvent: (e) => got.push(e.seq), onHistoryGone: (info) => gone.push(info) });
   assert.equal(await sub.ready, 10);
-  assert.deepEqual(gone, [{ channel: 'files:old', lastSeq: 3 }]);
+  assert.deepEqual(gone, [{ channel: 'files:old', lastSeq: 3, reason: 'history_gone' }]);
   assert.equal(sub.lastSeq, 10);
   peer.append('files:old', 'file_delete', 'new');
   await waitFor(() => got.length === 1, 'live event after resync');

@@ -44,7 +44,7 @@ test('Redis restart: writes refuse with unavailable while down, subscribers reco
   assert.equal(await b.healthy(), false);
   // Every write refuses, quickly, with unavailable: none is queued to land later.
   for (let i = 0; i < 5; i++) await assert.rejects(a.store.append(newEvent('files:r', 2 + i)), isUnavailable);
-  await assert.rejects(a.tickets.put('t', { identity: { sub: 'u', perms: { subscribe: [], publish: [] }, method: 'bearer' }, origin: null, expiresAt: Date.now() + 1000 }, 1000), isUnavailable);
+  await assert.rejects(a.tickets.put('t', { identity: { sub: 'u', perms: { subscribe: [], publish: [] } }, origin: null, expiresAt: Date.now() + 1000 }, 1000), isUnavailable);
   await assert.rejects(a.connectionCounter.acquire('u', 3), isUnavailable);
   assert.equal(reconnects, 0);
 

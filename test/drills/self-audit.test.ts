@@ -68,3 +68,32 @@ test('self-audit: wsguard audit --intrusive --fail-on medium finds nothing mediu
   assert.equal(r.code, 0, r.stderr.slice(-1000));
   assert.ok(report.checks.some((c) => c.status === 'pass'), 'the audit really ran checks against the hub');
 });
+
+test('self-audit: WSG-SESSION-01 against the hub, logging out with wsguard revoke (--logout-cmd): the socket is closed', async (t) => {
+  const hub = spawnCli(['serve'], { WSGUARD_PORT: '0', WSGUARD_LOG_LEVEL: 'silent', WSGUARD_JWT_SECRET: SECRET, WSGUARD_DB: join(dir, 'session.db') });
+  t.after(async () => {
+    if (hub.child.exitCode === null) hub.child.kill('SIGKILL');
+    await hub.exited;
+  });
+  const url = (await waitForOutput(hub, /WebSocket (ws:\/\/[^\s,]+)/))[1]!;
+  const http = new URL(url.replace(/^ws/, 'http')).origin;
+  const perms = { subscribe: ['files:acme'], publish: [] };
+  // Its own subject: revoking it must not pull the rug from the main self-audit's token.
+  const token = await signToken({ secret: SECRET, sub: 'auditor-session', perms, ttlSec: 1800 });
+  const admin = await signToken({ secret: SECRET, sub: 'ops', perms: { subscribe: [], publish: [], admin: ['revoke'] }, ttlSec: 1800 });
+  const main = new URL('../../src/cli/main.ts', import.meta.url).pathname;
+  const logout = `'${process.execPath}' --import tsx '${main}' revoke --sub auditor-session --url '${http}'`;
+  const help = (await runCli(['audit', '--help'])).stdout;
+  const r = await runCli([
+    'audit', url, '--intrusive', '--only', 'WSG-SESSION-01', '--fail-on', 'medium', '--format', 'json',
+    '--token', token, '--subprotocol', 'wsguard.v1', '--origin', http,
+    '--canary', JSON.stringify({ type: 'subscribe', id: 'canary', payload: { channel: 'files:acme' } }), '--canary-expect', '"subscribed"',
+    '--logout-cmd', logout, ...(help.includes('--session-wait') ? ['--session-wait', '10'] : []), '--timeout', '60',
+  ], { WSGUARD_ADMIN_TOKEN: admin });
+  const report = JSON.parse(r.stdout) as Report;
+  const check = report.checks.find((c) => c.id === 'WSG-SESSION-01');
+  t.diagnostic(`WSG-SESSION-01: ${JSON.stringify(check)}`);
+  assert.equal(check?.status, 'pass', r.stderr.slice(-1000));
+  assert.deepEqual(report.findings, []);
+  assert.equal(r.code, 0);
+});

@@ -69,7 +69,8 @@ export async function startGuard(overrides: Partial<Omit<GuardOptions, 'server'>
 export interface Claims {
   sub?: string;
   exp?: number | null;
-  iat?: number;
+  /** `null` omits it. */
+  iat?: number | null;
   jti?: string;
   perms?: { subscribe?: string[]; publish?: string[] };
   iss?: string;
@@ -81,7 +82,7 @@ export async function mintToken(claims: Claims = {}, secret: string = SECRET): P
   const { sub = 'user-1', exp, iat, jti, perms = { subscribe: ['files:acme'], publish: ['files:acme'] }, iss, aud } = claims;
   const jwt = new SignJWT({ perms }).setProtectedHeader({ alg: 'HS256' }).setSubject(sub);
   if (exp !== null) jwt.setExpirationTime(exp ?? Math.floor(Date.now() / 1000) + 3600);
-  jwt.setIssuedAt(iat ?? Math.floor(Date.now() / 1000));
+  if (iat !== null) jwt.setIssuedAt(iat ?? Math.floor(Date.now() / 1000));
   if (jti) jwt.setJti(jti);
   if (iss) jwt.setIssuer(iss);
   if (aud) jwt.setAudience(aud);

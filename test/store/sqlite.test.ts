@@ -33,7 +33,7 @@ test('sqlite: creates the directory, uses WAL and the chosen synchronous level, 
   const db = new Database(path, { readonly: true });
   assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
   const tables = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string; sql: string }[];
-  assert.deepEqual(tables.map((t) => t.name), ['channels', 'events', 'health_probe']);
+  assert.deepEqual(tables.map((t) => t.name), ['channels', 'epochs', 'events', 'health_probe']);
   assert.match(tables.find((t) => t.name === 'events')!.sql, /PRIMARY KEY \(channel, seq\)\s*\)\s*WITHOUT ROWID/);
   assert.deepEqual(db.prepare('SELECT channel, head, floor FROM channels').all(), [{ channel: 'files:a', head: 1, floor: 0 }]);
   db.close();

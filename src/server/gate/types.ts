@@ -10,6 +10,8 @@ export type RefusalReason =
   | 'shutting_down'
   | 'bad_path'
   | 'bad_request'
+  /** A trusted proxy forwarded an X-Forwarded-For hop that is not an address. */
+  | 'bad_forwarded'
   | 'bad_version'
   | 'host'
   | 'origin'
