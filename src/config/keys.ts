@@ -5,7 +5,17 @@
  */
 import { createSecureContext } from 'node:tls';
 import { z } from 'zod';
-import { isTrustEntry } from '../server/client-ip.js';
+import proxyaddr from 'proxy-addr';
+
+/** What the guard's trustProxy accepts (an address or a CIDR range): proxy-addr's own parser decides. */
+function isTrustEntry(entry: string): boolean {
+  try {
+    proxyaddr.compile(entry);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const csv = z.string().transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0));
 const origin = z.string().refine((o) => {
