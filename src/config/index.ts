@@ -1,2 +1,3 @@
 export { CONFIG_KEYS, parseDuration, type ConfigKey, type ConfigValues } from './keys.js';
 export { loadConfig, parseValues, selfOrigins, isLoopbackHost, ConfigError, type HubConfig } from './load.js';
+export { checkTlsPair, TlsPairError, type CheckedPair } from './tls-pair.js';

@@ -65,7 +65,7 @@ export const CONFIG_KEYS = {
   tlsKey: key('WSGUARD_TLS_KEY', 'tls_key', nonEmpty, 'PEM private key for `WSGUARD_TLS_CERT`', 'unset'),
   tlsCiphers: key('WSGUARD_TLS_CIPHERS', 'tls_ciphers', cipherList, 'OpenSSL cipher list (TLS 1.3 suites and TLS 1.2 ciphers) replacing the profile\'s; anything outside the profile is logged as a warning', 'the profile: ECDHE with AES-GCM or ChaCha20-Poly1305 (see [TLS](#tls))'),
   tlsMinVersion: key('WSGUARD_TLS_MIN_VERSION', 'tls_min_version', z.enum(['TLSv1.3', 'TLSv1.2', 'TLSv1.1', 'TLSv1']), 'lowest TLS version accepted; below `TLSv1.2` is logged as a warning', '`TLSv1.2`'),
-  tlsReloadInterval: key('WSGUARD_TLS_RELOAD_INTERVAL', 'tls_reload_interval', duration, 'how often the certificate and key files are checked for a new certificate (0 = only on `SIGHUP`)', '`1m`'),
+  tlsReloadInterval: key('WSGUARD_TLS_RELOAD_INTERVAL', 'tls_reload_interval', duration.refine((ms) => ms === 0 || ms >= 1000, 'a duration of at least 1s, e.g. 1m, or 0 to check only on SIGHUP'), 'how often the certificate and key files are checked for a new certificate: at least `1s`, or `0` = only on `SIGHUP`', '`1m`'),
   trustProxy: key('WSGUARD_TRUST_PROXY', 'trust_proxy', csv, 'comma-separated proxy addresses whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed', 'none'),
   metricsToken: key('WSGUARD_METRICS_TOKEN', 'metrics_token', z.string().min(16, 'at least 16 characters'), 'bearer token required for `/metrics` from non-loopback clients', 'unset: `/metrics` answers loopback clients only'),
   retentionMaxEvents: key('WSGUARD_RETENTION_MAX_EVENTS', 'retention_max_events', positiveInt, 'events kept per channel (0 = unlimited)', '`100000`'),

@@ -9,13 +9,12 @@
  * and logs one line; the poll retries only when the files change again.
  */
 import { readFileSync } from 'node:fs';
-import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { createSecureContext, type TlsOptions } from 'node:tls';
 import type https from 'node:https';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { secureTlsOptions, tlsProfileWeakenings } from '../server/index.js';
-import type { HubConfig } from '../config/index.js';
+import { checkTlsPair, ConfigError, TlsPairError, type HubConfig } from '../config/index.js';
 
 /** The log warns (and WSG-TLS-03 reports) when the certificate expires within this many days. */
 export const EXPIRY_WARN_DAYS = 14;
@@ -44,32 +43,15 @@ interface KeyPair {
   readonly notAfterMs: number;
 }
 
-/** Checks a pair the way OpenSSL will use it; throws an Error with a short reason. */
-function checkPair(cert: string, key: string, profile: TlsOptions, refuseExpired: boolean): KeyPair {
-  let x509: X509Certificate;
-  try {
-    x509 = new X509Certificate(cert);
-  } catch {
-    throw new Error('the certificate file holds no PEM certificate');
-  }
-  const notAfterMs = Date.parse(x509.validTo);
-  const now = Date.now();
-  if (refuseExpired && notAfterMs <= now) throw new Error(`the certificate expired on ${new Date(notAfterMs).toISOString()}`);
-  if (refuseExpired && Date.parse(x509.validFrom) > now) throw new Error(`the certificate is not valid before ${new Date(Date.parse(x509.validFrom)).toISOString()}`);
-  let privateKey: KeyObject;
-  try {
-    privateKey = createPrivateKey(key);
-  } catch {
-    throw new Error('the key file holds no unencrypted PEM private key');
-  }
-  // OpenSSL would accept a key of another certificate here and fail every handshake later.
-  if (!x509.checkPrivateKey(privateKey)) throw new Error('the key does not match the certificate');
+/** The checks of config/tls-pair.ts, then the pair with the profile the way OpenSSL will use it. */
+function checkPair(cert: string, key: string, profile: TlsOptions): KeyPair {
+  const checked = checkTlsPair(cert, key);
   try {
     createSecureContext({ ...profile, cert, key });
   } catch (err) {
-    throw new Error(`OpenSSL refuses the pair (${(err as Error).message})`);
+    throw new TlsPairError('key', `OpenSSL refuses the pair (${(err as Error).message})`);
   }
-  return { cert, key, notAfterMs, info: { subject: x509.subject.replace(/\n/g, ', '), notAfter: new Date(notAfterMs).toISOString(), fingerprint256: x509.fingerprint256 } };
+  return { cert, key, notAfterMs: checked.notAfterMs, info: { subject: checked.subject, notAfter: new Date(checked.notAfterMs).toISOString(), fingerprint256: checked.fingerprint256 } };
 }
 
 export class HubTls {
@@ -86,10 +68,11 @@ export class HubTls {
     if (weakenings.length) logger.warn({ weakenings }, `tls: the configuration weakens the TLS profile: ${weakenings.join('; ')}`);
     this.profile = secureTlsOptions({ ciphers: config.ciphers, minVersion: config.minVersion });
     try {
-      // At start-up an expired certificate is served (and logged below): refusing to start helps nobody.
-      this.current = checkPair(config.cert, config.key, this.profile, false);
+      // loadConfig ran the same checks (naming the key as configured); this covers callers of startHub.
+      this.current = checkPair(config.cert, config.key, this.profile);
     } catch (err) {
-      throw new Error(`TLS: WSGUARD_TLS_CERT / WSGUARD_TLS_KEY: ${(err as Error).message}`);
+      if (err instanceof TlsPairError) throw new ConfigError(err.file === 'cert' ? 'WSGUARD_TLS_CERT' : 'WSGUARD_TLS_KEY', err.message);
+      throw err;
     }
     this.lastTried = config.cert + '\0' + config.key;
     logger.info({ ...this.current.info }, 'tls: certificate loaded');
@@ -165,7 +148,7 @@ export class HubTls {
   private swap(trigger: string, cert: string, key: string): boolean {
     let pair: KeyPair;
     try {
-      pair = checkPair(cert, key, this.profile, true);
+      pair = checkPair(cert, key, this.profile);
       this.server?.setSecureContext({ ...this.profile, cert, key });
     } catch (err) {
       return this.refuse(trigger, (err as Error).message);

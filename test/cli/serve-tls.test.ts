@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes, X509Certificate } from 'node:crypto';
 import { spawnCli, waitForOutput, type Cli } from './support.js';
-import { caSignedCert, hasOpenssl } from '../fixtures/tls-certs.js';
+import { caSignedCert, expiredCert, hasOpenssl, notYetValidCert } from '../fixtures/tls-certs.js';
 
 const SECRET = randomBytes(32).toString('base64url');
 const dir = mkdtempSync(join(tmpdir(), 'wsguard-serve-tls-'));
@@ -104,4 +104,21 @@ test('a weakening override is logged as a warning at start-up', { skip }, async 
   clis.push(cli);
   await waitForOutput(cli, /WebSocket wss:\/\//);
   assert.match(cli.stdout, /weakens the TLS profile: minimum version TLSv1\.1 \(profile: TLSv1\.2\); ciphers outside the profile: HIGH/);
+});
+
+test('an expired or not yet valid certificate stops start-up: exit 2, one line naming WSGUARD_TLS_CERT and why', { skip }, async () => {
+  for (const [name, pair, reason] of [
+    ['expired', expiredCert(), /^wsguard: invalid configuration: WSGUARD_TLS_CERT: the certificate expired on 2020-02-01T00:00:00\.000Z \(.*expired-cert\.pem\)$/],
+    ['future', notYetValidCert(), /^wsguard: invalid configuration: WSGUARD_TLS_CERT: the certificate is not valid before 2090-01-01T00:00:00\.000Z \(.*future-cert\.pem\)$/],
+  ] as const) {
+    const certFile = join(dir, `${name}-cert.pem`);
+    const keyFile = join(dir, `${name}-key.pem`);
+    writeFileSync(certFile, pair.cert);
+    writeFileSync(keyFile, pair.key);
+    const cli = spawnCli(['serve'], { WSGUARD_PORT: '0', WSGUARD_JWT_SECRET: SECRET, WSGUARD_DB: join(dir, `${name}.db`), WSGUARD_TLS_CERT: certFile, WSGUARD_TLS_KEY: keyFile });
+    clis.push(cli);
+    assert.equal(await cli.exited, 2, `${name}: ${cli.stdout} ${cli.stderr}`);
+    assert.match(cli.stderr.trim(), reason);
+    assert.equal(cli.stdout, '', `${name}: nothing served`);
+  }
 });

@@ -16,9 +16,9 @@ import { X509Certificate } from 'node:crypto';
 import { pino, type Logger } from 'pino';
 import WebSocket from 'ws';
 import { startTestHub, removeDir, token, ALICE, type TestHub } from './support.js';
-import type { HubConfig } from '../../src/config/index.js';
+import { ConfigError, type HubConfig } from '../../src/config/index.js';
 import { SUBPROTOCOL } from '../../src/protocol/index.js';
-import { caSignedCert, expiredCert, hasOpenssl, selfSignedCert, type TestCerts } from '../fixtures/tls-certs.js';
+import { caSignedCert, expiredCert, hasOpenssl, notYetValidCert, selfSignedCert, type TestCerts } from '../fixtures/tls-certs.js';
 
 const skip = !hasOpenssl() && 'needs the openssl CLI';
 let first: TestCerts;
@@ -270,9 +270,21 @@ test('a certificate near expiry is logged as a warning and shows in /healthz', {
   assert.equal(far.lines.filter((l) => /expires in/.test(l.msg)).length, 0);
 });
 
-test('a bad certificate at start-up stops the hub with a message naming the key', { skip }, async () => {
+test('a bad certificate at start-up stops the hub with a configuration error naming the key', { skip }, async () => {
   const other = selfSignedCert();
   const { logger } = capture();
-  await assert.rejects(startTestHub({ tls: { cert: first.cert, key: other.key } }, { logger }), /WSGUARD_TLS_CERT \/ WSGUARD_TLS_KEY: the key does not match the certificate/);
-  await assert.rejects(startTestHub({ tls: { cert: 'nope', key: other.key } }, { logger }), /WSGUARD_TLS_CERT \/ WSGUARD_TLS_KEY: the certificate file holds no PEM certificate/);
+  const refused = (key: string, reason: RegExp) => (e: unknown) => {
+    assert.ok(e instanceof ConfigError, String(e));
+    assert.equal(e.key, key);
+    assert.match(e.message, reason);
+    return true;
+  };
+  await assert.rejects(startTestHub({ tls: { cert: first.cert, key: other.key } }, { logger }), refused('WSGUARD_TLS_KEY', /the key does not match the certificate/));
+  await assert.rejects(startTestHub({ tls: { cert: 'nope', key: other.key } }, { logger }), refused('WSGUARD_TLS_CERT', /the certificate file holds no PEM certificate/));
+  // The same checks as a reload: a certificate a reload refuses does not start a hub that would call itself healthy.
+  const expired = expiredCert();
+  await assert.rejects(startTestHub({ tls: { cert: expired.cert, key: expired.key } }, { logger }), refused('WSGUARD_TLS_CERT', /expired on 2020-02-01/));
+  const future = notYetValidCert();
+  await assert.rejects(startTestHub({ tls: { cert: future.cert, key: future.key } }, { logger }), refused('WSGUARD_TLS_CERT', /not valid before 2090-01-01/));
 });
+
