@@ -21,6 +21,7 @@ export const EXPIRY_WARN_DAYS = 14;
 const DAY_MS = 86_400_000;
 /** How often the expiry is checked for the log warning (the metric is always current). */
 const EXPIRY_CHECK_MS = 12 * 3_600_000;
+const RELOAD_OUTCOMES = ['reloaded', 'refused'] as const;
 
 export type HubTlsConfig = NonNullable<HubConfig['tls']>;
 
@@ -30,10 +31,22 @@ export interface CertificateInfo {
   readonly fingerprint256: string;
 }
 
+/** The last reload attempt (SIGHUP, a file change, or a call), for /healthz. */
+export interface ReloadResult {
+  /** ISO time of the attempt. */
+  readonly at: string;
+  readonly outcome: (typeof RELOAD_OUTCOMES)[number];
+  /** Why a pair was refused. */
+  readonly reason?: string;
+}
+
 /** The /healthz field. */
 export interface TlsHealth {
   readonly notAfter: string;
+  /** Days until notAfter, rounded down to a tenth: 2.99 days is 2.9, never 3; negative once expired. */
   readonly daysLeft: number;
+  /** null until the first reload attempt. */
+  readonly lastReload: ReloadResult | null;
 }
 
 interface KeyPair {
@@ -62,6 +75,7 @@ export class HubTls {
   private server?: https.Server;
   private readonly timers: NodeJS.Timeout[] = [];
   private reloads?: Counter<'outcome'>;
+  private lastReload: ReloadResult | null = null;
 
   constructor(private readonly config: HubTlsConfig, private readonly logger: Logger) {
     const weakenings = tlsProfileWeakenings(config);
@@ -99,6 +113,8 @@ export class HubTls {
       },
     });
     this.reloads = new Counter({ name: 'wsguard_tls_reloads_total', help: 'Certificate reloads by outcome (reloaded, refused).', labelNames: ['outcome'] as const, registers });
+    // Every outcome exported from the start, so `increase(...{outcome="refused"}[1h]) > 0` sees the first refusal.
+    for (const outcome of RELOAD_OUTCOMES) this.reloads.inc({ outcome }, 0);
     if (this.config.reloadIntervalMs && this.config.certFile && this.config.keyFile) {
       this.timers.push(setInterval(() => this.pollFiles(), this.config.reloadIntervalMs).unref());
     }
@@ -110,7 +126,7 @@ export class HubTls {
   }
 
   health(): TlsHealth {
-    return { notAfter: this.current.info.notAfter, daysLeft: Math.floor((this.current.notAfterMs - Date.now()) / DAY_MS) };
+    return { notAfter: this.current.info.notAfter, daysLeft: Math.floor(((this.current.notAfterMs - Date.now()) / DAY_MS) * 10) / 10, lastReload: this.lastReload };
   }
 
   /** Reads the files and swaps in the new pair if it is good. True when the new pair is served. */
@@ -156,6 +172,7 @@ export class HubTls {
     const previous = this.current.info.fingerprint256;
     this.current = pair;
     this.reloads?.inc({ outcome: 'reloaded' });
+    this.lastReload = { at: new Date().toISOString(), outcome: 'reloaded' };
     if (previous === pair.info.fingerprint256) this.logger.info({ trigger, ...pair.info }, 'tls: certificate reloaded, unchanged');
     else this.logger.info({ trigger, ...pair.info, previous }, 'tls: new certificate served to new handshakes');
     this.warnIfNearExpiry();
@@ -164,6 +181,7 @@ export class HubTls {
 
   private refuse(trigger: string, reason: string): false {
     this.reloads?.inc({ outcome: 'refused' });
+    this.lastReload = { at: new Date().toISOString(), outcome: 'refused', reason };
     this.logger.error({ trigger, reason, serving: this.current.info.fingerprint256 }, `tls: new certificate refused, still serving the current one: ${reason}`);
     return false;
   }

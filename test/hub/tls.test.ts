@@ -261,11 +261,14 @@ test('operator overrides: a weaker cipher list works and is logged as a warning;
 test('a certificate near expiry is logged as a warning and shows in /healthz', { skip }, async () => {
   const soon = caSignedCert(3);
   const hub = await tlsHub(tlsFiles(soon));
-  const warning = hub.lines.find((l) => /expires in \d+ days/.test(l.msg));
+  const warning = hub.lines.find((l) => /expires in [\d.]+ days/.test(l.msg));
   assert.ok(warning, 'expiry warning logged');
   assert.equal(warning.level, 40);
-  const health = JSON.parse((await get(`${hub.url}/healthz`, [soon.ca!])).body) as { tls: { daysLeft: number } };
-  assert.ok(health.tls.daysLeft <= 3 && health.tls.daysLeft >= 2, JSON.stringify(health));
+  const health = JSON.parse((await get(`${hub.url}/healthz`, [soon.ca!])).body) as { tls: { notAfter: string; daysLeft: number } };
+  // Rounded down to a tenth: 2.99 days left is 2.9, not 2 (the old floor) and not 3.
+  const exact = (Date.parse(health.tls.notAfter) - Date.now()) / 86_400_000;
+  assert.ok(health.tls.daysLeft <= exact && health.tls.daysLeft > exact - 0.11, `${health.tls.daysLeft} for ${exact}`);
+  assert.equal(Math.round(health.tls.daysLeft * 10), health.tls.daysLeft * 10, 'one decimal');
   const far = await tlsHub(tlsFiles(first));
   assert.equal(far.lines.filter((l) => /expires in/.test(l.msg)).length, 0);
 });
@@ -288,3 +291,27 @@ test('a bad certificate at start-up stops the hub with a configuration error nam
   await assert.rejects(startTestHub({ tls: { cert: future.cert, key: future.key } }, { logger }), refused('WSGUARD_TLS_CERT', /not valid before 2090-01-01/));
 });
 
+test('/healthz shows the last reload (time, outcome, reason) and the reload counter starts at zero for each outcome', { skip }, async () => {
+  const files = tlsFiles(first);
+  const hub = await tlsHub(files);
+  type Health = { tls: { notAfter: string; daysLeft: number; lastReload: { at: string; outcome: string; reason?: string } | null } };
+  const health = async () => (JSON.parse((await get(`${hub.url}/healthz`, [first.ca!])).body) as Health).tls;
+  assert.equal((await health()).lastReload, null, 'no reload yet');
+  const metrics = await hub.guard.registry.metrics();
+  assert.match(metrics, /wsguard_tls_reloads_total\{outcome="reloaded"\} 0\b/);
+  assert.match(metrics, /wsguard_tls_reloads_total\{outcome="refused"\} 0\b/);
+
+  replace(files.keyFile, second.key); // a key of another certificate
+  const before = Date.now();
+  assert.equal(hub.tls!.reload('test'), false);
+  const refused = (await health()).lastReload;
+  assert.equal(refused?.outcome, 'refused');
+  assert.equal(refused?.reason, 'the key does not match the certificate');
+  assert.ok(Date.parse(refused!.at) >= before - 1000 && Date.parse(refused!.at) <= Date.now(), refused!.at);
+
+  replace(files.certFile, second.cert);
+  assert.equal(hub.tls!.reload('test'), true);
+  const ok = (await health()).lastReload;
+  assert.equal(ok?.outcome, 'reloaded');
+  assert.equal(ok?.reason, undefined);
+});
