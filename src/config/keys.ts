@@ -52,7 +52,7 @@ function key<T>(env: string, file: string, schema: z.ZodType<T>, description: st
 export const CONFIG_KEYS = {
   host: key('WSGUARD_HOST', 'host', nonEmpty, 'listen address', '`127.0.0.1`'),
   port: key('WSGUARD_PORT', 'port', port, 'listen port (0 = any free port)', '`8080`'),
-  allowedOrigins: key('WSGUARD_ALLOWED_ORIGINS', 'allowed_origins', csv.pipe(z.array(origin)), 'comma-separated exact origins allowed to open WebSockets and ask for tickets', 'the server\'s own `http://localhost:PORT` and `http://127.0.0.1:PORT`'),
+  allowedOrigins: key('WSGUARD_ALLOWED_ORIGINS', 'allowed_origins', csv.pipe(z.array(origin)), 'comma-separated exact origins allowed to open WebSockets and ask for tickets', 'the server\'s own `http://localhost:PORT` and `http://127.0.0.1:PORT`, or `https://localhost:PORT` and `https://127.0.0.1:PORT` with TLS'),
   allowedHosts: key('WSGUARD_ALLOWED_HOSTS', 'allowed_hosts', csv, 'comma-separated `Host` header values accepted (DNS-rebinding defence)', 'the listen host, `localhost` and `127.0.0.1`, with the port'),
   jwtSecret: key('WSGUARD_JWT_SECRET', 'jwt_secret', z.string().refine((s) => Buffer.byteLength(s) >= 32, 'at least 32 bytes'), 'HS256 secret', 'dev mode: a random secret, printed with demo tokens; loopback only'),
   jwtPublicKey: key('WSGUARD_JWT_PUBLIC_KEY', 'jwt_public_key', nonEmpty, 'PEM file with an RS256/ES256/EdDSA public key (instead of a secret)', 'unset'),

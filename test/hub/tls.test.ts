@@ -7,9 +7,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import https from 'node:https';
+import net from 'node:net';
 import tls from 'node:tls';
 import { Writable } from 'node:stream';
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
@@ -314,4 +315,39 @@ test('/healthz shows the last reload (time, outcome, reason) and the reload coun
   const ok = (await health()).lastReload;
   assert.equal(ok?.outcome, 'reloaded');
   assert.equal(ok?.reason, undefined);
+});
+
+test('plain HTTP to the TLS port: the connection is closed without an HTTP answer (documented), the hub keeps serving', { skip }, async () => {
+  const hub = await tlsHub(tlsFiles(first));
+  const reply = await new Promise<{ bytes: Buffer; closed: boolean }>((resolve) => {
+    const chunks: Buffer[] = [];
+    const socket = net.connect({ host: '127.0.0.1', port: hub.port }, () => socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'));
+    const timer = setTimeout(() => (socket.destroy(), resolve({ bytes: Buffer.concat(chunks), closed: false })), 5_000);
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('error', () => undefined);
+    socket.on('close', () => (clearTimeout(timer), resolve({ bytes: Buffer.concat(chunks), closed: true })));
+  });
+  assert.equal(reply.closed, true, 'closed, not left hanging');
+  // Node answers a plain request on a TLS port with nothing (nodejs/node#23331); docs/configuration.md says so.
+  assert.ok(!reply.bytes.toString('latin1').startsWith('HTTP/'), reply.bytes.toString('latin1'));
+  assert.equal((await get(`${hub.url}/healthz`, [first.ca!])).status, 200);
+});
+
+test('default allowed origins with TLS are the https:// ones (as docs/configuration.md says); http:// of the same host is refused', { skip }, async () => {
+  const hub = await tlsHub(tlsFiles(first));
+  const tryOrigin = (origin: string) =>
+    new Promise<number>((resolve) => {
+      const ws = new WebSocket(hub.wsUrl, [SUBPROTOCOL], { ca: [first.ca!], origin, headers: { Authorization: `Bearer ${ALICE_TOKEN}` } });
+      ws.once('open', () => (ws.close(), resolve(101)));
+      ws.once('unexpected-response', (_req, res) => (res.resume(), ws.terminate(), resolve(res.statusCode ?? 0)));
+      ws.once('error', () => resolve(-1));
+    });
+  const ALICE_TOKEN = await token('alice', ALICE);
+  assert.equal(await tryOrigin(`https://127.0.0.1:${hub.port}`), 101);
+  assert.equal(await tryOrigin(`https://localhost:${hub.port}`), 101);
+  assert.equal(await tryOrigin(`http://127.0.0.1:${hub.port}`), 403);
+  assert.equal(await tryOrigin(`http://localhost:${hub.port}`), 403);
+  const doc = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
+  const row = doc.split('\n').find((l) => l.startsWith('| `WSGUARD_ALLOWED_ORIGINS`'));
+  assert.match(row ?? '', /`https:\/\/localhost:PORT` and `https:\/\/127\.0\.0\.1:PORT` with TLS/);
 });
