@@ -55,13 +55,15 @@ test('TLS keys: the files, cipher list, minimum version and reload interval are 
 });
 
 test('WSGUARD_TLS_RELOAD_INTERVAL: a number without a unit, or under 1s, is a configuration error; 0 turns the poll off', { skip }, () => {
-  // "60" meant a minute, not 60 ms (a poll 16 times a second).
-  for (const v of ['60', '500ms', '999ms']) fails({ ...files, WSGUARD_TLS_RELOAD_INTERVAL: v }, 'WSGUARD_TLS_RELOAD_INTERVAL', /at least 1s/);
+  // "60" meant a minute, not 60 ms (a poll 16 times a second). Refused here by the 1s minimum, and by
+  // the shared duration parser once it requires a unit: either way a one-line error about the duration.
+  fails({ ...files, WSGUARD_TLS_RELOAD_INTERVAL: '60' }, 'WSGUARD_TLS_RELOAD_INTERVAL', /duration/);
+  for (const v of ['500ms', '999ms']) fails({ ...files, WSGUARD_TLS_RELOAD_INTERVAL: v }, 'WSGUARD_TLS_RELOAD_INTERVAL', /at least 1s/);
   assert.equal(loadConfig({ ...files, WSGUARD_TLS_RELOAD_INTERVAL: '1s' }).tls!.reloadIntervalMs, 1000);
   assert.equal(loadConfig({ ...files, WSGUARD_TLS_RELOAD_INTERVAL: '5m' }).tls!.reloadIntervalMs, 300_000);
   assert.equal(loadConfig({ ...files, WSGUARD_TLS_RELOAD_INTERVAL: '0' }).tls!.reloadIntervalMs, 0);
   const json = write('interval.json', JSON.stringify({ tls_cert: files.WSGUARD_TLS_CERT, tls_key: files.WSGUARD_TLS_KEY, tls_reload_interval: 60 }));
-  fails({}, `tls_reload_interval (in ${json})`, /at least 1s/, json);
+  fails({}, `tls_reload_interval (in ${json})`, /duration/, json);
 });
 
 test('an unreadable certificate or key names its own key and the path, with the reason', { skip }, () => {
