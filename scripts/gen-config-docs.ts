@@ -20,8 +20,10 @@ src/server/tls-profile.ts, exported by \`wsguard/server\` as \`secureHttpsOption
 | renegotiation | refused (\`SSL_OP_NO_RENEGOTIATION\`; TLS 1.3 has none) |
 
 So no RSA key exchange (every session is forward secret), no CBC, no SHA-1 MAC, no 3DES, RC4, NULL or EXPORT.
-\`wsguard audit wss://HOST:PORT/ws --ca ca.pem --only TLS\` reports nothing for it; \`npm test\` runs that
-self-audit over \`wss://\` (test/drills/self-audit-tls.test.ts).
+\`wsguard audit wss://HOST:PORT/ws --ca ca.pem --only TLS --fail-on medium\` reports nothing for it and exits 0;
+a weakened profile is a medium finding (WSG-TLS-02), so this command fails a CI job (exit 1). Keep
+\`--fail-on medium\`: the default threshold is \`high\`, which lets a weak profile pass. \`npm test\` runs a
+full self-audit over \`wss://\` (test/drills/self-audit-tls.test.ts).
 
 **Changing it.** \`WSGUARD_TLS_CIPHERS\` replaces the cipher list and \`WSGUARD_TLS_MIN_VERSION\` the lowest
 version. Both apply only with a certificate. A list that names anything outside the profile (keywords
@@ -31,21 +33,67 @@ profile (a subset of its names, or \`TLSv1.3\`) logs nothing. With OpenSSL 3, TL
 \`@SECLEVEL=0\` in the cipher list.
 
 **Certificate reload.** New handshakes get a new certificate without a restart; open connections keep
-theirs. The hub reloads the two files on \`SIGHUP\` (\`kill -HUP PID\`; for certbot:
-\`--deploy-hook "systemctl kill -s HUP wsguard"\`) and when it sees them change, checking every
-\`WSGUARD_TLS_RELOAD_INTERVAL\` (default \`1m\`; \`0\` = only on \`SIGHUP\`). The new pair is checked before
-it is used: unreadable, not PEM, a key that does not match the certificate, or a certificate that is
-expired or not yet valid keeps the current certificate and logs one line, e.g.
+theirs. The hub reloads the two files on \`SIGHUP\` and when it sees them change, checking every
+\`WSGUARD_TLS_RELOAD_INTERVAL\` (default \`1m\`; at least \`1s\`, or \`0\` = only on \`SIGHUP\`), so a renewed
+certificate is served within a minute even without a hook. The new pair is checked before it is used:
+unreadable, not PEM, a key that does not match the certificate, or a certificate that is expired or
+not yet valid keeps the current certificate and logs one line, e.g.
 \`tls: new certificate refused, still serving the current one: the key does not match the certificate\`.
 A refused pair is tried again when the files change again, or on \`SIGHUP\`. An ACME client that writes
 the key and the certificate one after the other may cause one refusal in between; the next check
 picks up the complete pair.
 
-**Expiry.** \`/healthz\` carries \`"tls": { "notAfter": "2027-03-01T00:00:00.000Z", "daysLeft": 86 }\`,
-\`/metrics\` has \`wsguard_tls_certificate_expiry_timestamp_seconds\` (Unix time; alert on
+**Which process to signal.** Only the node process that runs the hub handles \`SIGHUP\`; any other
+process takes it as "terminate". \`npm start\` and \`npx wsguard serve\` run an npm process above node,
+and a \`SIGHUP\` to it ends the hub. So under a supervisor run node itself: \`node dist/cli/main.js serve\`
+from a checkout, or the installed \`wsguard serve\` (the bin's \`#!/usr/bin/env node\` line execs node, so
+its PID is node's), and signal that PID only. With systemd:
+
+\`\`\`ini
+[Service]
+ExecStart=/usr/bin/node /opt/wsguard/dist/cli/main.js serve
+ExecReload=/bin/kill -HUP $MAINPID
+\`\`\`
+
+Then \`systemctl reload wsguard\` signals the main process only, and certbot's hook is
+\`--deploy-hook "systemctl reload wsguard"\`. Do not use \`systemctl kill -s HUP wsguard\`: it signals
+every process of the unit. Without a supervisor, \`kill -HUP PID\` with the PID of the process whose
+command line is \`node .../main.js serve\` (\`ps -o pid,args\`).
+
+**At start-up** the same checks apply: a pair that a reload would refuse stops the hub with one line
+naming the key and the file, and exit code 2 like every configuration error, e.g.
+\`wsguard: invalid configuration: WSGUARD_TLS_CERT: the certificate expired on 2026-03-01T00:00:00.000Z (/etc/wsguard/cert.pem)\`
+or \`wsguard: invalid configuration: WSGUARD_TLS_KEY: cannot read live/nokey.pem (ENOENT)\`. Keys set in
+the config file are named as there: \`tls_key (in /etc/wsguard.json)\`.
+
+**Expiry and reloads.** \`/healthz\` carries a \`tls\` field (other fields left out here):
+
+\`\`\`json
+{
+  "status": "ok",
+  "tls": {
+    "notAfter": "2027-03-01T00:00:00.000Z",
+    "daysLeft": 86.4,
+    "lastReload": { "at": "2026-12-01T03:00:12.345Z", "outcome": "refused", "reason": "the key does not match the certificate" }
+  }
+}
+\`\`\`
+
+\`daysLeft\` is rounded down to a tenth of a day (2.99 days left shows \`2.9\`; negative once expired).
+\`lastReload\` is the last reload attempt (\`SIGHUP\` or a change of the files): \`outcome\` \`reloaded\` or
+\`refused\` with the \`reason\`, and \`null\` until the first one. \`/healthz\` stays \`ok\` after a refusal,
+since the current certificate is still served: watch \`lastReload\` or the counter. \`/metrics\` has
+\`wsguard_tls_certificate_expiry_timestamp_seconds\` (Unix time; alert on
 \`wsguard_tls_certificate_expiry_timestamp_seconds - time() < 14 * 86400\`) and
-\`wsguard_tls_reloads_total{outcome="reloaded"|"refused"}\`. The log warns at start-up, after a reload
-and every 12 hours when fewer than 14 days are left, and logs an error once the certificate has expired.
+\`wsguard_tls_reloads_total{outcome="reloaded"|"refused"}\`, both series exported from start-up at 0 (alert
+on \`increase(wsguard_tls_reloads_total{outcome="refused"}[1h]) > 0\`). The log warns at start-up, after a
+reload and every 12 hours when fewer than 14 days are left, and logs an error once the certificate has
+expired.
+
+**Plain \`http://\` to the TLS port** gets no answer: the connection is closed in the TLS handshake (curl:
+\`Empty reply from server\`, browsers: \`ERR_EMPTY_RESPONSE\`). Node's TLS server offers no supported way to
+answer it with a 400 instead (nodejs/node#23331). Use \`https://\` and \`wss://\`; to redirect \`http://\`
+visitors, answer them on another port (a proxy, or port 80).
 
 **Behind a TLS-terminating proxy instead.** Leave \`WSGUARD_TLS_CERT\` unset and let the proxy (nginx,
 HAProxy, a cloud load balancer) hold the certificate and renew it:

@@ -56,7 +56,8 @@ export async function run(argv: string[]): Promise<number> {
       return 2;
     }
     console.error(`wsguard: ${(err as Error).message}`);
-    return 1;
+    // A configuration found bad only when the hub applies it (the TLS pair with the profile) is still a configuration error.
+    return err instanceof ConfigError ? 2 : 1;
   }
 
   console.log(`wsguard hub on ${hub.url}/  (WebSocket ${hub.wsUrl}, event log ${config.redis ? 'Redis ' + config.redis.prefix : config.db})`);

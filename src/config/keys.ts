@@ -73,7 +73,7 @@ function key<T>(env: string, file: string, schema: z.ZodType<T>, description: st
 export const CONFIG_KEYS = {
   host: key('WSGUARD_HOST', 'host', nonEmpty, 'listen address', '`127.0.0.1`'),
   port: key('WSGUARD_PORT', 'port', port, 'listen port (0 = any free port)', '`8080`'),
-  allowedOrigins: key('WSGUARD_ALLOWED_ORIGINS', 'allowed_origins', csv.pipe(z.array(origin)), 'comma-separated exact origins allowed to open WebSockets and ask for tickets', 'the server\'s own `http://localhost:PORT` and `http://127.0.0.1:PORT`'),
+  allowedOrigins: key('WSGUARD_ALLOWED_ORIGINS', 'allowed_origins', csv.pipe(z.array(origin)), 'comma-separated exact origins allowed to open WebSockets and ask for tickets', 'the server\'s own `http://localhost:PORT` and `http://127.0.0.1:PORT`, or `https://localhost:PORT` and `https://127.0.0.1:PORT` with TLS'),
   allowedHosts: key('WSGUARD_ALLOWED_HOSTS', 'allowed_hosts', csv, 'comma-separated `Host` header values accepted (DNS-rebinding defence)', 'the listen host, `localhost` and `127.0.0.1`, with the port'),
   jwtSecret: key('WSGUARD_JWT_SECRET', 'jwt_secret', z.string().refine((s) => Buffer.byteLength(s) >= 32, 'at least 32 bytes'), 'HS256 secret', 'dev mode: a random secret, printed with demo tokens; loopback only'),
   jwtPublicKey: key('WSGUARD_JWT_PUBLIC_KEY', 'jwt_public_key', nonEmpty, 'PEM file with an RS256/ES256/EdDSA public key (instead of a secret)', 'unset'),
@@ -86,7 +86,7 @@ export const CONFIG_KEYS = {
   tlsKey: key('WSGUARD_TLS_KEY', 'tls_key', nonEmpty, 'PEM private key for `WSGUARD_TLS_CERT`', 'unset'),
   tlsCiphers: key('WSGUARD_TLS_CIPHERS', 'tls_ciphers', cipherList, 'OpenSSL cipher list (TLS 1.3 suites and TLS 1.2 ciphers) replacing the profile\'s; anything outside the profile is logged as a warning', 'the profile: ECDHE with AES-GCM or ChaCha20-Poly1305 (see [TLS](#tls))'),
   tlsMinVersion: key('WSGUARD_TLS_MIN_VERSION', 'tls_min_version', z.enum(['TLSv1.3', 'TLSv1.2', 'TLSv1.1', 'TLSv1']), 'lowest TLS version accepted; below `TLSv1.2` is logged as a warning', '`TLSv1.2`'),
-  tlsReloadInterval: key('WSGUARD_TLS_RELOAD_INTERVAL', 'tls_reload_interval', duration, 'how often the certificate and key files are checked for a new certificate (0 = only on `SIGHUP`)', '`1m`'),
+  tlsReloadInterval: key('WSGUARD_TLS_RELOAD_INTERVAL', 'tls_reload_interval', duration.refine((ms) => ms === 0 || ms >= 1000, 'a duration of at least 1s, e.g. 1m, or 0 to check only on SIGHUP'), 'how often the certificate and key files are checked for a new certificate: at least `1s`, or `0` = only on `SIGHUP`', '`1m`'),
   trustProxy: key('WSGUARD_TRUST_PROXY', 'trust_proxy', csv.pipe(z.array(z.string().refine(isTrustEntry, 'IP addresses or CIDR ranges like 10.0.0.0/8'))), 'comma-separated proxy addresses or CIDR ranges whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed; a forwarded hop that is not an address is refused with 400', 'none'),
   metricsToken: key('WSGUARD_METRICS_TOKEN', 'metrics_token', z.string().min(16, 'at least 16 characters'), 'bearer token required for `/metrics` from non-loopback clients', 'unset: `/metrics` answers loopback clients only'),
   retentionMaxEvents: key('WSGUARD_RETENTION_MAX_EVENTS', 'retention_max_events', positiveInt, 'events kept per channel (0 = unlimited)', '`100000`'),

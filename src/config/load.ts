@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { z } from 'zod';
 import { CONFIG_KEYS, type ConfigKey, type ConfigValues } from './keys.js';
+import { checkTlsPair, TlsPairError } from './tls-pair.js';
 
 export class ConfigError extends Error {
   readonly key: string;
@@ -83,21 +84,27 @@ function readFileConfig(path: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
+type ConfigFile = { path: string; values: Record<string, unknown> };
+
+/** How an error names a key: its environment variable, or its file key and the file it came from. */
+function keyLabel(name: ConfigKey, env: NodeJS.ProcessEnv, file?: ConfigFile): string {
+  const spec = CONFIG_KEYS[name];
+  const fromEnv = env[spec.env];
+  if ((fromEnv === undefined || fromEnv === '') && file?.values[spec.file] !== undefined) return `${spec.file} (in ${file.path})`;
+  return spec.env;
+}
+
 /** Parses raw values (strings from env, JSON values from the file) into typed values. */
-export function parseValues(env: NodeJS.ProcessEnv, file?: { path: string; values: Record<string, unknown> }): ConfigValues {
+export function parseValues(env: NodeJS.ProcessEnv, file?: ConfigFile): ConfigValues {
   const out: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(CONFIG_KEYS) as [ConfigKey, (typeof CONFIG_KEYS)[ConfigKey]][]) {
     const fromEnv = env[spec.env];
     const fromFile = file?.values[spec.file];
     let raw: string | undefined;
-    let label: string;
-    if (fromEnv !== undefined && fromEnv !== '') {
-      raw = fromEnv;
-      label = spec.env;
-    } else if (fromFile !== undefined) {
-      raw = Array.isArray(fromFile) ? fromFile.join(',') : String(fromFile);
-      label = `${spec.file} (in ${file!.path})`;
-    } else continue;
+    if (fromEnv !== undefined && fromEnv !== '') raw = fromEnv;
+    else if (fromFile !== undefined) raw = Array.isArray(fromFile) ? fromFile.join(',') : String(fromFile);
+    else continue;
+    const label = keyLabel(name, env, file);
     const r = (spec.schema as z.ZodType<unknown>).safeParse(raw);
     if (!r.success) throw new ConfigError(label, r.error.issues[0]?.message ?? 'invalid value');
     out[name] = r.data;
@@ -133,12 +140,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configPath = en
   }
   let tls: HubConfig['tls'];
   if (v.tlsCert && v.tlsKey) {
+    const labels = { cert: keyLabel('tlsCert', env, file), key: keyLabel('tlsKey', env, file) };
+    const read = (which: 'cert' | 'key', path: string) => {
+      try {
+        return readFileSync(path, 'utf8');
+      } catch (err) {
+        throw new ConfigError(labels[which], `cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      }
+    };
+    const cert = read('cert', v.tlsCert);
+    const key = read('key', v.tlsKey);
+    // The same checks as a reload (src/hub/tls.ts): a pair a reload would refuse does not start either.
     try {
-      tls = { cert: readFileSync(v.tlsCert, 'utf8'), key: readFileSync(v.tlsKey, 'utf8') };
-    } catch {
-      throw new ConfigError('WSGUARD_TLS_CERT', 'cannot read the certificate or key file');
+      checkTlsPair(cert, key);
+    } catch (err) {
+      if (err instanceof TlsPairError) throw new ConfigError(labels[err.file], `${err.message} (${err.file === 'cert' ? v.tlsCert : v.tlsKey})`);
+      throw err;
     }
-    tls = { ...tls, certFile: v.tlsCert, keyFile: v.tlsKey, ciphers: v.tlsCiphers, minVersion: v.tlsMinVersion, reloadIntervalMs: v.tlsReloadInterval ?? 60_000 };
+    tls = { cert, key, certFile: v.tlsCert, keyFile: v.tlsKey, ciphers: v.tlsCiphers, minVersion: v.tlsMinVersion, reloadIntervalMs: v.tlsReloadInterval ?? 60_000 };
   }
   return {
     host,

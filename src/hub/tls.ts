@@ -9,19 +9,19 @@
  * and logs one line; the poll retries only when the files change again.
  */
 import { readFileSync } from 'node:fs';
-import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { createSecureContext, type TlsOptions } from 'node:tls';
 import type https from 'node:https';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { secureTlsOptions, tlsProfileWeakenings } from '../server/index.js';
-import type { HubConfig } from '../config/index.js';
+import { checkTlsPair, ConfigError, TlsPairError, type HubConfig } from '../config/index.js';
 
 /** The log warns (and WSG-TLS-03 reports) when the certificate expires within this many days. */
 export const EXPIRY_WARN_DAYS = 14;
 const DAY_MS = 86_400_000;
 /** How often the expiry is checked for the log warning (the metric is always current). */
 const EXPIRY_CHECK_MS = 12 * 3_600_000;
+const RELOAD_OUTCOMES = ['reloaded', 'refused'] as const;
 
 export type HubTlsConfig = NonNullable<HubConfig['tls']>;
 
@@ -31,10 +31,22 @@ export interface CertificateInfo {
   readonly fingerprint256: string;
 }
 
+/** The last reload attempt (SIGHUP, a file change, or a call), for /healthz. */
+export interface ReloadResult {
+  /** ISO time of the attempt. */
+  readonly at: string;
+  readonly outcome: (typeof RELOAD_OUTCOMES)[number];
+  /** Why a pair was refused. */
+  readonly reason?: string;
+}
+
 /** The /healthz field. */
 export interface TlsHealth {
   readonly notAfter: string;
+  /** Days until notAfter, rounded down to a tenth: 2.99 days is 2.9, never 3; negative once expired. */
   readonly daysLeft: number;
+  /** null until the first reload attempt. */
+  readonly lastReload: ReloadResult | null;
 }
 
 interface KeyPair {
@@ -44,32 +56,15 @@ interface KeyPair {
   readonly notAfterMs: number;
 }
 
-/** Checks a pair the way OpenSSL will use it; throws an Error with a short reason. */
-function checkPair(cert: string, key: string, profile: TlsOptions, refuseExpired: boolean): KeyPair {
-  let x509: X509Certificate;
-  try {
-    x509 = new X509Certificate(cert);
-  } catch {
-    throw new Error('the certificate file holds no PEM certificate');
-  }
-  const notAfterMs = Date.parse(x509.validTo);
-  const now = Date.now();
-  if (refuseExpired && notAfterMs <= now) throw new Error(`the certificate expired on ${new Date(notAfterMs).toISOString()}`);
-  if (refuseExpired && Date.parse(x509.validFrom) > now) throw new Error(`the certificate is not valid before ${new Date(Date.parse(x509.validFrom)).toISOString()}`);
-  let privateKey: KeyObject;
-  try {
-    privateKey = createPrivateKey(key);
-  } catch {
-    throw new Error('the key file holds no unencrypted PEM private key');
-  }
-  // OpenSSL would accept a key of another certificate here and fail every handshake later.
-  if (!x509.checkPrivateKey(privateKey)) throw new Error('the key does not match the certificate');
+/** The checks of config/tls-pair.ts, then the pair with the profile the way OpenSSL will use it. */
+function checkPair(cert: string, key: string, profile: TlsOptions): KeyPair {
+  const checked = checkTlsPair(cert, key);
   try {
     createSecureContext({ ...profile, cert, key });
   } catch (err) {
-    throw new Error(`OpenSSL refuses the pair (${(err as Error).message})`);
+    throw new TlsPairError('key', `OpenSSL refuses the pair (${(err as Error).message})`);
   }
-  return { cert, key, notAfterMs, info: { subject: x509.subject.replace(/\n/g, ', '), notAfter: new Date(notAfterMs).toISOString(), fingerprint256: x509.fingerprint256 } };
+  return { cert, key, notAfterMs: checked.notAfterMs, info: { subject: checked.subject, notAfter: new Date(checked.notAfterMs).toISOString(), fingerprint256: checked.fingerprint256 } };
 }
 
 export class HubTls {
@@ -80,16 +75,18 @@ export class HubTls {
   private server?: https.Server;
   private readonly timers: NodeJS.Timeout[] = [];
   private reloads?: Counter<'outcome'>;
+  private lastReload: ReloadResult | null = null;
 
   constructor(private readonly config: HubTlsConfig, private readonly logger: Logger) {
     const weakenings = tlsProfileWeakenings(config);
     if (weakenings.length) logger.warn({ weakenings }, `tls: the configuration weakens the TLS profile: ${weakenings.join('; ')}`);
     this.profile = secureTlsOptions({ ciphers: config.ciphers, minVersion: config.minVersion });
     try {
-      // At start-up an expired certificate is served (and logged below): refusing to start helps nobody.
-      this.current = checkPair(config.cert, config.key, this.profile, false);
+      // loadConfig ran the same checks (naming the key as configured); this covers callers of startHub.
+      this.current = checkPair(config.cert, config.key, this.profile);
     } catch (err) {
-      throw new Error(`TLS: WSGUARD_TLS_CERT / WSGUARD_TLS_KEY: ${(err as Error).message}`);
+      if (err instanceof TlsPairError) throw new ConfigError(err.file === 'cert' ? 'WSGUARD_TLS_CERT' : 'WSGUARD_TLS_KEY', err.message);
+      throw err;
     }
     this.lastTried = config.cert + '\0' + config.key;
     logger.info({ ...this.current.info }, 'tls: certificate loaded');
@@ -116,6 +113,8 @@ export class HubTls {
       },
     });
     this.reloads = new Counter({ name: 'wsguard_tls_reloads_total', help: 'Certificate reloads by outcome (reloaded, refused).', labelNames: ['outcome'] as const, registers });
+    // Every outcome exported from the start, so `increase(...{outcome="refused"}[1h]) > 0` sees the first refusal.
+    for (const outcome of RELOAD_OUTCOMES) this.reloads.inc({ outcome }, 0);
     if (this.config.reloadIntervalMs && this.config.certFile && this.config.keyFile) {
       this.timers.push(setInterval(() => this.pollFiles(), this.config.reloadIntervalMs).unref());
     }
@@ -127,7 +126,7 @@ export class HubTls {
   }
 
   health(): TlsHealth {
-    return { notAfter: this.current.info.notAfter, daysLeft: Math.floor((this.current.notAfterMs - Date.now()) / DAY_MS) };
+    return { notAfter: this.current.info.notAfter, daysLeft: Math.floor(((this.current.notAfterMs - Date.now()) / DAY_MS) * 10) / 10, lastReload: this.lastReload };
   }
 
   /** Reads the files and swaps in the new pair if it is good. True when the new pair is served. */
@@ -165,7 +164,7 @@ export class HubTls {
   private swap(trigger: string, cert: string, key: string): boolean {
     let pair: KeyPair;
     try {
-      pair = checkPair(cert, key, this.profile, true);
+      pair = checkPair(cert, key, this.profile);
       this.server?.setSecureContext({ ...this.profile, cert, key });
     } catch (err) {
       return this.refuse(trigger, (err as Error).message);
@@ -173,6 +172,7 @@ export class HubTls {
     const previous = this.current.info.fingerprint256;
     this.current = pair;
     this.reloads?.inc({ outcome: 'reloaded' });
+    this.lastReload = { at: new Date().toISOString(), outcome: 'reloaded' };
     if (previous === pair.info.fingerprint256) this.logger.info({ trigger, ...pair.info }, 'tls: certificate reloaded, unchanged');
     else this.logger.info({ trigger, ...pair.info, previous }, 'tls: new certificate served to new handshakes');
     this.warnIfNearExpiry();
@@ -181,6 +181,7 @@ export class HubTls {
 
   private refuse(trigger: string, reason: string): false {
     this.reloads?.inc({ outcome: 'refused' });
+    this.lastReload = { at: new Date().toISOString(), outcome: 'refused', reason };
     this.logger.error({ trigger, reason, serving: this.current.info.fingerprint256 }, `tls: new certificate refused, still serving the current one: ${reason}`);
     return false;
   }

@@ -7,18 +7,19 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import https from 'node:https';
+import net from 'node:net';
 import tls from 'node:tls';
 import { Writable } from 'node:stream';
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { pino, type Logger } from 'pino';
 import WebSocket from 'ws';
 import { startTestHub, removeDir, token, ALICE, type TestHub } from './support.js';
-import type { HubConfig } from '../../src/config/index.js';
+import { ConfigError, type HubConfig } from '../../src/config/index.js';
 import { SUBPROTOCOL } from '../../src/protocol/index.js';
-import { caSignedCert, expiredCert, hasOpenssl, selfSignedCert, type TestCerts } from '../fixtures/tls-certs.js';
+import { caSignedCert, expiredCert, hasOpenssl, notYetValidCert, selfSignedCert, type TestCerts } from '../fixtures/tls-certs.js';
 
 const skip = !hasOpenssl() && 'needs the openssl CLI';
 let first: TestCerts;
@@ -261,18 +262,92 @@ test('operator overrides: a weaker cipher list works and is logged as a warning;
 test('a certificate near expiry is logged as a warning and shows in /healthz', { skip }, async () => {
   const soon = caSignedCert(3);
   const hub = await tlsHub(tlsFiles(soon));
-  const warning = hub.lines.find((l) => /expires in \d+ days/.test(l.msg));
+  const warning = hub.lines.find((l) => /expires in [\d.]+ days/.test(l.msg));
   assert.ok(warning, 'expiry warning logged');
   assert.equal(warning.level, 40);
-  const health = JSON.parse((await get(`${hub.url}/healthz`, [soon.ca!])).body) as { tls: { daysLeft: number } };
-  assert.ok(health.tls.daysLeft <= 3 && health.tls.daysLeft >= 2, JSON.stringify(health));
+  const health = JSON.parse((await get(`${hub.url}/healthz`, [soon.ca!])).body) as { tls: { notAfter: string; daysLeft: number } };
+  // Rounded down to a tenth: 2.99 days left is 2.9, not 2 (the old floor) and not 3.
+  const exact = (Date.parse(health.tls.notAfter) - Date.now()) / 86_400_000;
+  assert.ok(health.tls.daysLeft <= exact && health.tls.daysLeft > exact - 0.11, `${health.tls.daysLeft} for ${exact}`);
+  assert.equal(Math.round(health.tls.daysLeft * 10), health.tls.daysLeft * 10, 'one decimal');
   const far = await tlsHub(tlsFiles(first));
   assert.equal(far.lines.filter((l) => /expires in/.test(l.msg)).length, 0);
 });
 
-test('a bad certificate at start-up stops the hub with a message naming the key', { skip }, async () => {
+test('a bad certificate at start-up stops the hub with a configuration error naming the key', { skip }, async () => {
   const other = selfSignedCert();
   const { logger } = capture();
-  await assert.rejects(startTestHub({ tls: { cert: first.cert, key: other.key } }, { logger }), /WSGUARD_TLS_CERT \/ WSGUARD_TLS_KEY: the key does not match the certificate/);
-  await assert.rejects(startTestHub({ tls: { cert: 'nope', key: other.key } }, { logger }), /WSGUARD_TLS_CERT \/ WSGUARD_TLS_KEY: the certificate file holds no PEM certificate/);
+  const refused = (key: string, reason: RegExp) => (e: unknown) => {
+    assert.ok(e instanceof ConfigError, String(e));
+    assert.equal(e.key, key);
+    assert.match(e.message, reason);
+    return true;
+  };
+  await assert.rejects(startTestHub({ tls: { cert: first.cert, key: other.key } }, { logger }), refused('WSGUARD_TLS_KEY', /the key does not match the certificate/));
+  await assert.rejects(startTestHub({ tls: { cert: 'nope', key: other.key } }, { logger }), refused('WSGUARD_TLS_CERT', /the certificate file holds no PEM certificate/));
+  // The same checks as a reload: a certificate a reload refuses does not start a hub that would call itself healthy.
+  const expired = expiredCert();
+  await assert.rejects(startTestHub({ tls: { cert: expired.cert, key: expired.key } }, { logger }), refused('WSGUARD_TLS_CERT', /expired on 2020-02-01/));
+  const future = notYetValidCert();
+  await assert.rejects(startTestHub({ tls: { cert: future.cert, key: future.key } }, { logger }), refused('WSGUARD_TLS_CERT', /not valid before 2090-01-01/));
+});
+
+test('/healthz shows the last reload (time, outcome, reason) and the reload counter starts at zero for each outcome', { skip }, async () => {
+  const files = tlsFiles(first);
+  const hub = await tlsHub(files);
+  type Health = { tls: { notAfter: string; daysLeft: number; lastReload: { at: string; outcome: string; reason?: string } | null } };
+  const health = async () => (JSON.parse((await get(`${hub.url}/healthz`, [first.ca!])).body) as Health).tls;
+  assert.equal((await health()).lastReload, null, 'no reload yet');
+  const metrics = await hub.guard.registry.metrics();
+  assert.match(metrics, /wsguard_tls_reloads_total\{outcome="reloaded"\} 0\b/);
+  assert.match(metrics, /wsguard_tls_reloads_total\{outcome="refused"\} 0\b/);
+
+  replace(files.keyFile, second.key); // a key of another certificate
+  const before = Date.now();
+  assert.equal(hub.tls!.reload('test'), false);
+  const refused = (await health()).lastReload;
+  assert.equal(refused?.outcome, 'refused');
+  assert.equal(refused?.reason, 'the key does not match the certificate');
+  assert.ok(Date.parse(refused!.at) >= before - 1000 && Date.parse(refused!.at) <= Date.now(), refused!.at);
+
+  replace(files.certFile, second.cert);
+  assert.equal(hub.tls!.reload('test'), true);
+  const ok = (await health()).lastReload;
+  assert.equal(ok?.outcome, 'reloaded');
+  assert.equal(ok?.reason, undefined);
+});
+
+test('plain HTTP to the TLS port: the connection is closed without an HTTP answer (documented), the hub keeps serving', { skip }, async () => {
+  const hub = await tlsHub(tlsFiles(first));
+  const reply = await new Promise<{ bytes: Buffer; closed: boolean }>((resolve) => {
+    const chunks: Buffer[] = [];
+    const socket = net.connect({ host: '127.0.0.1', port: hub.port }, () => socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'));
+    const timer = setTimeout(() => (socket.destroy(), resolve({ bytes: Buffer.concat(chunks), closed: false })), 5_000);
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('error', () => undefined);
+    socket.on('close', () => (clearTimeout(timer), resolve({ bytes: Buffer.concat(chunks), closed: true })));
+  });
+  assert.equal(reply.closed, true, 'closed, not left hanging');
+  // Node answers a plain request on a TLS port with nothing (nodejs/node#23331); docs/configuration.md says so.
+  assert.ok(!reply.bytes.toString('latin1').startsWith('HTTP/'), reply.bytes.toString('latin1'));
+  assert.equal((await get(`${hub.url}/healthz`, [first.ca!])).status, 200);
+});
+
+test('default allowed origins with TLS are the https:// ones (as docs/configuration.md says); http:// of the same host is refused', { skip }, async () => {
+  const hub = await tlsHub(tlsFiles(first));
+  const tryOrigin = (origin: string) =>
+    new Promise<number>((resolve) => {
+      const ws = new WebSocket(hub.wsUrl, [SUBPROTOCOL], { ca: [first.ca!], origin, headers: { Authorization: `Bearer ${ALICE_TOKEN}` } });
+      ws.once('open', () => (ws.close(), resolve(101)));
+      ws.once('unexpected-response', (_req, res) => (res.resume(), ws.terminate(), resolve(res.statusCode ?? 0)));
+      ws.once('error', () => resolve(-1));
+    });
+  const ALICE_TOKEN = await token('alice', ALICE);
+  assert.equal(await tryOrigin(`https://127.0.0.1:${hub.port}`), 101);
+  assert.equal(await tryOrigin(`https://localhost:${hub.port}`), 101);
+  assert.equal(await tryOrigin(`http://127.0.0.1:${hub.port}`), 403);
+  assert.equal(await tryOrigin(`http://localhost:${hub.port}`), 403);
+  const doc = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
+  const row = doc.split('\n').find((l) => l.startsWith('| `WSGUARD_ALLOWED_ORIGINS`'));
+  assert.match(row ?? '', /`https:\/\/localhost:PORT` and `https:\/\/127\.0\.0\.1:PORT` with TLS/);
 });

@@ -1,5 +1,5 @@
 import { encodeFrame, Opcode } from '../../raw/frame-encoder.js';
-import { closedVerdict, describe, openRaw, pingVerdict } from './raw-probe.js';
+import { closedVerdict, describe, drained, openRaw, pingVerdict } from './raw-probe.js';
 import { limitOptions } from './limit-options.js';
 import { reportIfDown } from './liveness.js';
 import type { CheckContext, CheckMeta } from '../../types.js';
@@ -41,7 +41,8 @@ export async function run(ctx: CheckContext): Promise<void> {
       const n = Math.min(BATCH, total - sent);
       s.conn.write(frames.subarray(0, prefixBytes(n)));
       sent += n;
-      if (s.conn.socket.writableNeedDrain) await new Promise((r) => { s.conn.socket.once('drain', r); s.conn.socket.once('close', r); });
+      // drained() removes its 'close' listener again: a once('close') per batch piled up on the socket.
+      await drained(s.conn);
     }
     const v = await pingVerdict(s, ctx.options.requestTimeoutMs);
     if (v.kind !== 'closed') {

@@ -73,8 +73,8 @@ export function describe(v: Verdict): string {
   return v.code ? `closed ${v.code}${v.reason ? ` "${v.reason}"` : ''}` : v.reason;
 }
 
-/** Waits until the socket's write buffer drains (or it closes). */
-function drained(conn: RawConnection): Promise<void> {
+/** Waits until the socket's write buffer drains (or it closes), then takes both listeners off again. */
+export function drained(conn: RawConnection): Promise<void> {
   if (!conn.socket.writableNeedDrain || conn.closed || conn.socket.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => { conn.socket.off('drain', done); conn.socket.off('close', done); resolve(); };
