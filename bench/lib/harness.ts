@@ -26,26 +26,42 @@ export interface Server {
   cpu(): Promise<number>;
 }
 
-/** Runs `fn` against a fresh server child on core 0 (with --expose-gc for memory readings). */
-export async function withServer<T>(ctx: Context, spec: Omit<ServerSpec, 'secret' | 'dir'>, fn: (s: Server) => Promise<T>): Promise<T> {
+/** Starts a server child on core `cpu` (with --expose-gc for memory readings); the caller stops `server.child`. */
+export async function startServer(ctx: Context, spec: Omit<ServerSpec, 'secret' | 'dir'>, cpu = 0, name = `${spec.scenario}-${spec.system}`): Promise<Server> {
   // One directory per server: tsx's loader thread writes a profile of its own beside the main thread's (the larger file).
-  const prof = ctx.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${ctx.cpuProfDir}/${spec.scenario}-${spec.system}`] : [];
-  const child = Child.start('server.ts', 0, { ...spec, secret: ctx.secret, dir: ctx.dir } satisfies ServerSpec, ['--expose-gc', ...prof]);
+  const prof = ctx.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${ctx.cpuProfDir}/${name}`] : [];
+  const child = Child.start('server.ts', cpu, { ...spec, secret: ctx.secret, dir: ctx.dir } satisfies ServerSpec, ['--expose-gc', ...prof]);
   try {
     const info = await child.request<{ port: number; notes: string[] }>('info', {}, 60_000);
     for (const n of info.notes) ctx.notes.add(n);
     const target: Target = { system: spec.system, port: info.port, secret: ctx.secret };
-    return await fn({ child, target, mem: () => child.request('mem'), cpu: () => child.request('cpu') });
-  } finally {
+    return { child, target, mem: () => child.request('mem'), cpu: () => child.request('cpu') };
+  } catch (err) {
     await child.stop();
+    throw err;
+  }
+}
+
+/** Runs `fn` against a fresh server child on core 0. */
+export async function withServer<T>(ctx: Context, spec: Omit<ServerSpec, 'secret' | 'dir'>, fn: (s: Server) => Promise<T>): Promise<T> {
+  const server = await startServer(ctx, spec);
+  try {
+    return await fn(server);
+  } finally {
+    await server.child.stop();
   }
 }
 
 let generatorBase = 0;
 
 /** Runs `fn` with `count` load generators on core 1; each gets its own users and source addresses. */
-export async function withGenerators<T>(target: Target, count: number, fn: (gens: Child[]) => Promise<T>): Promise<T> {
-  const gens = Array.from({ length: count }, () => {
+export function withGenerators<T>(target: Target, count: number, fn: (gens: Child[]) => Promise<T>): Promise<T> {
+  return withGeneratorsFor(Array.from({ length: count }, () => target), fn);
+}
+
+/** One load generator per target (on core 1), e.g. one per cluster node. */
+export async function withGeneratorsFor<T>(targets: readonly Target[], fn: (gens: Child[]) => Promise<T>): Promise<T> {
+  const gens = targets.map((target) => {
     // Spacing bases keeps users (8 connections each) and source addresses apart between generators and runs.
     const base = (generatorBase += 100_000);
     return Child.start('gen.ts', 1, { target, base } satisfies GenSpec);

@@ -32,6 +32,8 @@ export async function startWsguard(spec: ServerSpec): Promise<StartedServer> {
     retention: { maxEvents: 0, maxAgeMs: 0 },
     maxConnections: 200_000,
     logLevel: 'silent',
+    // Cluster scenario: sequence, history and fan-out on Redis under the harness's prefix.
+    ...(spec.redis ? { redis: { url: spec.redis.url, prefix: spec.redis.prefix } } : {}),
   };
   const hub = await startHub(config, {
     logger: pino({ level: 'silent' }),
