@@ -1,4 +1,5 @@
 /** Starting and stopping the server child and the load generators around one measurement. */
+import os from 'node:os';
 import { Child } from './ipc.js';
 import type { GenSpec } from '../gen.js';
 import type { Profile, ServerSpec, Target } from './types.js';
@@ -54,17 +55,28 @@ export async function withServer<T>(ctx: Context, spec: Omit<ServerSpec, 'secret
 
 let generatorBase = 0;
 
-/** Runs `fn` with `count` load generators on core 1; each gets its own users and source addresses. */
+/**
+ * Cores the load generators may use: every core but the server's (core 0) when there are more
+ * than 2, so the server under test is the bottleneck and not one generator core (on a 2-core
+ * machine: core 1). `reserved` cores (the cluster's nodes and Redis) are left out.
+ */
+export function generatorCores(reserved = 1): string {
+  const cpus = os.cpus().length;
+  const first = Math.max(1, reserved);
+  return cpus - 1 > first ? `${first}-${cpus - 1}` : String(Math.min(first, cpus - 1) || 0);
+}
+
+/** Runs `fn` with `count` load generators (on generatorCores()); each gets its own users and source addresses. */
 export function withGenerators<T>(target: Target, count: number, fn: (gens: Child[]) => Promise<T>): Promise<T> {
   return withGeneratorsFor(Array.from({ length: count }, () => target), fn);
 }
 
-/** One load generator per target (on core 1), e.g. one per cluster node. */
-export async function withGeneratorsFor<T>(targets: readonly Target[], fn: (gens: Child[]) => Promise<T>): Promise<T> {
+/** One load generator per target, e.g. one per cluster node; `cores` is a taskset list (default generatorCores()). */
+export async function withGeneratorsFor<T>(targets: readonly Target[], fn: (gens: Child[]) => Promise<T>, cores = generatorCores()): Promise<T> {
   const gens = targets.map((target) => {
     // Spacing bases keeps users (8 connections each) and source addresses apart between generators and runs.
     const base = (generatorBase += 100_000);
-    return Child.start('gen.ts', 1, { target, base } satisfies GenSpec);
+    return Child.start('gen.ts', cores, { target, base } satisfies GenSpec);
   });
   try {
     return await fn(gens);

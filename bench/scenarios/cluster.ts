@@ -14,7 +14,7 @@
 import os from 'node:os';
 import { sleep } from '../lib/clock.js';
 import { Forwarder } from '../lib/forwarder.js';
-import { split, startServer, withGeneratorsFor, type Server } from '../lib/harness.js';
+import { generatorCores, split, startServer, withGeneratorsFor, type Server } from '../lib/harness.js';
 import { openRedis } from '../lib/redis.js';
 import { percentile } from '../lib/stats.js';
 import type { Run, SystemId } from '../lib/types.js';
@@ -25,10 +25,14 @@ const WARMUP_EVENTS = 2;
 /** Node whose Redis link is cut in the loss phase (the publisher is on node 0). */
 const CUT_NODE = 2;
 
-/** Cores: with 6 or more, each node and Redis get one of their own (generators stay on core 1); else nodes share core 0 and Redis shares core 1 with the generators. */
-function layout(): { node: (i: number) => number; redis: number; text: string } {
-  if (os.cpus().length >= 6) return { node: (i) => 2 + i, redis: 2 + NODES, text: `nodes on cores 2-${1 + NODES}, Redis on core ${2 + NODES}, load generators on core 1` };
-  return { node: () => 0, redis: 1, text: 'fewer than 6 cores: the 3 nodes share core 0, Redis shares core 1 with the load generators' };
+/** Cores: with 6 or more, each node and Redis get one of their own and the generators the rest (core 1 and up from 6); else nodes share core 0 and Redis shares core 1 with the generators. */
+function layout(): { node: (i: number) => number; redis: number; generators: string; text: string } {
+  if (os.cpus().length >= 6) {
+    const rest = generatorCores(2 + NODES + 1);
+    const generators = rest === String(2 + NODES) ? '1' : `1,${rest}`;
+    return { node: (i) => 2 + i, redis: 2 + NODES, generators, text: `nodes on cores 2-${1 + NODES}, Redis on core ${2 + NODES}, load generators on cores ${generators}` };
+  }
+  return { node: () => 0, redis: 1, generators: '1', text: 'fewer than 6 cores: the 3 nodes share core 0, Redis shares core 1 with the load generators' };
 }
 
 export const cluster: Scenario = {
@@ -106,6 +110,7 @@ export const cluster: Scenario = {
           ];
           return rows;
         },
+        cores.generators,
       );
     } finally {
       await Promise.all(nodes.map((n) => n.child.stop()));
