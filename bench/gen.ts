@@ -224,6 +224,26 @@ async function publish(a: { idx: number }) {
   return { sentAt };
 }
 
+/** Publishes events from..from+count-1 in one write (a burst, e.g. a folder upload) and resolves once all are acknowledged. */
+async function publishBurst(a: { from: number; count: number }) {
+  publisher ??= await connect(nextIndex++);
+  const pub = publisher;
+  const sentAt = nowMs();
+  const frames = Buffer.concat(Array.from({ length: a.count }, (_, k) => maskedFrame(dialect.publish(FANOUT_CHANNEL, `t/${a.from + k}/${sentAt.toFixed(3)}`))));
+  let acks = 0;
+  await new Promise<void>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`burst: ${acks}/${a.count} acks`)), 30_000);
+    listen(pub, () => {
+      if (++acks === a.count) {
+        clearTimeout(t);
+        resolve();
+      }
+    });
+    pub.write(frames);
+  });
+  return { sentAt };
+}
+
 /**
  * Publishes events from..from+count-1 at a steady pace (one every `intervalMs`, each awaiting its
  * ack for at most 5 s), for the cluster scenario's loss phase.
@@ -239,9 +259,10 @@ async function publishPaced(a: { from: number; count: number; intervalMs: number
     const sentAt = nowMs();
     const acked = await new Promise<boolean>((resolve) => {
       const t = setTimeout(() => resolve(false), 5_000);
-      listen(pub, () => {
+      listen(pub, (_op, payload) => {
         clearTimeout(t);
-        resolve(true);
+        // An error answer (e.g. rate_limited) is not a publish: it must not count as sent.
+        resolve(!payload.toString().includes('"error"'));
       });
       pub.send(dialect.publish(FANOUT_CHANNEL, `t/${idx}/${sentAt.toFixed(3)}`));
     });
@@ -296,6 +317,7 @@ serve(
     awaitEvent,
     publish,
     publishPaced,
+    publishBurst,
     settle,
     latencies: () => latencies.splice(0),
     replay,

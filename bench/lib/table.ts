@@ -40,7 +40,7 @@ const EXTRA_METRICS: Partial<Record<ScenarioId, string[]>> = {
   idle: ['heap_bytes_per_conn'],
   handshake: ['cpu_us_per_conn'],
   inbound: ['cpu_us_per_msg'],
-  fanout: ['cpu_us_per_delivery', 'p50_ms', 'p99_ms'],
+  fanout: ['cpu_us_per_delivery', 'p50_ms', 'p99_ms', 'burst_deliveries_per_s', 'burst_cpu_us_per_delivery'],
   replay: ['cpu_us_per_event'],
   cluster: ['cpu_us_per_delivery', 'p50_ms', 'p99_ms', 'redis_cpu_us_per_event', 'lost_deliveries', 'duplicate_deliveries'],
 };

@@ -21,6 +21,8 @@ import type { Run, SystemId } from '../lib/types.js';
 import type { Scenario } from './types.js';
 
 const NODES = 3;
+/** wsguard's default 20 msg/s per connection would throttle the paced publisher (100/s). */
+const RAISED_RATE = { perSec: 1_000_000, burst: 1_000_000 };
 const WARMUP_EVENTS = 2;
 /** Node whose Redis link is cut in the loss phase (the publisher is on node 0). */
 const CUT_NODE = 2;
@@ -55,7 +57,7 @@ export const cluster: Scenario = {
     try {
       for (let i = 0; i < NODES; i++) links.push(await Forwarder.start(redis.host, redis.port));
       for (let i = 0; i < NODES; i++) {
-        nodes.push(await startServer(ctx, { system, scenario: 'cluster', redis: { url: `redis://127.0.0.1:${links[i]!.port}`, prefix } }, cores.node(i), `cluster-${system}-node${i}`));
+        nodes.push(await startServer(ctx, { system, scenario: 'cluster', redis: { url: `redis://127.0.0.1:${links[i]!.port}`, prefix }, ...(system === 'wsguard' ? { messageRate: RAISED_RATE } : {}) }, cores.node(i), `cluster-${system}-node${i}`));
       }
       return await withGeneratorsFor(
         nodes.map((n) => n.target),
