@@ -68,3 +68,24 @@ export function createCachedVerifier(o: CachedVerifierOptions): CachedVerifier {
   };
   return Object.assign(fn, { cacheEntries: () => cache?.size ?? 0 });
 }
+
+/**
+ * jwt.ts's entry point: a cached verifier when the config holds a static key (`secret`, whose
+ * bytes are `key`, or a PEM `publicKey`), undefined for JWKS (which stays on jose).
+ */
+export function staticKeyVerifier(
+  config: { readonly secret?: unknown; readonly publicKey?: string; readonly issuer?: string; readonly audience?: string },
+  key: unknown,
+  algorithms: readonly string[],
+  clockToleranceSec: number,
+): CachedVerifier | undefined {
+  const staticKey = config.publicKey ?? (config.secret !== undefined && key instanceof Uint8Array ? key : undefined);
+  if (staticKey === undefined) return undefined;
+  return createCachedVerifier({
+    key: staticKey,
+    algorithms: algorithms as CachedVerifierOptions['algorithms'],
+    clockToleranceSec,
+    ...(config.issuer !== undefined ? { issuer: config.issuer } : {}),
+    ...(config.audience !== undefined ? { audience: config.audience } : {}),
+  });
+}

@@ -5,7 +5,7 @@
 import { createPublicKey, webcrypto, type KeyObject } from 'node:crypto';
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JSONWebKeySet, type JWSAlgorithm, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
-import { createCachedVerifier } from './jwt-verifier-cache.js';
+import { staticKeyVerifier } from './jwt-verifier-cache.js';
 import type { Identity } from './types.js';
 
 export const MIN_SECRET_BYTES = 32;
@@ -96,7 +96,7 @@ export function createJwtVerifier(config: JwtConfig): TokenVerifier {
     ...(config.audience !== undefined ? { audience: config.audience } : {}),
   };
   // Static keys: fast-jwt, synchronous, with a cache of verified tokens bounded by exp (jwt-verifier-cache.ts); JWKS stays on jose.
-  const cached = config.secret !== undefined || config.publicKey !== undefined ? createCachedVerifier({ key: config.publicKey ?? (key as Uint8Array), algorithms: algorithms as ('HS256' | AsymmetricAlgorithm)[], clockToleranceSec: options.clockTolerance, ...(config.issuer !== undefined ? { issuer: config.issuer } : {}), ...(config.audience !== undefined ? { audience: config.audience } : {}) }) : undefined;
+  const cached = staticKeyVerifier(config, key, algorithms, options.clockTolerance);
   return async (token: string) => {
     // Cheap shape check first: three base64url parts, bounded length.
     if (token.length > 8192 || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(token)) throw new TokenError('malformed');
