@@ -141,13 +141,27 @@ const latencies: number[] = [];
 let subscribers = 0;
 const waiters = new Set<() => void>();
 
-function onEvent(payload: Buffer): void {
+/** Events a subscriber got again or out of order (cluster scenario: exactly once, in order, is the claim). */
+let duplicates = 0;
+
+/** Per subscriber connection: the highest event index it received. */
+interface SubscriberState {
+  last: number;
+}
+
+function onEvent(payload: Buffer, sub: SubscriberState): void {
   const i = payload.indexOf(PATH);
   if (i < 0) return;
   const at = nowMs();
   const [idx, ts] = payload.toString('latin1', i + PATH.length, i + PATH.length + 40).split('"')[0]!.split('/');
-  const r = received.get(Number(idx)) ?? { count: 0, last: 0 };
-  received.set(Number(idx), r);
+  const n = Number(idx);
+  if (n <= sub.last) {
+    duplicates++;
+    return;
+  }
+  sub.last = n;
+  const r = received.get(n) ?? { count: 0, last: 0 };
+  received.set(n, r);
   latencies.push(at - Number(ts));
   r.count++;
   r.last = Math.max(r.last, at);
@@ -163,8 +177,9 @@ async function subscribe(a: { count: number }) {
       (conn) =>
         new Promise<void>((resolve, reject) => {
           const t = setTimeout(() => reject(new Error('subscribe: no answer')), 60_000);
+          const state: SubscriberState = { last: -1 };
           listen(conn, (_op, payload) => {
-            if (payload.length > 100) return onEvent(payload);
+            if (payload.length > 100) return onEvent(payload, state);
             if (dialect.isSubscribed(payload.toString())) {
               clearTimeout(t);
               resolve();
@@ -209,6 +224,68 @@ async function publish(a: { idx: number }) {
   return { sentAt };
 }
 
+/** Publishes events from..from+count-1 in one write (a burst, e.g. a folder upload) and resolves once all are acknowledged. */
+async function publishBurst(a: { from: number; count: number }) {
+  publisher ??= await connect(nextIndex++);
+  const pub = publisher;
+  const sentAt = nowMs();
+  const frames = Buffer.concat(Array.from({ length: a.count }, (_, k) => maskedFrame(dialect.publish(FANOUT_CHANNEL, `t/${a.from + k}/${sentAt.toFixed(3)}`))));
+  let acks = 0;
+  await new Promise<void>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`burst: ${acks}/${a.count} acks`)), 30_000);
+    listen(pub, () => {
+      if (++acks === a.count) {
+        clearTimeout(t);
+        resolve();
+      }
+    });
+    pub.write(frames);
+  });
+  return { sentAt };
+}
+
+/**
+ * Publishes events from..from+count-1 at a steady pace (one every `intervalMs`, each awaiting its
+ * ack for at most 5 s), for the cluster scenario's loss phase.
+ */
+async function publishPaced(a: { from: number; count: number; intervalMs: number }) {
+  publisher ??= await connect(nextIndex++);
+  const pub = publisher;
+  let sent = 0;
+  let failed = 0;
+  const t0 = nowMs();
+  for (let k = 0; k < a.count; k++) {
+    const idx = a.from + k;
+    const sentAt = nowMs();
+    const acked = await new Promise<boolean>((resolve) => {
+      const t = setTimeout(() => resolve(false), 5_000);
+      listen(pub, (_op, payload) => {
+        clearTimeout(t);
+        // An error answer (e.g. rate_limited) is not a publish: it must not count as sent.
+        resolve(!payload.toString().includes('"error"'));
+      });
+      pub.send(dialect.publish(FANOUT_CHANNEL, `t/${idx}/${sentAt.toFixed(3)}`));
+    });
+    if (acked) sent++;
+    else failed++;
+    const wait = t0 + (k + 1) * a.intervalMs - nowMs();
+    if (wait > 0) await sleep(wait);
+  }
+  return { sent, failed, ms: nowMs() - t0 };
+}
+
+/** Waits (at most `timeoutMs`) until every local subscriber has events from..to-1; reports what is still missing. */
+async function settle(a: { from: number; to: number; timeoutMs: number }) {
+  const missing = () => {
+    let m = 0;
+    for (let idx = a.from; idx < a.to; idx++) m += Math.max(0, subscribers - (received.get(idx)?.count ?? 0));
+    return m;
+  };
+  const deadline = Date.now() + a.timeoutMs;
+  while (missing() > 0 && Date.now() < deadline) await sleep(50);
+  return { missing: missing(), expected: subscribers * (a.to - a.from), duplicates };
+}
+
 /** Resumes from seq 0 and counts events until `events` arrived. */
 async function replay(a: { events: number; timeoutMs: number }) {
   const conn = await connect(nextIndex++);
@@ -239,6 +316,9 @@ serve(
     subscribe,
     awaitEvent,
     publish,
+    publishPaced,
+    publishBurst,
+    settle,
     latencies: () => latencies.splice(0),
     replay,
   },

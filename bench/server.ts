@@ -15,7 +15,7 @@ const spec = childArg<ServerSpec>();
 
 function start(): Promise<StartedServer> {
   if (spec.system === 'ws') return startWs(spec);
-  if (spec.system === 'socket.io') return startSocketIo(spec);
+  if (spec.system === 'socket.io' || spec.system === 'socket.io-streams') return startSocketIo(spec);
   return startWsguard(spec);
 }
 

@@ -131,4 +131,5 @@ export const DIALECTS: Record<SystemId, Dialect> = {
   'wsguard-ticket': wsguardTicket,
   ws,
   'socket.io': socketIo,
+  'socket.io-streams': socketIo,
 };

@@ -1,4 +1,5 @@
 /** Starting and stopping the server child and the load generators around one measurement. */
+import os from 'node:os';
 import { Child } from './ipc.js';
 import type { GenSpec } from '../gen.js';
 import type { Profile, ServerSpec, Target } from './types.js';
@@ -26,29 +27,56 @@ export interface Server {
   cpu(): Promise<number>;
 }
 
-/** Runs `fn` against a fresh server child on core 0 (with --expose-gc for memory readings). */
-export async function withServer<T>(ctx: Context, spec: Omit<ServerSpec, 'secret' | 'dir'>, fn: (s: Server) => Promise<T>): Promise<T> {
+/** Starts a server child on core `cpu` (with --expose-gc for memory readings); the caller stops `server.child`. */
+export async function startServer(ctx: Context, spec: Omit<ServerSpec, 'secret' | 'dir'>, cpu = 0, name = `${spec.scenario}-${spec.system}`): Promise<Server> {
   // One directory per server: tsx's loader thread writes a profile of its own beside the main thread's (the larger file).
-  const prof = ctx.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${ctx.cpuProfDir}/${spec.scenario}-${spec.system}`] : [];
-  const child = Child.start('server.ts', 0, { ...spec, secret: ctx.secret, dir: ctx.dir } satisfies ServerSpec, ['--expose-gc', ...prof]);
+  const prof = ctx.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${ctx.cpuProfDir}/${name}`] : [];
+  const child = Child.start('server.ts', cpu, { ...spec, secret: ctx.secret, dir: ctx.dir } satisfies ServerSpec, ['--expose-gc', ...prof]);
   try {
     const info = await child.request<{ port: number; notes: string[] }>('info', {}, 60_000);
     for (const n of info.notes) ctx.notes.add(n);
     const target: Target = { system: spec.system, port: info.port, secret: ctx.secret };
-    return await fn({ child, target, mem: () => child.request('mem'), cpu: () => child.request('cpu') });
-  } finally {
+    return { child, target, mem: () => child.request('mem'), cpu: () => child.request('cpu') };
+  } catch (err) {
     await child.stop();
+    throw err;
+  }
+}
+
+/** Runs `fn` against a fresh server child on core 0. */
+export async function withServer<T>(ctx: Context, spec: Omit<ServerSpec, 'secret' | 'dir'>, fn: (s: Server) => Promise<T>): Promise<T> {
+  const server = await startServer(ctx, spec);
+  try {
+    return await fn(server);
+  } finally {
+    await server.child.stop();
   }
 }
 
 let generatorBase = 0;
 
-/** Runs `fn` with `count` load generators on core 1; each gets its own users and source addresses. */
-export async function withGenerators<T>(target: Target, count: number, fn: (gens: Child[]) => Promise<T>): Promise<T> {
-  const gens = Array.from({ length: count }, () => {
+/**
+ * Cores the load generators may use: every core but the server's (core 0) when there are more
+ * than 2, so the server under test is the bottleneck and not one generator core (on a 2-core
+ * machine: core 1). `reserved` cores (the cluster's nodes and Redis) are left out.
+ */
+export function generatorCores(reserved = 1): string {
+  const cpus = os.cpus().length;
+  const first = Math.max(1, reserved);
+  return cpus - 1 > first ? `${first}-${cpus - 1}` : String(Math.min(first, cpus - 1) || 0);
+}
+
+/** Runs `fn` with `count` load generators (on generatorCores()); each gets its own users and source addresses. */
+export function withGenerators<T>(target: Target, count: number, fn: (gens: Child[]) => Promise<T>): Promise<T> {
+  return withGeneratorsFor(Array.from({ length: count }, () => target), fn);
+}
+
+/** One load generator per target, e.g. one per cluster node; `cores` is a taskset list (default generatorCores()). */
+export async function withGeneratorsFor<T>(targets: readonly Target[], fn: (gens: Child[]) => Promise<T>, cores = generatorCores()): Promise<T> {
+  const gens = targets.map((target) => {
     // Spacing bases keeps users (8 connections each) and source addresses apart between generators and runs.
     const base = (generatorBase += 100_000);
-    return Child.start('gen.ts', 1, { target, base } satisfies GenSpec);
+    return Child.start('gen.ts', cores, { target, base } satisfies GenSpec);
   });
   try {
     return await fn(gens);

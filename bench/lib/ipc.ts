@@ -42,10 +42,11 @@ export class Child {
   }
 
   /**
-   * Starts `script` (a .ts file under bench/) with tsx, pinned to `cpu` when taskset exists:
-   * the server gets core 0 to itself, the load generators share core 1.
+   * Starts `script` (a .ts file under bench/) with tsx, pinned to `cpu` (a core or a taskset
+   * list such as `1-15`) when taskset exists: the server gets core 0 to itself, the load
+   * generators the other cores (lib/harness.ts).
    */
-  static start(script: string, cpu: number, arg: unknown, nodeFlags: string[] = []): Child {
+  static start(script: string, cpu: number | string, arg: unknown, nodeFlags: string[] = []): Child {
     const path = fileURLToPath(new URL(`../${script}`, import.meta.url));
     const node = [...nodeFlags, '--import', 'tsx', path, JSON.stringify(arg)];
     const [cmd, args] = HAS_TASKSET ? ['taskset', ['-c', String(cpu), process.execPath, ...node]] : [process.execPath, node];

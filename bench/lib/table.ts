@@ -1,68 +1,116 @@
-/** The results table (markdown, printed and saved): values, wsguard/ws and wsguard/Socket.IO ratios, targets. */
+/**
+ * The results table (markdown, printed and saved): per system the median of the repeats with its
+ * min–max, the wsguard/ws and wsguard/Socket.IO ratios of medians with their spread, and the
+ * issue's targets, judged on the medians.
+ */
 import type { Scenario } from '../scenarios/types.js';
-import type { Run, ScenarioId, SystemId } from './types.js';
+import { find, ratio, type Ratio, type Summary } from './summary.js';
+import type { ScenarioId, SystemId } from './types.js';
 
 interface Target {
+  readonly scenario: ScenarioId;
+  readonly subject: SystemId;
+  /** Defaults to the scenario's primary metric. */
+  readonly metric?: string;
+  /** Which Socket.IO variant the `vsSio` ratio is taken against (default plain `socket.io`). */
+  readonly sio?: SystemId;
   readonly text: string;
-  readonly met: (vsWs: number, vsSio: number) => boolean;
+  readonly met: (vsWs: number, vsSio: number, rows: readonly Summary[]) => boolean;
 }
 
-/** The issue's targets, on the primary metric of the plain `wsguard` system. */
-const TARGETS: Partial<Record<ScenarioId, Target>> = {
-  inbound: { text: '≥ 0.8× ws; socket.io ≤ wsguard', met: (w, s) => w >= 0.8 && s >= 1 },
-  fanout: { text: '≥ 1× ws naive loop', met: (w) => w >= 1 },
-  idle: { text: '≤ 1.5× ws; ≤ 0.6× socket.io', met: (w, s) => w <= 1.5 && s <= 0.6 },
-  handshake: { text: '≥ 0.7× ws', met: (w) => w >= 0.7 },
-};
+/** The targets of issue 14 (quick profile, medians). */
+const TARGETS: readonly Target[] = [
+  { scenario: 'idle', subject: 'wsguard', text: '≤ 1.2× ws; ≤ 0.5× socket.io', met: (w, s) => w <= 1.2 && s <= 0.5 },
+  { scenario: 'handshake', subject: 'wsguard', text: '≥ 0.8× ws', met: (w) => w >= 0.8 },
+  { scenario: 'handshake', subject: 'wsguard-ticket', text: '≥ 0.6× ws', met: (w) => w >= 0.6 },
+  { scenario: 'inbound', subject: 'wsguard', text: '≥ 0.9× ws', met: (w) => w >= 0.9 },
+  { scenario: 'fanout', subject: 'wsguard', text: '≥ 1.5× ws naive loop', met: (w) => w >= 1.5 },
+  { scenario: 'fanout', subject: 'wsguard', metric: 'p99_ms', text: '≤ ws', met: (w) => w <= 1 },
+  { scenario: 'replay', subject: 'wsguard', text: '≥ 1.5× ws', met: (w) => w >= 1.5 },
+  {
+    scenario: 'cluster',
+    subject: 'wsguard',
+    text: '≥ 1.5× socket.io (redis adapter); 0 lost',
+    met: (_w, s, rows) => s >= 1.5 && (find(rows, 'cluster', 'wsguard', 'lost_deliveries')?.max ?? Number.NaN) === 0,
+  },
+];
 
 /** Secondary metrics shown as their own rows. */
 const EXTRA_METRICS: Partial<Record<ScenarioId, string[]>> = {
   idle: ['heap_bytes_per_conn'],
   handshake: ['cpu_us_per_conn'],
   inbound: ['cpu_us_per_msg'],
-  fanout: ['cpu_us_per_delivery', 'p50_ms', 'p99_ms'],
+  fanout: ['cpu_us_per_delivery', 'p50_ms', 'p99_ms', 'burst_deliveries_per_s', 'burst_cpu_us_per_delivery'],
   replay: ['cpu_us_per_event'],
+  cluster: ['cpu_us_per_delivery', 'p50_ms', 'p99_ms', 'redis_cpu_us_per_event', 'lost_deliveries', 'duplicate_deliveries'],
 };
 
 export function formatValue(metric: string, v: number | undefined): string {
   if (v === undefined || !Number.isFinite(v)) return '–';
-  if ((metric.endsWith('_ms') || metric.startsWith('cpu_us')) && v < 100) return v.toFixed(2);
+  if ((metric.endsWith('_ms') || metric.includes('cpu_us')) && Math.abs(v) < 100) return v.toFixed(2);
   return Math.round(v).toLocaleString('en-US');
 }
 
-function ratio(a: number | undefined, b: number | undefined): number | undefined {
-  return a === undefined || b === undefined || b === 0 ? undefined : a / b;
+/** `median (min–max)`, or just the value when there was one sample or they all agree. */
+export function formatCell(metric: string, s: Summary | undefined): string {
+  if (!s) return '–';
+  const v = formatValue(metric, s.value);
+  if (s.samples.length < 2) return v;
+  const lo = formatValue(metric, s.min);
+  const hi = formatValue(metric, s.max);
+  return lo === hi ? v : `${v} (${lo}–${hi})`;
 }
 
-export function tableRows(scenarios: readonly Scenario[], runs: readonly Run[]): string[][] {
-  const value = (scenario: ScenarioId, system: SystemId, metric: string) => runs.find((r) => r.scenario === scenario && r.system === system && r.metric === metric)?.value;
-  const rows: string[][] = [];
+function formatRatio(r: Ratio | undefined): string {
+  if (!r) return '–';
+  const v = r.value.toFixed(2);
+  const lo = r.low.toFixed(2);
+  const hi = r.high.toFixed(2);
+  return lo === hi ? v : `${v} (${lo}–${hi})`;
+}
+
+const isBaseline = (s: SystemId) => s === 'ws' || s.startsWith('socket.io');
+
+export function tableRows(scenarios: readonly Scenario[], rows: readonly Summary[]): string[][] {
+  const out: string[][] = [];
   for (const sc of scenarios) {
-    const subjects = sc.systems.filter((s) => s !== 'ws' && s !== 'socket.io');
+    const subjects = sc.systems.filter((s) => !isBaseline(s));
+    // One row per Socket.IO variant the scenario ran (the cluster scenario has two adapters).
+    const sios = sc.systems.filter((s) => s.startsWith('socket.io'));
+    const sioColumns: (SystemId | undefined)[] = sios.length > 0 ? sios : [undefined];
     for (const metric of [sc.metric, ...(EXTRA_METRICS[sc.id] ?? [])]) {
       for (const subject of subjects) {
-        const mine = value(sc.id, subject, metric);
-        if (mine === undefined && subject !== 'wsguard') continue;
-        const ws = value(sc.id, 'ws', metric);
-        const sio = value(sc.id, 'socket.io', metric);
-        const vsWs = ratio(mine, ws);
-        const vsSio = ratio(mine, sio);
-        const target = metric === sc.metric && subject === 'wsguard' ? TARGETS[sc.id] : undefined;
-        const verdict = target && vsWs !== undefined ? (target.met(vsWs, vsSio ?? Number.NaN) ? 'met' : 'MISSED') : '';
-        rows.push([
-          subject === 'wsguard' ? sc.id : `${sc.id} (${subject})`,
-          metric,
-          formatValue(metric, mine),
-          formatValue(metric, ws),
-          formatValue(metric, sio),
-          vsWs === undefined ? '–' : vsWs.toFixed(2),
-          vsSio === undefined ? '–' : vsSio.toFixed(2),
-          target ? `${target.text}: ${verdict || 'n/a'}` : '',
-        ]);
+        for (const sio of sioColumns) {
+          const mine = find(rows, sc.id, subject, metric);
+          if (mine === undefined && subject !== 'wsguard') continue;
+          const ws = find(rows, sc.id, 'ws', metric);
+          const other = sio === undefined ? undefined : find(rows, sc.id, sio, metric);
+          if (mine === undefined && ws === undefined && other === undefined) continue;
+          const vsWs = ratio(mine, ws);
+          const vsSio = ratio(mine, other);
+          const target = TARGETS.find((t) => t.scenario === sc.id && t.subject === subject && (t.metric ?? sc.metric) === metric && (t.sio ?? 'socket.io') === (sio ?? 'socket.io'));
+          let verdict = '';
+          if (target) {
+            const needsWs = sc.systems.includes('ws');
+            const ok = (!needsWs || vsWs !== undefined) && (needsWs || vsSio !== undefined);
+            verdict = ok ? (target.met(vsWs?.value ?? Number.NaN, vsSio?.value ?? Number.NaN, rows) ? 'met' : 'MISSED') : 'n/a';
+          }
+          const labels = [subject === 'wsguard' ? sc.id : `${sc.id} (${subject})`, sio && sio !== 'socket.io' ? ` vs ${sio}` : ''];
+          out.push([
+            labels.join(''),
+            metric,
+            formatCell(metric, mine),
+            formatCell(metric, ws),
+            formatCell(metric, other),
+            formatRatio(vsWs),
+            formatRatio(vsSio),
+            target ? `${target.text}: ${verdict}` : '',
+          ]);
+        }
       }
     }
   }
-  return rows;
+  return out;
 }
 
 const HEADER = ['scenario', 'metric', 'wsguard', 'ws', 'socket.io', 'wsguard/ws', 'wsguard/socket.io', 'target'];

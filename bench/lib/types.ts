@@ -1,13 +1,17 @@
 /** Shared shapes of the benchmark: system ids, result rows, and what a server child is asked to run. */
 
-/** The three systems every scenario compares, plus wsguard variants some scenarios add. */
-export type SystemId = 'wsguard' | 'wsguard-ticket' | 'ws' | 'socket.io';
+/**
+ * The three systems every scenario compares, plus variants some scenarios add: wsguard's ticket
+ * handshake, and Socket.IO's Redis Streams adapter (the cluster scenario; plain `socket.io` there
+ * means `@socket.io/redis-adapter`).
+ */
+export type SystemId = 'wsguard' | 'wsguard-ticket' | 'ws' | 'socket.io' | 'socket.io-streams';
 export const BASE_SYSTEMS: readonly SystemId[] = ['wsguard', 'ws', 'socket.io'];
 
-export type ScenarioId = 'idle' | 'handshake' | 'inbound' | 'fanout' | 'replay' | 'audit';
-export const SCENARIOS: readonly ScenarioId[] = ['idle', 'handshake', 'inbound', 'fanout', 'replay', 'audit'];
+export type ScenarioId = 'idle' | 'handshake' | 'inbound' | 'fanout' | 'replay' | 'cluster' | 'audit';
+export const SCENARIOS: readonly ScenarioId[] = ['idle', 'handshake', 'inbound', 'fanout', 'replay', 'cluster', 'audit'];
 
-/** One row of bench/results/latest.json. */
+/** One measurement (one system, one repeat); lib/summary.ts folds the repeats into median, min, max. */
 export interface Run {
   readonly scenario: ScenarioId;
   readonly system: SystemId;
@@ -27,6 +31,8 @@ export interface ServerSpec {
   readonly dir: string;
   /** Per-connection message rate (wsguard), when the default would throttle the scenario. */
   readonly messageRate?: { perSec: number; burst: number };
+  /** Cluster scenario: the node's Redis (through the harness's cuttable forwarder) and key prefix. */
+  readonly redis?: { url: string; prefix: string };
 }
 
 /** Where load generators connect. */
@@ -46,12 +52,20 @@ export interface Profile {
   readonly inboundWindow: number;
   readonly fanoutSubscribers: number;
   readonly fanoutEvents: number;
+  /** Cluster scenario: subscribers spread over 3 nodes, events timed one after another, then events published at a steady pace while one node's Redis link is cut. */
+  readonly clusterSubscribers: number;
+  readonly clusterEvents: number;
+  readonly clusterLossEvents: number;
+  readonly clusterLossIntervalMs: number;
+  readonly clusterCutMs: number;
   readonly replayEvents: number;
   /** `wsguard audit --idle-wait` in seconds; undefined keeps the auditor's default (5 minutes). */
   readonly auditIdleWaitSec?: number;
   /** `wsguard audit --slow-wait` / `--backpressure-wait` in seconds; undefined keeps the auditor's defaults (about 90 s each). */
   readonly auditSlowWaitSec?: number;
   readonly generators: number;
+  /** Times each scenario runs each system, interleaved (A B C A B C …). */
+  readonly repeats: number;
 }
 
 /** Channel names every system uses. */

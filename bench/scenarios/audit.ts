@@ -45,6 +45,7 @@ export const audit: Scenario = {
   metric: 'wall_ms',
   higherIsBetter: false,
   systems: ['wsguard', 'ws', 'socket.io'] satisfies SystemId[],
+  maxRepeats: 1,
   run: (ctx, system) =>
     withServer(ctx, { system, scenario: 'audit' }, async (server) => {
       const idleWait = ctx.profile.auditIdleWaitSec;

@@ -7,6 +7,8 @@ export interface Scenario {
   readonly metric: string;
   readonly higherIsBetter: boolean;
   readonly systems: readonly SystemId[];
+  /** At most this many repeats whatever `--repeat` says (the audit's wall time is not a performance target). */
+  readonly maxRepeats?: number;
   /** Measures one system; returns its rows (primary metric first). */
   run(ctx: Context, system: SystemId): Promise<Run[]>;
 }

@@ -34,6 +34,8 @@ export async function startWsguard(spec: ServerSpec): Promise<StartedServer> {
     maxConnections: 200_000,
     tickets: { perIpPerMin: 1e9, perUserPerMin: 1e9, maxPerUser: 1_000_000, maxTotal: 1_000_000 },
     logLevel: 'silent',
+    // Cluster scenario: sequence, history and fan-out on Redis under the harness's prefix.
+    ...(spec.redis ? { redis: { url: spec.redis.url, prefix: spec.redis.prefix } } : {}),
   };
   const hub = await startHub(config, {
     logger: pino({ level: 'silent' }),

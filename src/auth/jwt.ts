@@ -5,6 +5,7 @@
 import { createPublicKey, webcrypto, type KeyObject } from 'node:crypto';
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JSONWebKeySet, type JWSAlgorithm, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
+import { staticKeyVerifier } from './jwt-verifier-cache.js';
 import type { Identity } from './types.js';
 
 export const MIN_SECRET_BYTES = 32;
@@ -96,14 +97,16 @@ export function createJwtVerifier(config: JwtConfig): TokenVerifier {
     ...(config.issuer !== undefined ? { issuer: config.issuer } : {}),
     ...(config.audience !== undefined ? { audience: config.audience } : {}),
   };
+  // Static keys: fast-jwt, synchronous, with a cache of verified tokens bounded by exp (jwt-verifier-cache.ts); JWKS stays on jose.
+  const cached = staticKeyVerifier(config, key, algorithms, options.clockTolerance);
   return async (token: string) => {
     // Cheap shape check first: three base64url parts, bounded length.
     if (token.length > 8192 || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(token)) throw new TokenError('malformed');
     let payload: JWTPayload;
     try {
       // The overloads differ by key kind; the union is what we hold.
-      if (hmacKey) key = await hmacKey;
-      payload = (await jwtVerify(token, key as Uint8Array, options)).payload;
+      if (hmacKey && !cached) key = await hmacKey;
+      payload = cached ? (cached(token) as JWTPayload) : (await jwtVerify(token, key as Uint8Array, options)).payload;
     } catch (err) {
       const code = (err as { code?: string }).code;
       throw new TokenError(code === 'ERR_JWT_EXPIRED' ? 'expired' : code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' ? 'claims' : 'invalid');
