@@ -140,11 +140,11 @@ test('a feed made while the store cannot tell the head refuses joins, then start
   assert.deepEqual(live.seqs, [6]);
 });
 
-test('a resume from beyond the store head (the channel was forgotten and begun again) answers history_gone', async () => {
+test('a resume from beyond the store head (the channel was forgotten and begun again) answers ahead (the hub says history_gone)', async () => {
   const { feed, publish } = setup();
   for (let i = 1; i <= 3; i++) await publish(i);
   await settle();
-  assert.deepEqual(await feed.join(new Sink(), 10), { ok: false, reason: 'history_gone' });
+  assert.deepEqual(await feed.join(new Sink(), 10), { ok: false, reason: 'ahead' });
   assert.deepEqual(await feed.join(new Sink(), 3), { ok: true, head: 3 });
 });
 
