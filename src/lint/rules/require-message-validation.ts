@@ -17,7 +17,7 @@ export const rule: WsgRule = {
       checks: ['WSG-INPUT-03', 'WSG-INPUT-02', 'WSG-AUTHZ-03'],
       cwe: 'CWE-20',
       fix: 'Validate the parsed value with a strict schema before using it (`const msg = Message.parse(JSON.parse(text))` with zod, or an ajv-compiled validator), inside a try/catch that closes the socket with 1007/1008 on failure.',
-      details: 'In `.on(\'message\', …)` / `.once(\'message\', …)` listeners (the Node `ws` API), follows names derived from the listener\'s parameters and reports `JSON.parse(…)` of them when the result is destructured or used directly, or stored in a variable that is never passed to a validator: a call named `parse`, `safeParse`, `validate`, `assert`, `check`, `is`, `decode`, `create`, or any function whose name contains `valid` or `schema`, or starts with `is`/`assert`/`check`/`decode`/`parse` followed by a capital.',
+      details: 'In `.on(\'message\', …)` / `.once(\'message\', …)` listeners (the Node `ws` API), follows names derived from the listener\'s parameters and reports `JSON.parse(…)` of them when the result is used directly, or stored in a variable (or destructured into names: `const { type, payload } = JSON.parse(data)`) none of which is ever passed to a validator: a call named `parse`, `safeParse`, `validate`, `assert`, `check`, `is`, `decode`, `create`, or any function whose name contains `valid` or `schema`, or starts with `is`/`assert`/`check`/`decode`/`parse` followed by a capital.',
       falsePositives: [
         'A hand-written validator with another name (`const ok = typeof m.text === \'string\' && …`) is not recognised: call it `isMessage` or `validateMessage`, or use a schema library.',
       ],
@@ -71,14 +71,16 @@ export const rule: WsgRule = {
           }
           if (parent.type === 'ExpressionStatement') return true; // parsed only to test well-formedness
           let names: Set<string> | null = null;
-          if (parent.type === 'VariableDeclarator' && (parent as ESTree.VariableDeclarator).id.type === 'Identifier') names = new Set([((parent as ESTree.VariableDeclarator).id as ESTree.Identifier).name]);
+          // `const msg = JSON.parse(…)`, or destructured: `const { type, payload } = JSON.parse(…)` (each part a name).
+          if (parent.type === 'VariableDeclarator' && (parent as ESTree.VariableDeclarator).init === node) names = patternNames((parent as ESTree.VariableDeclarator).id as Node);
           if (parent.type === 'AssignmentExpression' && (parent as ESTree.AssignmentExpression).left.type === 'Identifier') names = new Set([((parent as ESTree.AssignmentExpression).left as ESTree.Identifier).name]);
-          if (!names) return false; // destructured or used in place
+          if (!names || names.size === 0) return false; // used in place
           let ok = false;
           walk(body, f.keys, (m) => {
             if (ok || (m.type !== 'CallExpression' && m.type !== 'NewExpression')) return;
             const c = m as ESTree.CallExpression;
-            if (c === call) return;
+            if (c === call || path(c.callee as Node) === 'JSON.parse') return;
+            // A validator taking the parsed value or a destructured part of it (`schema.parse(payload)`).
             if (VALIDATOR.test(calleeName(c.callee as Node) ?? '') && c.arguments.some((a) => mentionsAny(a as Node, names!))) ok = true;
           });
           return ok;

@@ -10,6 +10,9 @@ js.run('require-message-validation', rule, {
     "ws.on('message', (data) => { const msg = JSON.parse(data); if (!validate(msg)) return; handle(msg); });",
     "ws.on('message', (data) => { const msg = JSON.parse(data); handle(v.parse(MessageSchema, msg)); });",
     "ws.on('message', (data) => { const msg = JSON.parse(data); if (!isChatMessage(msg)) return; handle(msg); });",
+    // destructured, then the part that matters validated by the schema its type selects
+    "ws.on('message', (data) => { const { type, payload } = JSON.parse(data); const schema = schemas.get(type); if (!schema) return ws.close(1008); const body = schema.parse(payload); handle(type, body); });",
+    "ws.on('message', (data) => { const [kind, body] = JSON.parse(data); if (!validate(body)) return; run(kind, body); });",
     // parsed only to test well-formedness
     "ws.on('message', (data) => { try { JSON.parse(data); } catch { ws.close(1007); } });",
     // JSON.parse of something that is not the message
@@ -25,6 +28,8 @@ js.run('require-message-validation', rule, {
     { code: "ws.on('message', (data) => { const { type, payload } = JSON.parse(data); dispatch(type, payload); });", errors: [{ messageId: 'unvalidated' }] },
     { code: "ws.on('message', (data) => handlers[JSON.parse(data).type]());", errors: [{ messageId: 'unvalidated' }] },
     { code: "ws.once('message', (raw, isBinary) => { const text = isBinary ? null : raw.toString('utf8'); const m = JSON.parse(text); db.insert(m); });", errors: [{ messageId: 'unvalidated' }] },
+    // JSON.parse of a part is not a validation
+    { code: "ws.on('message', (data) => { const { type, payload } = JSON.parse(data); const inner = JSON.parse(payload); dispatch(type, inner); });", errors: [{ messageId: 'unvalidated' }, { messageId: 'unvalidated' }] },
     // a validator called on something else does not count
     "ws.on('message', (data) => { const msg = JSON.parse(data); validate(other); save(msg); });",
   ].map((c) => (typeof c === 'string' ? { code: c, errors: [{ messageId: 'unvalidated' }] } : c)),
