@@ -1,6 +1,6 @@
 /** `JSON.parse` of a WebSocket message whose result is used without a schema validation. */
 import type * as ESTree from 'estree';
-import { calleeName, facts, patternNames, path, taint, unwrap, walk, reportOnce, type Node } from '../ast.js';
+import { calleeName, facts, patternNames, path, rootName, taint, unwrap, walk, reportOnce, type Node } from '../ast.js';
 import { DOCS_BASE, type WsgRule } from '../types.js';
 
 /** zod/valibot/yup/joi/ajv/superstruct/io-ts/TypeBox verbs, and any function named like a validator or type guard. */
@@ -17,9 +17,9 @@ export const rule: WsgRule = {
       checks: ['WSG-INPUT-03', 'WSG-INPUT-02', 'WSG-AUTHZ-03'],
       cwe: 'CWE-20',
       fix: 'Validate the parsed value with a strict schema before using it (`const msg = Message.parse(JSON.parse(text))` with zod, or an ajv-compiled validator), inside a try/catch that closes the socket with 1007/1008 on failure.',
-      details: 'In `.on(\'message\', …)` / `.once(\'message\', …)` listeners (the Node `ws` API), follows names derived from the listener\'s parameters and reports `JSON.parse(…)` of them when the result is used directly, or stored in a variable (or destructured into names: `const { type, payload } = JSON.parse(data)`) none of which is ever passed to a validator: a call named `parse`, `safeParse`, `validate`, `assert`, `check`, `is`, `decode`, `create`, or any function whose name contains `valid` or `schema`, or starts with `is`/`assert`/`check`/`decode`/`parse` followed by a capital.',
+      details: 'In `.on(\'message\', …)` / `.once(\'message\', …)` listeners (the Node `ws` API), follows names derived from the listener\'s parameters and reports `JSON.parse(…)` of them when the result is used directly, or stored in a variable (or destructured into names: `const { type, payload } = JSON.parse(data)`) none of which is ever passed to a validator: a call named `parse`, `safeParse`, `validate`, `assert`, `check`, `is`, `decode`, `create`, or any function whose name contains `valid` or `schema`, or starts with `is`/`assert`/`check`/`decode`/`parse` followed by a capital. A hand-written type guard also counts (heuristic): an `if` after the parse whose test applies `typeof` to the parsed value or one of its fields (or destructured parts) and whose branch returns or throws (`if (typeof msg !== \'object\' || msg === null || typeof msg.status !== \'string\') return ws.close(1008);`); how complete its checks are is not judged.',
       falsePositives: [
-        'A hand-written validator with another name (`const ok = typeof m.text === \'string\' && …`) is not recognised: call it `isMessage` or `validateMessage`, or use a schema library.',
+        'A hand-written check that is not an early-exit guard (`const ok = typeof m.text === \'string\' && …; if (ok) …`) is not recognised: turn it into `if (typeof … ) return …;`, call it `isMessage` or `validateMessage`, or use a schema library.',
       ],
       limits: [
         'Browser listeners (`onmessage`, `addEventListener(\'message\')`) and Socket.IO events (already parsed by Socket.IO) are not checked.',
@@ -83,7 +83,33 @@ export const rule: WsgRule = {
             // A validator taking the parsed value or a destructured part of it (`schema.parse(payload)`).
             if (VALIDATOR.test(calleeName(c.callee as Node) ?? '') && c.arguments.some((a) => mentionsAny(a as Node, names!))) ok = true;
           });
+          return ok || typeGuarded(call, body, names);
+        }
+        /**
+         * A hand-written type guard after the parse: `if (typeof msg !== 'object' || typeof msg.status !== 'string') return ws.close(1008);`.
+         * Heuristic: an `if` whose test applies `typeof` to the parsed value (or a field of it) and whose branch leaves
+         * (return / throw). Whether the checks are complete is not judged.
+         */
+        function typeGuarded(call: ESTree.CallExpression, body: Node, names: Set<string>): boolean {
+          const after = call.range?.[1] ?? 0;
+          let ok = false;
+          walk(body, f.keys, (m) => {
+            if (ok || m.type !== 'IfStatement') return;
+            const s = m as ESTree.IfStatement;
+            if ((s.range?.[0] ?? 0) < after || !exits(s.consequent as Node)) return;
+            walk(s.test as Node, f.keys, (t) => {
+              if (t.type === 'UnaryExpression' && (t as ESTree.UnaryExpression).operator === 'typeof' && names.has(rootName((t as ESTree.UnaryExpression).argument as Node) ?? '')) ok = true;
+            });
+          });
           return ok;
+        }
+        function exits(n: Node): boolean {
+          if (n.type === 'ReturnStatement' || n.type === 'ThrowStatement') return true;
+          if (n.type === 'BlockStatement') {
+            const last = (n as ESTree.BlockStatement).body.at(-1);
+            return !!last && exits(last as Node);
+          }
+          return false;
         }
       },
     };

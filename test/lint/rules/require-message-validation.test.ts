@@ -13,6 +13,9 @@ js.run('require-message-validation', rule, {
     // destructured, then the part that matters validated by the schema its type selects
     "ws.on('message', (data) => { const { type, payload } = JSON.parse(data); const schema = schemas.get(type); if (!schema) return ws.close(1008); const body = schema.parse(payload); handle(type, body); });",
     "ws.on('message', (data) => { const [kind, body] = JSON.parse(data); if (!validate(body)) return; run(kind, body); });",
+    // a hand-written early-exit type guard (heuristic: typeof of the parsed value, then return/throw)
+    "ws.on('message', (data) => { const msg = JSON.parse(data); if (typeof msg !== 'object' || msg === null || typeof msg.status !== 'string' || msg.status.length > 20) return ws.close(1008); setStatus(msg.status); });",
+    "ws.on('message', (data) => { let msg; try { msg = JSON.parse(data); } catch { return; } if (typeof msg?.text !== 'string') { ws.close(1007); throw new Error('bad'); } say(msg.text); });",
     // parsed only to test well-formedness
     "ws.on('message', (data) => { try { JSON.parse(data); } catch { ws.close(1007); } });",
     // JSON.parse of something that is not the message
@@ -30,6 +33,11 @@ js.run('require-message-validation', rule, {
     { code: "ws.once('message', (raw, isBinary) => { const text = isBinary ? null : raw.toString('utf8'); const m = JSON.parse(text); db.insert(m); });", errors: [{ messageId: 'unvalidated' }] },
     // JSON.parse of a part is not a validation
     { code: "ws.on('message', (data) => { const { type, payload } = JSON.parse(data); const inner = JSON.parse(payload); dispatch(type, inner); });", errors: [{ messageId: 'unvalidated' }, { messageId: 'unvalidated' }] },
+    // a typeof check that does not exit, or of something else, is no guard
+    "ws.on('message', (data) => { const msg = JSON.parse(data); if (typeof msg.text === 'string') log(msg.text); save(msg); });",
+    "ws.on('message', (data) => { const msg = JSON.parse(data); if (typeof other !== 'object') return; save(msg); });",
+    // a guard before the parse does not guard it
+    "ws.on('message', (data) => { let msg = cache; if (typeof msg !== 'object') return; msg = JSON.parse(data); save(msg); });",
     // a validator called on something else does not count
     "ws.on('message', (data) => { const msg = JSON.parse(data); validate(other); save(msg); });",
   ].map((c) => (typeof c === 'string' ? { code: c, errors: [{ messageId: 'unvalidated' }] } : c)),
