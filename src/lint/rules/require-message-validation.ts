@@ -1,6 +1,6 @@
 /** `JSON.parse` of a WebSocket message whose result is used without a schema validation. */
 import type * as ESTree from 'estree';
-import { calleeName, facts, patternNames, path, rootName, taint, unwrap, walk, reportOnce, type Node } from '../ast.js';
+import { ancestors, calleeName, facts, kindOf, paramName, patternNames, path, rootName, taint, unwrap, walk, reportOnce, type Listener, type Node } from '../ast.js';
 import { DOCS_BASE, type WsgRule } from '../types.js';
 
 /** zod/valibot/yup/joi/ajv/superstruct/io-ts/TypeBox verbs, and any function named like a validator or type guard. */
@@ -24,6 +24,7 @@ export const rule: WsgRule = {
       limits: [
         'Browser listeners (`onmessage`, `addEventListener(\'message\')`) and Socket.IO events (already parsed by Socket.IO) are not checked.',
         'Parsing inside a helper in another module is not followed.',
+        'Client sockets are not checked: a listener on a `new WebSocket(…)` (from `ws`, or the global) or a `socket.io-client` socket constructed in the file is skipped, since it reads the feed of a server the client chose (a listener inside a `connection` handler, on its socket parameter, is always checked). Listeners on sockets whose origin the file does not show are checked as server-side.',
       ],
       example: {
         bad: "ws.on('message', (data) => {\n  const msg = JSON.parse(data.toString());\n  rooms.get(msg.room).push(msg.text);\n});",
@@ -42,6 +43,7 @@ export const rule: WsgRule = {
         const f = facts(context);
         for (const l of f.listeners) {
           if (l.event !== 'message' || l.call.type !== 'CallExpression' || calleeName(l.call.callee as Node) === 'addEventListener') continue;
+          if (onClientSocket(l)) continue;
           const seeds = new Set<string>();
           for (const p of l.fn.params) patternNames(p as Node, seeds);
           const tainted = taint(l.fn as Node, seeds, f.keys);
@@ -52,6 +54,18 @@ export const rule: WsgRule = {
             if (!arg || !mentionsAny(arg, tainted)) return;
             if (!validated(call, l.fn.body as Node)) report({ node: call, messageId: 'unvalidated' });
           });
+        }
+        /**
+         * A client's own feed (`new WebSocket('wss://…')` here) is not attacker input the way a server's
+         * connections are: judge server-side sockets only. A listener inside a `connection` handler on its
+         * socket parameter is server-side whatever the names; a target constructed as a client here is not.
+         */
+        function onClientSocket(l: Listener): boolean {
+          const root = rootName(l.target as Node);
+          const inConnection = ancestors(l.call as Node).some((a) => f.listeners.some((c) => c.event === 'connection' && c.fn === a && paramName(c.fn, 0) === root));
+          if (inConnection) return false;
+          const kind = kindOf(l.target as Node, f);
+          return kind === 'ws-client' || kind === 'browser-websocket' || kind === 'socketio-client';
         }
         function mentionsAny(n: Node, names: Set<string>): boolean {
           let hit = false;

@@ -20,6 +20,9 @@ js.run('require-message-validation', rule, {
     "ws.on('message', (data) => { try { JSON.parse(data); } catch { ws.close(1007); } });",
     // JSON.parse of something that is not the message
     "ws.on('message', () => { const cfg = JSON.parse(fs.readFileSync('x')); use(cfg); });",
+    // a Node client parsing its own server's feed: client sockets are out of scope
+    "import WebSocket from 'ws'; const ws = new WebSocket('wss://feed.example/ticks'); ws.on('error', log); ws.on('message', (data) => { const tick = JSON.parse(data.toString()); prices.set(tick.symbol, tick.price); });",
+    "const WebSocket = require('ws'); class Feed { start() { this.sock = new WebSocket(URL); this.sock.on('message', (d) => this.emit('tick', JSON.parse(d))); } }",
     // browser listeners are out of scope
     'ws.onmessage = (e) => { const m = JSON.parse(e.data); show(m); };',
     "ws.addEventListener('message', (e) => { const m = JSON.parse(e.data); show(m); });",
@@ -38,6 +41,8 @@ js.run('require-message-validation', rule, {
     "ws.on('message', (data) => { const msg = JSON.parse(data); if (typeof other !== 'object') return; save(msg); });",
     // a guard before the parse does not guard it
     "ws.on('message', (data) => { let msg = cache; if (typeof msg !== 'object') return; msg = JSON.parse(data); save(msg); });",
+    // server-side: a connection handler's socket is checked even when the file also has a client named alike
+    "import WebSocket, { WebSocketServer } from 'ws'; const ws = new WebSocket(UPSTREAM); const wss = new WebSocketServer({ port: 1 }); wss.on('connection', (ws) => { ws.on('message', (d) => { const m = JSON.parse(d); save(m); }); });",
     // a validator called on something else does not count
     "ws.on('message', (data) => { const msg = JSON.parse(data); validate(other); save(msg); });",
   ].map((c) => (typeof c === 'string' ? { code: c, errors: [{ messageId: 'unvalidated' }] } : c)),
