@@ -85,9 +85,9 @@ export function lintConfig(tsParser: Linter.Parser | null, ignores: string[] = [
   const files = tsParser ? [...JS_FILES, ...TS_FILES] : JS_FILES;
   return [
     { ignores: [...DEFAULT_IGNORES, ...ignores] },
-    { files: JS_FILES, languageOptions: { ecmaVersion: 'latest', sourceType: 'module' } },
+    // JSX is common in plain .js files (React apps): parsing it never breaks ordinary JavaScript.
+    { files: JS_FILES, languageOptions: { ecmaVersion: 'latest', sourceType: 'module', parserOptions: { ecmaFeatures: { jsx: true } } } },
     { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs' } },
-    { files: ['**/*.jsx'], languageOptions: { parserOptions: { ecmaFeatures: { jsx: true } } } },
     ...(tsParser ? [{ files: TS_FILES, languageOptions: { parser: tsParser } }, { files: ['**/*.tsx'], languageOptions: { parserOptions: { ecmaFeatures: { jsx: true } } } }] : []),
     { ...plugin.configs.recommended, files },
     // The user's own eslint-disable comments name rules we do not load: say nothing about them.

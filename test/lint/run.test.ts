@@ -58,3 +58,18 @@ test('--ignore skips matching files', async () => {
   const ignored = await lintPaths(['.'], { cwd: root, ignore: ['generated/**'] });
   assert.deepEqual([ignored.files, ignored.findings.length], [1, 0]);
 });
+
+test('JSX parses in .js and .jsx files (and .tsx): a React component does not stop the run', async () => {
+  const root = join(dir, 'jsx');
+  mkdirSync(root, { recursive: true });
+  const component = "export function Feed({ items }) { return <ul>{items.map((i) => <li key={i.id}>{i.text}</li>)}</ul>; }\n";
+  const socket = "const ws = new WebSocket('wss://x.example'); ws.onmessage = (e) => { document.getElementById('o').innerHTML = e.data; };\n";
+  writeFileSync(join(root, 'feed.js'), component + socket);
+  writeFileSync(join(root, 'view.jsx'), component + socket);
+  writeFileSync(join(root, 'panel.tsx'), "type P = { n: number }; export const Panel = ({ n }: P) => <b>{n}</b>;\n" + socket);
+  const report = await lintPaths(['.'], { cwd: root });
+  assert.deepEqual(report.errors, []);
+  assert.equal(report.files, 3);
+  const html = report.findings.filter((f) => f.rule === 'wsguard/no-message-to-html').map((f) => f.file).sort();
+  assert.deepEqual(html, ['feed.js', 'panel.tsx', 'view.jsx']);
+});
