@@ -28,7 +28,7 @@ export const rule: WsgRule = {
       fix: 'Send the credential in a header (non-browser clients), a cookie, a `Sec-WebSocket-Protocol` entry or the first message, or exchange it over HTTPS for a single-use short-lived ticket and put only the ticket in the URL.',
       details: 'Reports `url.searchParams.get(\'token\')` (any `.get` on something named `searchParams`/`params`/`query`), `….query.token` / `….query[\'token\']`, and `{ token } = ….query` inside an `upgrade` or `connection` listener or a `verifyClient`/`allowRequest` hook, or elsewhere in files that import a WebSocket server library (`ws`, `socket.io`, …) except inside an HTTP route callback (`app.get(\'/path\', (req, res) => …)`); `socket.handshake.query.token` anywhere; and a `new WebSocket(…)` / `io(…)` URL literal with `?token=`. Parameter names: token, access_token, id_token, jwt, auth, authorization, bearer, api_key/apikey, session, session_id, sid, password, secret; a bare `key` only in a handshake query or inside those listeners and hooks (elsewhere it is as often a cache or storage key). `ticket` is allowed on purpose.',
       falsePositives: [
-        'An HTTP handler in a file that also runs a WebSocket server, written other than as `x.get/post/…(\'/path\', (req, res) => …)` (a named function passed to the router, `router.route(…)`), is treated as WebSocket code: move it to its own module or disable the line.',
+        'An HTTP handler in a file that also runs a WebSocket server, written other than as `x.get/post/…(\'/path\', (req, res) => …)` with a literal or template path (a named function passed to the router, `router.route(…)`), is treated as WebSocket code: move it to its own module or disable the line.',
         'A parameter named `key` that is not a credential (a cache or channel key) is reported when read inside an upgrade/connection listener or a verifyClient hook.',
       ],
       limits: [
@@ -57,12 +57,12 @@ export const rule: WsgRule = {
         return p?.type === 'Property' && (p as ESTree.Property).value === a && ['verifyClient', 'allowRequest'].includes(propKey(p as ESTree.Property) ?? '');
       });
     };
-    /** The callback of `app.get('/path', (req, res) => …)` (Express, Koa router, Fastify shorthand…). */
+    /** The callback of `app.get('/path', (req, res) => …)` (Express, Koa router `(ctx) => …`, Fastify shorthand…). */
     const inHttpRoute = (node: Node): boolean => ancestors(node).some((a) => {
-      if (!isFunction(a) || a.params.length < 2 || a.parent?.type !== 'CallExpression') return false;
+      if (!isFunction(a) || a.params.length < 1 || a.parent?.type !== 'CallExpression') return false;
       const call = a.parent as ESTree.CallExpression;
       const route = unwrap(call.arguments[0] as Node | undefined);
-      const isPath = (route?.type === 'Literal' && typeof (route as ESTree.Literal).value === 'string') || route?.type === 'TemplateLiteral';
+      const isPath = (route?.type === 'Literal' && /^[/*]/.test(String((route as ESTree.Literal).value))) || route?.type === 'TemplateLiteral';
       return isPath && call.arguments.includes(a as ESTree.FunctionExpression) && HTTP_ROUTE.has(calleeName(call.callee as Node) ?? '') && call.callee.type === 'MemberExpression';
     });
     const inWsContext = (node: Node): boolean => {

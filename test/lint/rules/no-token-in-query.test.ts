@@ -11,6 +11,7 @@ js.run('no-token-in-query', rule, {
     "import express from 'express'; app.get('/reset', (req, res) => reset(req.query.token));",
     // HTTP routes in a file that also runs a WebSocket server are not WebSocket code
     "import { WebSocketServer } from 'ws'; app.get('/reset', (req, res) => reset(req.query.token));",
+    "import { Server } from 'socket.io'; router.get('/download', async (ctx) => { ctx.body = await files.get(ctx.query.token); });",
     // a bare `key` outside a socket handler is a storage / cache key
     "import express from 'express'; import { WebSocketServer } from 'ws'; const app = express(); app.get('/files', async (req, res) => { res.json(await storage.list({ prefix: req.query.key })); });",
     "import { WebSocketServer } from 'ws'; const cacheKey = url.searchParams.get('key');",
