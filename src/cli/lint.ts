@@ -56,10 +56,9 @@ async function main(argv: string[]): Promise<number> {
   const out = LINT_REPORTERS[format](report);
   if (v.output) writeFileSync(v.output, `${out}\n`);
   else process.stdout.write(`${out}\n`);
-  if (report.errors.length) {
-    console.error(`wsguard lint: ${report.errors.length} file${report.errors.length === 1 ? '' : 's'} could not be parsed (first: ${report.errors[0]!.file}: ${report.errors[0]!.message})`);
-    return 2;
-  }
+  if (report.missing.length) console.error(`wsguard lint: no such file or directory: ${report.missing.join(', ')}`);
+  if (report.errors.length) console.error(`wsguard lint: ${report.errors.length} file${report.errors.length === 1 ? '' : 's'} could not be parsed (first: ${report.errors[0]!.file}: ${report.errors[0]!.message})`);
+  if (report.missing.length || report.errors.length) return 2;
   const min = SEVERITIES.indexOf(failOn);
   return report.findings.some((f) => SEVERITIES.indexOf(f.severity) >= min) ? 1 : 0;
 }

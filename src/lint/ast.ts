@@ -154,6 +154,19 @@ function requireSource(node: Node | null): string | null {
 }
 
 const LISTEN_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'addEventListener']);
+/** EventEmitter methods that return the emitter itself, so `ws.on(…).on(…)` chains on `ws`. */
+const CHAINABLE = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener', 'off', 'removeListener', 'removeAllListeners', 'setMaxListeners']);
+
+/** The emitter behind a chain of listener calls: `ws.on('message', f).on('error', g)` → `ws`. */
+export function chainRoot(node: Node | null | undefined): Node | null {
+  let n = unwrap(node);
+  while (n?.type === 'CallExpression') {
+    const callee = unwrap((n as ESTree.CallExpression).callee as Node);
+    if (callee?.type !== 'MemberExpression' || !CHAINABLE.has(propName(callee) ?? '')) break;
+    n = unwrap((callee as ESTree.MemberExpression).object as Node);
+  }
+  return n;
+}
 
 /** Computes (once per file) the facts every rule uses. */
 export function facts(context: Rule.RuleContext): Facts {
@@ -224,7 +237,8 @@ export function facts(context: Rule.RuleContext): Facts {
       const ev = c.arguments[0];
       if (method && LISTEN_METHODS.has(method) && ev?.type === 'Literal' && typeof ev.value === 'string') {
         const fn = resolveFunction(c.arguments[1] as Node | undefined, f);
-        if (fn) f.listeners.push({ call: c, target: (callee as ESTree.MemberExpression).object as ESTree.Node, event: ev.value, fn });
+        const target = chainRoot((callee as ESTree.MemberExpression).object as Node) as ESTree.Node;
+        if (fn) f.listeners.push({ call: c, target, event: ev.value, fn });
       }
     }
     if (n.type === 'AssignmentExpression') {

@@ -18,7 +18,8 @@ export function summary(report: LintReport): string {
   const by = counts.length ? ` (${counts.map(([s, n]) => `${n} ${s}`).join(', ')})` : '';
   const files = new Set(report.findings.map((f) => f.file)).size;
   const errors = report.errors.length ? ` · ${report.errors.length} file${report.errors.length === 1 ? '' : 's'} could not be parsed` : '';
-  return `${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}${by} in ${files} of ${report.files} file${report.files === 1 ? '' : 's'}${errors}`;
+  const missing = report.missing.length ? ` · ${report.missing.length} path${report.missing.length === 1 ? '' : 's'} not found` : '';
+  return `${report.findings.length} finding${report.findings.length === 1 ? '' : 's'}${by} in ${files} of ${report.files} file${report.files === 1 ? '' : 's'}${errors}${missing}`;
 }
 
 export function renderLintText(report: LintReport): string {
@@ -37,6 +38,11 @@ export function renderLintText(report: LintReport): string {
     if (out.length) out.push('');
     out.push('Could not parse:');
     for (const e of report.errors) out.push(`  ${e.file}:${e.line} ${e.message}`);
+  }
+  if (report.missing.length) {
+    if (out.length) out.push('');
+    out.push('No such file or directory:');
+    for (const p of report.missing) out.push(`  ${p}`);
   }
   if (out.length) out.push('');
   out.push(summary(report));
@@ -88,12 +94,15 @@ export function renderLintSarif(report: LintReport): string {
     runs: [{
       tool: { driver: { name: 'wsguard-lint', version: report.version, semanticVersion: report.version, informationUri: 'https://github.com/wsguard/wsguard/blob/main/docs/lint.md', rules: sarifRules } },
       invocations: [{
-        executionSuccessful: report.errors.length === 0,
-        toolExecutionNotifications: report.errors.map((e) => ({
-          level: 'error' as const,
-          message: { text: `could not parse: ${e.message}` },
-          locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(e.file), uriBaseId: '%SRCROOT%' }, ...(e.line > 0 ? { region: { startLine: e.line } } : {}) } }],
-        })),
+        executionSuccessful: report.errors.length === 0 && report.missing.length === 0,
+        toolExecutionNotifications: [
+          ...report.errors.map((e) => ({
+            level: 'error' as const,
+            message: { text: `could not parse: ${e.message}` },
+            locations: [{ physicalLocation: { artifactLocation: { uri: encodeURI(e.file), uriBaseId: '%SRCROOT%' }, ...(e.line > 0 ? { region: { startLine: e.line } } : {}) } }],
+          })),
+          ...report.missing.map((p) => ({ level: 'error' as const, message: { text: `no such file or directory: ${p}` } })),
+        ],
       }],
       columnKind: 'utf16CodeUnits' as const,
       results,

@@ -37,6 +37,8 @@ export interface LintReport {
   findings: LintFinding[];
   /** Files that could not be parsed. */
   errors: Array<{ file: string; line: number; message: string }>;
+  /** Paths given on the command line that do not exist (the others are still linted; exit 2). */
+  missing: string[];
   durationMs: number;
 }
 
@@ -81,13 +83,14 @@ export async function loadTsParser(cwd: string): Promise<Linter.Parser | null> {
 }
 
 /** The flat config `wsguard lint` runs with. */
-export function lintConfig(tsParser: Linter.Parser | null, ignores: string[] = []): Linter.Config[] {
+export function lintConfig(tsParser: Linter.Parser | null, ignores: string[] = [], defaultIgnores = true): Linter.Config[] {
   const files = tsParser ? [...JS_FILES, ...TS_FILES] : JS_FILES;
   return [
-    { ignores: [...DEFAULT_IGNORES, ...ignores] },
-    { files: JS_FILES, languageOptions: { ecmaVersion: 'latest', sourceType: 'module' } },
+    // Without our defaults, ESLint's own (node_modules) is lifted too: used only for files named explicitly.
+    { ignores: [...(defaultIgnores ? DEFAULT_IGNORES : ['!**/node_modules/']), ...ignores] },
+    // JSX is common in plain .js files (React apps): parsing it never breaks ordinary JavaScript.
+    { files: JS_FILES, languageOptions: { ecmaVersion: 'latest', sourceType: 'module', parserOptions: { ecmaFeatures: { jsx: true } } } },
     { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs' } },
-    { files: ['**/*.jsx'], languageOptions: { parserOptions: { ecmaFeatures: { jsx: true } } } },
     ...(tsParser ? [{ files: TS_FILES, languageOptions: { parser: tsParser } }, { files: ['**/*.tsx'], languageOptions: { parserOptions: { ecmaFeatures: { jsx: true } } } }] : []),
     { ...plugin.configs.recommended, files },
     // The user's own eslint-disable comments name rules we do not load: say nothing about them.
@@ -128,27 +131,43 @@ export interface LintOptions {
   ignore?: string[];
 }
 
+const isGlob = (p: string) => /[*?{[]/.test(p);
+const DEFAULT_SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'build', 'coverage', 'vendor']);
+
+/** A file the default ignores would skip (`node_modules/x/index.js`, `dist/app.js`, `a.min.js`). */
+function defaultIgnored(file: string): boolean {
+  return file.split(/[\\/]/).some((seg) => DEFAULT_SKIPPED_DIRS.has(seg)) || file.endsWith('.min.js') || file.endsWith('.d.ts');
+}
+
 export async function lintPaths(paths: string[], options: LintOptions = {}): Promise<LintReport> {
   const started = Date.now();
   const cwd = resolve(options.cwd ?? process.cwd());
-  for (const p of paths) {
-    // A glob is ESLint's business; a plain path must exist.
-    if (!/[*?{[]/.test(p) && !existsSync(resolve(cwd, p))) throw new LintSetupError(`no such file or directory: ${p}`);
-  }
+  // A glob is ESLint's business; a plain path must exist. A missing one among others is reported, the rest linted.
+  const missing = paths.filter((p) => !isGlob(p) && !existsSync(resolve(cwd, p)));
+  const present = paths.filter((p) => !missing.includes(p));
+  if (present.length === 0) throw new LintSetupError(`no such file or directory: ${missing.join(', ')}`);
   const ESLint = await loadEslint(cwd);
   const tsParser = await loadTsParser(cwd);
-  if (!tsParser && hasTypeScript(paths, cwd)) throw new LintSetupError('TypeScript files need typescript-eslint\'s parser: npm install --save-dev typescript-eslint');
+  if (!tsParser && hasTypeScript(present, cwd)) throw new LintSetupError('TypeScript files need typescript-eslint\'s parser: npm install --save-dev typescript-eslint');
   // ESLint skips files outside its cwd: run it from the deepest directory holding cwd and every path.
-  const base = commonDir([cwd, ...paths.filter((p) => !/[*?{[]/.test(p)).map((p) => resolve(cwd, p))]);
-  const eslint = new ESLint({ cwd: base, overrideConfigFile: true, overrideConfig: lintConfig(tsParser, options.ignore), warnIgnored: false, errorOnUnmatchedPattern: false });
-  let results: ESLintClass.LintResult[];
-  try {
-    results = await eslint.lintFiles(paths.map((p) => (/[*?{[]/.test(p) ? p : resolve(cwd, p))));
-  } catch (e) {
-    throw new LintSetupError((e as Error).message.split('\n')[0] ?? 'ESLint failed');
-  }
+  const base = commonDir([cwd, ...present.filter((p) => !isGlob(p)).map((p) => resolve(cwd, p))]);
+  // A file named explicitly is linted even where the default ignores would skip it (node_modules/…, dist/…);
+  // the user's own --ignore still applies.
+  const named = present.filter((p) => !isGlob(p) && statSync(resolve(cwd, p)).isFile() && defaultIgnored(relative(base, resolve(cwd, p))));
+  const rest = present.filter((p) => !named.includes(p));
+  const lint = async (list: string[], defaults: boolean): Promise<ESLintClass.LintResult[]> => {
+    if (list.length === 0) return [];
+    const eslint = new ESLint({ cwd: base, overrideConfigFile: true, overrideConfig: lintConfig(tsParser, options.ignore, defaults), warnIgnored: false, errorOnUnmatchedPattern: false });
+    try {
+      return await eslint.lintFiles(list.map((p) => (isGlob(p) ? p : resolve(cwd, p))));
+    } catch (e) {
+      throw new LintSetupError((e as Error).message.split('\n')[0] ?? 'ESLint failed');
+    }
+  };
+  const seen = new Set<string>();
+  const results = [...(await lint(rest, true)), ...(await lint(named, false))].filter((r) => !seen.has(r.filePath) && !!seen.add(r.filePath));
   // A CI step pointed at the wrong directory must not pass silently.
-  if (results.length === 0) throw new LintSetupError(`no JavaScript or TypeScript files to lint in ${paths.join(', ')}`);
+  if (results.length === 0) throw new LintSetupError(`no JavaScript or TypeScript files to lint in ${present.join(', ')}${missing.length ? ` (no such file or directory: ${missing.join(', ')})` : ''}`);
   const findings: LintFinding[] = [];
   const errors: LintReport['errors'] = [];
   for (const r of results) {
@@ -170,5 +189,5 @@ export async function lintPaths(paths: string[], options: LintOptions = {}): Pro
     }
   }
   findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
-  return { tool: 'wsguard', command: 'lint', version: toolVersion(), files: results.length, findings, errors, durationMs: Date.now() - started };
+  return { tool: 'wsguard', command: 'lint', version: toolVersion(), files: results.length, findings, errors, missing, durationMs: Date.now() - started };
 }

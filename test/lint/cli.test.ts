@@ -100,6 +100,23 @@ test('a file that does not parse: reported, exit 2, the other files still linted
   assert.match(inv.toolExecutionNotifications[0]?.message.text ?? '', /could not parse: Parsing error/);
 });
 
+test('a missing path among valid ones: the valid ones are linted, the missing one named, exit 2', async () => {
+  const r = await cli([INSECURE, 'no/such/file.js']);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stdout, /require-origin-check/);
+  assert.match(r.stdout, /No such file or directory:\n {2}no\/such\/file\.js/);
+  assert.match(r.stdout.trim().split('\n').at(-1) ?? '', /in 1 of 1 file · 1 path not found$/);
+  assert.equal(r.stderr.trim(), 'wsguard lint: no such file or directory: no/such/file.js');
+  const sarif = await cli([INSECURE, 'no/such/file.js', '--format', 'sarif']);
+  assert.equal(sarif.code, 2);
+  const log = JSON.parse(sarif.stdout) as { runs: Array<{ results: unknown[]; invocations: Array<{ executionSuccessful: boolean; toolExecutionNotifications: Array<{ message: { text: string } }> }> }> };
+  const validate = sarifValidator();
+  assert.ok(validate(log), JSON.stringify(validate.errors, null, 2));
+  assert.ok(log.runs[0]!.results.length > 0);
+  assert.equal(log.runs[0]!.invocations[0]!.executionSuccessful, false);
+  assert.equal(log.runs[0]!.invocations[0]!.toolExecutionNotifications[0]?.message.text, 'no such file or directory: no/such/file.js');
+});
+
 test('bad arguments and paths → exit 2 with one line, no stack', async () => {
   for (const args of [['--bogus'], ['--format', 'xml'], ['--fail-on', 'severe'], ['no/such/dir']]) {
     const r = await cli(args);

@@ -58,3 +58,48 @@ test('--ignore skips matching files', async () => {
   const ignored = await lintPaths(['.'], { cwd: root, ignore: ['generated/**'] });
   assert.deepEqual([ignored.files, ignored.findings.length], [1, 0]);
 });
+
+test('JSX parses in .js and .jsx files (and .tsx): a React component does not stop the run', async () => {
+  const root = join(dir, 'jsx');
+  mkdirSync(root, { recursive: true });
+  const component = "export function Feed({ items }) { return <ul>{items.map((i) => <li key={i.id}>{i.text}</li>)}</ul>; }\n";
+  const socket = "const ws = new WebSocket('wss://x.example'); ws.onmessage = (e) => { document.getElementById('o').innerHTML = e.data; };\n";
+  writeFileSync(join(root, 'feed.js'), component + socket);
+  writeFileSync(join(root, 'view.jsx'), component + socket);
+  writeFileSync(join(root, 'panel.tsx'), "type P = { n: number }; export const Panel = ({ n }: P) => <b>{n}</b>;\n" + socket);
+  const report = await lintPaths(['.'], { cwd: root });
+  assert.deepEqual(report.errors, []);
+  assert.equal(report.files, 3);
+  const html = report.findings.filter((f) => f.rule === 'wsguard/no-message-to-html').map((f) => f.file).sort();
+  assert.deepEqual(html, ['feed.js', 'panel.tsx', 'view.jsx']);
+});
+
+test('a missing path among valid ones: the others are linted and the missing one reported', async () => {
+  const root = join(dir, 'missing');
+  mkdirSync(root, { recursive: true });
+  writeFileSync(join(root, 'server.js'), "import { WebSocketServer } from 'ws'; new WebSocketServer({ port: 1 });\n");
+  const report = await lintPaths(['server.js', 'nope.js', 'gone/'], { cwd: root });
+  assert.equal(report.files, 1);
+  assert.deepEqual(report.missing, ['nope.js', 'gone/']);
+  assert.ok(report.findings.some((f) => f.rule === 'wsguard/require-origin-check' && f.file === 'server.js'));
+  assert.deepEqual((await lintPaths(['server.js'], { cwd: root })).missing, []);
+  // Only missing paths: nothing to lint, a setup error naming them.
+  await assert.rejects(lintPaths(['nope.js', 'gone/'], { cwd: root }), /no such file or directory: nope\.js, gone\//);
+});
+
+test('a file named explicitly under node_modules (or dist) is linted; the directory is still skipped', async () => {
+  const root = join(dir, 'explicit');
+  mkdirSync(join(root, 'node_modules', 'chat'), { recursive: true });
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  const code = "import { WebSocketServer } from 'ws'; new WebSocketServer({ port: 1 });\n";
+  writeFileSync(join(root, 'node_modules', 'chat', 'server.js'), code);
+  writeFileSync(join(root, 'dist', 'server.js'), code);
+  writeFileSync(join(root, 'app.js'), 'export const x = 1;\n');
+  const named = await lintPaths(['node_modules/chat/server.js', 'dist/server.js', 'app.js'], { cwd: root });
+  assert.equal(named.files, 3);
+  assert.deepEqual([...new Set(named.findings.map((f) => f.file))].sort(), ['dist/server.js', 'node_modules/chat/server.js']);
+  const tree = await lintPaths(['.'], { cwd: root });
+  assert.deepEqual([tree.files, tree.findings.length], [1, 0]);
+  // --ignore still applies to a named file
+  await assert.rejects(lintPaths(['node_modules/chat/server.js'], { cwd: root, ignore: ['node_modules/**'] }), /no JavaScript or TypeScript files/);
+});

@@ -1,9 +1,13 @@
 /** WebSocket message data written into the DOM as HTML (stored/reflected XSS through the socket). */
 import type * as ESTree from 'estree';
-import { calleeName, facts, kindOf, mentions, patternNames, path, propName, reportOnce, rootName, taint, walk, type Facts, type Listener, type Node } from '../ast.js';
+import { calleeName, facts, kindOf, mentions, patternNames, path, propName, reportOnce, rootName, taint, unwrap, walk, type Facts, type Listener, type Node } from '../ast.js';
 import { DOCS_BASE, type WsgRule } from '../types.js';
 
 const HTML_PROPS = new Set(['innerHTML', 'outerHTML']);
+/** jQuery methods that parse a string argument as HTML. */
+const JQ_INSERT = new Set(['append', 'prepend', 'before', 'after', 'replaceWith', 'wrap', 'wrapAll', 'wrapInner']);
+/** A jQuery receiver: `$(…)`, `jQuery(…)`, or a name / property starting with `$` (`$log`, `this.$el`). */
+const JQUERY = /(^|\.)(\$|jQuery\()/;
 const SANITIZER = /sanitiz|escape|purify|encode|textContent/i;
 /** `message` events on these are postMessage, not WebSocket. */
 const NOT_A_SOCKET = new Set(['window', 'self', 'globalThis', 'parent', 'top', 'port', 'worker', 'channel', 'document']);
@@ -12,18 +16,19 @@ export const rule: WsgRule = {
   meta: {
     type: 'problem',
     docs: {
-      description: 'Data from a WebSocket message written to `innerHTML`, `outerHTML`, `insertAdjacentHTML`, `document.write` or jQuery `.html()` runs any markup another client (or a compromised server) sends: cross-site scripting through the socket.',
+      description: 'Data from a WebSocket message written to `innerHTML`, `outerHTML`, `insertAdjacentHTML`, `document.write` or jQuery `.html()`/`.append()`/… runs any markup another client (or a compromised server) sends: cross-site scripting through the socket.',
       recommended: true,
       url: `${DOCS_BASE}no-message-to-html.md`,
       severity: 'high',
       checks: ['WSG-INPUT-01'],
       cwe: 'CWE-79',
       fix: 'Render message data as text (`textContent`, `createTextNode`, a framework\'s escaped interpolation); if a field really is HTML, sanitise it with DOMPurify first.',
-      details: 'In WebSocket message listeners (`ws.onmessage = …`, `ws.addEventListener(\'message\', …)` except on `window`/`self`/ports, `.on(\'message\', …)`, and event listeners of a `socket.io-client` socket), follows names derived from the listener\'s parameters and reports them (or strings built from them) assigned to `innerHTML`/`outerHTML` (`=` or `+=`), passed to `insertAdjacentHTML`, `document.write`/`writeln`, or `.html(…)`. A value that went through a call named like a sanitiser (`sanitize`, `escape`, `DOMPurify.sanitize`, `encode…`) is not reported.',
+      details: 'In WebSocket message listeners (`ws.onmessage = …`, `ws.addEventListener(\'message\', …)` except on `window`/`self`/ports, `.on(\'message\', …)`, and event listeners of a `socket.io-client` socket), follows names derived from the listener\'s parameters and reports them (or strings built from them) assigned to `innerHTML`/`outerHTML` (`=` or `+=`), passed to `insertAdjacentHTML`, `document.write`/`writeln`, `.html(…)`, jQuery\'s `.append/.prepend/.before/.after/.replaceWith/.wrap…(…)` on a jQuery receiver (`$(…)`, `jQuery(…)`, or a name starting with `$` such as `$log` or `this.$el`; the DOM\'s own `append` inserts text and is not reported), or `$(…)` of an HTML string built from them (`$(\'<li>\' + msg.text + \'</li>\')`). A value that went through a call named like a sanitiser (`sanitize`, `escape`, `DOMPurify.sanitize`, `encode…`) is not reported.',
       falsePositives: [
         'A message field that the server guarantees to be sanitised HTML is reported: sanitise on the client too, or disable the line and say where it is sanitised.',
       ],
       limits: [
+        'A jQuery object stored under a name that does not start with `$` (`const log = $(\'#log\'); log.append(…)`) is not recognised as one.',
         'Framework sinks (`dangerouslySetInnerHTML`, `v-html`, `[innerHTML]`) and data stored first and rendered elsewhere are not followed.',
       ],
       example: {
@@ -60,6 +65,10 @@ export const rule: WsgRule = {
               if (name === 'insertAdjacentHTML' && bad(c.arguments[1] as Node | undefined)) report({ node: c, messageId: 'html', data: { sink: name } });
               else if ((p === 'document.write' || p === 'document.writeln') && c.arguments.some((a) => bad(a as Node))) report({ node: c, messageId: 'html', data: { sink: p } });
               else if (name === 'html' && c.callee.type === 'MemberExpression' && bad(c.arguments[0] as Node | undefined)) report({ node: c, messageId: 'html', data: { sink: '.html()' } });
+              // jQuery parses strings given to these as HTML (the DOM's own append/before/… insert text: not reported).
+              else if (JQ_INSERT.has(name) && c.callee.type === 'MemberExpression' && JQUERY.test(path(c.callee.object as Node) ?? '') && c.arguments.some((a) => !isElement(a as Node) && bad(a as Node))) report({ node: c, messageId: 'html', data: { sink: `.${name}()` } });
+              // $('<li>' + msg.text + '</li>'): an HTML string built from the message
+              else if ((p === '$' || p === 'jQuery') && htmlString(c.arguments[0] as Node | undefined) && bad(c.arguments[0] as Node)) report({ node: c, messageId: 'html', data: { sink: `${p}()` } });
             }
             return undefined;
           });
@@ -68,6 +77,27 @@ export const rule: WsgRule = {
     };
   },
 };
+
+/** An element built by jQuery or the DOM (`$('<li>').text(m)`, `document.createElement('li')`): inserted as a node, not parsed. */
+function isElement(n: Node): boolean {
+  const u = unwrap(n);
+  if (u?.type !== 'CallExpression') return false;
+  const p = path((u as ESTree.CallExpression).callee as Node) ?? '';
+  return JQUERY.test(p) || p.startsWith('document.');
+}
+
+/** A template literal or `+` concatenation with a literal part that contains `<` (markup being built). */
+function htmlString(n: Node | undefined): boolean {
+  const u = n ?? null;
+  if (!u) return false;
+  if (u.type === 'TemplateLiteral') return (u as ESTree.TemplateLiteral).quasis.some((q) => (q.value.cooked ?? '').includes('<'));
+  if (u.type === 'BinaryExpression' && (u as ESTree.BinaryExpression).operator === '+') {
+    const b = u as ESTree.BinaryExpression;
+    const lit = (x: Node) => x.type === 'Literal' && typeof (x as ESTree.Literal).value === 'string' && String((x as ESTree.Literal).value).includes('<');
+    return lit(b.left as Node) || lit(b.right as Node) || htmlString(b.left as Node) || htmlString(b.right as Node);
+  }
+  return false;
+}
 
 function messageListeners(f: Facts): Listener[] {
   return f.listeners.filter((l) => {

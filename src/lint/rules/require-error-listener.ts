@@ -1,6 +1,6 @@
 /** A `ws` socket without an `'error'` listener: the first socket error throws and ends the process. */
 import type * as ESTree from 'estree';
-import { calleeName, facts, isFunction, kindOf, paramName, path, propName, unwrap, walk, type Facts, type Node } from '../ast.js';
+import { calleeName, chainRoot, facts, isFunction, kindOf, paramName, path, propName, unwrap, walk, type Facts, type Node } from '../ast.js';
 import { DOCS_BASE, type WsgRule } from '../types.js';
 
 export const rule: WsgRule = {
@@ -14,7 +14,7 @@ export const rule: WsgRule = {
       checks: ['WSG-INPUT-03', 'WSG-LIMIT-02'],
       cwe: 'CWE-248',
       fix: 'Add `ws.on(\'error\', …)` as the first thing in the connection handler (log at debug level; ws closes the socket itself), and on every Node client socket.',
-      details: 'For each `connection` listener of a `ws` server, reports the socket parameter when the handler never calls `.on/.once/.addListener/.addEventListener(\'error\', …)` on it or assigns `onerror`. For `new WebSocket(…)` from `ws` stored in a variable, reports it when no `error` listener is attached to that name in the file. A socket passed to a function (`track(ws)`, `this.accept(ws)`, `new Session(ws)`) is assumed to get its listener there.',
+      details: 'For each `connection` listener of a `ws` server, reports the socket parameter when the handler never calls `.on/.once/.addListener/.addEventListener(\'error\', …)` on it (directly or at the end of a chain: `ws.on(\'message\', f).on(\'error\', g)`, since ws returns the socket) or assigns `onerror`. For `new WebSocket(…)` from `ws` stored in a variable, reports it when no `error` listener is attached to that name in the file. A socket passed to a function (`track(ws)`, `this.accept(ws)`, `new Session(ws)`) is assumed to get its listener there.',
       falsePositives: [
         'A listener attached through an alias (`const s = ws; s.on(\'error\', …)`) is not recognised.',
       ],
@@ -58,7 +58,7 @@ export const rule: WsgRule = {
 /** True when `name` gets an error listener in `scope`, or escapes to code we cannot see. */
 function handled(scope: Node, name: string, f: Facts): boolean {
   const isName = (n: Node | null | undefined) => {
-    const u = unwrap(n);
+    const u = chainRoot(n); // ws.on('message', f).on('error', g): `.on` returns the socket
     if (!u) return false;
     if (u.type === 'Identifier') return (u as ESTree.Identifier).name === name;
     // this.ws, self.ws

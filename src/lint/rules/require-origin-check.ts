@@ -14,7 +14,7 @@ export const rule: WsgRule = {
       checks: ['WSG-ORIGIN-01', 'WSG-ORIGIN-06'],
       cwe: 'CWE-1385',
       fix: 'Check the Origin header against an exact allowlist before answering 101: `verifyClient` (ws), a `noServer` upgrade handler that reads `req.headers.origin` and answers 403, or `allowRequest` (Socket.IO; its `cors` option does not cover the WebSocket transport).',
-      details: 'Reports `new WebSocketServer({...})` (also `WebSocket.Server`, `require(\'ws\').Server`) whose options have no `verifyClient` (or a `verifyClient` function in the file that never reads an origin), unless they set `noServer: true`: then each `upgrade` listener in the file that calls `handleUpgrade` (itself or through a local function) must read an origin, and none in the file means it lives elsewhere (not judged). Reports a Socket.IO server (`new Server(http, {...})`, `require(\'socket.io\')(http)`) whose options have no `allowRequest`, unless an `io.use(...)` middleware in the file reads an origin or `transports` is a literal list without `websocket` (polling only, where `cors` is the check).',
+      details: 'Reports `new WebSocketServer({...})` (also `WebSocket.Server`, `require(\'ws\').Server`) whose options have no `verifyClient` (or a `verifyClient` function in the file that never reads an origin), unless they set `noServer: true`: then each `upgrade` listener in the file that calls `handleUpgrade` (itself or through a local function) must read an origin, and none in the file means it lives elsewhere (not judged). Reports a Socket.IO server (`new Server(http, {...})`, `require(\'socket.io\')(http)`) whose options have no `allowRequest`, or an `allowRequest` function in the file that never reads an origin (`(req, cb) => cb(null, true)`), unless an `io.use(...)` middleware in the file reads an origin or `transports` is a literal list without `websocket` (polling only, where `cors` is the check).',
       falsePositives: [
         'An origin check done by a reverse proxy or in another module is not seen: disable the rule for that line with a comment that says where the check is.',
         'A `verifyClient` that authenticates with a header token only (no cookie) is reported although cross-site pages cannot send that header; the auditor rates the same case medium (WSG-ORIGIN-01). Checking the origin there too costs one line.',
@@ -34,6 +34,7 @@ export const rule: WsgRule = {
       ws: 'WebSocket server without an Origin check: add verifyClient (or check req.headers.origin in a noServer upgrade handler) to prevent cross-site WebSocket hijacking.',
       verifyClientNoOrigin: 'verifyClient never reads the Origin: a page on any site can open this socket with the user\'s cookies. Check info.origin against an allowlist here too.',
       noServerUpgrade: 'This upgrade handler calls handleUpgrade without reading the Origin header: check it against an allowlist and answer 403 first.',
+      allowRequestNoOrigin: 'allowRequest never reads the Origin header: a page on any site can open this socket. Check req.headers.origin against an allowlist here.',
       socketio: 'Socket.IO server without allowRequest: its cors option does not restrict the WebSocket transport, so check the Origin in allowRequest.',
     },
   },
@@ -76,9 +77,17 @@ export const rule: WsgRule = {
         // A second argument we cannot see is unknown; a lone http server / port is "no options".
         if (!opts && args.length >= 2 && u?.type !== 'Literal') return;
       }
-      if (opts && getProp(opts, 'allowRequest').state !== 'missing') return;
+      const allow = opts ? getProp(opts, 'allowRequest') : ({ state: 'missing' } as const);
+      if (allow.state === 'unknown') return;
       if (opts && pollingOnly(opts)) return; // no WebSocket transport: CORS is the origin check
       if (hasOriginMiddleware()) return;
+      if (allow.state === 'present') {
+        // An allowRequest we can read that never looks at the origin (`(req, cb) => cb(null, true)`) stops nothing.
+        const f = facts(context);
+        const fn = resolveFunction(allow.value, f);
+        if (fn && !reads(fn, ORIGIN, f)) context.report({ node: allow.property, messageId: 'allowRequestNoOrigin' });
+        return;
+      }
       context.report({ node: c.node, messageId: 'socketio' });
     }
     function pollingOnly(opts: ESTree.ObjectExpression): boolean {

@@ -19,6 +19,8 @@ js.run('no-auth-after-upgrade', rule, {
     `${IO} io.use(async (socket, next) => { try { socket.data.user = await verify(socket.handshake.auth.token); next(); } catch { next(new Error('unauthorized')); } }); io.on('connection', (socket) => socket.join('lobby'));`,
     // A defensive re-check on a server that already authenticates in verifyClient / its upgrade handler
     "import { WebSocketServer } from 'ws'; const wss = new WebSocketServer({ server, verifyClient }); wss.on('connection', (ws, req) => { if (!req.user) ws.close(1008); });",
+    "import { WebSocketServer } from 'ws'; const wss = new WebSocketServer({ server, verifyClient: (info, cb) => jwt.verify(info.req.headers.authorization, key, (err) => cb(!err)) }); wss.on('connection', (ws, req) => { if (!req.user) ws.close(1008); });",
+    "import { WebSocketServer } from 'ws'; function verifyClient(info) { return ALLOWED.has(info.origin) && sessions.has(info.req.headers.cookie); } const wss = new WebSocketServer({ server, verifyClient }); wss.on('connection', (ws, req) => { if (!req.user) ws.close(1008); });",
     "import { WebSocketServer } from 'ws'; const wss = new WebSocketServer({ noServer: true }); wss.on('connection', (ws, req, session) => { if (!session) ws.close(4401); });",
     "import { WebSocketServer } from 'ws'; const wss = new WebSocketServer({ noServer: true }); server.on('upgrade', (req, s, h) => authenticate(req, () => wss.handleUpgrade(req, s, h, (ws) => wss.emit('connection', ws, req)))); wss.on('connection', (ws, req) => { if (!req.user) ws.close(4401); });",
     // options we cannot see
@@ -38,6 +40,10 @@ js.run('no-auth-after-upgrade', rule, {
     { code: `${IO} io.on('connection', (socket) => { if (!socket.handshake.auth.token) return socket.disconnect(true); });`, errors: [{ messageId: 'closeLater' }] },
     // a middleware that does not authenticate is no gate
     { code: `${IO} io.use((socket, next) => { socket.data.t0 = Date.now(); next(); }); io.on('connection', (socket) => { if (!socket.handshake.auth.token) socket.disconnect(); });`, errors: [{ messageId: 'closeLater' }] },
+    // a verifyClient that checks only the origin is no authentication gate
+    { code: "import { WebSocketServer } from 'ws'; const wss = new WebSocketServer({ server, verifyClient: (info) => ALLOWED.has(info.origin) }); wss.on('connection', (ws, req) => { const token = new URL(req.url, 'http://x').searchParams.get('ticket'); if (!verifyToken(token)) ws.close(1008); });", errors: [{ messageId: 'closeLater' }] },
+    // ... even when the function is itself named verifyClient
+    { code: "import { WebSocketServer } from 'ws'; function verifyClient({ origin }, done) { done(origin === 'https://app.example'); } const wss = new WebSocketServer({ server, verifyClient }); wss.on('connection', (ws, req) => { if (!isValid(req.headers.authorization)) ws.terminate(); });", errors: [{ messageId: 'closeLater' }] },
     // noServer whose upgrade handler here does not authenticate
     { code: "import { WebSocketServer } from 'ws'; const wss = new WebSocketServer({ noServer: true }); server.on('upgrade', (req, s, h) => wss.handleUpgrade(req, s, h, (ws) => wss.emit('connection', ws, req))); wss.on('connection', (ws, req) => { if (!sessionOf(req)) ws.close(4401); });", errors: [{ messageId: 'closeLater' }] },
     { code: `${WS} function onConnection(ws, req) { authenticate(req) || ws.close(1008); } wss.on('connection', onConnection);`, errors: [{ messageId: 'closeLater' }] },

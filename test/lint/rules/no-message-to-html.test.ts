@@ -12,6 +12,10 @@ js.run('no-message-to-html', rule, {
     "window.addEventListener('message', (e) => { box.innerHTML = e.data; });",
     // a DOM click handler is not a message listener
     "button.addEventListener('click', (e) => { box.innerHTML = e.target.value; });",
+    // the DOM's own append/before insert text, not HTML
+    "ws.onmessage = (e) => { const m = JSON.parse(e.data); document.getElementById('log').append(m.text); li.before(m.text); };",
+    // jQuery with text, or with markup not from the message
+    "ws.onmessage = (e) => { const m = JSON.parse(e.data); $('#log').append($('<li>').text(m.text)); $('#count').append('<b>new</b>'); };",
     // an io() socket event rendered as text
     "const socket = io(); socket.on('news', (item) => { feed.textContent = item.title; });",
   ],
@@ -26,6 +30,11 @@ js.run('no-message-to-html', rule, {
     // the socket.io client loaded as a script (global io)
     { code: "const socket = io(); socket.on('news', (item) => { feed.innerHTML = item.title; });", errors: [{ messageId: 'html' }] },
     { code: "import { io } from 'socket.io-client'; const socket = io(); socket.on('chat', (msg) => { $('#log').html('<p>' + msg.text + '</p>'); });", errors: [{ messageId: 'html' }] },
+    // jQuery insertion methods parse HTML strings built from the message
+    { code: "ws.onmessage = (e) => { const msg = JSON.parse(e.data); $('#log').append('<li>' + msg.user + ': ' + msg.text + '</li>'); };", errors: [{ messageId: 'html', data: { sink: '.append()' } }] },
+    { code: "socket.on('message', (data) => { const m = JSON.parse(data); $log.prepend(`<p>${m.text}</p>`); $('#last').replaceWith(`<div id=last>${m.text}</div>`); });", errors: [{ messageId: 'html', data: { sink: '.prepend()' } }, { messageId: 'html', data: { sink: '.replaceWith()' } }] },
+    { code: "ws.addEventListener('message', ({ data }) => { jQuery('#a').before(data); this.$el.after('<i>' + data + '</i>'); });", errors: [{ messageId: 'html', data: { sink: '.before()' } }, { messageId: 'html', data: { sink: '.after()' } }] },
+    { code: "ws.onmessage = (e) => { $('<li>' + JSON.parse(e.data).text + '</li>').appendTo('#log'); };", errors: [{ messageId: 'html', data: { sink: '$()' } }] },
     { code: "conn.on('message', (data) => { const items = JSON.parse(data).items; items.forEach((it) => { list.outerHTML = it.name; }); });", errors: [{ messageId: 'html' }] },
   ],
 });

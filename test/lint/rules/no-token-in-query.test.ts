@@ -9,6 +9,12 @@ js.run('no-token-in-query', rule, {
     "import { WebSocketServer } from 'ws'; const room = url.searchParams.get('room');",
     // A plain HTTP app (no WebSocket library, no upgrade listener): an e-mail link token is not our business
     "import express from 'express'; app.get('/reset', (req, res) => reset(req.query.token));",
+    // HTTP routes in a file that also runs a WebSocket server are not WebSocket code
+    "import { WebSocketServer } from 'ws'; app.get('/reset', (req, res) => reset(req.query.token));",
+    "import { Server } from 'socket.io'; router.get('/download', async (ctx) => { ctx.body = await files.get(ctx.query.token); });",
+    // a bare `key` outside a socket handler is a storage / cache key
+    "import express from 'express'; import { WebSocketServer } from 'ws'; const app = express(); app.get('/files', async (req, res) => { res.json(await storage.list({ prefix: req.query.key })); });",
+    "import { WebSocketServer } from 'ws'; const cacheKey = url.searchParams.get('key');",
     // Reading the header instead
     "import { WebSocketServer } from 'ws'; const token = req.headers.authorization;",
     // Client URL without a credential, and with a ticket
@@ -17,8 +23,14 @@ js.run('no-token-in-query', rule, {
   ],
   invalid: [
     // Accepted false positives (documented): an HTTP route in a WebSocket file, and a non-credential `key`.
-    { code: "import { WebSocketServer } from 'ws'; app.get('/reset', (req, res) => reset(req.query.token));", errors: [{ messageId: 'read' }] },
-    { code: "import { WebSocketServer } from 'ws'; const cacheKey = url.searchParams.get('key');", errors: [{ messageId: 'read' }] },
+    { code: "import { WebSocketServer } from 'ws'; function reset(req, res) { done(req.query.token); } app.get('/reset', reset);", errors: [{ messageId: 'read' }] },
+    { code: "import { WebSocketServer } from 'ws'; wss.on('connection', (ws, req) => { const cacheKey = new URL(req.url, 'http://x').searchParams.get('key'); });", errors: [{ messageId: 'read', data: { name: 'key' } }] },
+    // a bare `key` where the socket is accepted: upgrade listener, verifyClient, handshake query
+    { code: "server.on('upgrade', (req, socket, head) => { if (!keys.has(req.query.key)) socket.destroy(); });", errors: [{ messageId: 'read', data: { name: 'key' } }] },
+    { code: "import { WebSocketServer } from 'ws'; new WebSocketServer({ server, verifyClient: ({ req }) => keys.has(new URL(req.url, 'http://x').searchParams.get('key')) });", errors: [{ messageId: 'read' }] },
+    { code: "const { key } = socket.handshake.query;", errors: [{ messageId: 'read', data: { name: 'key' } }] },
+    // a credential inside the upgrade listener of a file that also has HTTP routes
+    { code: "import express from 'express'; import { WebSocketServer } from 'ws'; app.get('/files', (req, res) => res.json(list(req.query.key))); server.on('upgrade', (req) => check(req.query.token));", errors: [{ messageId: 'read', data: { name: 'token' } }] },
     { code: "import { WebSocketServer } from 'ws'; wss.on('connection', (ws, req) => { const token = new URL(req.url, 'http://x').searchParams.get('token'); });", errors: [{ messageId: 'read', data: { name: 'token' } }] },
     { code: "const url = require('url'); const WebSocket = require('ws'); const q = url.parse(req.url, true).query.access_token;", errors: [{ messageId: 'read' }] },
     { code: "io.use((socket, next) => verify(socket.handshake.query.token, next));", errors: [{ messageId: 'read' }] },

@@ -7,6 +7,9 @@ js.run('require-error-listener', rule, {
     `${WS} wss.on('connection', (ws) => { ws.on('error', log); ws.on('message', handle); });`,
     `${WS} wss.on('connection', (ws) => { ws.once('error', log); });`,
     `${WS} wss.on('connection', (ws) => { ws.onerror = log; });`,
+    // ws's .on returns the socket: a chained error listener counts
+    `${WS} wss.on('connection', (ws) => { ws.on('message', (d) => ws.send(String(d).length)).on('error', () => ws.terminate()); });`,
+    "import WebSocket from 'ws'; const ws = new WebSocket('wss://x'); ws.on('open', start).once('close', stop).on('error', log);",
     // handed to code we cannot see: assumed to attach it there
     `${WS} wss.on('connection', (ws, req) => { track(ws, req); });`,
     `${WS} class Hub { constructor() { wss.on('connection', (ws) => this.accept(ws)); } }`,
@@ -23,6 +26,8 @@ js.run('require-error-listener', rule, {
   invalid: [
     // Accepted false positive (documented): the listener is attached through an alias.
     { code: `${WS} wss.on('connection', (ws) => { const s = ws; s.on('error', log); });`, errors: [{ messageId: 'connection' }] },
+    // a chain without an error listener is still reported
+    { code: `${WS} wss.on('connection', (ws) => { ws.on('message', (d) => ws.send(d)).on('close', done); });`, errors: [{ messageId: 'connection' }] },
     { code: `${WS} wss.on('connection', (ws) => { ws.on('message', (d) => ws.send(d)); });`, errors: [{ messageId: 'connection', data: { name: 'ws' } }] },
     // adding it to a collection is not handling it
     { code: `${WS} const clients = new Set(); wss.on('connection', (socket) => { clients.add(socket); socket.on('close', () => clients.delete(socket)); });`, errors: [{ messageId: 'connection' }] },

@@ -32,6 +32,9 @@ js.run('require-origin-check', rule, {
     "import WebSocket from 'ws'; new WebSocket('wss://x.example');",
     // Socket.IO with allowRequest
     "import { Server } from 'socket.io'; new Server(http, { cors: { origin: 'https://app.example' }, allowRequest: (req, cb) => cb(null, req.headers.origin === 'https://app.example') });",
+    // allowRequest through a local helper that reads the origin; one defined elsewhere is not judged
+    "import { Server } from 'socket.io'; const originOk = (req) => ALLOWED.has(req.headers.origin); new Server(http, { allowRequest: (req, cb) => cb(null, originOk(req)) });",
+    "import { Server } from 'socket.io'; import { allowRequest } from './gate.js'; new Server(http, { allowRequest });",
     // Socket.IO with an io.use middleware that reads the origin
     "import { Server } from 'socket.io'; const io = new Server(http); io.use((socket, next) => next(ALLOWED.has(socket.handshake.headers.origin) ? undefined : new Error('origin')));",
     // Polling only: CORS applies to every request
@@ -75,6 +78,9 @@ js.run('require-origin-check', rule, {
     { code: "const io = require('socket.io')(server);", errors: [{ messageId: 'socketio' }] },
     { code: "import { Server } from 'socket.io'; new Server(http, { transports: ['polling', 'websocket'] });", errors: [{ messageId: 'socketio' }] },
     { code: "import { Server } from 'socket.io'; const io = new Server(3000);", errors: [{ messageId: 'socketio' }] },
+    // an allowRequest that accepts everything (never reads the origin)
+    { code: "import { Server } from 'socket.io'; const io = new Server(http, { cors: { origin: '*' }, allowRequest: (req, callback) => callback(null, true) });", errors: [{ messageId: 'allowRequestNoOrigin' }] },
+    { code: "const { Server } = require('socket.io'); function allowRequest(req, cb) { cb(null, !!req.headers.cookie); } new Server(http, { allowRequest });", errors: [{ messageId: 'allowRequestNoOrigin' }] },
   ],
 });
 
