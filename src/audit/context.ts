@@ -72,7 +72,8 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
       { ...ep, host: endpoint.host },
       {
         ...raw,
-        request: { path: `${req.url.pathname}${req.url.search}`, host: ep.hostHeader, headers, ...raw.request, ...(raw.request?.headers ? { headers: [...headers, ...raw.request.headers] } : {}) },
+        // Variants of the baseline go out as a browser sends them; raw probes keep their own layout.
+        request: { path: `${req.url.pathname}${req.url.search}`, host: ep.hostHeader, headers, ...(raw.request || raw.rawRequest ? {} : { layout: 'browser' as const }), ...raw.request, ...(raw.request?.headers ? { headers: [...headers, ...raw.request.headers] } : {}) },
         timeoutMs: raw.timeoutMs ?? options.requestTimeoutMs,
         signal,
         // The target's host, whatever the variant says: nothing goes anywhere else.

@@ -13,6 +13,7 @@ function indent(text: string, pad = '    '): string {
 export const renderText: Reporter = ({ report, color }) => {
   const paint = (sev: Severity, s: string) => (color ? `${COLORS[sev]}${s}${RESET}` : s);
   const out: string[] = [`wsguard audit ${report.target}`, ''];
+  if (report.incomplete) out.push(`INCOMPLETE: ${report.incomplete.reason}; the findings below cover only the checks evaluated before it.`, '');
   for (const sev of [...SEVERITIES].reverse()) {
     const list = report.findings.filter((f) => f.severity === sev);
     if (!list.length) continue;

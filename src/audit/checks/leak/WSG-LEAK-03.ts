@@ -10,12 +10,15 @@ export const meta: CheckMeta = {
   mode: 'safe',
   references: ['ASVS 8.2.2', 'PS'],
   remediation: 'Fan messages out per authorised subscription (room/channel membership checked on join and on every publish), never to every connection; include only the recipient\'s own data.',
-  description: 'Opens session A (operator) and session B (--second identity), learns what is B\'s (its token subject, values only B\'s canary answer contains), lets B send the operator\'s messages (or the canary), and records what A receives for up to 60 s (--session-wait). Finding when A receives B-scoped data it did not ask for. Skipped without a second identity or an action to perform.',
+  description: 'Opens session A (operator) and session B (--second identity), learns what is B\'s (its token subject, values only B\'s canary answer contains), lets B send the operator\'s messages (or the canary), and records what A receives for up to --session-wait (default 20 s, 60 s with --thorough). Finding when A receives B-scoped data it did not ask for. Skipped without a second identity or an action to perform.',
 };
 
 function windowMs(o: AuditOptions): number {
   return Math.min(60_000, o.sessionWaitMs);
 }
+
+/** A long observation: runs beside the other checks (see CheckModule.background). */
+export const background = true;
 
 export function timeoutMs(o: AuditOptions): number {
   return windowMs(o) + 15_000;
