@@ -17,6 +17,9 @@ import type { Broker } from '../broker/types.js';
 import { selfOrigins, type HubConfig } from '../config/index.js';
 import { createHub, type Hub } from './hub.js';
 import { createHttpApp } from './http.js';
+
+/** TLS 1.2 suites: forward-secret (ECDHE) AEAD only, no CBC or RSA key exchange (found by the self-audit's WSG-TLS-02); TLS 1.3 keeps Node's defaults. */
+const TLS12_CIPHERS = ['ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES256-GCM-SHA384', 'ECDHE-RSA-AES256-GCM-SHA384', 'ECDHE-ECDSA-CHACHA20-POLY1305', 'ECDHE-RSA-CHACHA20-POLY1305'].join(':');
 import { loadStaticFiles } from './static-files.js';
 
 export interface RunningHub {
@@ -66,7 +69,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   let app: http.RequestListener = (_req, res) => void res.writeHead(503, { 'Retry-After': '1' }).end();
   const serverOptions = secureHttpOptions();
   const server = config.tls
-    ? https.createServer({ ...serverOptions, cert: config.tls.cert, key: config.tls.key, minVersion: 'TLSv1.2' }, (req, res) => app(req, res))
+    ? https.createServer({ ...serverOptions, cert: config.tls.cert, key: config.tls.key, minVersion: 'TLSv1.2', ciphers: TLS12_CIPHERS }, (req, res) => app(req, res))
     : http.createServer(serverOptions, (req, res) => app(req, res));
   server.maxHeadersCount = 100;
 

@@ -42,7 +42,12 @@ const noRateLimit = (lib: string): Weakness => ({ check: 'WSG-LIMIT-05', why: `$
 const noFragmentCap = (lib: string, src: string): Weakness => ({ check: 'WSG-LIMIT-03', why: `${lib} caps only the reassembled size, not the number of continuation frames`, source: src, intrusive: true });
 const laxLength = (lib: string, src: string): Weakness => ({ check: 'WSG-PROTO-02', why: `${lib}'s frame parser does not require the minimal payload-length encoding (RFC 6455 §5.2)`, source: src, intrusive: true });
 
-const WS_CVE_2021_32640: Weakness = { check: 'WSG-LIMIT-09', why: 'ReDoS in the Sec-WebSocket-Protocol parser (CVE-2021-32640, fixed in 7.4.6 / 6.2.2)', source: 'GHSA-6fc8-4gx4-v693', intrusive: true };
+/**
+ * LIMIT-09 shows two things here: the ReDoS, and a crash: past Node's maxHeadersCount (2000) the
+ * Upgrade header is dropped while the parser still emits 'upgrade', and handleUpgrade calls
+ * req.headers.upgrade.toLowerCase() on undefined (websocket-server.js, ws 6 and 7.4.x).
+ */
+const WS_CVE_2021_32640: Weakness = { check: 'WSG-LIMIT-09', why: 'ReDoS in the Sec-WebSocket-Protocol parser (CVE-2021-32640, fixed in 7.4.6 / 6.2.2); handleUpgrade throws on a request whose Upgrade header Node dropped', source: 'GHSA-6fc8-4gx4-v693; ws 7.4.5 lib/websocket-server.js handleUpgrade', intrusive: true };
 
 export const CORPUS: CorpusTarget[] = [
   {
