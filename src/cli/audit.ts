@@ -7,7 +7,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { discoverEndpoints } from '../audit/discover.js';
 import { listChecksMarkdown, listChecksText } from '../audit/list-checks.js';
-import { defaultCredentials, parseTarget, type AuditOptionsInput } from '../audit/options.js';
+import { defaultCredentials, parseTarget, resolveOptions, type AuditOptionsInput } from '../audit/options.js';
+import { concreteRequest } from '../audit/request-variant.js';
 import { OPERATOR_FLAG_HELP, OPERATOR_FLAG_SPEC, operatorFlagOptions } from '../audit/operator-flags.js';
 import { loadChecks } from '../audit/registry.js';
 import { FORMATS, REPORTERS, type Format } from '../audit/reporters/index.js';
@@ -179,7 +180,8 @@ async function main(argv: string[]): Promise<number> {
   let targets: URL[];
   if (v.discover) {
     if (positionals.length) throw new UsageError('give either a target URL or --discover, not both');
-    targets = await discoverEndpoints(v.discover, options.allowedOrigins?.[0]).catch((e: Error) => { throw new TargetUnreachableError(e.message); });
+    const creds = concreteRequest(new URL('ws://discover.invalid/'), resolveOptions(new URL('ws://discover.invalid/'), options), { origin: null }).headers;
+    targets = await discoverEndpoints(v.discover, options.allowedOrigins?.[0], 3000, creds).catch((e: Error) => { throw new TargetUnreachableError(e.message); });
     if (!targets.length) throw new TargetUnreachableError(`no WebSocket endpoint found at common paths of ${v.discover}`);
     process.stderr.write(`discovered: ${targets.map((t) => t.href).join(' ')}\n`);
   } else {

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
+import { discoverEndpoints } from '../../src/audit/discover.js';
 import { BaselineFailedError, runAudit, UntrustedCertificateError } from '../../src/audit/runner.js';
 import type { CheckModule } from '../../src/audit/types.js';
 import { caSignedCert, hasOpenssl, selfSignedCert } from '../fixtures/tls-certs.js';
@@ -108,4 +109,13 @@ test('wss://: an untrusted certificate stops the audit (try --ca / --insecure); 
   await assert.rejects(runAudit(new URL(priv.url), opts, { checks: [probe] }), UntrustedCertificateError);
   const trusted = await runAudit(new URL(priv.url), { ...opts, ca: certs.ca }, { checks: [probe] });
   assert.equal(trusted.report.checks[0]?.status, 'pass', trusted.report.checks[0]?.reason);
+});
+
+test('--discover sends the operator\'s credentials too: a cookie-only endpoint is found with the cookie, unreachable without', async () => {
+  const s = await cookieOnlyServer();
+  const http = s.url.replace(/^ws/, 'http').replace(/\/chat$/, '');
+  const found = await discoverEndpoints(http, undefined, 1000, [['Cookie', 'PHPSESSID=good']]);
+  assert.ok(found.some((u) => u.pathname === '/ws'), found.map((u) => u.href).join(' '));
+  assert.ok(s.seen.every((r) => /\r\nCookie: PHPSESSID=good(\r\n|$)/.test(r.head)));
+  await assert.rejects(discoverEndpoints(http, undefined, 1000), /unreachable/);
 });
