@@ -112,10 +112,10 @@ export const CORPUS: CorpusTarget[] = [
     path: '/',
     audit: { messages: ['hello'] },
     ci: true,
-    // Defaults per its docs: ping every 20 s, max_size 1 MiB (so a few hundred thousand tiny
-    // fragments stay within it), open_timeout 10 s; no CVE for 10.4.
+    // Defaults per its docs: ping every 20 s, max_size 1 MiB, open_timeout 10 s; no CVE for 10.4.
     weaknesses: [
       noRateLimit('websockets'),
+      noFragmentCap('websockets', 'websockets docs, max_size (the only bound on a fragmented message)'),
       { check: 'WSG-LIMIT-06', why: 'websockets has no per-client connection cap', source: 'websockets docs, serve() (no such option)', intrusive: true },
       laxLength('websockets', 'websockets 10.4 legacy/framing.py (Frame.read)'),
     ],
