@@ -165,9 +165,7 @@ export async function runAudit(target: URL, input: AuditOptionsInput = {}, run: 
     }
     await watching;
     // Passive checks read recorded traffic only: they run even after a stop, over what was seen.
-    const passive = selected.filter((m) => m.meta.passive);
-    if (stop.signal.aborted) for (const m of passive) results.delete(m.meta.id);
-    await runPassive(passive);
+    await runPassive(selected.filter((m) => m.meta.passive));
     return { report: buildReport(), options };
 
     async function runPassive(mods: CheckModule[]): Promise<void> {
