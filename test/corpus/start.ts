@@ -34,7 +34,7 @@ export async function startTarget(t: CorpusTarget, timeoutMs = 15_000): Promise<
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`${t.name} did not listen within ${timeoutMs} ms: ${err.slice(0, 500)}`)); }, timeoutMs);
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /LISTEN (\d+)/.exec(out);
+      const m = /LISTEN (\d+)\r?\n/.exec(out); // a whole line: output may arrive in pieces
       if (m) { clearTimeout(timer); resolve(Number(m[1])); }
     });
     child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${t.name} exited (${code}) before listening: ${err.slice(0, 500)}`)); });
