@@ -16,14 +16,21 @@ export interface Score {
   unexpected: Finding[];
 }
 
+/** A claim that the target went down after the check: it backs only a stated crash. */
+const CRASH = /crash-class|no longer completes a baseline handshake|stops answering/i;
+
+function backs(f: Finding, w: Weakness): boolean {
+  return f.checkId === w.check && (!CRASH.test(f.evidence) || w.crash === true);
+}
+
 export function score(t: CorpusTarget, report: AuditReport, intrusive: boolean): Score {
   const expected = t.weaknesses.filter((w) => intrusive || !w.intrusive);
   const claimed = report.findings.filter(claims);
-  const found = expected.filter((w) => claimed.some((f) => f.checkId === w.check));
+  const found = expected.filter((w) => claimed.some((f) => backs(f, w)));
   return {
     expected,
     found,
     missed: expected.filter((w) => !found.includes(w)),
-    unexpected: claimed.filter((f) => !t.weaknesses.some((w) => w.check === f.checkId)),
+    unexpected: claimed.filter((f) => !t.weaknesses.some((w) => backs(f, w))),
   };
 }

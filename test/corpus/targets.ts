@@ -16,6 +16,8 @@ export interface Weakness {
   source: string;
   /** Only the intrusive profile can show it. */
   intrusive?: boolean;
+  /** The weakness is that the input takes the server down (a "no longer answers" claim backs it). */
+  crash?: boolean;
 }
 
 export interface CorpusTarget {
@@ -47,7 +49,8 @@ const laxLength = (lib: string, src: string): Weakness => ({ check: 'WSG-PROTO-0
  * Upgrade header is dropped while the parser still emits 'upgrade', and handleUpgrade calls
  * req.headers.upgrade.toLowerCase() on undefined (websocket-server.js, ws 6 and 7.4.x).
  */
-const WS_CVE_2021_32640: Weakness = { check: 'WSG-LIMIT-09', why: 'ReDoS in the Sec-WebSocket-Protocol parser (CVE-2021-32640, fixed in 7.4.6 / 6.2.2); handleUpgrade throws on a request whose Upgrade header Node dropped', source: 'GHSA-6fc8-4gx4-v693; ws 7.4.5 lib/websocket-server.js handleUpgrade', intrusive: true };
+const WS_CVE_2021_32640: Weakness = { check: 'WSG-LIMIT-09', why: 'ReDoS in the Sec-WebSocket-Protocol parser (CVE-2021-32640, fixed in 7.4.6 / 6.2.2); handleUpgrade throws on a request whose Upgrade header Node dropped', source: 'GHSA-6fc8-4gx4-v693; ws 7.4.5 lib/websocket-server.js handleUpgrade', intrusive: true, crash: true };
+const noConnCap = (lib: string, src: string): Weakness => ({ check: 'WSG-LIMIT-06', why: `${lib} has no per-client connection cap`, source: src, intrusive: true });
 
 export const CORPUS: CorpusTarget[] = [
   {
@@ -64,7 +67,7 @@ export const CORPUS: CorpusTarget[] = [
       WS_NO_HEARTBEAT,
       WS_CVE_2021_32640,
       { check: 'WSG-FINGER-03', why: 'a version in the CVE-2021-32640 range', source: 'GHSA-6fc8-4gx4-v693' },
-      noRateLimit('ws'), noFragmentCap('ws', 'ws doc/ws.md (maxPayload only)'), laxLength('ws', 'ws 7 lib/receiver.js getPayloadLength16/64'),
+      noRateLimit('ws'), noFragmentCap('ws', 'ws doc/ws.md (maxPayload only)'), laxLength('ws', 'ws 7 lib/receiver.js getPayloadLength16/64'), noConnCap('ws', 'ws doc/ws.md (no such option)'),
     ],
   },
   {
@@ -83,7 +86,7 @@ export const CORPUS: CorpusTarget[] = [
       { check: 'WSG-PROTO-01', why: 'the ws 6 receiver never requires the MASK bit on client frames (ws 7.0.0 made the server reject unmasked frames)', source: 'ws 6.2.1 lib/receiver.js; ws 7.0.0 release notes' },
       { check: 'WSG-PROTO-03', why: 'without the optional utf-8-validate module ws 6 accepts invalid UTF-8 (close reasons included)', source: 'ws 6 README, "Opt-in for performance and spec compliance"; lib/validation.js' },
       { check: 'WSG-PROTO-04', why: 'without the optional utf-8-validate module ws 6 accepts invalid UTF-8 in text messages', source: 'ws 6 README, "Opt-in for performance and spec compliance"; lib/validation.js' },
-      noRateLimit('ws'), noFragmentCap('ws', 'ws doc/ws.md (maxPayload only)'), laxLength('ws', 'ws 6 lib/receiver.js getPayloadLength16/64'),
+      noRateLimit('ws'), noFragmentCap('ws', 'ws doc/ws.md (maxPayload only)'), laxLength('ws', 'ws 6 lib/receiver.js getPayloadLength16/64'), noConnCap('ws', 'ws doc/ws.md (no such option)'),
       { check: 'WSG-AUTH-03', why: 'the token travels in the URL (logged by proxies, kept in history), as this app chose', source: 'the app (test/corpus/targets/ws6-token.mjs); OWASP WebSocket cheat sheet' },
     ],
   },
@@ -101,7 +104,7 @@ export const CORPUS: CorpusTarget[] = [
       { check: 'WSG-PROTO-06', why: 'websocket-driver speaks the obsolete draft-75/76 handshakes (Sec-WebSocket-Key1/Key2) besides RFC 6455, and takes any Sec-WebSocket-Key', source: 'websocket-driver README (supported protocols); lib/websocket/driver/draft76.js' },
       { check: 'WSG-LIMIT-09', why: 'ReDoS in the Sec-WebSocket-Extensions parser (CVE-2020-7662, fixed in websocket-extensions 0.1.4)', source: 'GHSA-g78m-2chm-r7qv', intrusive: true },
       { check: 'WSG-FINGER-03', why: 'websocket-extensions in the CVE-2020-7662 range', source: 'GHSA-g78m-2chm-r7qv' },
-      noRateLimit('faye-websocket'), noFragmentCap('faye-websocket', 'faye-websocket README (maxLength only)'), laxLength('websocket-driver', 'websocket-driver lib/websocket/driver/hybi.js'),
+      noRateLimit('faye-websocket'), noConnCap('faye-websocket', 'faye-websocket README (no such option)'), noFragmentCap('faye-websocket', 'faye-websocket README (maxLength only)'), laxLength('websocket-driver', 'websocket-driver lib/websocket/driver/hybi.js'),
     ],
   },
   {
@@ -116,7 +119,7 @@ export const CORPUS: CorpusTarget[] = [
     weaknesses: [
       noRateLimit('websockets'),
       noFragmentCap('websockets', 'websockets docs, max_size (the only bound on a fragmented message)'),
-      { check: 'WSG-LIMIT-06', why: 'websockets has no per-client connection cap', source: 'websockets docs, serve() (no such option)', intrusive: true },
+      noConnCap('websockets', 'websockets docs, serve() (no such option)'),
       laxLength('websockets', 'websockets 10.4 legacy/framing.py (Frame.read)'),
     ],
   },
@@ -135,7 +138,7 @@ export const CORPUS: CorpusTarget[] = [
       { check: 'WSG-PROTO-03', why: 'close codes are not validated (reserved 1005/1006 and out-of-range codes are echoed back)', source: 'tornado/websocket.py 6.2, _handle_message (opcode 0x8)' },
       noRateLimit('Tornado'),
       noFragmentCap('Tornado', 'Tornado docs, WebSocketHandler.max_message_size'),
-      { check: 'WSG-LIMIT-06', why: 'Tornado has no per-client connection cap', source: 'Tornado docs (no such setting)', intrusive: true },
+      noConnCap('Tornado', 'Tornado docs (no such setting)'),
       laxLength('Tornado', 'tornado/websocket.py 6.2, _receive_frame'),
       { check: 'WSG-PROTO-06', why: 'accepts the hybi-07/08 drafts (Sec-WebSocket-Version 7 and 8) and does not validate Sec-WebSocket-Key', source: 'tornado/websocket.py 6.2 (Sec-WebSocket-Version: 7, 8, 13)' },
     ],
