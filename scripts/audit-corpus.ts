@@ -77,10 +77,11 @@ if (misses.length) {
 }
 const perCheck = new Map<string, { tp: number; fp: number }>();
 for (const r of rows) {
+  const wrong = new Set(r.s.unexpected.map((f) => f.checkId));
   for (const id of r.claimed) {
     const c = perCheck.get(id) ?? { tp: 0, fp: 0 };
-    if (r.target.weaknesses.some((w) => w.check === id)) c.tp++;
-    else c.fp++;
+    if (wrong.has(id)) c.fp++;
+    else c.tp++;
     perCheck.set(id, c);
   }
 }
