@@ -52,14 +52,14 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
     traffic.record({ checkId, kind: 'http', direction: 'in', text: `HTTP/${r.response.httpVersion} ${r.response.status} ${r.response.statusText}\n${head}\n\n${r.response.body.toString('utf8')}`, status: r.response.status, headers: r.response.headers });
   };
 
-  /** Waits out a 429/503 (Retry-After, at most 5 s) and retries, at most twice: throttling is not a verdict. */
+  /** Waits out a 429/503 (Retry-After, at most 5 s) and retries, at most three times: throttling is not a verdict. */
   async function withThrottleRetry<T>(variant: HandshakeVariant, once: () => Promise<T>, statusOf: (r: T) => { status?: number; retryAfter?: string }): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       // Every check backs off together, so one throttled probe does not make the others hammer.
       if (shared.throttledUntil > Date.now()) await ctx.sleep(shared.throttledUntil - Date.now());
       const r = await once();
       const { status, retryAfter } = statusOf(r);
-      if (variant.acceptThrottle || attempt >= 2 || (status !== 429 && status !== 503) || signal.aborted) return r;
+      if (variant.acceptThrottle || attempt >= 3 || (status !== 429 && status !== 503) || signal.aborted) return r;
       const wait = Math.min(5000, Math.max(250, (Number(retryAfter) || 1) * 1000));
       shared.throttledUntil = Math.max(shared.throttledUntil, Date.now() + wait);
     }
@@ -80,7 +80,8 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
       { ...ep, host: endpoint.host },
       {
         ...raw,
-        request: { path: `${req.url.pathname}${req.url.search}`, host: ep.hostHeader, headers, ...raw.request, ...(raw.request?.headers ? { headers: [...headers, ...raw.request.headers] } : {}) },
+        // Variants of the baseline go out as a browser sends them; raw probes keep their own layout.
+        request: { path: `${req.url.pathname}${req.url.search}`, host: ep.hostHeader, headers, ...(raw.request || raw.rawRequest ? {} : { layout: 'browser' as const }), ...raw.request, ...(raw.request?.headers ? { headers: [...headers, ...raw.request.headers] } : {}) },
         timeoutMs: raw.timeoutMs ?? options.requestTimeoutMs,
         signal,
         // The target's host, whatever the variant says: nothing goes anywhere else.

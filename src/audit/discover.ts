@@ -4,13 +4,17 @@ import { endpointOf } from './raw/target.js';
 
 export const COMMON_PATHS = ['/ws', '/websocket', '/socket', '/wss', '/api/ws', '/ws/v1', '/graphql', '/subscriptions', '/cable', '/hub', '/realtime', '/live', '/stream', '/events', '/socket.io/?EIO=4&transport=websocket', '/sockjs/websocket'];
 
-export async function discoverEndpoints(base: string, origin: string | undefined, timeoutMs = 3000): Promise<URL[]> {
+/**
+ * `headers`: the operator's credentials (Cookie, Authorization, …), sent with every probe as the
+ * baseline sends them: an endpoint that answers only a logged-in client is found too.
+ */
+export async function discoverEndpoints(base: string, origin: string | undefined, timeoutMs = 3000, headers: Array<[string, string]> = []): Promise<URL[]> {
   const http = new URL(base);
   if (http.protocol !== 'http:' && http.protocol !== 'https:') throw new Error(`--discover needs an http(s):// URL, got ${http.protocol}//`);
   const wsBase = `${http.protocol === 'https:' ? 'wss' : 'ws'}://${http.host}`;
   const statusOf = async (path: string) => {
     try {
-      return (await rawHandshake(endpointOf(new URL(wsBase + path)), { timeoutMs, request: { origin: origin ?? `${http.protocol}//${http.host}` } })).response.status;
+      return (await rawHandshake(endpointOf(new URL(wsBase + path)), { timeoutMs, request: { origin: origin ?? `${http.protocol}//${http.host}`, headers, layout: 'browser' } })).response.status;
     } catch {
       return 0;
     }

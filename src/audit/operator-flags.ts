@@ -29,6 +29,9 @@ const FLAGS: Record<string, [string, Kind]> = {
   'foreign-id': ['foreignId', 'string'],
   'mass-assign-message': ['massAssignMessage', 'string'],
   'read-message': ['readMessage', 'string'],
+  'session-wait': ['sessionWaitMs', 'seconds'],
+  'session-grace': ['sessionGraceMs', 'seconds'],
+  'auth-window': ['authWindowMs', 'seconds'],
 };
 
 /** The high-privilege identity for AUTHZ-01. */
@@ -43,6 +46,7 @@ export const OPERATOR_FLAG_SPEC: Record<string, { type: 'string' | 'boolean'; mu
 export const OPERATOR_FLAG_HELP = `limits:      --max-message BYTES   --max-conns N   --fragments N   --rate-messages N   --rate-window SECONDS
              --slow-interval SECONDS   --slow-wait SECONDS   --backpressure-wait SECONDS   --stream-message MSG
 input:       --render-field NAME (repeatable)   --sleep SECONDS   --ip-banned   --ip-limit-attempts N
+windows:     --session-wait SECONDS (SESSION-01, LEAK-03)   --session-grace SECONDS (SESSION-02)   --auth-window SECONDS (AUTH-05)
 authz:       --priv-message MSG (repeatable)   --priv-token T   --priv-cookie 'k=v'   --subscribe-template MSG ({{id}})
              --own-id ID   --foreign-id ID   --mass-assign-message MSG   --read-message MSG`;
 

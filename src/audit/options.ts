@@ -25,10 +25,7 @@ export function defaultOptions(target: URL): AuditOptions {
     canaryWaitMs: 3000,
     concurrency: 4,
     connectionBudget: 2000,
-    idleWaitMs: 5 * 60_000,
-    authWindowMs: 30_000,
-    sessionWaitMs: 60_000,
-    sessionGraceMs: 60_000,
+    ...observationWindows(false),
     maxConnectionBytes: DEFAULT_BYTE_LIMITS.perConnection,
     maxCheckBytes: DEFAULT_BYTE_LIMITS.perCheck,
     maxAuditBytes: DEFAULT_BYTE_LIMITS.total,
@@ -36,10 +33,21 @@ export function defaultOptions(target: URL): AuditOptions {
   };
 }
 
+/**
+ * Observation windows. The default audit keeps them short (about 30 s per endpoint, the long
+ * ones running side by side) and its findings say what was watched; --thorough waits long
+ * enough for servers that act late (a heartbeat every few minutes, a 60 s header timeout).
+ */
+export function observationWindows(thorough: boolean): Pick<AuditOptions, 'idleWaitMs' | 'authWindowMs' | 'sessionWaitMs' | 'sessionGraceMs'> {
+  return thorough
+    ? { idleWaitMs: 5 * 60_000, authWindowMs: 30_000, sessionWaitMs: 60_000, sessionGraceMs: 60_000 }
+    : { idleWaitMs: 30_000, authWindowMs: 20_000, sessionWaitMs: 20_000, sessionGraceMs: 15_000 };
+}
+
 export type AuditOptionsInput = Partial<Omit<AuditOptions, 'credentials'>> & { credentials?: Partial<Credentials> };
 
 export function resolveOptions(target: URL, input: AuditOptionsInput = {}): AuditOptions {
-  const base = defaultOptions(target);
+  const base = { ...defaultOptions(target), ...observationWindows(input.thorough === true) };
   const defined = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as AuditOptionsInput;
   return { ...base, ...defined, credentials: { ...base.credentials, ...input.credentials } };
 }

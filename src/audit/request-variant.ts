@@ -28,6 +28,13 @@ export function hasAmbientCredential(c: Credentials | null | undefined): boolean
   return Boolean(c.cookie) || Object.entries(c.headers).some(([k, v]) => k.toLowerCase() === 'cookie' || (k.toLowerCase() === 'authorization' && /^(basic|digest|negotiate)\s/i.test(v)));
 }
 
+const SPECIAL_CASE: Record<string, string> = { websocket: 'WebSocket', www: 'WWW', dnt: 'DNT', te: 'TE', etag: 'ETag', md5: 'MD5' };
+
+/** `x-api-key` → `X-Api-Key`, `sec-websocket-protocol` → `Sec-WebSocket-Protocol`: the case browsers send. */
+export function canonicalHeaderName(name: string): string {
+  return name.trim().split('-').map((w) => SPECIAL_CASE[w.toLowerCase()] ?? (w.charAt(0).toUpperCase() + w.slice(1).toLowerCase())).join('-');
+}
+
 export function concreteRequest(target: URL, options: AuditOptions, variant: HandshakeVariant = {}): ConcreteRequest {
   const url = new URL(target.href);
   if (variant.path !== undefined) url.pathname = variant.path;
@@ -44,7 +51,7 @@ export function concreteRequest(target: URL, options: AuditOptions, variant: Han
   let firstMessage: string | undefined;
   const creds = credentialsOf(options, variant);
   if (creds) {
-    for (const [k, v] of Object.entries(creds.headers)) set(k, v);
+    for (const [k, v] of Object.entries(creds.headers)) set(canonicalHeaderName(k), v);
     if (creds.cookie) set('Cookie', creds.cookie);
     if (creds.token) {
       if (creds.tokenIn === 'header' && !headers.has('authorization')) set('Authorization', `Bearer ${creds.token}`);

@@ -1,22 +1,28 @@
 /**
  * Runs the selected checks against one target with bounded concurrency and per-check
- * deadlines, passive checks last, and yields the DESIGN.md report object.
+ * deadlines, long observations alongside the rest, passive checks last, and yields the
+ * DESIGN.md report object. Stopped early (--max-time, a signal) it still yields the report of
+ * everything evaluated so far, marked incomplete.
  */
 import { setMaxListeners } from 'node:events';
+import { AuditCannotRunError, BaselineFailedError, baselineHint } from './baseline.js';
 import { ConnectionBudget } from './budget.js';
 import { CheckSkipped, createContext, type AuditShared } from './context.js';
 import { resolveOptions, type AuditOptionsInput } from './options.js';
+import type { RawHandshakeResult } from './raw/raw-handshake.js';
 import { endpointOf } from './raw/target.js';
-import { rawHandshake } from './raw/raw-handshake.js';
 import { afterCheck, beforeChecks } from './liveness.js';
+import { isCertificateError, trustedCa } from './raw/trust.js';
 import { loadChecks } from './registry.js';
 import { selectChecks } from './select.js';
 import { MemoryTrafficRecorder } from './traffic.js';
-import type { AuditOptions, AuditReport, CheckModule, CheckResult, Finding, TrafficRecorder } from './types.js';
+import type { AuditOptions, AuditReport, CheckMeta, CheckModule, CheckResult, Finding, TrafficRecorder } from './types.js';
 import { SEVERITIES } from './types.js';
 import { toolVersion } from './version.js';
 
-export class TargetUnreachableError extends Error {}
+export class TargetUnreachableError extends AuditCannotRunError {}
+export class UntrustedCertificateError extends AuditCannotRunError {}
+export { AuditCannotRunError, BaselineFailedError };
 
 export interface RunOptions {
   /** Checks to consider (default: every discovered module). */
@@ -24,6 +30,15 @@ export interface RunOptions {
   onProgress?: (done: number, total: number, checkId: string) => void;
   /** Traffic recorder (tests read it). */
   traffic?: TrafficRecorder;
+  /** Aborting it stops the audit: the report of what was evaluated so far, marked incomplete. */
+  signal?: AbortSignal;
+  /** Run the checks even when the baseline handshake is refused (single-check tests). */
+  allowFailedBaseline?: boolean;
+  /**
+   * Runs after each active check has finished, before the next one takes its slot (a
+   * post-check probe such as "does the target still answer?"). `signal` is the audit's stop.
+   */
+  afterCheck?: (meta: CheckMeta, signal: AbortSignal) => Promise<void>;
 }
 
 export interface RunAuditResult {
@@ -31,14 +46,7 @@ export interface RunAuditResult {
   options: AuditOptions;
 }
 
-/** Fails fast with one line when nothing answers HTTP at the target. */
-async function preflight(target: URL, options: AuditOptions): Promise<void> {
-  try {
-    await rawHandshake(endpointOf(target), { timeoutMs: options.requestTimeoutMs, request: { origin: options.allowedOrigins[0] ?? null } });
-  } catch (e) {
-    throw new TargetUnreachableError(`target ${target.href} unreachable: ${(e as Error).message}`);
-  }
-}
+class AuditStopped extends Error {}
 
 export function bySeverityDesc(a: Finding, b: Finding): number {
   return SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity) || a.checkId.localeCompare(b.checkId);
@@ -49,7 +57,16 @@ export async function runAudit(target: URL, input: AuditOptionsInput = {}, run: 
   const startedAt = new Date();
   const all = run.checks ?? (await loadChecks());
   const selected = selectChecks(all, options);
-  await preflight(target, options);
+
+  // One stop for the whole audit: the operator's signal or --max-time.
+  const stop = new AbortController();
+  setMaxListeners(0, stop.signal);
+  const halt = (reason: string) => { if (!stop.signal.aborted) stop.abort(new AuditStopped(reason)); };
+  const onExternal = () => halt(String((run.signal?.reason as Error | undefined)?.message ?? run.signal?.reason ?? 'stopped'));
+  if (run.signal?.aborted) onExternal();
+  run.signal?.addEventListener('abort', onExternal, { once: true });
+  const maxTimer = options.maxTimeMs ? setTimeout(() => halt(`--max-time ${options.maxTimeMs! / 1000} s reached`), options.maxTimeMs) : undefined;
+  const stopReason = () => (stop.signal.reason as Error | undefined)?.message ?? 'stopped';
 
   const shared: AuditShared = {
     target, endpoint: endpointOf(target), options,
@@ -58,85 +75,159 @@ export async function runAudit(target: URL, input: AuditOptionsInput = {}, run: 
     memo: new Map(),
     throttledUntil: 0,
   };
+  const watchLiveness = selected.some((m) => m.meta.area === 'LIVE');
   const results = new Map<string, CheckResult>();
   const findings: Finding[] = [];
   let done = 0;
 
-  async function runOne(mod: CheckModule): Promise<void> {
-    const { meta } = mod;
-    const t0 = Date.now();
-    if (meta.mode === 'intrusive' && !options.intrusive) {
-      results.set(meta.id, { id: meta.id, status: 'skipped', durationMs: 0, reason: 'intrusive check: enable with --intrusive' });
-      return;
-    }
-    const deadline = Math.max(options.timeoutMs, mod.timeoutMs?.(options) ?? 0);
-    const abort = new AbortController();
-    setMaxListeners(0, abort.signal); // every open socket of the check listens for the deadline
-    let timedOut = false;
-    const timer = setTimeout(() => { timedOut = true; abort.abort(new Error(`timed out after ${deadline} ms`)); }, deadline);
-    const handle = createContext(shared, meta.id, abort.signal);
-    let result: CheckResult;
-    try {
-      await Promise.race([
-        mod.run(handle.ctx),
-        new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () => reject(abort.signal.reason as Error), { once: true })),
-      ]);
-      // A check that returns when its signal aborts still ran out of time.
-      if (timedOut) throw abort.signal.reason as Error;
-      result = { id: meta.id, status: handle.findings.length ? 'fail' : 'pass', durationMs: Date.now() - t0 };
-    } catch (e) {
-      if (e instanceof CheckSkipped) result = { id: meta.id, status: handle.findings.length ? 'fail' : 'skipped', durationMs: Date.now() - t0, reason: e.message };
-      else result = { id: meta.id, status: handle.findings.length ? 'fail' : 'error', durationMs: Date.now() - t0, reason: (e as Error).message };
-    } finally {
-      clearTimeout(timer);
-      abort.abort(new Error('check finished'));
-      handle.dispose();
-    }
-    for (const f of handle.findings) {
-      findings.push({
-        checkId: meta.id,
-        title: f.title ?? meta.title,
-        severity: f.severity ?? meta.severity,
-        confidence: f.confidence,
-        evidence: f.evidence,
-        remediation: f.remediation ?? meta.remediation,
-        references: meta.references,
-      });
-    }
-    results.set(meta.id, result);
-    // Liveness watch (liveness.ts): did this check take the target down? Reported by WSG-LIVE-01/02.
-    if (watchLiveness && meta.area !== 'LIVE') await afterCheck(shared, meta.id);
-  }
-
-  async function pool(mods: CheckModule[]): Promise<void> {
-    const queue = [...mods];
-    const worker = async () => {
-      for (let mod = queue.shift(); mod; mod = queue.shift()) {
-        await runOne(mod);
-        run.onProgress?.(++done, selected.length, mod.meta.id);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, mods.length)) }, worker));
-  }
-
-  const watchLiveness = selected.some((m) => m.meta.area === 'LIVE');
-  if (watchLiveness) await beforeChecks(shared);
-  const active = selected.filter((m) => !m.meta.passive);
-  for (const phase of [...new Set(active.map((m) => m.phase ?? 0))].sort((a, b) => a - b)) {
-    await pool(active.filter((m) => (m.phase ?? 0) === phase));
-  }
-  await pool(selected.filter((m) => m.meta.passive && m.meta.area !== 'LIVE'));
-  // The liveness reports last: every other check (passive ones probe too) has been watched.
-  await pool(selected.filter((m) => m.meta.area === 'LIVE'));
-
-  const report: AuditReport = {
+  const buildReport = (): AuditReport => ({
     tool: 'wsguard',
     version: toolVersion(),
     target: target.href,
     startedAt: startedAt.toISOString(),
     durationMs: Date.now() - startedAt.getTime(),
-    checks: selected.map((m) => results.get(m.meta.id) ?? { id: m.meta.id, status: 'error', durationMs: 0, reason: 'not run' }),
+    checks: selected.map((m) => results.get(m.meta.id) ?? { id: m.meta.id, status: 'skipped', durationMs: 0, reason: stop.signal.aborted ? `not run: ${stopReason()}` : 'not run' }),
     findings: findings.sort(bySeverityDesc),
-  };
-  return { report, options };
+    ...(stop.signal.aborted ? { incomplete: { reason: stopReason() } } : {}),
+  });
+
+  try {
+    if (!(await checkBaseline(shared, stop.signal, run.allowFailedBaseline ?? false))) return { report: buildReport(), options };
+
+    async function runOne(mod: CheckModule): Promise<void> {
+      const { meta } = mod;
+      const t0 = Date.now();
+      if (meta.mode === 'intrusive' && !options.intrusive) {
+        results.set(meta.id, { id: meta.id, status: 'skipped', durationMs: 0, reason: 'intrusive check: enable with --intrusive' });
+        return;
+      }
+      if (stop.signal.aborted) return; // reported as "not run" with the stop reason
+      const deadline = Math.max(options.timeoutMs, mod.timeoutMs?.(options) ?? 0);
+      const abort = new AbortController();
+      setMaxListeners(0, abort.signal); // every open socket of the check listens for the deadline
+      let timedOut = false;
+      const timer = setTimeout(() => { timedOut = true; abort.abort(new Error(`timed out after ${deadline} ms`)); }, deadline);
+      const onStop = () => abort.abort(stop.signal.reason);
+      stop.signal.addEventListener('abort', onStop, { once: true });
+      const handle = createContext(shared, meta.id, abort.signal);
+      let result: CheckResult;
+      try {
+        await Promise.race([
+          mod.run(handle.ctx),
+          new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () => reject(abort.signal.reason as Error), { once: true })),
+        ]);
+        // A check that returns when its signal aborts still ran out of time (or was stopped).
+        if (timedOut || abort.signal.aborted) throw abort.signal.reason as Error;
+        result = { id: meta.id, status: handle.findings.length ? 'fail' : 'pass', durationMs: Date.now() - t0 };
+      } catch (e) {
+        const status = handle.findings.length ? 'fail' : e instanceof CheckSkipped || e instanceof AuditStopped ? 'skipped' : 'error';
+        result = { id: meta.id, status, durationMs: Date.now() - t0, reason: e instanceof AuditStopped ? `interrupted: ${e.message}` : (e as Error).message };
+      } finally {
+        clearTimeout(timer);
+        stop.signal.removeEventListener('abort', onStop);
+        abort.abort(new Error('check finished'));
+        handle.dispose();
+      }
+      for (const f of handle.findings) {
+        findings.push({
+          checkId: meta.id,
+          title: f.title ?? meta.title,
+          severity: f.severity ?? meta.severity,
+          confidence: f.confidence,
+          evidence: f.evidence,
+          remediation: f.remediation ?? meta.remediation,
+          references: meta.references,
+        });
+      }
+      results.set(meta.id, result);
+      // Post-check hook (e.g. a liveness probe), only for checks that really ran.
+      if (run.afterCheck && !meta.passive && !stop.signal.aborted) await run.afterCheck(meta, stop.signal);
+      // Liveness watch (liveness.ts): did this check take the target down? Reported by WSG-LIVE-01/02.
+      if (watchLiveness && meta.area !== 'LIVE' && !stop.signal.aborted) await afterCheck(shared, meta.id);
+    }
+
+    const step = async (mod: CheckModule) => {
+      await runOne(mod);
+      run.onProgress?.(++done, selected.length, mod.meta.id);
+    };
+
+    async function pool(mods: CheckModule[]): Promise<void> {
+      const queue = [...mods];
+      const worker = async () => {
+        for (let mod = queue.shift(); mod; mod = queue.shift()) await step(mod);
+      };
+      await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, mods.length)) }, worker));
+    }
+
+    if (watchLiveness) await beforeChecks(shared);
+    const active = selected.filter((m) => !m.meta.passive);
+    // Long observations mostly wait: they start at once and run beside the pool.
+    const background = active.filter((m) => m.background && (m.phase ?? 0) === 0);
+    const watching = Promise.all(background.map(step));
+    const rest = active.filter((m) => !background.includes(m));
+    for (const phase of [...new Set(rest.map((m) => m.phase ?? 0))].sort((a, b) => a - b)) {
+      await pool(rest.filter((m) => (m.phase ?? 0) === phase));
+    }
+    await watching;
+    // Passive checks read recorded traffic only: they run even after a stop, over what was seen.
+    await runPassive(selected.filter((m) => m.meta.passive && m.meta.area !== 'LIVE'));
+    // The liveness reports last: every other check (passive ones probe too) has been watched.
+    await runPassive(selected.filter((m) => m.meta.area === 'LIVE'));
+    return { report: buildReport(), options };
+
+    async function runPassive(mods: CheckModule[]): Promise<void> {
+      if (!stop.signal.aborted) return pool(mods);
+      // Stopped: the in-memory checks still run, each bounded by its own deadline.
+      for (const mod of mods) await runPassiveAfterStop(mod);
+    }
+
+    async function runPassiveAfterStop(mod: CheckModule): Promise<void> {
+      const handle = createContext(shared, mod.meta.id, AbortSignal.timeout(options.timeoutMs));
+      const t0 = Date.now();
+      let result: CheckResult;
+      try {
+        await mod.run(handle.ctx);
+        result = { id: mod.meta.id, status: handle.findings.length ? 'fail' : 'pass', durationMs: Date.now() - t0, reason: `over the traffic seen before the stop (${stopReason()})` };
+      } catch (e) {
+        result = { id: mod.meta.id, status: handle.findings.length ? 'fail' : e instanceof CheckSkipped ? 'skipped' : 'error', durationMs: Date.now() - t0, reason: (e as Error).message };
+      } finally {
+        handle.dispose();
+      }
+      for (const f of handle.findings) {
+        findings.push({ checkId: mod.meta.id, title: f.title ?? mod.meta.title, severity: f.severity ?? mod.meta.severity, confidence: f.confidence, evidence: f.evidence, remediation: f.remediation ?? mod.meta.remediation, references: mod.meta.references });
+      }
+      results.set(mod.meta.id, result);
+    }
+  } finally {
+    clearTimeout(maxTimer);
+    run.signal?.removeEventListener('abort', onExternal);
+  }
+}
+
+/**
+ * The baseline handshake, with the operator's credentials and Origin, as a browser sends it;
+ * memoised for every check. On wss:// the certificate is verified here (Node's store, which
+ * holds NODE_EXTRA_CA_CERTS, plus --ca) unless --insecure. False when the audit was stopped.
+ */
+async function checkBaseline(shared: AuditShared, signal: AbortSignal, allowFailed: boolean): Promise<boolean> {
+  const { options, target } = shared;
+  const handle = createContext(shared, 'baseline', signal);
+  const verify = shared.endpoint.tls && !options.insecure;
+  const p = handle.ctx.handshake(verify ? { raw: { connect: { rejectUnauthorized: true, tlsOptions: { ca: trustedCa(options.ca) } } } } : {});
+  shared.memo.set('baseline', p);
+  let r: RawHandshakeResult;
+  try {
+    r = await p;
+  } catch (e) {
+    if (signal.aborted) return false;
+    const msg = (e as Error).message;
+    if (isCertificateError(e)) {
+      throw new UntrustedCertificateError(`certificate of ${target.host} not trusted (${msg}): give --ca FILE (or NODE_EXTRA_CA_CERTS) for a private CA, or --insecure to audit anyway (WSG-TLS-03 then reports it)`);
+    }
+    throw new TargetUnreachableError(`target ${target.href} unreachable: ${msg}`);
+  } finally {
+    handle.dispose();
+  }
+  if (!r.upgraded && !allowFailed) throw new BaselineFailedError(baselineHint(r, options));
+  return !signal.aborted;
 }

@@ -77,6 +77,8 @@ export interface AuditReport {
   durationMs: number;
   checks: CheckResult[];
   findings: Finding[];
+  /** Set when the audit was stopped (--max-time, SIGINT/SIGTERM) before every check finished. */
+  incomplete?: { reason: string };
 }
 
 /** How the operator's token travels. */
@@ -149,7 +151,7 @@ export interface AuditOptions {
   /** SESSION-01 observation window after logout, and SESSION-02 grace after exp. */
   sessionWaitMs: number;
   sessionGraceMs: number;
-  /** Extra trusted CA (PEM) for WSG-TLS-03. */
+  /** Extra trusted CA (PEM): the preflight trusts it (with NODE_EXTRA_CA_CERTS), and so does WSG-TLS-03. */
   ca?: string;
   /** Byte limits against hostile targets (bounds.ts): per connection, per check, whole audit. */
   maxConnectionBytes: number;
@@ -157,6 +159,12 @@ export interface AuditOptions {
   maxAuditBytes: number;
   /** How long a target that stopped answering is probed (bounded back-off) before it is called down. */
   livenessWindowMs: number;
+  /** Do not verify the target's certificate before auditing (WSG-TLS-03 still reports it). */
+  insecure?: boolean;
+  /** Longer observation windows (heartbeat 5 min, slowloris and stalled reader 2 min). */
+  thorough?: boolean;
+  /** Whole-audit deadline: at it, the report of what was evaluated so far, marked incomplete. */
+  maxTimeMs?: number;
 }
 
 /** A handshake variant: everything is relative to the baseline request. */
@@ -285,4 +293,9 @@ export interface CheckModule {
    * target may rightly throttle this client afterwards. Passive checks always run last.
    */
   phase?: number;
+  /**
+   * A long, mostly idle observation (heartbeat watch, slowloris): starts with the first phase and
+   * runs alongside the pool instead of holding one of its slots.
+   */
+  background?: boolean;
 }

@@ -1,18 +1,20 @@
 /**
  * `wsguard audit <url>`: argument parsing, progress on a TTY, report rendering, exit codes
- * (0 nothing reaches --fail-on, 1 something does, 2 the audit could not run).
+ * (0 nothing reaches --fail-on, 1 something does, 2 the audit could not run, 3 stopped by
+ * --max-time or SIGINT/SIGTERM: the report of what was evaluated so far, marked incomplete).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { discoverEndpoints } from '../audit/discover.js';
 import { failingFindings } from '../audit/fail-on.js';
 import { listChecksMarkdown, listChecksText } from '../audit/list-checks.js';
-import { defaultCredentials, parseTarget, type AuditOptionsInput } from '../audit/options.js';
+import { defaultCredentials, parseTarget, resolveOptions, type AuditOptionsInput } from '../audit/options.js';
+import { concreteRequest } from '../audit/request-variant.js';
 import { OPERATOR_FLAG_HELP, OPERATOR_FLAG_SPEC, operatorFlagOptions } from '../audit/operator-flags.js';
 import { loadChecks } from '../audit/registry.js';
 import { FORMATS, REPORTERS, type Format } from '../audit/reporters/index.js';
 import { displaySafe, terminalSafeJson } from '../audit/reporters/sanitize.js';
-import { runAudit, TargetUnreachableError } from '../audit/runner.js';
+import { AuditCannotRunError, runAudit, TargetUnreachableError } from '../audit/runner.js';
 import { unknownSelectors } from '../audit/select.js';
 import { progressReporter } from './audit-progress.js';
 import { SEVERITIES, type AuditReport, type CheckModule, type Severity, type TokenPlacement } from '../audit/types.js';
@@ -24,11 +26,15 @@ const USAGE = `usage: wsguard audit <ws(s)://host/path> [options]
 output:      --format text|json|sarif|junit|html (text)   --output FILE   --fail-on ${SEVERITIES.join('|')} (high)
              --strict (tentative findings count for --fail-on too; by default only certain and likely ones do)
 selection:   --only ID|AREA,...   --skip ID|AREA,...   --intrusive   --timeout SECONDS (per check, 20)
+time:        --max-time SECONDS (whole audit; then the report so far, marked incomplete, exit 3)
+             --thorough (long observation windows: heartbeat 5 min, slowloris and stalled reader 2 min)
 origin:      --origin URL (allowed origin, repeatable; default https://<host>)   --browser-only
 credentials: --header 'Name: value' (repeatable)   --cookie 'k=v'   --token T   --token-in header|query|subprotocol|message
              --auth-message TEMPLATE ({{token}})   --subprotocol P (repeatable)   --ticket-cmd CMD   --ticket-ttl SECONDS
-             --logout-cmd CMD   --short-token T   --expired-token T   --other-audience-token T   --ca FILE
-             --second-token T   --second-cookie 'k=v'   --second-header 'N: v' (second identity)
+             --logout-cmd CMD   --short-token T   --expired-token T   --other-audience-token T
+             --second-token T   --second-cookie 'k=v'   --second-header 'N: v' (second identity: must NOT be
+             entitled to the first identity's data, e.g. not a member of its channel)
+tls:         --ca FILE (extra trusted CA; NODE_EXTRA_CA_CERTS works too)   --insecure (skip certificate verification)
 messages:    --canary MSG   --canary-expect REGEX   --message MSG|@FILE (repeatable)
 protocol:    --protocol ws|socket.io   --engineio-path PATH   --idle-wait SECONDS   --concurrency N
 liveness:    --liveness-window SECONDS (how long a silent target is probed before it is called down, 12)
@@ -39,7 +45,7 @@ class UsageError extends Error {}
 const OPTIONS = {
   format: { type: 'string' }, output: { type: 'string' }, 'fail-on': { type: 'string' }, strict: { type: 'boolean' },
   only: { type: 'string', multiple: true }, skip: { type: 'string', multiple: true },
-  intrusive: { type: 'boolean' }, timeout: { type: 'string' },
+  intrusive: { type: 'boolean' }, timeout: { type: 'string' }, 'max-time': { type: 'string' }, thorough: { type: 'boolean' }, insecure: { type: 'boolean' },
   origin: { type: 'string', multiple: true }, 'browser-only': { type: 'boolean' },
   header: { type: 'string', multiple: true }, cookie: { type: 'string' }, token: { type: 'string' }, 'token-in': { type: 'string' },
   'auth-message': { type: 'string' }, subprotocol: { type: 'string', multiple: true },
@@ -122,6 +128,7 @@ function toOptions(v: Values): AuditOptionsInput {
     intrusive: v.intrusive, only: list(v.only), skip: list(v.skip),
     timeoutMs: seconds('timeout', v.timeout), idleWaitMs: seconds('idle-wait', v['idle-wait']), concurrency,
     livenessWindowMs: seconds('liveness-window', v['liveness-window']),
+    maxTimeMs: seconds('max-time', v['max-time']), thorough: v.thorough, insecure: v.insecure,
   };
 }
 
@@ -166,7 +173,8 @@ async function main(argv: string[]): Promise<number> {
   let targets: URL[];
   if (v.discover) {
     if (positionals.length) throw new UsageError('give either a target URL or --discover, not both');
-    targets = await discoverEndpoints(v.discover, options.allowedOrigins?.[0]).catch((e: Error) => { throw new TargetUnreachableError(e.message); });
+    const creds = concreteRequest(new URL('ws://discover.invalid/'), resolveOptions(new URL('ws://discover.invalid/'), options), { origin: null }).headers;
+    targets = await discoverEndpoints(v.discover, options.allowedOrigins?.[0], 3000, creds).catch((e: Error) => { throw new TargetUnreachableError(e.message); });
     if (!targets.length) throw new TargetUnreachableError(`no WebSocket endpoint found at common paths of ${v.discover}`);
     process.stderr.write(`discovered: ${displaySafe(targets.map((t) => t.href).join(' '))}\n`);
   } else {
@@ -177,21 +185,45 @@ async function main(argv: string[]): Promise<number> {
       throw new UsageError((e as Error).message);
     }
   }
+  if (options.insecure && targets.some((t) => t.protocol === 'wss:')) process.stderr.write('wsguard audit: warning: --insecure: the target\'s certificate is not verified (anyone on the path could be answering)\n');
   const reports: AuditReport[] = [];
-  for (const target of targets) {
-    const progress = progressReporter(Boolean(process.stderr.isTTY), (line) => process.stderr.write(line));
-    try {
-      const { report } = await runAudit(target, options, { checks, onProgress: progress.onProgress });
-      reports.push(report);
-      progress.stop();
-    } finally {
-      progress.stop(false); // a failed audit ends with its one error line only
+  // SIGINT/SIGTERM and --max-time end the audit with the report of what was evaluated so far;
+  // a second signal exits at once.
+  const stop = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (stop.signal.aborted) process.exit(130);
+    stop.abort(new Error(`interrupted by ${sig}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const end = options.maxTimeMs ? Date.now() + options.maxTimeMs : undefined;
+  try {
+    for (const target of targets) {
+      if (stop.signal.aborted || (end !== undefined && Date.now() >= end)) break;
+      const maxTimeMs = end === undefined ? undefined : Math.max(1, end - Date.now());
+      const progress = progressReporter(Boolean(process.stderr.isTTY), (line) => process.stderr.write(line));
+      try {
+        const { report } = await runAudit(target, { ...options, maxTimeMs }, { checks, onProgress: progress.onProgress, signal: stop.signal });
+        reports.push(report);
+        progress.stop();
+      } finally {
+        progress.stop(false); // a failed audit ends with its one error line only
+      }
     }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
+  const stoppedEarly = reports.length < targets.length || reports.some((r) => r.incomplete);
   const color = !v.output && Boolean(process.stdout.isTTY) && format === 'text';
   const out = renderAll(format, reports, checks, color);
   if (v.output) writeFileSync(v.output, out.endsWith('\n') ? out : `${out}\n`);
   else process.stdout.write(out.endsWith('\n') ? out : `${out}\n`);
+  if (stoppedEarly) {
+    const why = reports.find((r) => r.incomplete)?.incomplete?.reason ?? (stop.signal.aborted ? (stop.signal.reason as Error).message : '--max-time reached');
+    process.stderr.write(`wsguard audit: incomplete: ${displaySafe(why, { max: 500 })}${reports.length < targets.length ? ` (${targets.length - reports.length} endpoint(s) not audited)` : ''}\n`);
+    return 3;
+  }
   return reports.some((r) => failingFindings(r, failOn, Boolean(v.strict)).length > 0) ? 1 : 0;
 }
 
@@ -200,7 +232,7 @@ export async function run(argv: string[]): Promise<number> {
     return await main(argv);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
-    const known = e instanceof UsageError || e instanceof TargetUnreachableError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const known = e instanceof UsageError || e instanceof AuditCannotRunError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     // Error text may quote the target (a status line, a header): shown safely, one line.
     console.error(`wsguard audit: ${displaySafe(msg.split('\n')[0] ?? '', { max: 500 })}${e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? " (see 'wsguard audit --help')" : ''}`);
     if (!known && process.env.WSGUARD_DEBUG) console.error(displaySafe(e instanceof Error ? e.stack ?? msg : msg, { multiline: true, max: 20_000 }));

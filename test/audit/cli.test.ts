@@ -84,3 +84,15 @@ test('--discover finds /ws on the host and audits it', async () => {
   assert.match(report.target, /\/ws$/);
   assert.equal(report.findings[0]?.checkId, 'WSG-ORIGIN-01');
 });
+
+test('baseline refused → exit 2 with one line saying why and what to try', async () => {
+  const body = 'Missing subprotocol wsguard.v1';
+  const server = net.createServer((sock) => sock.once('data', () => sock.end(`HTTP/1.1 400 Bad Request\r\nContent-Length: ${body.length}\r\n\r\n${body}`)));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  servers.push({ close: () => new Promise<void>((r) => server.close(() => r())) });
+  const r = await cli([`ws://127.0.0.1:${(server.address() as net.AddressInfo).port}/ws`, '--format', 'json']);
+  assert.equal(r.code, 2, r.stderr);
+  assert.equal(r.stdout, '', 'no "No findings." report when nothing was tested');
+  assertOneLine(r.stderr);
+  assert.match(r.stderr, /baseline handshake got HTTP 400 Bad Request \("Missing subprotocol wsguard\.v1"\), not 101: the server asks for a subprotocol: give --subprotocol NAME/);
+});

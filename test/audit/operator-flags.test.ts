@@ -14,7 +14,14 @@ test('operator flags → options the LIMIT/INPUT/AUTHZ checks read; defaults oth
   const o = resolveOptions(new URL('ws://127.0.0.1:1/ws'), operatorFlagOptions(values));
   assert.equal(limitOptions(o).maxConns, 30);
   assert.equal(limitOptions(o).slowWaitMs, 2500);
-  assert.equal(limitOptions(o).backpressureWaitMs, 120_000);
+  // Short observation windows by default; --thorough restores the long ones.
+  assert.equal(limitOptions(o).backpressureWaitMs, 30_000);
+  assert.equal(limitOptions(resolveOptions(new URL('ws://h/'), { thorough: true })).backpressureWaitMs, 120_000);
+  assert.equal(limitOptions(resolveOptions(new URL('ws://h/'), { thorough: true })).slowWaitMs, 120_000);
+  assert.equal(resolveOptions(new URL('ws://h/')).idleWaitMs, 30_000);
+  assert.equal(resolveOptions(new URL('ws://h/'), { thorough: true }).idleWaitMs, 300_000);
+  assert.equal(resolveOptions(new URL('ws://h/'), { thorough: true, idleWaitMs: 7000 }).idleWaitMs, 7000, 'an explicit window wins');
+  assert.equal(resolveOptions(new URL('ws://h/'), operatorFlagOptions({ 'session-wait': '12' })).sessionWaitMs, 12_000);
   assert.deepEqual(inputOptions(o).renderFields, ['text', 'html']);
   assert.equal(inputOptions(o).ipBanned, true);
   assert.deepEqual(authzOptions(o).privMessages, ['{"type":"admin.x"}']);

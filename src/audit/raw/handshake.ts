@@ -34,7 +34,30 @@ export interface HandshakeRequestSpec {
   /** Default headers (Upgrade, Connection, ...) to drop, lower-case names. */
   omit?: string[];
   headersFirst?: boolean;
+  /**
+   * 'browser': the request a browser sends (Chrome's header order and case, its Pragma,
+   * Cache-Control and User-Agent), with the extra headers in their browser slots. Fragile
+   * servers parse exactly that. Ignored with `headersFirst`.
+   */
+  layout?: 'browser';
   body?: Buffer | string;
+}
+
+/** Chrome's order for a WebSocket upgrade; headers it never sends go after Accept-Language. */
+const BROWSER_ORDER = ['host', 'connection', 'pragma', 'cache-control', 'user-agent', 'upgrade', 'origin', 'sec-websocket-version', 'accept-encoding', 'accept-language', '*', 'cookie', 'sec-websocket-key', 'sec-websocket-extensions', 'sec-websocket-protocol'];
+export const BROWSER_USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 wsguard-audit';
+/** Accept-Encoding is left out on purpose: a compressed refusal body would hide the server's reason. */
+const BROWSER_DEFAULTS: HeaderList = [['Pragma', 'no-cache'], ['Cache-Control', 'no-cache'], ['User-Agent', BROWSER_USER_AGENT], ['Accept-Language', 'en-US,en;q=0.9']];
+
+function browserLayout(headers: HeaderList, omit: Set<string>): HeaderList {
+  const names = new Set(headers.map(([n]) => n.toLowerCase()));
+  const all = [...headers, ...BROWSER_DEFAULTS.filter(([n]) => !names.has(n.toLowerCase()) && !omit.has(n.toLowerCase()))];
+  const rank = (n: string) => {
+    const i = BROWSER_ORDER.indexOf(n.toLowerCase());
+    return i >= 0 ? i : BROWSER_ORDER.indexOf('*');
+  };
+  // Array.prototype.sort is stable: unknown headers keep the caller's order within their slot.
+  return all.sort((a, b) => rank(a[0]) - rank(b[0]));
 }
 
 export function buildHandshakeRequest(spec: HandshakeRequestSpec): Buffer {
@@ -49,7 +72,7 @@ export function buildHandshakeRequest(spec: HandshakeRequestSpec): Buffer {
   if (spec.origin != null) std.push(['Origin', spec.origin]);
   const kept = std.filter(([n]) => !omit.has(n.toLowerCase()));
   const extra = spec.headers ?? [];
-  const all = spec.headersFirst ? [...extra, ...kept] : [...kept, ...extra];
+  const all = spec.headersFirst ? [...extra, ...kept] : spec.layout === 'browser' ? browserLayout([...kept, ...extra], omit) : [...kept, ...extra];
   const head = `${spec.method ?? 'GET'} ${spec.path} HTTP/${spec.httpVersion ?? '1.1'}\r\n` + all.map(([n, v]) => `${n}: ${v}\r\n`).join('') + '\r\n';
   const body = spec.body === undefined ? Buffer.alloc(0) : Buffer.from(spec.body);
   return Buffer.concat([Buffer.from(head, 'latin1'), body]);

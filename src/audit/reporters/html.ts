@@ -55,6 +55,7 @@ export const renderHtml: Reporter = ({ report, metas }) => {
 <body><main>
 <h1>wsguard audit</h1>
 <div class="muted">${e(report.target)} · started ${e(report.startedAt)} · wsguard ${e(report.version)}</div>
+${report.incomplete ? `<div class="card" id="incomplete" style="border-color:#c62828"><strong>Incomplete audit:</strong> ${e(report.incomplete.reason)}. Only the checks evaluated before it are reported.</div>` : ''}
 <h2>Summary</h2>
 <div class="card"><p id="summary">${e(summaryLine(report))}</p>${chart(counts)}</div>
 <h2>Findings</h2>

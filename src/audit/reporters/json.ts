@@ -11,7 +11,8 @@ export const renderJson: Reporter = ({ report }) => terminalSafeJson(
       target: report.target,
       startedAt: report.startedAt,
       durationMs: report.durationMs,
-      checks: report.checks.map((c) => ({ id: c.id, status: c.status, durationMs: c.durationMs })),
+      ...(report.incomplete ? { incomplete: true, incompleteReason: report.incomplete.reason } : {}),
+      checks: report.checks.map((c) => ({ id: c.id, status: c.status, durationMs: c.durationMs, ...(c.reason ? { reason: c.reason } : {}) })),
       findings: report.findings.map((f) => ({
         checkId: f.checkId, title: f.title, severity: f.severity, confidence: f.confidence,
         evidence: f.evidence, remediation: f.remediation, references: f.references,

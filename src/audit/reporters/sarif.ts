@@ -42,12 +42,13 @@ export const renderSarif: Reporter = ({ report, metas }) => {
       {
         tool: { driver: { name: 'wsguard', version: report.version, semanticVersion: report.version, informationUri: 'https://github.com/wsguard/wsguard', rules } },
         invocations: [{
-          executionSuccessful: !report.checks.some((c) => c.status === 'error'),
+          executionSuccessful: !report.incomplete && !report.checks.some((c) => c.status === 'error'),
+          ...(report.incomplete ? { toolExecutionNotifications: [{ level: 'error', message: { text: `Incomplete audit: ${report.incomplete.reason}` } }] } : {}),
           startTimeUtc: report.startedAt,
           endTimeUtc: new Date(Date.parse(report.startedAt) + report.durationMs).toISOString(),
         }],
         results,
-        properties: { target: report.target, checks: report.checks.map((c) => ({ id: c.id, status: c.status })) },
+        properties: { target: report.target, ...(report.incomplete ? { incomplete: true, incompleteReason: report.incomplete.reason } : {}), checks: report.checks.map((c) => ({ id: c.id, status: c.status })) },
       },
     ],
   };

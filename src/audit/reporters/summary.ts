@@ -20,5 +20,6 @@ export function summaryLine(report: AuditReport): string {
   const st = statusCounts(report);
   const byStatus = (Object.keys(st) as CheckStatus[]).filter((k) => st[k] > 0).map((k) => `${st[k]} ${k}`).join(', ');
   const n = report.findings.length;
-  return `${n} finding${n === 1 ? '' : 's'}${n ? ` (${bySev})` : ''} · ${report.checks.length} checks: ${byStatus || 'none'} · ${(report.durationMs / 1000).toFixed(1)} s`;
+  const partial = report.incomplete ? ` · INCOMPLETE (${report.incomplete.reason})` : '';
+  return `${n} finding${n === 1 ? '' : 's'}${n ? ` (${bySev})` : ''} · ${report.checks.length} checks: ${byStatus || 'none'} · ${(report.durationMs / 1000).toFixed(1)} s${partial}`;
 }

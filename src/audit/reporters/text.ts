@@ -23,6 +23,7 @@ const block = (s: unknown) => displaySafe(s, { multiline: true });
 export const renderText: Reporter = ({ report, color }) => {
   const paint = (sev: Severity, s: string) => (color ? `${COLORS[sev]}${s}${RESET}` : s);
   const out: string[] = [`wsguard audit ${one(report.target)}`, ''];
+  if (report.incomplete) out.push(`INCOMPLETE: ${one(report.incomplete.reason)}; the findings below cover only the checks evaluated before it.`, '');
   for (const sev of [...SEVERITIES].reverse()) {
     const list = report.findings.filter((f) => f.severity === sev);
     if (!list.length) continue;

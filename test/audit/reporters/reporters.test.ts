@@ -12,7 +12,9 @@ test('json: exactly the DESIGN.md contract keys, values preserved', () => {
   const out = JSON.parse(REPORTERS.json(input)) as Record<string, unknown> & { checks: Array<Record<string, unknown>>; findings: Array<Record<string, unknown>> };
   assert.deepEqual(Object.keys(out), ['tool', 'version', 'target', 'startedAt', 'durationMs', 'checks', 'findings']);
   assert.equal(out.tool, 'wsguard');
-  for (const c of out.checks) assert.deepEqual(Object.keys(c), ['id', 'status', 'durationMs']);
+  // A check that was not evaluated says why (skipped, error).
+  for (const c of out.checks) assert.deepEqual(Object.keys(c), c.status === 'skipped' || c.status === 'error' ? ['id', 'status', 'durationMs', 'reason'] : ['id', 'status', 'durationMs']);
+  assert.equal(out.checks.find((c) => c.id === 'WSG-AUTH-06')?.reason, 'intrusive check: enable with --intrusive');
   for (const f of out.findings) assert.deepEqual(Object.keys(f), ['checkId', 'title', 'severity', 'confidence', 'evidence', 'remediation', 'references']);
   assert.equal(out.findings[0]?.evidence, `alg none accepted: ${HOSTILE}`);
   assert.equal(out.checks.length, 5);
@@ -45,4 +47,22 @@ test('text: grouped by severity, evidence and remediation, one-line summary, no 
   assert.match(plain.trim().split('\n').at(-1) ?? '', /^3 findings \(1 critical, 1 high, 1 info\) · 5 checks: 1 pass, 2 fail, 1 error, 1 skipped · 1\.2 s$/);
   assert.ok(!plain.includes("\u001b["));
   assert.ok(REPORTERS.text({ ...input, color: true }).includes("\u001b["));
+});
+
+test('incomplete audit: every format says so, with the reason', () => {
+  const report = { ...sampleReport, incomplete: { reason: '--max-time 30 s reached' } };
+  const i = { report, metas: sampleMetas };
+  const json = JSON.parse(REPORTERS.json(i)) as { incomplete?: boolean; incompleteReason?: string };
+  assert.equal(json.incomplete, true);
+  assert.equal(json.incompleteReason, '--max-time 30 s reached');
+  assert.match(REPORTERS.text(i), /^INCOMPLETE: --max-time 30 s reached/m);
+  assert.match(REPORTERS.text(i).trim().split('\n').at(-1) ?? '', /INCOMPLETE \(--max-time 30 s reached\)$/);
+  const sarif = JSON.parse(REPORTERS.sarif(i)) as { runs: Array<{ invocations: Array<{ executionSuccessful: boolean; toolExecutionNotifications?: Array<{ message: { text: string } }> }>; properties: { incomplete?: boolean } }> };
+  assert.equal(sarif.runs[0]?.invocations[0]?.executionSuccessful, false);
+  assert.match(sarif.runs[0]?.invocations[0]?.toolExecutionNotifications?.[0]?.message.text ?? '', /Incomplete audit: --max-time/);
+  assert.equal(sarif.runs[0]?.properties.incomplete, true);
+  assert.match(REPORTERS.junit(i), /<property name="incomplete" value="--max-time 30 s reached"\/>/);
+  assert.match(REPORTERS.html(i), /id="incomplete"[^>]*><strong>Incomplete audit:<\/strong> --max-time 30 s reached/);
+  // A complete report carries none of it.
+  assert.doesNotMatch(REPORTERS.json(input) + REPORTERS.text(input) + REPORTERS.junit(input) + REPORTERS.html(input), /incomplete/i);
 });

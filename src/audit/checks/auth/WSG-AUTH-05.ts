@@ -9,8 +9,11 @@ export const meta: CheckMeta = {
   mode: 'safe',
   references: ['graphql-ws PROTOCOL.md (S13)', 'OWASP-CS DoS'],
   remediation: 'Close sockets that do not authenticate within a short window (graphql-ws: 3 s, code 4408; wsguard: ≤ 10 s) and refuse every application message before authentication (close 4401/1008).',
-  description: 'First-message-auth endpoints only (--auth-message or --token-in message): (a) connect and send nothing: finding (medium) when the socket is still open after the auth window (default 30 s); (b) connect and send the canary before authenticating: finding (high) when it is processed.',
+  description: 'First-message-auth endpoints only (--auth-message or --token-in message): (a) connect and send nothing: finding (medium) when the socket is still open after the auth window (default 20 s, 30 s with --thorough); (b) connect and send the canary before authenticating: finding (high) when it is processed.',
 };
+
+/** A long observation: runs beside the other checks (see CheckModule.background). */
+export const background = true;
 
 export function timeoutMs(o: AuditOptions): number {
   return o.authWindowMs + o.canaryWaitMs + 15_000;
@@ -23,7 +26,7 @@ export async function run(ctx: CheckContext): Promise<void> {
   if (!silent.ok) ctx.skip(`anonymous handshake refused (${silent.status ?? silent.error}): authentication happens before the upgrade`);
   const closed = await silent.socket.waitClose(ctx.options.authWindowMs);
   silent.socket.close();
-  if (!closed) ctx.report({ confidence: 'certain', evidence: `An unauthenticated socket that sent nothing was still open after ${ctx.options.authWindowMs} ms.` });
+  if (!closed) ctx.report({ confidence: 'certain', evidence: `An unauthenticated socket that sent nothing was still open after ${ctx.options.authWindowMs / 1000} s.` });
 
   const probe = ctx.options.canary ?? ctx.options.messages[0];
   if (!probe) return;

@@ -11,7 +11,7 @@ export const meta: CheckMeta = {
   mode: 'intrusive',
   references: ['PS', 'WSTG step 6', 'OWASP-CS', 'RFC6455 §10.1'],
   remediation: 'Treat message content as data: validate it with a schema, and HTML-encode it wherever a client renders it (or sanitise fields declared as HTML on the server) before relaying or storing.',
-  description: 'Puts <img src=x onerror=wsg1>, "><svg onload=wsg2>, javascript:wsg3 and <img src=1 oNeRrOr=wsg4> into the injection points of the operator messages ({{payload}} marker, else each string field) and watches the sender and a second observer socket (the second identity when given). Finding: a payload comes back unencoded (javascript: only in url/href/link/src fields); certain when it is in a field named by --render-field, tentative otherwise.',
+  description: 'Puts <img src=x onerror=wsg1>, "><svg onload=wsg2>, javascript:wsg3 and <img src=1 oNeRrOr=wsg4> into the injection points of the operator messages ({{payload}} marker, else every string leaf of a JSON message at any depth except its type field, or a whole plain-text message, replaced and appended to) and watches the sender and a second observer socket (the second identity when given). Finding: a payload comes back unencoded (javascript: only in url/href/link/src fields); certain when it is in a field named by --render-field, tentative otherwise.',
 };
 
 const PAYLOADS = ['<img src=x onerror=wsg1>', '"><svg onload=wsg2>', 'javascript:wsg3', '<img src=1 oNeRrOr=wsg4>'];
@@ -21,7 +21,7 @@ const URL_KEY = /url|href|link|src/i;
 
 async function probe(ctx: CheckContext): Promise<void> {
   const templates = injectionTemplates(ctx.options.messages);
-  if (!templates.length) ctx.skip('needs --message with a {{payload}} marker or a JSON string field to inject into');
+  if (!templates.length) ctx.skip('needs --message: a JSON message with a string field, a plain-text message, or a {{payload}} marker');
   const { renderFields } = inputOptions(ctx.options);
   const sender = await ctx.connect();
   if (!sender.ok) ctx.skip(`baseline connection failed (${sender.status ?? sender.error})`);

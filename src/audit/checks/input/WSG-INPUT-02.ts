@@ -11,7 +11,7 @@ export const meta: CheckMeta = {
   mode: 'intrusive',
   references: ['OWASP-CS', 'WSTG step 6', 'ZAP-110001', 'S12 (Spring CVE-2018-1270)'],
   remediation: 'Validate message fields against typed schemas and use parameterised queries, no shell, no template or expression evaluation of client data.',
-  description: "Injects SQL (', ' OR '1'='1), NoSQL ({\"$ne\":null}), command (;id, |sleep 5) and template ({{7*7}}, ${7*7}) payloads into the operator messages' injection points and compares each reply with a benign one. Finding: an error signature (ZAP-110001 family), 49 from evaluation, uid= output, or a ≥ 5 s delay reproduced 3 times; critical for command execution.",
+  description: "Injects SQL (', ' OR '1'='1), NoSQL ({\"$ne\":null}), command (;id, |sleep 5) and template ({{7*7}}, ${7*7}) payloads into the operator messages' injection points ({{payload}} marker, else every string leaf of a JSON message at any depth except its type field, or a whole plain-text message, replaced and appended to) and compares each reply with a benign one. Finding: an error signature (ZAP-110001 family), 49 from evaluation, uid= output, or a ≥ 5 s delay reproduced 3 times; critical for command execution.",
 };
 
 /** ZAP-110001-style error signatures (SQL, NoSQL, shell, template engines). */
@@ -33,7 +33,7 @@ export function timeoutMs(o: AuditOptions): number {
 
 async function probe(ctx: CheckContext): Promise<void> {
   const templates = injectionTemplates(ctx.options.messages);
-  if (!templates.length) ctx.skip('needs --message with a {{payload}} marker or a JSON string field to inject into');
+  if (!templates.length) ctx.skip('needs --message: a JSON message with a string field, a plain-text message, or a {{payload}} marker');
   const { sleepMs } = inputOptions(ctx.options);
   const wait = ctx.options.canaryWaitMs;
   let s: AuditSocket | null = null;

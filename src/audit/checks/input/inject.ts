@@ -1,26 +1,64 @@
 /**
  * Injection points in operator messages: `{{payload}}` marks one; without a marker, every
- * top-level string field of a JSON message (except its type) becomes one. Payloads are
- * JSON-escaped when the marker sits inside a JSON string, so the message stays valid.
+ * string leaf of a JSON message at any depth (array items included) becomes one, except the
+ * fields that name the message type (and a Socket.IO event name); a plain-text message is one
+ * as a whole (replaced, and appended to). Payloads are JSON-escaped when the marker sits inside
+ * a JSON string, so the message stays valid.
  */
 import type { AuditSocket, CheckContext } from '../../types.js';
 import { isControlPacket } from '../../canary.js';
 
 export const MARKER = '{{payload}}';
-const TYPE_KEYS = new Set(['type', 'event', 'action', 'op', 'method', 'cmd']);
+const TYPE_KEYS = new Set(['type', 'event', 'action', 'op', 'method', 'cmd', 'command', 'kind', 'msgtype', 'message_type', 'messagetype']);
+/** Bounds: a huge sample message must not turn into thousands of probes. */
+const MAX_POINTS_PER_MESSAGE = 12;
+const MAX_DEPTH = 16;
+
+type Path = Array<string | number>;
+
+/** Paths of the string leaves that are injection points. */
+function stringLeaves(root: unknown, skipFirstArrayItem: boolean): Path[] {
+  const out: Path[] = [];
+  const walk = (x: unknown, path: Path) => {
+    if (out.length >= MAX_POINTS_PER_MESSAGE || path.length > MAX_DEPTH) return;
+    if (typeof x === 'string') {
+      out.push(path);
+    } else if (Array.isArray(x)) {
+      x.forEach((e, i) => { if (!(skipFirstArrayItem && path.length === 0 && i === 0)) walk(e, [...path, i]); });
+    } else if (x && typeof x === 'object') {
+      for (const [k, e] of Object.entries(x)) if (!(typeof e === 'string' && TYPE_KEYS.has(k.toLowerCase()))) walk(e, [...path, k]);
+    }
+  };
+  walk(root, []);
+  return out;
+}
+
+function withMarker(root: unknown, path: Path): unknown {
+  if (path.length === 0) return MARKER;
+  const [head, ...rest] = path;
+  if (Array.isArray(root)) return root.map((e, i) => (i === head ? withMarker(e, rest) : e));
+  const obj = root as Record<string, unknown>;
+  return { ...obj, [head as string]: withMarker(obj[head as string], rest) };
+}
 
 export function injectionTemplates(messages: string[]): string[] {
   const out: string[] = [];
   for (const m of messages) {
     if (m.includes(MARKER)) { out.push(m); continue; }
+    // Socket.IO packets: `42["event",{...}]` (packet type digits, then JSON; the event name is the type).
+    const prefix = /^\d+(?=[[{])/.exec(m)?.[0] ?? '';
     let v: unknown;
-    try { v = JSON.parse(m); } catch { continue; }
-    if (!v || typeof v !== 'object' || Array.isArray(v)) continue;
-    for (const [k, val] of Object.entries(v)) {
-      if (typeof val === 'string' && !TYPE_KEYS.has(k)) out.push(JSON.stringify({ ...v, [k]: MARKER }));
+    try { v = JSON.parse(m.slice(prefix.length)); } catch { v = undefined; }
+    if (v !== undefined && v !== null && typeof v === 'object') {
+      for (const path of stringLeaves(v, prefix !== '' && Array.isArray(v))) out.push(prefix + JSON.stringify(withMarker(v, path)));
+      continue;
     }
+    if (typeof v === 'string') { out.push(JSON.stringify(MARKER)); continue; }
+    if (v === null || typeof v === 'boolean' || !m.trim()) continue; // nothing to inject into
+    // Plain text: the whole message is the value (replace it), or the head of it (append).
+    out.push(MARKER, `${m}${MARKER}`);
   }
-  return out;
+  return [...new Set(out)];
 }
 
 function isJsonTemplate(t: string): boolean {

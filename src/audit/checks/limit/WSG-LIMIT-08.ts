@@ -13,7 +13,7 @@ export const meta: CheckMeta = {
   mode: 'intrusive',
   references: ['OWASP-CS backpressure', 'peers.md (Centrifugo)'],
   remediation: 'Check the per-connection send queue (ws bufferedAmount) before each send and drop or close slow consumers above a cap (wsguard: 1 MiB, close 1008; Centrifugo: 3008).',
-  description: 'Sends the stream message (--stream-message, else the canary or first --message) every 500 ms while not reading from the socket for --backpressure-wait (default 120 s), then reads. Finding: the socket is still open and the server queued more than 1 MiB for it (certain above 8 MiB). Skipped without a message, or when the server produced too little to fill the socket buffers.',
+  description: 'Sends the stream message (--stream-message, else the canary or first --message) every 500 ms while not reading from the socket for --backpressure-wait (default 30 s, 120 s with --thorough), then reads. Finding: the socket is still open and the server queued more than 1 MiB for it (certain above 8 MiB). Skipped without a message, or when the server produced too little to fill the socket buffers.',
 };
 
 const MIB = 1024 * 1024;

@@ -43,9 +43,12 @@ type NumericKey = Exclude<keyof LimitOptions, 'streamMessage'>;
 /** Hard ceilings so a typo cannot turn a probe into a flood. */
 const CEILINGS: Partial<Record<NumericKey, number>> = { fragmentCount: 1_000_000, rateMessages: 5000, maxConns: 1000 };
 
+/** Without --thorough the slowloris and stalled-reader watches are short (see observationWindows). */
+export const SHORT_WINDOWS: Pick<LimitOptions, 'slowWaitMs' | 'backpressureWaitMs'> = { slowWaitMs: 25_000, backpressureWaitMs: 30_000 };
+
 export function limitOptions(o: AuditOptions): LimitOptions {
   const given = o as AuditOptions & Partial<LimitOptions>;
-  const out: LimitOptions = { ...LIMIT_DEFAULTS };
+  const out: LimitOptions = { ...LIMIT_DEFAULTS, ...(o.thorough ? {} : SHORT_WINDOWS) };
   for (const k of Object.keys(LIMIT_DEFAULTS) as NumericKey[]) {
     const v = given[k];
     if (typeof v === 'number' && Number.isFinite(v) && v > 0) out[k] = Math.min(v, CEILINGS[k] ?? v);

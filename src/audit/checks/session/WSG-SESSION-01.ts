@@ -9,8 +9,11 @@ export const meta: CheckMeta = {
   mode: 'intrusive',
   references: ['ASVS 7.4.1', 'ASVS 7.4.2', 'OWASP-CS'],
   remediation: 'Keep a session→connections index and close every socket of a session (1008) as soon as it is logged out or revoked.',
-  description: 'Opens a baseline socket, checks the canary returns protected data, runs --logout-cmd, then sends the canary every 5 s for 60 s (--session-wait). Finding when the socket still returns protected data at the end.',
+  description: 'Opens a baseline socket, checks the canary returns protected data, runs --logout-cmd, then sends the canary every 5 s for --session-wait (default 20 s, 60 s with --thorough). Finding when the socket still returns protected data at the end.',
 };
+
+/** A long observation: runs beside the other checks (see CheckModule.background). */
+export const background = true;
 
 export function timeoutMs(o: AuditOptions): number {
   return o.sessionWaitMs + o.canaryWaitMs * 2 + 20_000;

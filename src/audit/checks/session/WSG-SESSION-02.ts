@@ -10,7 +10,7 @@ export const meta: CheckMeta = {
   mode: 'safe',
   references: ['ASVS 9.2.1', 'ASVS 7.3.2', 'OWASP-CS'],
   remediation: 'Store the credential expiry on the connection and close it (1008, "session expired") at exp unless the client refreshed its token.',
-  description: 'With a short-lived JWT (--short-token, exp ≤ 5 min): connects with it, keeps the socket open until exp + 60 s (--session-grace), then sends the canary. Finding when the socket is still open and serving (tentative without --canary).',
+  description: 'With a short-lived JWT (--short-token, exp ≤ 5 min): connects with it, keeps the socket open until exp + --session-grace (default 15 s, 60 s with --thorough), then sends the canary. Finding when the socket is still open and serving (tentative without --canary).',
 };
 
 const MAX_WAIT_MS = 5 * 60_000;
@@ -19,6 +19,9 @@ function expiryMs(token: string | undefined): number | null {
   const exp = token ? jwtPart(token, 1)?.exp : undefined;
   return typeof exp === 'number' ? exp * 1000 : null;
 }
+
+/** A long observation: runs beside the other checks (see CheckModule.background). */
+export const background = true;
 
 export function timeoutMs(o: AuditOptions): number {
   const exp = expiryMs(o.shortToken);

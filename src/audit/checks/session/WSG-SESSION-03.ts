@@ -8,8 +8,11 @@ export const meta: CheckMeta = {
   mode: 'safe',
   references: ['OWASP-CS heartbeat & idle timeouts', 'ASVS 7.3.1', 'RFC6455 §5.5.2'],
   remediation: 'Ping every ~25 s and terminate peers that do not pong within ~10 s; close sockets idle for longer than the application needs.',
-  description: 'Opens one baseline socket that never answers pings and sends nothing, and watches up to --idle-wait (default 5 min). Pass as soon as the server pings (protocol ping or Engine.IO ping) or closes; finding when neither happens within the wait.',
+  description: 'Opens one baseline socket that never answers pings and sends nothing, and watches up to --idle-wait (default 30 s, 5 min with --thorough). Pass as soon as the server pings (protocol ping or Engine.IO ping) or closes; finding when neither happens within the wait.',
 };
+
+/** A long observation: runs beside the other checks (see CheckModule.background). */
+export const background = true;
 
 export function timeoutMs(o: AuditOptions): number {
   return o.idleWaitMs + 15_000;
@@ -29,5 +32,8 @@ export async function run(ctx: CheckContext): Promise<void> {
     ctx.signal.addEventListener('abort', () => done('aborted'), { once: true });
   });
   if (seen === 'aborted') ctx.skip('check deadline reached');
-  if (seen === null) ctx.report({ confidence: 'certain', evidence: `No ping and no close in ${ctx.options.idleWaitMs} ms on a socket that sent nothing.` });
+  if (seen === null) {
+    const s = ctx.options.idleWaitMs / 1000;
+    ctx.report({ confidence: 'certain', evidence: `No ping and no close within ${s} s on a socket that sent nothing${ctx.options.thorough ? '' : ' (the default window; --thorough watches 5 min, --idle-wait sets it)'}.` });
+  }
 }

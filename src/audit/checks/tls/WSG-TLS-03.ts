@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { trustedCa } from '../../raw/trust.js';
 import tls from 'node:tls';
 import type { CheckContext, CheckMeta } from '../../types.js';
 
@@ -18,7 +19,7 @@ const WARN_DAYS = 14;
 export async function run(ctx: CheckContext): Promise<void> {
   const { host, port, tls: isTls } = ctx.endpoint;
   if (!isTls) ctx.skip('target is not wss://');
-  const ca = ctx.options.ca ? [...tls.rootCertificates, ctx.options.ca] : undefined;
+  const ca = trustedCa(ctx.options.ca);
   const outcome = await new Promise<{ error?: string; validTo?: string; subject?: string }>((resolve) => {
     const socket = tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, rejectUnauthorized: false, ca });
     const timer = setTimeout(() => { socket.destroy(); resolve({ error: 'TLS handshake timed out' }); }, ctx.options.requestTimeoutMs);

@@ -19,10 +19,11 @@ test('LEAK-01: stack trace and SQL in an error frame → medium finding', async 
   assert.match(f?.evidence ?? '', /internal file path/);
 });
 
-test('LEAK-01: generic errors → pass; alone with nothing recorded → skipped', async () => {
+test('LEAK-01: generic errors → pass; alone, the recorded baseline answer → pass', async () => {
   const r = await audit(false);
   assert.equal(status(r, 'WSG-LEAK-01'), 'pass');
   const s = track(await startWeakServer({}));
+  // Alone, it still has the baseline answer (here a 401) to scan: every audit records it.
   const alone = await runChecks(['WSG-LEAK-01'], s.url, { allowedOrigins: [ALLOWED] });
-  assert.equal(status(alone, 'WSG-LEAK-01'), 'skipped');
+  assert.equal(status(alone, 'WSG-LEAK-01'), 'pass');
 });

@@ -40,3 +40,28 @@ test('LEAK-03: replies only to the sender → pass; no second identity → skipp
   const none = await audit(false, {});
   assert.equal(status(none, 'WSG-LEAK-03'), 'skipped');
 });
+
+test('LEAK-03: a second identity entitled to A\'s channel (may subscribe to it) → skipped, not reported', async () => {
+  const seen = new Set<WeakConnection>();
+  const s = track(await startWeakServer({
+    onAppMessage: (msg, conn) => {
+      seen.add(conn);
+      if (msg.json?.type === 'subscribe') { conn.send({ type: 'subscribed', channel: msg.json.channel ?? null }); return true; }
+      if (msg.json?.type !== 'echo') return false;
+      for (const c of seen) c.send({ type: 'activity', user: conn.user, data: msg.json.data ?? null });
+      return true;
+    },
+  }));
+  const r = await runChecks(['WSG-LEAK-03'], s.url, {
+    allowedOrigins: [ALLOWED],
+    credentials: { token: await s.mintToken('alice') },
+    secondIdentity: { ...defaultCredentials(), token: await s.mintToken('bob') },
+    canary: '{"type":"whoami"}', canaryWaitMs: 300,
+    messages: ['{"type":"echo","data":"hello"}'],
+    sessionWaitMs: 1500,
+    ...({ subscribeTemplate: '{"type":"subscribe","channel":"{{id}}"}', ownId: 'team-alice' } as object),
+  });
+  assert.equal(status(r, 'WSG-LEAK-03'), 'skipped');
+  assert.equal(r.findings.length, 0);
+  assert.match(r.checks[0]?.reason ?? '', /entitled to A's data \(it may subscribe to A's/);
+});

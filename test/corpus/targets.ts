@@ -1,0 +1,146 @@
+/**
+ * The audit corpus: real third-party WebSocket servers at published versions, each with the
+ * weaknesses its own docs, changelog or advisories state (the ground truth), and what an operator
+ * would give the auditor. Servers come from test/corpus/package.json (npm, `npm run corpus:install`)
+ * and Debian packages (python3-websockets, python3-tornado; .ci/run installs them).
+ *
+ * Counting: a finding claims a weakness when its severity is low or above and its confidence is
+ * not tentative; info findings and tentative ones are observations, not claims.
+ */
+import type { AuditOptionsInput } from '../../src/audit/options.js';
+
+export interface Weakness {
+  check: string;
+  /** What the source says, briefly. */
+  why: string;
+  source: string;
+  /** Only the intrusive profile can show it. */
+  intrusive?: boolean;
+  /** The weakness is that the input takes the server down (a "no longer answers" claim backs it). */
+  crash?: boolean;
+}
+
+export interface CorpusTarget {
+  name: string;
+  /** Package and version, as installed. */
+  software: string;
+  /** Command that prints `LISTEN <port>` once it listens on 127.0.0.1. */
+  command: string[];
+  /** What must be installed: an npm package in test/corpus, or a Debian package. */
+  needs: { npm?: string; debian?: string; python?: string };
+  path: string;
+  audit: AuditOptionsInput;
+  weaknesses: Weakness[];
+  /** In the CI test (a few targets, to keep CI time modest). */
+  ci?: boolean;
+}
+
+const node = (script: string) => [process.execPath, `test/corpus/targets/${script}`];
+const python = (script: string) => ['/usr/bin/python3', `test/corpus/targets/${script}`];
+
+const WS_NO_HEARTBEAT: Weakness = { check: 'WSG-SESSION-03', why: 'ws sends no pings: the README\'s "How to detect and close broken connections?" leaves it to the application', source: 'ws README' };
+/** Intrusive-profile facts common to these libraries: none of them offers the limit (their option lists have none). */
+const noRateLimit = (lib: string): Weakness => ({ check: 'WSG-LIMIT-05', why: `${lib} has no per-connection message rate limit`, source: `${lib} docs (no such option); OWASP WebSocket cheat sheet`, intrusive: true });
+const noFragmentCap = (lib: string, src: string): Weakness => ({ check: 'WSG-LIMIT-03', why: `${lib} caps only the reassembled size, not the number of continuation frames`, source: src, intrusive: true });
+const laxLength = (lib: string, src: string): Weakness => ({ check: 'WSG-PROTO-02', why: `${lib}'s frame parser does not require the minimal payload-length encoding (RFC 6455 §5.2)`, source: src, intrusive: true });
+
+/**
+ * LIMIT-09 shows two things here: the ReDoS, and a crash: past Node's maxHeadersCount (2000) the
+ * Upgrade header is dropped while the parser still emits 'upgrade', and handleUpgrade calls
+ * req.headers.upgrade.toLowerCase() on undefined (websocket-server.js, ws 6 and 7.4.x).
+ */
+const WS_CVE_2021_32640: Weakness = { check: 'WSG-LIMIT-09', why: 'ReDoS in the Sec-WebSocket-Protocol parser (CVE-2021-32640, fixed in 7.4.6 / 6.2.2); handleUpgrade throws on a request whose Upgrade header Node dropped', source: 'GHSA-6fc8-4gx4-v693; ws 7.4.5 lib/websocket-server.js handleUpgrade', intrusive: true, crash: true };
+const noConnCap = (lib: string, src: string): Weakness => ({ check: 'WSG-LIMIT-06', why: `${lib} has no per-client connection cap`, source: src, intrusive: true });
+
+export const CORPUS: CorpusTarget[] = [
+  {
+    name: 'ws7-cookie',
+    software: 'ws 7.4.5 (npm), cookie login on upgrade',
+    command: node('ws7-cookie.mjs'),
+    needs: { npm: 'ws7' },
+    path: '/',
+    audit: { credentials: { cookie: 'sid=corpus-alice' }, canary: 'whoami', canaryExpect: '"user"', messages: ['whoami'] },
+    ci: true,
+    weaknesses: [
+      { check: 'WSG-ORIGIN-01', why: 'ws checks no Origin (verifyClient/upgrade handler is the application\'s job); with a session cookie any page can open the socket as the user', source: 'ws doc/ws.md (verifyClient, origin); README client authentication example' },
+      { check: 'WSG-LIMIT-01', why: 'maxPayload defaults to 100 MiB', source: 'ws 7 doc/ws.md: maxPayload default 104857600' },
+      WS_NO_HEARTBEAT,
+      WS_CVE_2021_32640,
+      { check: 'WSG-FINGER-03', why: 'a version in the CVE-2021-32640 range', source: 'GHSA-6fc8-4gx4-v693' },
+      noRateLimit('ws'), noFragmentCap('ws', 'ws doc/ws.md (maxPayload only)'), laxLength('ws', 'ws 7 lib/receiver.js getPayloadLength16/64'), noConnCap('ws', 'ws doc/ws.md (no such option)'),
+    ],
+  },
+  {
+    name: 'ws6-token',
+    software: 'ws 6.2.1 (npm), token in the query string',
+    command: node('ws6-token.mjs'),
+    needs: { npm: 'ws6' },
+    path: '/',
+    audit: { credentials: { token: 'corpus-token-alice', tokenIn: 'query', tokenParam: 'token' }, canary: 'whoami', canaryExpect: '"user"', messages: ['whoami'] },
+    weaknesses: [
+      { check: 'WSG-LIMIT-01', why: 'maxPayload defaults to 100 MiB', source: 'ws 6 doc/ws.md: maxPayload default 104857600' },
+      WS_NO_HEARTBEAT,
+      WS_CVE_2021_32640,
+      { check: 'WSG-FINGER-03', why: 'a version in the CVE-2021-32640 range', source: 'GHSA-6fc8-4gx4-v693' },
+      { check: 'WSG-ORIGIN-01', why: 'ws checks no Origin (the application\'s verifyClient must): a page on any origin that holds the token gets in', source: 'ws 6 doc/ws.md (verifyClient, info.origin)' },
+      { check: 'WSG-PROTO-01', why: 'the ws 6 receiver never requires the MASK bit on client frames (ws 7.0.0 made the server reject unmasked frames)', source: 'ws 6.2.1 lib/receiver.js; ws 7.0.0 release notes' },
+      { check: 'WSG-PROTO-03', why: 'without the optional utf-8-validate module ws 6 accepts invalid UTF-8 (close reasons included)', source: 'ws 6 README, "Opt-in for performance and spec compliance"; lib/validation.js' },
+      { check: 'WSG-PROTO-04', why: 'without the optional utf-8-validate module ws 6 accepts invalid UTF-8 in text messages', source: 'ws 6 README, "Opt-in for performance and spec compliance"; lib/validation.js' },
+      noRateLimit('ws'), noFragmentCap('ws', 'ws doc/ws.md (maxPayload only)'), laxLength('ws', 'ws 6 lib/receiver.js getPayloadLength16/64'), noConnCap('ws', 'ws doc/ws.md (no such option)'),
+      { check: 'WSG-AUTH-03', why: 'the token travels in the URL (logged by proxies, kept in history), as this app chose', source: 'the app (test/corpus/targets/ws6-token.mjs); OWASP WebSocket cheat sheet' },
+    ],
+  },
+  {
+    name: 'faye',
+    software: 'faye-websocket 0.11.3 + websocket-extensions 0.1.3 (npm)',
+    command: node('faye.mjs'),
+    needs: { npm: 'faye-websocket' },
+    path: '/',
+    audit: { messages: ['hello'] },
+    ci: true,
+    weaknesses: [
+      { check: 'WSG-LIMIT-01', why: 'maxLength defaults to 2^26 - 1 bytes (64 MiB)', source: 'faye-websocket README (maxLength)' },
+      { check: 'WSG-SESSION-03', why: 'the ping option is off unless set', source: 'faye-websocket README (ping)' },
+      { check: 'WSG-PROTO-06', why: 'websocket-driver speaks the obsolete draft-75/76 handshakes (Sec-WebSocket-Key1/Key2) besides RFC 6455, and takes any Sec-WebSocket-Key', source: 'websocket-driver README (supported protocols); lib/websocket/driver/draft76.js' },
+      { check: 'WSG-LIMIT-09', why: 'ReDoS in the Sec-WebSocket-Extensions parser (CVE-2020-7662, fixed in websocket-extensions 0.1.4)', source: 'GHSA-g78m-2chm-r7qv', intrusive: true },
+      { check: 'WSG-FINGER-03', why: 'websocket-extensions in the CVE-2020-7662 range', source: 'GHSA-g78m-2chm-r7qv' },
+      noRateLimit('faye-websocket'), noConnCap('faye-websocket', 'faye-websocket README (no such option)'), noFragmentCap('faye-websocket', 'faye-websocket README (maxLength only)'), laxLength('websocket-driver', 'websocket-driver lib/websocket/driver/hybi.js'),
+    ],
+  },
+  {
+    name: 'py-websockets',
+    software: 'Python websockets 10.4 (Debian python3-websockets)',
+    command: python('py-websockets.py'),
+    needs: { debian: 'python3-websockets', python: 'websockets' },
+    path: '/',
+    audit: { messages: ['hello'] },
+    ci: true,
+    // Defaults per its docs: ping every 20 s, max_size 1 MiB, open_timeout 10 s; no CVE for 10.4.
+    weaknesses: [
+      noRateLimit('websockets'),
+      noFragmentCap('websockets', 'websockets docs, max_size (the only bound on a fragmented message)'),
+      noConnCap('websockets', 'websockets docs, serve() (no such option)'),
+      laxLength('websockets', 'websockets 10.4 legacy/framing.py (Frame.read)'),
+    ],
+  },
+  {
+    name: 'py-tornado',
+    software: 'Tornado 6.2 (Debian python3-tornado)',
+    command: python('py-tornado.py'),
+    needs: { debian: 'python3-tornado', python: 'tornado' },
+    path: '/ws',
+    audit: { messages: ['hello'] },
+    weaknesses: [
+      { check: 'WSG-SESSION-03', why: 'websocket_ping_interval is off unless set', source: 'Tornado docs, tornado.websocket (websocket_ping_interval)' },
+      { check: 'WSG-LIMIT-01', why: 'websocket_max_message_size defaults to 10 MiB', source: 'Tornado docs, WebSocketHandler.max_message_size' },
+      { check: 'WSG-ORIGIN-05', why: 'check_origin compares only the host (netloc), so an http:// page on the same host passes for an https:// site', source: 'Tornado docs, WebSocketHandler.check_origin; tornado/websocket.py' },
+      { check: 'WSG-PROTO-01', why: 'unmasked client frames are read as they come (the mask is applied only when the bit is set)', source: 'tornado/websocket.py 6.2, WebSocketProtocol13._receive_frame' },
+      { check: 'WSG-PROTO-03', why: 'close codes are not validated (reserved 1005/1006 and out-of-range codes are echoed back)', source: 'tornado/websocket.py 6.2, _handle_message (opcode 0x8)' },
+      noRateLimit('Tornado'),
+      noFragmentCap('Tornado', 'Tornado docs, WebSocketHandler.max_message_size'),
+      noConnCap('Tornado', 'Tornado docs (no such setting)'),
+      laxLength('Tornado', 'tornado/websocket.py 6.2, _receive_frame'),
+      { check: 'WSG-PROTO-06', why: 'accepts the hybi-07/08 drafts (Sec-WebSocket-Version 7 and 8) and does not validate Sec-WebSocket-Key', source: 'tornado/websocket.py 6.2 (Sec-WebSocket-Version: 7, 8, 13)' },
+    ],
+  },
+];
