@@ -93,6 +93,7 @@ export const CONFIG_KEYS = {
   retentionMaxAge: key('WSGUARD_RETENTION_MAX_AGE', 'retention_max_age', retentionAge, 'age after which events are dropped (0 = unlimited)', '`7d`'),
   idleTimeout: key('WSGUARD_IDLE_TIMEOUT', 'idle_timeout', duration, 'close (4408 `idle_timeout`) a connection with no subscription that sent and received nothing for this long; clients with something to resume reconnect (0 = never)', '`10m`'),
   maxConnections: key('WSGUARD_MAX_CONNECTIONS', 'max_connections', positiveInt, 'global cap on open WebSocket connections', '`10000`'),
+  maxTcpPerIp: key('WSGUARD_MAX_TCP_PER_IP', 'max_tcp_per_ip', positiveInt, 'open TCP connections one client address may hold before any HTTP is read (a trusted proxy is exempt; 0 = no cap); past it the socket is closed', '`256`'),
   replayPerConnection: key('WSGUARD_REPLAY_PER_CONNECTION', 'replay_per_connection', atLeastOne, 'replays (`subscribe` with `since`) one connection runs at once; its others wait their turn', '`2`'),
   replayPerUser: key('WSGUARD_REPLAY_PER_USER', 'replay_per_user', atLeastOne, 'replays one identity runs at once on a node, over all its connections', '`4`'),
   replayQueuePerUser: key('WSGUARD_REPLAY_QUEUE_PER_USER', 'replay_queue_per_user', atLeastOne, 'replays one identity may have waiting on a node; past it `subscribe` answers `replay_limited`', '`256`'),

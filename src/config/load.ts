@@ -45,6 +45,8 @@ export interface HubConfig {
   /** Idle-connection timeout (0 = never); unset: the guard's default (10 min). */
   idleTimeoutMs?: number;
   maxConnections: number;
+  /** Open TCP connections per client address (0 = no cap). */
+  maxTcpPerIp?: number;
   /** Replay work in flight (see src/hub/replay-slots.ts); unset = defaults. */
   replay?: { perConnection: number; perUser: number; queuePerUser: number };
   /** Channel creation caps (see docs/server.md); unset = defaults. */
@@ -179,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configPath = en
     retention: { maxEvents: v.retentionMaxEvents ?? 100_000, maxAgeMs: v.retentionMaxAge ?? 7 * 86_400_000 },
     idleTimeoutMs: v.idleTimeout ?? 10 * 60_000,
     maxConnections: v.maxConnections ?? 10_000,
+    maxTcpPerIp: v.maxTcpPerIp ?? 256,
     replay: { perConnection: v.replayPerConnection ?? 2, perUser: v.replayPerUser ?? 4, queuePerUser: v.replayQueuePerUser ?? 256 },
     channels: { max: v.maxChannels ?? 100_000, newPerUserPerHour: v.newChannelsPerUser ?? 1000 },
     logAggregateMs: v.logAggregateInterval ?? 60_000,

@@ -138,7 +138,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     ...(config.allowedHosts === 'self' ? {} : { hosts }),
     trustProxy: config.trustProxy,
     ...(config.idleTimeoutMs !== undefined && opts.guard?.idleTimeoutMs === undefined ? { idleTimeoutMs: config.idleTimeoutMs } : {}),
-    caps: { global: config.maxConnections, perIp: 50, perUser: 10, ...opts.guard?.caps },
+    caps: { global: config.maxConnections, perIp: 50, perUser: 10, tcpPerIp: config.maxTcpPerIp ?? 256, ...opts.guard?.caps },
     ...(config.logAggregateMs !== undefined ? { securityLog: { intervalMs: config.logAggregateMs, ...opts.guard?.securityLog } } : {}),
     auth: {
       ...(config.maxTokenLifetimeSec !== undefined ? { maxTokenLifetimeSec: config.maxTokenLifetimeSec } : {}),

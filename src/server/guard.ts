@@ -49,6 +49,7 @@ import { sessionStage } from './pipeline/session.js';
 import { sizeStage } from './pipeline/size.js';
 import { textOnlyStage } from './pipeline/text-only.js';
 import type { PipelineStage } from './pipeline/types.js';
+import { capTcpPerIp } from './tcp-cap.js';
 import { createTicketHandler, createTicketIssuer, type HttpHandler } from './tickets-http.js';
 import type { Connection, MessageHandler, MessageOptions, Route } from './types.js';
 
@@ -92,6 +93,7 @@ export class Guard implements GuardCore {
   private readonly live = new Set<GuardConnection>();
   private readonly bySub = new Map<string, Set<GuardConnection>>();
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly uncapTcp: () => void;
   private readonly securityLog: SecurityLog;
   private readonly issue: (identity: Identity, origin: string | null) => Promise<IssuedTicket>;
   private closing: Promise<void> | undefined;
@@ -180,6 +182,14 @@ export class Guard implements GuardCore {
     });
 
     o.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.onUpgrade(req, socket, head, trustProxy));
+    this.uncapTcp = capTcpPerIp(o.server, {
+      perIp: o.caps.tcpPerIp,
+      trustProxy,
+      refused: (ip) => {
+        this.metrics.handshakes.inc({ outcome: 'cap_tcp_ip' });
+        this.security({ kind: 'handshake_refused', reason: 'cap_tcp_ip', status: 0, ip, stage: 'tcp' });
+      },
+    });
     this.revocations.onRevoke((target) => this.closeRevoked(target));
     this.heartbeat = setInterval(() => this.tick(), o.heartbeatMs);
     this.heartbeat.unref();
@@ -247,6 +257,7 @@ export class Guard implements GuardCore {
   close(options: { deadlineMs?: number } = {}): Promise<void> {
     this.closing ??= (async () => {
       clearInterval(this.heartbeat);
+      this.uncapTcp();
       const deadline = options.deadlineMs ?? this.options.shutdownDeadlineMs;
       const all = [...this.live];
       for (const c of all) c.draining = true;

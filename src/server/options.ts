@@ -37,8 +37,11 @@ export const DEFAULTS = {
   handshakeRate: { perSec: 5, burst: 20 },
   /** Per-IP failed-authentication bucket (refill per minute): brute force over handshakes gets 429. */
   authFailures: { perMin: 30, burst: 10 },
-  /** Concurrent connection caps (handshakes in flight count). */
-  caps: { global: 10_000, perIp: 50, perUser: 10 },
+  /**
+   * Concurrent connection caps (handshakes in flight count). `tcpPerIp` caps open TCP connections per
+   * address before any HTTP is read (a trusted proxy's address is exempt; 0 = off).
+   */
+  caps: { global: 10_000, perIp: 50, perUser: 10, tcpPerIp: 256 },
   auth: {
     /** JWT verification (see src/auth/jwt.ts): { secret } | { publicKey } | { jwksUrl } | { jwks }, plus issuer/audience. */
     jwt: undefined as import('../auth/jwt.js').JwtConfig | undefined,
@@ -139,6 +142,7 @@ export const OptionsSchema = z.strictObject({
     global: positiveInt.default(DEFAULTS.caps.global),
     perIp: positiveInt.default(DEFAULTS.caps.perIp),
     perUser: positiveInt.default(DEFAULTS.caps.perUser),
+    tcpPerIp: z.number().int().min(0).default(DEFAULTS.caps.tcpPerIp),
   }).default(DEFAULTS.caps),
   auth: z.strictObject({
     jwt: JwtSchema.optional(),

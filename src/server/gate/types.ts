@@ -20,6 +20,8 @@ export type RefusalReason =
   | 'handshake_rate'
   | 'cap_global'
   | 'cap_ip'
+  /** Open TCP connections from one address past caps.tcpPerIp: the socket is destroyed before any HTTP. */
+  | 'cap_tcp_ip'
   | 'cap_user'
   | 'auth_rate'
   | 'no_credentials'
