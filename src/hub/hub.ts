@@ -260,11 +260,17 @@ function subscriptions(conn: Connection): Map<string, FeedSink<Buffer>> {
 type CancellableSink = FeedSink<Buffer> & { cancelled: boolean };
 
 function connectionSink(conn: Connection): CancellableSink {
-  const corkable = conn as Connection & { cork?: () => void };
+  const corkable = conn as Connection & { cork?: () => void; sendFrames?: (frames: readonly Buffer[]) => boolean };
   return {
     cancelled: false,
     sendRaw(frame) {
       return !this.cancelled && conn.sendRaw(frame);
+    },
+    sendFrames(frames) {
+      if (this.cancelled) return false;
+      if (corkable.sendFrames) return corkable.sendFrames(frames);
+      for (const f of frames) if (!conn.sendRaw(f)) return false;
+      return true;
     },
     bufferedAmount: () => conn.bufferedAmount,
     get closed() {
