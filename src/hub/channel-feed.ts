@@ -57,6 +57,11 @@ export interface FeedOptions<F extends Frame = string> {
   readonly maxReplayRounds: number;
   /** Resolves when the next store page may be read (the hub's TurnPacer); default: the next turn of the loop. */
   readonly pace?: () => Promise<void>;
+  /**
+   * A tick's batch is written at once when it reaches this many bytes (default 64 KiB): one write
+   * must stay well below the sink's high-water mark, or a healthy subscriber would look slow.
+   */
+  readonly maxBatchBytes?: number;
   /** Serializes one event frame; called once per event, whatever the number of subscribers. */
   readonly serialize: (event: FileEvent) => F;
   /** Reports a failure that is not the subscriber's fault (store read error, etc.). */
@@ -73,7 +78,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const nextTurn = () => new Promise<void>((r) => setImmediate(r));
 const RESYNC_RETRY_MS = 500;
 const RESYNC_ATTEMPTS = 120;
-/** A batch is written at once past this many bytes, so one write stays far below any high-water mark. */
+/** Default for FeedOptions.maxBatchBytes. */
 const MAX_BATCH_BYTES = 64 * 1024;
 
 const frameBytes = (f: Frame): number => (typeof f === 'string' ? Buffer.byteLength(f) : f.length);
@@ -332,7 +337,7 @@ export class ChannelFeed<F extends Frame = string> {
     const frame = this.opts.serialize(this.stamped(e));
     this.pending.push(frame);
     this.pendingBytes += frameBytes(frame);
-    if (this.pendingBytes >= MAX_BATCH_BYTES) this.flush();
+    if (this.pendingBytes >= (this.opts.maxBatchBytes ?? MAX_BATCH_BYTES)) this.flush();
     else if (!this.flushScheduled) {
       this.flushScheduled = true;
       // nextTick runs once the current microtasks (the emission chain) are drained: no added latency.

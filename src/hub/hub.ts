@@ -208,6 +208,7 @@ export class Hub {
       const feed = new ChannelFeed<Buffer>(channel, this.store, this.broker, {
         pageSize: this.pageSize,
         replayHighWaterMark: Math.floor(this.guard.options.sendHighWaterMark / 2),
+        maxBatchBytes: Math.max(1, Math.min(64 * 1024, Math.floor(this.guard.options.sendHighWaterMark / 4))),
         replayPollMs: 10,
         maxReplayRounds: 100_000,
         pace: () => this.pacer.turn(),
