@@ -13,6 +13,13 @@
  *
  * Every store page (replay and gap fill) waits for its turn of the event loop (`pace`), so a
  * replay of any size interleaves with everyone else's work, one bounded page at a time.
+ *
+ * Live frames are batched: the frames emitted within one tick (a gap-fill page, several commits
+ * of one group commit, several broker messages of one read) go to each subscriber in ONE write at
+ * the end of the tick (`process.nextTick`, after the microtasks that emit them). Per subscriber the
+ * cost of fan-out is the write syscall, not the frame. The batch is flushed synchronously before
+ * the live set changes (join, leave, drop), so every frame still reaches exactly the sinks that
+ * were live when it was emitted: the cursor hand-over above is unchanged.
  */
 import type { FileEvent } from '../protocol/index.js';
 import type { EventStore } from '../store/types.js';
@@ -32,6 +39,11 @@ export interface FeedSink<F extends Frame = string> {
   historyGone(): void;
   /** Optional: hold this sink's writes until the current tick ends (a replay page leaves in one write). */
   cork?(): void;
+  /**
+   * Optional: sends several frames, in order, in one write, with sendRaw's backpressure rule.
+   * The array is shared by every sink of the batch and never mutated afterwards.
+   */
+  sendFrames?(frames: readonly F[]): boolean;
 }
 
 export interface FeedOptions<F extends Frame = string> {
@@ -45,6 +57,11 @@ export interface FeedOptions<F extends Frame = string> {
   readonly maxReplayRounds: number;
   /** Resolves when the next store page may be read (the hub's TurnPacer); default: the next turn of the loop. */
   readonly pace?: () => Promise<void>;
+  /**
+   * A tick's batch is written at once when it reaches this many bytes (default 64 KiB): one write
+   * must stay well below the sink's high-water mark, or a healthy subscriber would look slow.
+   */
+  readonly maxBatchBytes?: number;
   /** Serializes one event frame; called once per event, whatever the number of subscribers. */
   readonly serialize: (event: FileEvent) => F;
   /** Reports a failure that is not the subscriber's fault (store read error, etc.). */
@@ -61,6 +78,15 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const nextTurn = () => new Promise<void>((r) => setImmediate(r));
 const RESYNC_RETRY_MS = 500;
 const RESYNC_ATTEMPTS = 120;
+/** Default for FeedOptions.maxBatchBytes. */
+const MAX_BATCH_BYTES = 64 * 1024;
+
+const frameBytes = (f: Frame): number => (typeof f === 'string' ? Buffer.byteLength(f) : f.length);
+
+function flushFeed(feed: ChannelFeed<Frame>): void {
+  feed.flushScheduled = false;
+  feed.flush();
+}
 
 export class ChannelFeed<F extends Frame = string> {
   private cursor = 0;
@@ -73,6 +99,11 @@ export class ChannelFeed<F extends Frame = string> {
   private headKnown = false;
   /** The log's epoch as this feed knows it (undefined: no log yet, or a store without epochs). */
   private epoch: string | undefined;
+  /** Frames emitted this tick, not yet written (see flush). Replaced, never mutated, once handed over. */
+  private pending: F[] = [];
+  private pendingBytes = 0;
+  /** @internal a flush is queued on process.nextTick */
+  flushScheduled = false;
 
   constructor(
     readonly channel: string,
@@ -117,6 +148,7 @@ export class ChannelFeed<F extends Frame = string> {
         const head = await this.store.head(this.channel);
         await this.checkEpoch(await this.store.epoch?.(this.channel));
         if (head > this.cursor) await this.fillTo(head);
+        this.flush(); // resolved means written: what it caught up is on the sockets
       } catch (err) {
         if (attempt < RESYNC_ATTEMPTS) setTimeout(() => void this.resync(attempt + 1), RESYNC_RETRY_MS).unref();
         throw err;
@@ -151,6 +183,7 @@ export class ChannelFeed<F extends Frame = string> {
       if (since > head) return { ok: false, reason: 'ahead' };
     }
     if (since === undefined || since >= this.cursor) {
+      this.flush(); // the frames emitted so far are <= cursor: not for this sink
       onStart(this.cursor, this.epoch);
       this.live.add(sink);
       return { ok: true, head: this.cursor };
@@ -174,6 +207,8 @@ export class ChannelFeed<F extends Frame = string> {
     for (let round = 0; round < this.opts.maxReplayRounds; round++) {
       if (sink.closed) return { ok: false, reason: 'closed' };
       if (last >= this.cursor) {
+        // Emitted but unwritten frames are <= cursor, which this sink has had from the store.
+        this.flush();
         if (!started) onStart(this.cursor, this.epoch);
         // Synchronous with the check above: no emission can run between them.
         this.live.add(sink);
@@ -210,6 +245,7 @@ export class ChannelFeed<F extends Frame = string> {
   }
 
   leave(sink: FeedSink<F>): void {
+    this.flush(); // the batch goes to the set it was emitted for, before the set changes
     this.live.delete(sink);
   }
 
@@ -217,6 +253,14 @@ export class ChannelFeed<F extends Frame = string> {
   close(): void {
     this.unsubscribe?.();
     this.unsubscribe = null;
+    this.flush();
+    this.live.clear();
+  }
+
+  /** The live subscribers cannot follow (lost or reset history): written what they had, then told. */
+  private dropAll(): void {
+    this.flush();
+    for (const sink of this.live) sink.historyGone();
     this.live.clear();
   }
 
@@ -243,8 +287,7 @@ export class ChannelFeed<F extends Frame = string> {
       // history_gone) instead of dropping the new events as duplicates.
       const head = await this.store.head(this.channel);
       if (head >= this.cursor) return;
-      for (const sink of this.live) sink.historyGone();
-      this.live.clear();
+      this.dropAll();
       this.cursor = head;
       return;
     }
@@ -260,8 +303,7 @@ export class ChannelFeed<F extends Frame = string> {
       if (page.gone) {
         // Retention removed the gap before we could read it: the live subscribers cannot be
         // given it, so they are told (history_gone) rather than silently skipped forward.
-        for (const sink of this.live) sink.historyGone();
-        this.live.clear();
+        this.dropAll();
         this.cursor = Math.max(this.cursor, page.head);
         return;
       }
@@ -280,8 +322,7 @@ export class ChannelFeed<F extends Frame = string> {
     const known = this.epoch;
     this.epoch = epoch;
     if (known === undefined) return; // the log was created after this feed read the head
-    for (const sink of this.live) sink.historyGone();
-    this.live.clear();
+    this.dropAll();
     this.cursor = 0;
   }
 
@@ -294,8 +335,34 @@ export class ChannelFeed<F extends Frame = string> {
     this.cursor = e.seq;
     if (this.live.size === 0) return;
     const frame = this.opts.serialize(this.stamped(e));
-    for (const sink of this.live) {
-      if (!sink.sendRaw(frame)) this.live.delete(sink);
+    this.pending.push(frame);
+    this.pendingBytes += frameBytes(frame);
+    if (this.pendingBytes >= (this.opts.maxBatchBytes ?? MAX_BATCH_BYTES)) this.flush();
+    else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      // nextTick runs once the current microtasks (the emission chain) are drained: no added latency.
+      process.nextTick(flushFeed, this);
     }
   }
+
+  /**
+   * @internal Writes the pending frames to every live sink, one write each (sendFrames when the
+   * sink has it). A sink that refuses is dropped, as before.
+   */
+  flush(): void {
+    const frames = this.pending;
+    if (frames.length === 0) return;
+    this.pending = [];
+    this.pendingBytes = 0;
+    for (const sink of this.live) {
+      if (!send(sink, frames)) this.live.delete(sink);
+    }
+  }
+}
+
+function send<F extends Frame>(sink: FeedSink<F>, frames: readonly F[]): boolean {
+  if (frames.length === 1) return sink.sendRaw(frames[0]!);
+  if (sink.sendFrames) return sink.sendFrames(frames);
+  for (const f of frames) if (!sink.sendRaw(f)) return false;
+  return true;
 }

@@ -208,6 +208,7 @@ export class Hub {
       const feed = new ChannelFeed<Buffer>(channel, this.store, this.broker, {
         pageSize: this.pageSize,
         replayHighWaterMark: Math.floor(this.guard.options.sendHighWaterMark / 2),
+        maxBatchBytes: Math.max(1, Math.min(64 * 1024, Math.floor(this.guard.options.sendHighWaterMark / 4))),
         replayPollMs: 10,
         maxReplayRounds: 100_000,
         pace: () => this.pacer.turn(),
@@ -260,11 +261,17 @@ function subscriptions(conn: Connection): Map<string, FeedSink<Buffer>> {
 type CancellableSink = FeedSink<Buffer> & { cancelled: boolean };
 
 function connectionSink(conn: Connection): CancellableSink {
-  const corkable = conn as Connection & { cork?: () => void };
+  const corkable = conn as Connection & { cork?: () => void; sendFrames?: (frames: readonly Buffer[]) => boolean };
   return {
     cancelled: false,
     sendRaw(frame) {
       return !this.cancelled && conn.sendRaw(frame);
+    },
+    sendFrames(frames) {
+      if (this.cancelled) return false;
+      if (corkable.sendFrames) return corkable.sendFrames(frames);
+      for (const f of frames) if (!conn.sendRaw(f)) return false;
+      return true;
     },
     bufferedAmount: () => conn.bufferedAmount,
     get closed() {

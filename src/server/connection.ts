@@ -37,6 +37,19 @@ function textFrame(payload: Buffer): Buffer {
   return lastFrame;
 }
 
+// The same for a batch of payloads (ChannelFeed.flush hands one array to every subscriber): the
+// frames are built and concatenated once, and each socket gets one write.
+let lastBatch: readonly Buffer[] | undefined;
+let lastBatchFrame: Buffer = Buffer.alloc(0);
+
+function batchFrame(payloads: readonly Buffer[]): Buffer {
+  if (payloads !== lastBatch) {
+    lastBatch = payloads;
+    lastBatchFrame = Buffer.concat(payloads.map((p) => buildTextFrame(p)));
+  }
+  return lastBatchFrame;
+}
+
 /** Former token ids a refreshed connection remembers for revocation (see setIdentity). */
 const MAX_FORMER = 32;
 
@@ -149,20 +162,41 @@ export class GuardConnection implements Connection {
   }
 
   sendRaw(serialized: string | Buffer): boolean {
-    if (this._closed || this.ws.readyState !== this.ws.OPEN) return false;
-    const buffered = this.ws.bufferedAmount;
-    const bytes = typeof serialized === 'string' ? Buffer.byteLength(serialized) : serialized.length;
-    if (buffered + bytes > this.core.options.sendHighWaterMark) {
-      this.core.security({ kind: 'slow_consumer', bufferedAmount: buffered, ...this.ref });
-      this.close(CloseCode.TRY_AGAIN_LATER, CloseReason.SLOW_CONSUMER);
-      return false;
-    }
+    if (!this.admit(typeof serialized === 'string' ? Buffer.byteLength(serialized) : serialized.length)) return false;
     if (typeof serialized === 'string') this.ws.send(serialized);
     // Fan-out: the whole text frame is built once per payload and written as is to every socket.
     // Safe beside ws's own writes because perMessageDeflate is off (guard.ts): ws writes each
     // frame synchronously and never holds one back, so frames interleave only at boundaries.
     else this.socket.write(textFrame(serialized));
     this.lastActivity = Date.now();
+    return true;
+  }
+
+  /**
+   * Sends several UTF-8 JSON payloads as consecutive text frames in ONE socket write (fan-out of
+   * the events a feed emitted in one tick): per subscriber the syscall, not the frame, is the
+   * cost. Same backpressure rule as sendRaw, on the batch's total. The array and its Buffers must
+   * not be mutated once handed over (the concatenation is shared by every recipient of the batch).
+   */
+  sendFrames(payloads: readonly Buffer[]): boolean {
+    let bytes = 0;
+    for (const p of payloads) bytes += p.length;
+    if (!this.admit(bytes)) return false;
+    // Same reasoning as sendRaw's Buffer path: no deflate, so ws never holds a frame back.
+    this.socket.write(batchFrame(payloads));
+    this.lastActivity = Date.now();
+    return true;
+  }
+
+  /** Open, and `bytes` more fit under the high-water mark; otherwise a slow consumer is closed with 1013. */
+  private admit(bytes: number): boolean {
+    if (this._closed || this.ws.readyState !== this.ws.OPEN) return false;
+    const buffered = this.ws.bufferedAmount;
+    if (buffered + bytes > this.core.options.sendHighWaterMark) {
+      this.core.security({ kind: 'slow_consumer', bufferedAmount: buffered, ...this.ref });
+      this.close(CloseCode.TRY_AGAIN_LATER, CloseReason.SLOW_CONSUMER);
+      return false;
+    }
     return true;
   }
 

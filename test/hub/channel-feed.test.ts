@@ -169,3 +169,56 @@ test('a channel forgotten by retention and begun again: live subscribers are tol
   await settle();
   assert.deepEqual(fresh.seqs, [2]);
 });
+
+/** A sink that takes batches: records each write (one array of frames = one write). */
+class BatchSink extends Sink {
+  writes: number[][] = [];
+  override sendRaw(frame: string): boolean {
+    const ok = super.sendRaw(frame);
+    if (ok) this.writes.push([this.seqs.at(-1)!]);
+    return ok;
+  }
+  sendFrames(frames: readonly string[]): boolean {
+    if (this.closed) return false;
+    const seqs = frames.map((f) => (JSON.parse(f) as { payload: FileEvent }).payload.seq);
+    this.seqs.push(...seqs);
+    this.writes.push(seqs);
+    return true;
+  }
+}
+
+/** Lets queued microtasks run without letting the microtask queue drain (so no nextTick runs). */
+async function microtaskHops(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await null;
+}
+
+test('events emitted in one tick leave in one write per sink; a join mid-tick gets none of them, a leave mid-tick gets all of them', async () => {
+  const { feed, append, broker } = setup();
+  const a = new BatchSink();
+  const leaver = new BatchSink();
+  await feed.join(a, undefined);
+  await feed.join(leaver, undefined);
+  const events = [];
+  for (let i = 1; i <= 5; i++) events.push(await append(i));
+  await settle();
+  for (const e of events) void broker.publish(e);
+  await microtaskHops(200); // the feed emits 1..5; the flush waits for the end of the tick
+  assert.deepEqual(a.seqs, [], 'still pending: nothing written mid-tick');
+
+  const late = new BatchSink();
+  let head = -1;
+  const joined = feed.join(late, undefined, (h) => (head = h));
+  feed.leave(leaver);
+  assert.deepEqual(await joined, { ok: true, head: 5 });
+  assert.equal(head, 5);
+  assert.deepEqual(leaver.writes, [[1, 2, 3, 4, 5]]); // written before it left, in one write
+
+  const e6 = await append(6);
+  const e7 = await append(7);
+  void broker.publish(e6);
+  void broker.publish(e7);
+  await settle();
+  assert.deepEqual(a.writes, [[1, 2, 3, 4, 5], [6, 7]]);
+  assert.deepEqual(late.seqs, [6, 7]); // after its head: no duplicate of the pending batch, no gap
+  assert.deepEqual(leaver.seqs, [1, 2, 3, 4, 5]);
+});
