@@ -17,8 +17,13 @@ function indent(text: string, pad = '    '): string {
 
 /** One-line field. */
 const one = (s: unknown) => displaySafe(s, { max: 500 });
-/** Multi-line field (evidence, remediation). */
-const block = (s: unknown) => displaySafe(s, { multiline: true });
+/** Multi-line field (evidence, remediation): runs of blank lines collapsed and at most MAX_LINES
+ * lines, so a target's line feeds cannot push a finding off the screen or fake report lines. */
+const MAX_LINES = 40;
+const block = (s: unknown) => {
+  const lines = displaySafe(s, { multiline: true }).split('\n').filter((l, i, all) => l.trim() !== '' || (i > 0 && all[i - 1]!.trim() !== ''));
+  return lines.length <= MAX_LINES ? lines.join('\n') : [...lines.slice(0, MAX_LINES), `…[cut: ${lines.length - MAX_LINES} more lines]`].join('\n');
+};
 
 export const renderText: Reporter = ({ report, color }) => {
   const paint = (sev: Severity, s: string) => (color ? `${COLORS[sev]}${s}${RESET}` : s);

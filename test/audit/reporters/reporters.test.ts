@@ -66,3 +66,14 @@ test('incomplete audit: every format says so, with the reason', () => {
   // A complete report carries none of it.
   assert.doesNotMatch(REPORTERS.json(input) + REPORTERS.text(input) + REPORTERS.junit(input) + REPORTERS.html(input), /incomplete/i);
 });
+
+test('text: a target\'s line feeds cannot push a finding off the screen or fake report lines (blank runs collapsed, at most 40 lines)', () => {
+  const flood = `ok${'\n'.repeat(200)}No findings.${'\nAll checks passed.'.repeat(100)}`;
+  const f0 = sampleReport.findings[0]!;
+  const report = { ...sampleReport, findings: [{ ...f0, evidence: flood }] };
+  const out = REPORTERS.text({ report, metas: sampleMetas, color: false });
+  const evidence = out.slice(out.indexOf('evidence:'));
+  assert.ok(!/\n\s*\n\s*\n/.test(evidence.slice(0, evidence.indexOf('[cut:'))), 'no run of blank lines');
+  assert.match(out, /…\[cut: \d+ more lines\]/);
+  assert.ok((out.match(/All checks passed\./g) ?? []).length <= 40);
+});

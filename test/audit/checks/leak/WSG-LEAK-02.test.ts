@@ -4,8 +4,8 @@ import { startWeakServer } from '../../../fixtures/weak-server.js';
 import { ALLOWED } from '../../harness.js';
 import { runChecks, status, track } from './run.js';
 
-async function audit(leakSensitiveData: boolean) {
-  const s = track(await startWeakServer({ leakSensitiveData }));
+async function audit(leakSensitiveData: boolean, cardLikeNumbers = false) {
+  const s = track(await startWeakServer({ leakSensitiveData, cardLikeNumbers }));
   // PROTO-04 sends a valid (non-JSON) text message: the app answers with its error frame.
   return runChecks(['WSG-PROTO-04', 'WSG-LEAK-02'], s.url, { allowedOrigins: [ALLOWED], credentials: { token: await s.mintToken('alice') } });
 }
@@ -27,4 +27,9 @@ test('LEAK-02: card number, JWT, private IP and e-mail in a frame → findings b
 test('LEAK-02: ordinary frames → pass', async () => {
   const r = await audit(false);
   assert.equal(status(r, 'WSG-LEAK-02'), 'pass');
+});
+
+test('LEAK-02: a float, a numeric id and a trace id that pass an issuer prefix and Luhn are no card number (found by an outside tester)', async () => {
+  const r = await audit(false, true);
+  assert.equal(status(r, 'WSG-LEAK-02'), 'pass', JSON.stringify(r.findings.filter((f) => f.checkId === 'WSG-LEAK-02')));
 });
