@@ -35,7 +35,7 @@ function luhn(digits: string): boolean {
 
 // Not part of a decimal, an id or a token (`0.4901…`, `5b7f-4901…`), and not a bare JSON number
 // (`"score":4901…`): random floats and numeric ids pass the issuer prefix and Luhn about 2% of the time.
-const CARD = /(?<![\w.\-])(?<![:[,]\s*)\d(?:[ -]?\d){12,18}(?![\w.\-])/g;
+const CARD = /(?<![\w.-])(?<![:[,]\s*)\d(?:[ -]?\d){12,18}(?![\w.-])/g;
 
 function card(text: string): string | null {
   for (const m of text.matchAll(CARD)) {
