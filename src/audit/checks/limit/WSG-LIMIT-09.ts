@@ -12,7 +12,7 @@ export const meta: CheckMeta = {
   mode: 'intrusive',
   references: ['S10 (ws CVE-2024-37890, CVE-2021-32640, 2017 extensions DoS)', 'S12 (CVE-2020-7662/7663)', 'STEWS-2', 'STEWS-3'],
   remediation: 'Keep ws ≥ 8.17.1 (400 on too many headers) and Node header limits (maxHeadersCount, 16 KiB max header size); parse Sec-WebSocket-Protocol/Extensions in linear time and into null-prototype objects.',
-  description: 'Handshakes with (a) 2 100 dummy headers before Upgrade/Sec-WebSocket-Key, (b) one 64 KiB header, (c) Sec-WebSocket-Protocol "b" + 30 000 vs 66 000 spaces + "x", timed (STEWS-2), (d) Sec-WebSocket-Extensions a;b="\\c…" with 26 vs 28 repeats, timed (STEWS-3), (e) extension names "constructor" / "hasOwnProperty"; liveness after each. Finding: latency grows by more than 0.4 s with length (re-measured to confirm); a target that stops answering is reported by WSG-LIVE-01/02.',
+  description: 'Handshakes with (a) 2 100 dummy headers before Upgrade/Sec-WebSocket-Key, (b) one 64 KiB header, (c) Sec-WebSocket-Protocol "b" + 30 000 vs 66 000 spaces + "x", timed (STEWS-2), (d) Sec-WebSocket-Extensions a;b="\\c…" with 26 vs 28 repeats, timed (STEWS-3), (e) extension names "constructor" / "hasOwnProperty"; liveness after each. Finding: latency grows by more than 0.4 s with length, and at least doubles, in each of three interleaved measurements; a target that stops answering is reported by WSG-LIVE-01/02.',
 };
 
 interface Outcome { ms: number; what: string }
@@ -30,19 +30,27 @@ async function attempt(ctx: CheckContext, headers: HeaderList, headersFirst = fa
 const spaces = (n: number): HeaderList => [['Sec-WebSocket-Protocol', `b${' '.repeat(n)}x`]];
 const escapes = (n: number): HeaderList => [['Sec-WebSocket-Extensions', `a;b="${'\\c'.repeat(n)}`]];
 
-/** Latency growth from the short to the long variant; the long one is re-measured to confirm. */
+/**
+ * Latency growth from the short to the long variant, measured as up to three interleaved pairs:
+ * the smallest growth counts, and the long variant must also take at least twice the short one.
+ * A busy target or a loaded auditor machine slows both alike; only super-linear parsing grows
+ * in every pair.
+ */
 async function growth(ctx: CheckContext, short: HeaderList, long: HeaderList): Promise<number> {
-  const a = await attempt(ctx, short);
-  const b = await attempt(ctx, long);
-  const first = b.ms - a.ms;
-  if (first <= limitOptions(ctx.options).timingThresholdMs) return first;
-  const a2 = await attempt(ctx, short);
-  const b2 = await attempt(ctx, long);
-  return Math.min(first, b2.ms - a2.ms);
+  const threshold = limitOptions(ctx.options).timingThresholdMs;
+  let least = Infinity;
+  for (let pair = 0; pair < 3; pair++) {
+    const a = await attempt(ctx, short);
+    const b = await attempt(ctx, long);
+    const grew = b.ms < 2 * a.ms ? 0 : b.ms - a.ms;
+    least = Math.min(least, grew);
+    if (least <= threshold) break;
+  }
+  return least;
 }
 
 export function timeoutMs(o: AuditOptions): number {
-  return 12 * o.requestTimeoutMs + 4 * 10_000 + 10_000;
+  return 16 * o.requestTimeoutMs + 4 * 10_000 + 10_000;
 }
 
 /** Crash-class probe: runs after the ordinary checks so a crash does not spoil them. */
@@ -66,5 +74,5 @@ export async function run(ctx: CheckContext): Promise<void> {
   if (sp > threshold) slow.push(`(c) Sec-WebSocket-Protocol with 66 000 vs 30 000 spaces: +${sp} ms`);
   const ex = await growth(ctx, escapes(26), escapes(28));
   if (ex > threshold) slow.push(`(d) Sec-WebSocket-Extensions with 28 vs 26 \\c repeats: +${ex} ms`);
-  if (slow.length) ctx.report({ confidence: 'certain', evidence: `Handshake latency grows with header length (super-linear parsing, confirmed twice): ${slow.join('; ')}.` });
+  if (slow.length) ctx.report({ confidence: 'certain', evidence: `Handshake latency grows with header length (super-linear parsing, in each of three interleaved measurements): ${slow.join('; ')}.` });
 }
