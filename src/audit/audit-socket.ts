@@ -26,11 +26,16 @@ const MAX_BODY = 16 * 1024;
 /** What one kept message costs beyond its bytes, for the byte limits. */
 const MESSAGE_OVERHEAD = 256;
 
+/** The target broke the WebSocket protocol and our client dropped the connection (a check then errs, never passes). */
+export class TargetProtocolError extends Error {}
+
 class RecordedSocket implements AuditSocket {
   readonly messages: string[] = [];
   closed: { code: number; reason: string } | null = null;
   /** Set when the target crossed a byte limit and the socket was dropped. */
   limitError: string | null = null;
+  /** Set when the target sent a frame our client had to refuse (RSV bits, opcode, a masked frame…). */
+  protocolError: string | null = null;
   private waiters = new Set<() => void>();
   private readCursor = 0;
 
@@ -50,7 +55,17 @@ class RecordedSocket implements AuditSocket {
       o.recorder.record({ checkId: o.checkId, kind: 'close', direction: 'in', text: this.closed.reason, bytes: reason, closeCode: code });
       this.wake();
     });
-    ws.on('error', () => this.wake());
+    ws.on('error', (e: Error & { code?: string }) => {
+      // The client dropped the connection, not the server: a check must not read that close as
+      // the server refusing or closing (a hostile target would turn findings into passes).
+      if (e.code?.startsWith('WS_ERR_') && e.code !== 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.protocolError ??= `${e.code}: ${e.message}`;
+      this.wake();
+    });
+  }
+
+  /** Throws when the connection ended because the target broke the protocol (see protocolError). */
+  private orTargetFault(): void {
+    if (this.protocolError) throw new TargetProtocolError(`the target sent a frame the auditor had to refuse (${this.protocolError}); the connection was dropped by the auditor, so this check cannot judge the server's behaviour`);
   }
 
   get protocol(): string {
@@ -84,6 +99,7 @@ class RecordedSocket implements AuditSocket {
         if (pred(m)) return m;
       }
       const left = deadline - Date.now();
+      if (this.closed) this.orTargetFault();
       if (this.closed || left <= 0 || this.o.signal.aborted) return null;
       await this.waitChange(left);
     }
@@ -105,6 +121,7 @@ class RecordedSocket implements AuditSocket {
   async waitClose(timeoutMs: number): Promise<{ code: number; reason: string } | null> {
     const deadline = Date.now() + timeoutMs;
     while (!this.closed && Date.now() < deadline && !this.o.signal.aborted) await this.waitChange(deadline - Date.now());
+    if (this.closed) this.orTargetFault();
     return this.closed;
   }
 

@@ -57,3 +57,21 @@ test('AUTH-01: anonymous handshake refused → pass; anonymous socket that answe
   const noSamples = await anonAudit({ auth: 'none' });
   assert.equal(noSamples.result.status, 'skipped');
 });
+
+test('AUTH-01 on a hostile target: a frame the auditor must refuse (RSV1 unnegotiated) never turns the anonymous-data finding into a pass', async () => {
+  const { WebSocketServer } = await import('ws');
+  const { createServer } = await import('node:http');
+  const server = createServer();
+  const wss = new WebSocketServer({ server });
+  wss.on('connection', (ws) => {
+    ws.on('message', () => ws.send('{"user":"alice","files":["q3.pdf"]}'));
+    // One raw 3-byte text frame with RSV1 set, as a poisoning target sends after the 101.
+    setTimeout(() => (ws as unknown as { _socket: import('node:net').Socket })._socket.write(Buffer.from([0xc1, 0x01, 0x61])), 50);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  servers.push({ close: () => new Promise<void>((r) => { wss.close(); server.closeAllConnections(); server.close(() => r()); }) });
+  const port = (server.address() as { port: number }).port;
+  const r = await runCheck('WSG-AUTH-01', `ws://127.0.0.1:${port}/`, { allowedOrigins: [ALLOWED], canary: '{"type":"whoami"}', canaryExpect: '"user"' });
+  assert.notEqual(r.result.status, 'pass', `${r.result.status}: ${r.result.reason ?? ''}`);
+  if (r.result.status !== 'fail') assert.match(r.result.reason ?? '', /frame the auditor had to refuse/);
+});
