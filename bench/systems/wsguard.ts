@@ -18,7 +18,7 @@ const NotePayload = z.object({ channel: z.string().max(256), text: z.string().ma
 const LOOPBACK_LIMITS = { perIp: 1_000_000, handshakeRate: { perSec: 1_000_000, burst: 1_000_000 } };
 
 export async function startWsguard(spec: ServerSpec): Promise<StartedServer> {
-  const notes = [`per-IP connection cap and handshake rate raised to ${LOOPBACK_LIMITS.perIp} (all clients are on loopback); per-user cap, JWT, origin, schema, ACL unchanged`];
+  const notes = [`per-IP connection caps (WebSocket and TCP) and handshake rate raised to ${LOOPBACK_LIMITS.perIp} (all clients are on loopback); per-user cap, JWT, origin, schema, ACL unchanged`];
   notes.push('ticket minting limits raised (per-IP and per-subject rates, outstanding caps): the ticket handshake scenario mints one per connection from one subject');
   if (spec.messageRate) notes.push(`per-connection message rate raised to ${spec.messageRate.perSec}/s (default 20/s would throttle the benchmark)`);
   const config: HubConfig = {
@@ -40,7 +40,7 @@ export async function startWsguard(spec: ServerSpec): Promise<StartedServer> {
   const hub = await startHub(config, {
     logger: pino({ level: 'silent' }),
     guard: {
-      caps: { global: 200_000, perIp: LOOPBACK_LIMITS.perIp, perUser: 10 },
+      caps: { global: 200_000, perIp: LOOPBACK_LIMITS.perIp, perUser: 10, tcpPerIp: LOOPBACK_LIMITS.perIp },
       handshakeRate: LOOPBACK_LIMITS.handshakeRate,
       ...(spec.messageRate ? { messageRate: spec.messageRate } : {}),
     },

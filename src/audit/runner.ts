@@ -92,7 +92,9 @@ export async function runAudit(target: URL, input: AuditOptionsInput = {}, run: 
   });
 
   try {
-    if (!(await checkBaseline(shared, stop.signal, run.allowFailedBaseline ?? false))) return { report: buildReport(), options };
+    // TLS checks need no WebSocket upgrade: a TLS-only audit runs whatever the baseline's answer.
+    const tlsOnly = selected.length > 0 && selected.every((m) => m.meta.area === 'TLS');
+    if (!(await checkBaseline(shared, stop.signal, run.allowFailedBaseline ?? tlsOnly))) return { report: buildReport(), options };
 
     async function runOne(mod: CheckModule): Promise<void> {
       const { meta } = mod;

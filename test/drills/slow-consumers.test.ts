@@ -50,7 +50,7 @@ test(`${CONSUMERS} slow consumers on a busy channel are closed 1013; hub memory 
       // Long enough that the 1013 close frame is still queued when the consumers finally read.
       closeGraceMs: 60_000,
       handshakeRate: { perSec: 100_000, burst: 100_000 },
-      caps: { global: 10_000, perIp: 2_000, perUser: 2_000 },
+      caps: { global: 10_000, perIp: 2_000, perUser: 2_000, tcpPerIp: 2_000 },
       messageRate: { perSec: 100_000, burst: 100_000 },
     },
   });

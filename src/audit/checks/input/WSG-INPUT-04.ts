@@ -30,8 +30,19 @@ export async function run(ctx: CheckContext): Promise<void> {
       if ([429, 403, 503].includes(r.response.status)) break;
     }
   }
-  const banned = await ctx.handshake({ acceptThrottle: true });
-  if (banned.upgraded) ctx.skip(`no per-IP limit is active: the baseline handshake still gets 101${ipBanned ? '' : ` after ${ipLimitAttempts} failed handshakes`}`);
+  // A limit on failures only (valid credentials still admitted, as a defence against lock-out of
+  // users behind one address): probe it with a failed handshake, and call it bypassed when a
+  // spoofed client address turns the throttled answer back into an ordinary refusal or a 101.
+  const failed = { withCredentials: false, headers: { Authorization: 'Bearer wsguard-invalid-credential' }, acceptThrottle: true } as const;
+  const THROTTLED = [429, 403, 503];
+  let banned = await ctx.handshake({ acceptThrottle: true });
+  let failuresOnly = false;
+  if (banned.upgraded) {
+    const f = await ctx.handshake(failed);
+    if (f.upgraded || !THROTTLED.includes(f.response.status)) ctx.skip(`no per-IP limit is active: the baseline handshake still gets 101${ipBanned ? '' : ` after ${ipLimitAttempts} failed handshakes`}, and a failed one gets ${statusLine(f)}`);
+    banned = f;
+    failuresOnly = true;
+  }
 
   const variants: Array<[string, string]> = [
     ['X-Forwarded-For', '127.0.0.1'],
@@ -43,10 +54,13 @@ export async function run(ctx: CheckContext): Promise<void> {
   ];
   const bypass: string[] = [];
   for (const [name, value] of variants) {
-    const r = await ctx.handshake({ headers: { [name]: value }, acceptThrottle: true });
-    if (r.upgraded) bypass.push(`${name}: ${value}`);
+    const r = failuresOnly
+      ? await ctx.handshake({ ...failed, headers: { ...failed.headers, [name]: value } })
+      : await ctx.handshake({ headers: { [name]: value }, acceptThrottle: true });
+    if (r.upgraded || !THROTTLED.includes(r.response.status)) bypass.push(`${name}: ${value} (${statusLine(r)})`);
   }
   if (bypass.length) {
-    ctx.report({ confidence: 'certain', evidence: `With the per-IP limit active (baseline refused: ${statusLine(banned)}), the handshake got 101 with ${bypass.join('; ')}.` });
+    const what = failuresOnly ? 'failed handshakes throttled' : 'baseline refused';
+    ctx.report({ confidence: 'certain', evidence: `With the per-IP limit active (${what}: ${statusLine(banned)}), the handshake was no longer throttled with ${bypass.join('; ')}.` });
   }
 }

@@ -21,7 +21,7 @@ test('INPUT-04: throttle keyed on X-Forwarded-For → ban bypassed, finding', as
   assert.equal(r.findings.length, 1);
   assert.equal(r.findings[0]?.checkId, 'WSG-INPUT-04');
   assert.equal(r.findings[0]?.severity, 'medium');
-  assert.match(r.findings[0]?.evidence ?? '', /baseline refused: HTTP 429.*X-Forwarded-For: 203\.0\.113\.\d+; X-Real-IP/);
+  assert.match(r.findings[0]?.evidence ?? '', /baseline refused: HTTP 429.*X-Forwarded-For: 203\.0\.113\.\d+ \(HTTP 101[^)]*\); X-Real-IP/);
 });
 
 test('INPUT-04: throttle keyed on the socket address → pass; no ban → skipped', async () => {
