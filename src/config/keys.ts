@@ -105,6 +105,7 @@ export const CONFIG_KEYS = {
   maxTicketsPerUser: key('WSGUARD_MAX_TICKETS_PER_USER', 'max_tickets_per_user', positiveInt.pipe(z.number().min(1, 'at least 1')), 'unredeemed, unexpired tickets one subject may hold; past it 429 (cluster-wide in cluster mode)', '`20`'),
   maxTickets: key('WSGUARD_MAX_TICKETS', 'max_tickets', positiveInt.pipe(z.number().min(1, 'at least 1')), 'unredeemed, unexpired tickets in total; past it 503 with `Retry-After` (cluster-wide in cluster mode)', '`10000`'),
   revocationRate: key('WSGUARD_REVOCATION_RATE', 'revocation_rate', positiveInt.pipe(z.number().min(1, 'at least 1')), 'admin revocations (`POST /api/revocations`) one admin subject may make per minute (burst the same); past it 429', '`30`'),
+  maxRevocations: key('WSGUARD_MAX_REVOCATIONS', 'max_revocations', positiveInt.pipe(z.number().min(1, 'at least 1')), 'single node (SQLite): most live revocations kept in the `revocations` table of `WSGUARD_DB` (they survive a restart); past it `POST /api/revocations` answers 503 (metrics `wsguard_revocations_stored`, `wsguard_revocations_refused_total`)', '`100000`'),
   logLevel: key('WSGUARD_LOG_LEVEL', 'log_level', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'pino log level', '`info`'),
 } as const;
 
