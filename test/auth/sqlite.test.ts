@@ -78,3 +78,37 @@ test('SqliteRevocationStore: entries expire at their time and are pruned; revoki
   }
   await assert.rejects(store.isRevoked({ sub: 'alice' }), (e: unknown) => e instanceof WsguardError && e.code === 'unavailable');
 });
+
+test('the cap over HTTP: past WSGUARD_MAX_REVOCATIONS a new revocation answers 503 (never evicting one), counted in metrics', async (t) => {
+  const hub = await startTestHub({ maxRevocations: 1 });
+  t.after(async () => {
+    await hub.close(1000);
+    removeDir(hub.dir);
+  });
+  const admin = await token('ops-cap', ADMIN);
+  const victim = await token('eve', READER);
+  assert.equal((await revoke(hub, { sub: 'eve' }, admin)).status, 200);
+  const full = await revoke(hub, { sub: 'someone-else' }, admin);
+  assert.equal(full.status, 503);
+  assert.equal(((await full.json()) as { error: { code: string } }).error.code, 'unavailable');
+  assert.equal((await ticket(hub, victim)).status, 401, 'the first revocation still holds');
+  assert.equal((await revoke(hub, { sub: 'eve' }, admin)).status, 200, 'revoking the same target again is not a new entry');
+  assert.match(await (await fetch(hub.url + '/metrics')).text(), /wsguard_revocations_refused_total 1\b/);
+});
+
+test('SqliteRevocationStore.prune deletes every expired row in slices and keeps live ones', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'wsguard-rev-'));
+  t.after(() => removeDir(dir));
+  const now = Math.floor(Date.now() / 1000);
+  const store = new SqliteRevocationStore({ path: join(dir, 'events.db'), pruneSlice: 2 });
+  try {
+    for (let i = 0; i < 5; i++) await store.revoke({ jti: `gone-${i}` }, now - 1);
+    await store.revoke({ jti: 'kept' }, now + 600);
+    assert.equal(store.size, 6);
+    assert.equal(await store.prune(), 5);
+    assert.equal(store.size, 1);
+    assert.equal(await store.isRevoked({ sub: 'x', jti: 'kept' }), true);
+  } finally {
+    await store.close();
+  }
+});
