@@ -1,6 +1,7 @@
 /**
  * JWT verification with jose: the algorithm list is pinned to the configured key type
- * (never taken from the token), `exp` and `sub` are required, `iss`/`aud` checked when set.
+ * (never taken from the token), `exp`, `iat` and `sub` are required (without `iat` a token could not be
+ * revoked for good: see Authenticator.assertLifetime), `iss`/`aud` checked when set.
  */
 import { createPublicKey, webcrypto, type KeyObject } from 'node:crypto';
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JSONWebKeySet, type JWSAlgorithm, type JWTPayload, type JWTVerifyGetKey } from 'jose';
@@ -47,7 +48,7 @@ const Perms = z.object({
 const Claims = z.object({
   sub: z.string().min(1).max(256),
   exp: z.number().int(),
-  iat: z.number().int().optional(),
+  iat: z.number().int(),
   jti: z.string().min(1).max(256).optional(),
   perms: Perms.default({ subscribe: [], publish: [] }),
 });
@@ -92,7 +93,7 @@ export function createJwtVerifier(config: JwtConfig): TokenVerifier {
   }
   const options = {
     algorithms,
-    requiredClaims: ['exp', 'sub'],
+    requiredClaims: ['exp', 'iat', 'sub'],
     clockTolerance: config.clockToleranceSec ?? 30,
     ...(config.issuer !== undefined ? { issuer: config.issuer } : {}),
     ...(config.audience !== undefined ? { audience: config.audience } : {}),
@@ -116,6 +117,6 @@ export function createJwtVerifier(config: JwtConfig): TokenVerifier {
     const { sub, exp, iat, jti } = claims.data;
     const { subscribe, publish, admin } = claims.data.perms;
     const perms = { subscribe, publish, ...(admin?.length ? { admin } : {}) };
-    return { sub, exp, perms, ...(iat !== undefined ? { iat } : {}), ...(jti !== undefined ? { jti } : {}) };
+    return { sub, exp, iat, perms, ...(jti !== undefined ? { jti } : {}) };
   };
 }

@@ -23,6 +23,14 @@ export class TicketCapError extends Error {
   }
 }
 
+/** The token is past its `exp` plus the clock tolerance, less one second: no ticket can be issued for it. */
+export class TicketExpiredError extends Error {
+  constructor() {
+    super('ticket refused: token expired');
+    this.name = 'TicketExpiredError';
+  }
+}
+
 /** Only what the upgrade needs: the claims, copied (no token, no extra fields an app's identity may have). */
 function ticketIdentity(identity: TicketIdentity): TicketIdentity {
   const perms = {
@@ -39,11 +47,26 @@ function ticketIdentity(identity: TicketIdentity): TicketIdentity {
   };
 }
 
-/** Throws TicketCapError when `limits` are reached; store errors (`unavailable`) pass through. */
-export async function issueTicket(store: TicketStore, identity: TicketIdentity, origin: string | null, ttlMs: number, limits?: TicketLimits): Promise<IssuedTicket> {
+/**
+ * Throws TicketCapError when `limits` are reached, TicketExpiredError when the token is (nearly) past
+ * `exp + graceSec`; store errors (`unavailable`) pass through. Like the WebSocket gate, a token within the
+ * clock tolerance after its `exp` is accepted: its ticket lives `exp − now` but at least 1 s, and
+ * never past `exp + graceSec`.
+ */
+export async function issueTicket(
+  store: TicketStore,
+  identity: TicketIdentity,
+  origin: string | null,
+  ttlMs: number,
+  limits?: TicketLimits,
+  graceSec = 0,
+): Promise<IssuedTicket> {
   const now = Date.now();
-  const lifeMs = identity.exp !== undefined ? Math.min(ttlMs, identity.exp * 1000 - now) : ttlMs;
-  if (lifeMs <= 0) throw new Error('token already expired');
+  let lifeMs = ttlMs;
+  if (identity.exp !== undefined) {
+    if ((identity.exp + graceSec) * 1000 - now < 1000) throw new TicketExpiredError();
+    lifeMs = Math.min(ttlMs, Math.max(1000, identity.exp * 1000 - now));
+  }
   const ticket = randomBytes(TICKET_BYTES).toString('base64url');
   const result = await store.put(ticket, { identity: ticketIdentity(identity), origin, expiresAt: now + lifeMs }, lifeMs, limits);
   // A store written before caps existed answers nothing: stored.

@@ -8,9 +8,11 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
+import { Counter, Gauge } from 'prom-client';
 import { createGuard, REDACT_PATHS, secureHttpOptions, type Guard, type GuardOptions } from '../server/index.js';
 import { MemoryBroker } from '../broker/memory.js';
 import type { RedisBackend } from '../cluster/redis-backend.js';
+import type { SqliteRevocationStore } from '../auth/sqlite.js';
 import type { EventStore } from '../store/types.js';
 import type { Broker } from '../broker/types.js';
 import { selfOrigins, type HubConfig } from '../config/index.js';
@@ -73,6 +75,8 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   let backend: RedisBackend | undefined;
   let store: EventStore;
   let broker: Broker;
+  /** Single node: revocations in the event-log file, so a restart does not forget them. */
+  let revocations: SqliteRevocationStore | undefined;
   if (config.redis) {
     const { createRedisBackend } = await loadWithPeers(['ioredis'], 'cluster mode (WSGUARD_REDIS_URL)', () => import('../cluster/redis-backend.js'));
     backend = createRedisBackend({ url: config.redis.url, prefix: config.redis.prefix, retention: config.retention, channelLimits, pruneIntervalMs: 60_000, onError });
@@ -95,12 +99,23 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     const { SqliteEventStore } = await loadWithPeers(['better-sqlite3'], 'the SQLite event log (WSGUARD_DB)', () => import('../store/sqlite.js'));
     store = new SqliteEventStore({ path: config.db, retention: config.retention, channelLimits, pruneIntervalMs: 60_000, onError });
     broker = new MemoryBroker({ onError });
+    if (!opts.guard?.revocationStore) {
+      try {
+        const { SqliteRevocationStore } = await import('../auth/sqlite.js');
+        revocations = new SqliteRevocationStore({ path: config.db, ...(config.maxRevocations !== undefined ? { maxEntries: config.maxRevocations } : {}), onError });
+      } catch (err) {
+        await store.close();
+        await broker.close();
+        throw new Error(`cannot open the revocation table in ${config.db}: ${(err as Error).message}`);
+      }
+    }
   }
 
   let createHttpApp: typeof import('./http.js').createHttpApp;
   try {
     ({ createHttpApp } = await loadWithPeers(['helmet'], 'the hub\'s HTTP routes', () => import('./http.js')));
   } catch (err) {
+    await revocations?.close();
     await store.close();
     await (backend?.close() ?? broker.close());
     throw err;
@@ -123,6 +138,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
       });
     });
   } catch (err) {
+    await revocations?.close();
     await store.close();
     await (backend?.close() ?? broker.close());
     throw new Error(`cannot listen on ${config.host}:${config.port}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
@@ -149,8 +165,29 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
         : { secret: config.jwt.secret!, issuer: config.jwt.issuer, audience: config.jwt.audience },
     },
     ...(backend ? { ticketStore: backend.tickets, revocationStore: backend.revocations, connectionCounter: backend.connectionCounter } : {}),
+    ...(revocations ? { revocationStore: revocations } : {}),
     logger,
   });
+  if (revocations) {
+    const rev = revocations;
+    new Gauge({
+      name: 'wsguard_revocations_stored',
+      help: 'Revocations in the SQLite revocation table (single node); capped by WSGUARD_MAX_REVOCATIONS.',
+      registers: [guard.registry],
+      collect() {
+        this.set(rev.size);
+      },
+    });
+    new Counter({
+      name: 'wsguard_revocations_refused_total',
+      help: 'Revocations refused (503) because the SQLite revocation table was full.',
+      registers: [guard.registry],
+      collect() {
+        this.reset();
+        this.inc(rev.refusedFull);
+      },
+    });
+  }
   if (tls) tls.attach(server as https.Server, guard.registry);
   const hub = createHub({ ...(config.replay ? { replayLimits: config.replay } : {}), channelLimits, ...opts.hub, guard, store, broker });
   app = createHttpApp({
@@ -191,6 +228,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
           server.close(() => resolve());
           server.closeAllConnections?.();
         });
+        await revocations?.close();
         await store.close();
         await (backend?.close() ?? broker.close());
       })();

@@ -34,9 +34,10 @@ const LINE_SEP = /[\u2028\u2029]/;
 
 /**
  * Device names Windows opens instead of a file, whatever the extension (`nul.txt`) and case:
- * CON PRN AUX NUL COM0-9 LPT0-9 (and their superscript-digit forms), CONIN$ CONOUT$.
+ * CON PRN AUX NUL COM0-9 LPT0-9 (and their superscript-digit forms), CONIN$ CONOUT$ CLOCK$.
+ * Spaces before the extension are dropped too (`con .txt`, `CON  .txt` open CON).
  */
-const RESERVED = /^(?:con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3]|conin\$|conout\$)(?:\.|$)/i;
+const RESERVED = /^(?:con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3]|conin\$|conout\$|clock\$) *(?:\.|$)/i;
 
 /** No lone surrogate (String.prototype.isWellFormed, Node 20; not yet in TypeScript's ES2022 lib). */
 export function isWellFormed(s: string): boolean {

@@ -23,7 +23,7 @@ export class Authenticator {
     private readonly verifier: TokenVerifier | undefined,
     private readonly revocations: RevocationStore,
     failures: { perMin: number; burst: number },
-    /** Longest accepted token lifetime (exp − iat, or exp − now without iat) and the clock skew allowed, seconds. */
+    /** Longest accepted token lifetime (exp − iat) and the clock skew allowed, seconds. */
     private readonly lifetime: { maxSec: number; toleranceSec: number } = { maxSec: 86_400, toleranceSec: 30 },
   ) {
     this.failures = new KeyedBuckets(failures.perMin / 60, failures.burst);
@@ -45,8 +45,10 @@ export class Authenticator {
 
   /**
    * A token may live at most `maxSec`: revocations are kept that long (see revocationUntil), so a
-   * longer-lived token would outlive its own revocation. An `iat` in the future is refused too: it
-   * would dodge revocation by sub (which refuses tokens issued at or before the revocation).
+   * longer-lived token would outlive its own revocation. An `iat` more than the tolerance in the
+   * future is refused too: it would dodge revocation by sub. JWTs always carry `iat` (jwt.ts requires
+   * it): with `exp − now` instead, a far-future `exp` would become acceptable once enough time passed,
+   * after a jti revocation of it had expired. Identities without `iat` (cookie hook) use `exp − now`.
    */
   assertLifetime(identity: Pick<Identity, 'exp' | 'iat'>, nowSec = Math.floor(Date.now() / 1000)): void {
     if (identity.exp === undefined) return;
@@ -56,14 +58,21 @@ export class Authenticator {
 
   /**
    * Until when a revocation made now must be kept: past it, no token that could be accepted today
-   * is still unexpired (its lifetime is at most maxSec, plus the allowed clock skew).
+   * is still unexpired. Its `iat` may be up to the tolerance ahead of now, it lives at most maxSec
+   * after that, and its `exp` is honoured up to the tolerance late: maxSec + 2 × tolerance.
    */
   revocationUntil(nowSec = Math.floor(Date.now() / 1000)): number {
-    return nowSec + this.lifetime.maxSec + this.lifetime.toleranceSec;
+    return nowSec + this.lifetime.maxSec + 2 * this.lifetime.toleranceSec;
   }
 
+  /**
+   * A sub revocation refuses tokens with `iat <= revokedAt + tolerance`: an issuer whose clock runs
+   * up to the tolerance ahead of ours stamps tokens minted just before the revocation with a later
+   * `iat`. The price: a fresh login of that sub works only once the tolerance has passed.
+   */
   async assertNotRevoked(identity: Identity): Promise<void> {
-    if (await this.revocations.isRevoked(identity, identity.iat)) throw new TokenError('revoked');
+    const issuedAt = identity.iat === undefined ? undefined : identity.iat - this.lifetime.toleranceSec;
+    if (await this.revocations.isRevoked(identity, issuedAt)) throw new TokenError('revoked');
   }
 
   /** True when this IP has used up its failed-authentication allowance. */

@@ -157,7 +157,8 @@ export class Guard implements GuardCore {
       handleProtocols: (offered) => (offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
     });
     const ticketCaps = { perSubject: o.auth.ticketLimits.maxPerUser, total: o.auth.ticketLimits.maxTotal };
-    this.issue = createTicketIssuer({ tickets: this.tickets, ttlMs: o.auth.ticketTtlMs, limits: ticketCaps });
+    const graceSec = o.auth.jwt?.clockToleranceSec ?? 30;
+    this.issue = createTicketIssuer({ tickets: this.tickets, ttlMs: o.auth.ticketTtlMs, limits: ticketCaps, graceSec });
     const ticketsRefused = new Counter({ name: 'wsguard_tickets_refused_total', help: 'POST /api/tickets refusals by reason (rate limits, caps, credentials).', labelNames: ['reason'], registers: [this.metrics.registry] });
     const tickets = this.tickets;
     new Gauge({
@@ -179,6 +180,8 @@ export class Guard implements GuardCore {
       limits: o.auth.ticketLimits,
       security: (e) => this.security(e),
       refused: (reason) => ticketsRefused.inc({ reason }),
+      graceSec,
+      onError: (err) => this.logger.error({ err: { message: (err as Error)?.message } }, 'ticket handler threw'),
     });
 
     o.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.onUpgrade(req, socket, head, trustProxy));

@@ -1,8 +1,11 @@
 /**
  * The one bearer check every HTTP route uses (the guard's ticket endpoint, the hub's publish and
  * admin routes), so their answers cannot diverge:
- *   throttled IP → 429 · no token → 401 unauthenticated · bad/expired/revoked/too long-lived → 401 invalid_token
- *   (a failed attempt charged to the IP) · revocation store down → 503 unavailable + Retry-After (nothing charged).
+ *   no token → 401 unauthenticated · bad/expired/revoked/too long-lived → 401 invalid_token (a failed attempt
+ *   charged to the IP) · revocation store down → 503 unavailable + Retry-After (nothing charged).
+ * Same rule as the WebSocket gate: only failures are throttled. An IP whose failed-auth bucket is empty
+ * still has its credential verified; a valid one proceeds (users behind a shared NAT are not locked
+ * out by an attacker on the same address), a failure answers 429 instead of 401.
  */
 import type { IncomingMessage } from 'node:http';
 import { TokenError } from '../auth/jwt.js';
@@ -24,18 +27,25 @@ export type HttpAuthResult =
       readonly reason: 'auth_rate' | 'no_credentials' | 'invalid_token' | 'revoked' | 'auth_unavailable';
     };
 
+function throttled(authenticator: Authenticator): Extract<HttpAuthResult, { ok: false }> {
+  return { ok: false, status: 429, code: 'rate_limited', reason: 'auth_rate', headers: { 'Retry-After': String(authenticator.retryAfterSec) } };
+}
+
 export async function bearerAuth(authenticator: Authenticator, req: IncomingMessage, ip: string): Promise<HttpAuthResult> {
-  if (authenticator.isThrottled(ip)) {
-    return { ok: false, status: 429, code: 'rate_limited', reason: 'auth_rate', headers: { 'Retry-After': String(authenticator.retryAfterSec) } };
-  }
   const token = bearerFromHeader(req);
-  if (token === undefined) return { ok: false, status: 401, code: 'unauthenticated', reason: 'no_credentials', headers: { 'WWW-Authenticate': 'Bearer' } };
+  if (token === undefined) {
+    if (authenticator.isThrottled(ip)) return throttled(authenticator);
+    return { ok: false, status: 401, code: 'unauthenticated', reason: 'no_credentials', headers: { 'WWW-Authenticate': 'Bearer' } };
+  }
   try {
     return { ok: true, identity: await authenticator.verifyToken(token, 'bearer') };
   } catch (err) {
     if (err instanceof WsguardError && err.code === 'unavailable') return unavailable();
     if (!(err instanceof TokenError)) throw err;
+    // Throttled before this attempt: the failure is answered 429 (the client should back off).
+    const wasThrottled = authenticator.isThrottled(ip);
     authenticator.recordFailure(ip);
+    if (wasThrottled) return throttled(authenticator);
     return {
       ok: false,
       status: 401,

@@ -57,8 +57,8 @@ export const DEFAULTS = {
      */
     ticketLimits: { perIpPerMin: 60, perUserPerMin: 30, maxPerUser: 20, maxTotal: 10_000 },
     /**
-     * Longest token lifetime accepted (exp − iat, or exp − now without iat); longer ones are refused
-     * as invalid_token. Revocations are kept this long (plus the clock tolerance), so no token outlives its revocation.
+     * Longest token lifetime accepted (exp − iat; JWTs without iat are refused); longer ones are refused
+     * as invalid_token. Revocations are kept this long (plus twice the clock tolerance), so no token outlives its revocation.
      */
     maxTokenLifetimeSec: 24 * 3600,
   },

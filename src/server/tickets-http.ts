@@ -8,7 +8,7 @@
  * tickets per subject and in total. A ticket stores the identity's claims only.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { issueTicket, TicketCapError, type IssuedTicket } from '../auth/tickets.js';
+import { issueTicket, TicketCapError, TicketExpiredError, type IssuedTicket } from '../auth/tickets.js';
 import type { Identity, TicketIdentity, TicketLimits, TicketStore } from '../auth/types.js';
 import { errorInfo, WsguardError, type ErrorCodeValue } from '../protocol/index.js';
 import type { Authenticator } from './authenticator.js';
@@ -33,6 +33,10 @@ export interface TicketHandlerDeps {
   readonly security: (event: SecurityEvent) => void;
   /** Counts refusals by reason (metrics). */
   readonly refused?: (reason: string) => void;
+  /** The clock tolerance, seconds: a token this far past `exp` still gets a (short) ticket, as at the gate. */
+  readonly graceSec?: number;
+  /** Unexpected errors (answered 500 `internal`); logged by the guard. */
+  readonly onError?: (err: unknown) => void;
 }
 
 export function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -51,13 +55,14 @@ function fail(res: ServerResponse, code: ErrorCodeValue, status = errorInfo(code
   json(res, status, { error: { code, message: errorInfo(code).message } }, headers);
 }
 
-export function createTicketIssuer(deps: { tickets: TicketStore; ttlMs: number; limits?: TicketLimits }) {
-  return (identity: TicketIdentity, origin: string | null): Promise<IssuedTicket> => issueTicket(deps.tickets, identity, origin, deps.ttlMs, deps.limits);
+export function createTicketIssuer(deps: { tickets: TicketStore; ttlMs: number; limits?: TicketLimits; graceSec?: number }) {
+  return (identity: TicketIdentity, origin: string | null): Promise<IssuedTicket> =>
+    issueTicket(deps.tickets, identity, origin, deps.ttlMs, deps.limits, deps.graceSec ?? 0);
 }
 
 export function createTicketHandler(deps: TicketHandlerDeps): HttpHandler {
   const { limits } = deps;
-  const issue = createTicketIssuer({ tickets: deps.tickets, ttlMs: deps.ttlMs, limits: { perSubject: limits.maxPerUser, total: limits.maxTotal } });
+  const issue = createTicketIssuer({ tickets: deps.tickets, ttlMs: deps.ttlMs, limits: { perSubject: limits.maxPerUser, total: limits.maxTotal }, graceSec: deps.graceSec ?? 0 });
   const perIp = new KeyedBuckets(limits.perIpPerMin / 60, Math.max(1, Math.ceil(limits.perIpPerMin)));
   const perUser = new KeyedBuckets(limits.perUserPerMin / 60, Math.max(1, Math.ceil(limits.perUserPerMin)));
   const retryIp = String(Math.max(1, Math.ceil(60 / limits.perIpPerMin)));
@@ -111,6 +116,11 @@ export function createTicketHandler(deps: TicketHandlerDeps): HttpHandler {
           if (err.cap === 'subject_cap') return fail(res, 'rate_limited', 429, { 'Retry-After': String(Math.ceil(deps.ttlMs / 1000)) });
           return fail(res, 'unavailable', 503, { 'Retry-After': String(Math.ceil(deps.ttlMs / 1000)) });
         }
+        if (err instanceof TicketExpiredError) {
+          // Verified a moment ago, expired (past the tolerance) since: the same answer as an expired token.
+          refused('invalid_token');
+          return fail(res, 'invalid_token', 401, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+        }
         if (err instanceof WsguardError && err.code === 'unavailable') {
           refused('auth_unavailable');
           const u = unavailable();
@@ -119,7 +129,8 @@ export function createTicketHandler(deps: TicketHandlerDeps): HttpHandler {
         throw err;
       }
       json(res, 200, issued);
-    })().catch(() => {
+    })().catch((err: unknown) => {
+      deps.onError?.(err);
       if (!res.headersSent) fail(res, 'internal');
       else res.destroy();
     });

@@ -15,7 +15,7 @@ const secret = new TextEncoder().encode('a-secret-that-is-at-least-32-bytes-long
 const now = () => Math.floor(Date.now() / 1000);
 
 function sign(claims: Record<string, unknown> = {}, alg: JWSAlgorithm = 'HS256', key: Parameters<SignJWT['sign']>[0] = secret): Promise<string> {
-  return new SignJWT({ perms: { subscribe: ['files:a'], publish: [] }, exp: now() + 60, ...claims }).setProtectedHeader({ alg }).setSubject('u').sign(key);
+  return new SignJWT({ perms: { subscribe: ['files:a'], publish: [] }, exp: now() + 60, ...claims }).setProtectedHeader({ alg }).setSubject('u').setIssuedAt().sign(key);
 }
 
 const refusedWith = (fn: () => unknown, code: string) => assert.throws(fn, (e: unknown) => e instanceof CachedVerifyError && e.code === code);

@@ -8,7 +8,7 @@ const now = () => Math.floor(Date.now() / 1000);
 const secret = 'a-secret-that-is-at-least-32-bytes-long!';
 
 async function sign(alg: JWSAlgorithm, key: Parameters<SignJWT['sign']>[0], claims: Record<string, unknown> = {}) {
-  return new SignJWT({ perms: { subscribe: ['files:a'], publish: [] }, exp: now() + 60, ...claims }).setProtectedHeader({ alg }).setSubject('u').sign(key);
+  return new SignJWT({ perms: { subscribe: ['files:a'], publish: [] }, exp: now() + 60, ...claims }).setProtectedHeader({ alg }).setSubject('u').setIssuedAt().sign(key);
 }
 
 const rejectsWith = (p: Promise<unknown>, reason: string) => assert.rejects(p, (e: unknown) => e instanceof TokenError && e.reason === reason);
@@ -25,8 +25,10 @@ test('jwt: HS256 accepted, claims mapped; perms default to deny-all', async () =
   assert.equal(id.sub, 'u');
   assert.equal(id.jti, 'j1');
   assert.deepEqual(id.perms, { subscribe: ['files:a'], publish: [] });
-  const bare = await verify(await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setExpirationTime(now() + 60).sign(key));
+  const bare = await verify(await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setIssuedAt().setExpirationTime(now() + 60).sign(key));
   assert.deepEqual(bare.perms, { subscribe: [], publish: [] });
+  // iat is required: a token without it could not be revoked for good (see Authenticator.assertLifetime).
+  await rejectsWith(verify(await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u').setExpirationTime(now() + 60).sign(key)), 'claims');
   await rejectsWith(verify(await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('u').sign(key)), 'claims');
   await rejectsWith(verify(await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setExpirationTime(now() + 60).sign(key)), 'claims');
   await rejectsWith(verify(await sign('HS256', key, { exp: now() - 300 })), 'expired');
@@ -59,7 +61,7 @@ test('jwt: local JWKS', async () => {
   const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256' };
   const verify = createJwtVerifier({ jwks: { keys: [jwk] } });
-  const token = await new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setSubject('u').setExpirationTime(now() + 60).sign(pair.privateKey);
+  const token = await new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setSubject('u').setIssuedAt().setExpirationTime(now() + 60).sign(pair.privateKey);
   assert.equal((await verify(token)).sub, 'u');
   assert.throws(() => createJwtVerifier({ jwks: { keys: [jwk] }, algorithms: ['HS256' as 'RS256'] }), /algorithms/);
 });

@@ -30,7 +30,7 @@ after(async () => {
   removeDir(hub.dir);
 });
 
-const BAD = ['..\\..\\x', 'C:\\Users\\x', 'C:/Users/x', '\\\\server\\share\\x', 'name::$DATA', 'CON', 'dir/NUL.txt', 'COM1', 'a.', 'a ', 'report\u202efdp.exe', 'a\u2066b', 'a\u2028b', 'a\u2029b', 'a\ud800b', 'a\udc00'];
+const BAD = ['..\\..\\x', 'C:\\Users\\x', 'C:/Users/x', '\\\\server\\share\\x', 'name::$DATA', 'CON', 'dir/NUL.txt', 'COM1', 'con .txt', 'CON  .txt', 'x/con .txt', 'CLOCK$', 'a.', 'a ', 'report\u202efdp.exe', 'a\u2066b', 'a\u2028b', 'a\u2029b', 'a\ud800b', 'a\udc00'];
 
 test('each refused path is answered invalid_message over WebSocket and 400 over HTTP; none is stored or delivered', async () => {
   const reader = await TestClient.connect(hub, await token('reader', READER));

@@ -10,13 +10,15 @@ const RUNS = { numRuns: 2000 };
 /** Pieces an attacker would try, mixed with ordinary characters. */
 const piece = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom('a', 'b', 'report', 'é', '名', '1', '-', '_', '.txt', ' x') },
-  { weight: 4, arbitrary: fc.constantFrom('.', '..', '/', '\\', ':', ' ', '.', 'C:', 'con', 'NUL', 'com1', 'LPT9', 'aux.txt', '::$DATA', '\\\\srv\\share\\', '//srv/share/', '\u202e', '\u2066', '\u200f', '\u2028', '\u2029', '\ud800', '\udfff', '\u0000', '\u001b', '\u0085', '\u007f') },
+  { weight: 4, arbitrary: fc.constantFrom('.', '..', '/', '\\', ':', ' ', '.', 'C:', 'con', 'NUL', 'com1', 'LPT9', 'aux.txt', 'con .txt', 'CLOCK$', '  .', '$', '::$DATA', '\\\\srv\\share\\', '//srv/share/', '\u202e', '\u2066', '\u200f', '\u2028', '\u2029', '\ud800', '\udfff', '\u0000', '\u001b', '\u0085', '\u007f') },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 4 }) },
 );
 const candidate = fc.array(piece, { minLength: 1, maxLength: 12 }).map((parts) => parts.join(''));
 
 /** Plain, safe segments: what a real upload looks like. */
-const segment = fc.stringMatching(/^[A-Za-z0-9_-][A-Za-z0-9 _.-]{0,10}[A-Za-z0-9_-]$/).filter((s) => !/^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i.test(s));
+/** A Windows device name, with spaces before the extension (an independent spelling of the rule, for the oracle). */
+const DEVICE = /^(con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3]|conin\$|conout\$|clock\$) *(\.|$)/i;
+const segment = fc.stringMatching(/^[A-Za-z0-9_-][A-Za-z0-9 _.-]{0,10}[A-Za-z0-9_-]$/).filter((s) => !DEVICE.test(s));
 const safePath = fc.array(segment, { minLength: 1, maxLength: 5 }).map((s) => s.join('/'));
 
 const BIDI_OR_LINE = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
@@ -30,7 +32,7 @@ test('property: an accepted path stays inside its folder on POSIX and on Windows
       assert.ok(posix.resolve('/base', p).startsWith('/base/'), `posix ${JSON.stringify(p)}`);
       for (const s of p.split(/[\\/]/)) {
         assert.equal(s.replace(/[. ]+$/, ''), s, `Windows would rename ${JSON.stringify(s)}`);
-        assert.doesNotMatch(s, /^(con|prn|aux|nul|com\d|lpt\d)(\.|$)/i);
+        assert.doesNotMatch(s, DEVICE);
       }
       assert.doesNotMatch(p, BIDI_OR_LINE);
       // eslint-disable-next-line no-control-regex
@@ -59,7 +61,7 @@ test('property: putting any refused element anywhere into a safe path gets it re
 });
 
 test('property: a segment made a device name, or ending in a dot or space, is refused', () => {
-  const device = fc.tuple(fc.constantFrom('CON', 'con', 'PRN', 'Aux', 'NUL', 'COM1', 'com9', 'LPT1', 'lpt3', 'COM\u00b9', 'CONIN$', 'conout$'), fc.constantFrom('', '.txt', '.tar.gz'));
+  const device = fc.tuple(fc.constantFrom('CON', 'con', 'PRN', 'Aux', 'NUL', 'COM1', 'com9', 'LPT1', 'lpt3', 'COM\u00b9', 'CONIN$', 'conout$', 'CLOCK$', 'clock$'), fc.constantFrom('', '.txt', '.tar.gz', ' .txt', '  .txt', '   .tar.gz'));
   fc.assert(
     fc.property(fc.array(segment, { minLength: 1, maxLength: 4 }), fc.nat(), device, fc.constantFrom('.', ' ', '..', ' .', '. '), (segs, at, [name, ext], tail) => {
       const i = at % segs.length;
@@ -82,6 +84,11 @@ test('the table in docs/protocol.md: one example per rule', () => {
     ['CON', 'reserved_name'],
     ['dir/nul.txt', 'reserved_name'],
     ['COM1', 'reserved_name'],
+    ['con .txt', 'reserved_name'],
+    ['CON  .txt', 'reserved_name'],
+    ['x/con .txt', 'reserved_name'],
+    ['CLOCK$', 'reserved_name'],
+    ['dir/clock$.log', 'reserved_name'],
     ['a.', 'trailing_dot_or_space'],
     ['a ', 'trailing_dot_or_space'],
     ['report\u202efdp.exe', 'bidi'],
@@ -95,7 +102,7 @@ test('the table in docs/protocol.md: one example per rule', () => {
     ['é'.repeat(513), 'too_long'],
   ];
   for (const [p, problem] of cases) assert.equal(pathProblem(p), problem, JSON.stringify(p));
-  for (const ok of ['a.txt', 'dir/sub/file.pdf', 'ünïcode/名前.txt', '<img src=x onerror=alert(1)>', 'console.log', 'com10.txt', 'a.b/c']) assert.equal(pathProblem(ok), undefined, ok);
+  for (const ok of ['a.txt', 'dir/sub/file.pdf', 'ünïcode/名前.txt', '<img src=x onerror=alert(1)>', 'console.log', 'com10.txt', 'a.b/c', 'con x.txt', 'clock.txt', 'clock$x']) assert.equal(pathProblem(ok), undefined, ok);
 });
 
 test('property: a lone surrogate anywhere in a message (any string or key, any depth) is refused by the bounded JSON parser', () => {

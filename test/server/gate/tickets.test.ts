@@ -67,5 +67,32 @@ test('tickets: guard.issueTicket never outlives the token', async (t) => {
   const exp = Math.floor(Date.now() / 1000) + 2;
   const issued = await h.guard.issueTicket({ sub: 's', exp, perms: { subscribe: [], publish: [] }, method: 'bearer' }, ORIGIN);
   assert.ok(issued.expiresIn <= 2);
-  await assert.rejects(h.guard.issueTicket({ sub: 's', exp: exp - 10, perms: { subscribe: [], publish: [] }, method: 'bearer' }, ORIGIN));
+  // Past exp but inside the clock tolerance (30 s): a 1 s ticket, as the gate accepts the token itself.
+  assert.equal((await h.guard.issueTicket({ sub: 's', exp: exp - 10, perms: { subscribe: [], publish: [] }, method: 'bearer' }, ORIGIN)).expiresIn, 1);
+  await assert.rejects(h.guard.issueTicket({ sub: 's', exp: exp - 40, perms: { subscribe: [], publish: [] }, method: 'bearer' }, ORIGIN));
+});
+
+test('POST /api/tickets with a token just past exp but inside the clock tolerance: 200 with a 1 s ticket (was 500), redeemable at once', async (t) => {
+  const h = await startGuard();
+  t.after(() => h.close());
+  const now = Math.floor(Date.now() / 1000);
+  const { status, body } = await getTicket(h, await mintToken({ sub: 'late', iat: now - 60, exp: now - 5 }));
+  assert.equal(status, 200);
+  assert.equal(body.expiresIn, 1);
+  assert.equal(await handshakeStatus(h, { path: `/ws?ticket=${body.ticket!}` }), 101);
+  // Past the tolerance: 401 invalid_token, never 500.
+  const late = await getTicket(h, await mintToken({ sub: 'late', iat: now - 60, exp: now - 40 }));
+  assert.equal(late.status, 401);
+  assert.equal(late.body.error?.code, 'invalid_token');
+  assert.ok(!h.logs.some((l) => l.includes('ticket handler threw')));
+});
+
+test('POST /api/tickets: an unexpected error answers 500 internal and is logged (never silent)', async (t) => {
+  const failing = { put: () => Promise.reject(new TypeError('boom in put')), take: () => Promise.resolve(undefined), close: () => Promise.resolve() };
+  const h = await startGuard({ ticketStore: failing });
+  t.after(() => h.close());
+  const { status, body } = await getTicket(h, await mintToken({ sub: 'err' }));
+  assert.equal(status, 500);
+  assert.equal(body.error?.code, 'internal');
+  assert.ok(h.logs.some((l) => l.includes('ticket handler threw') && l.includes('boom in put')), h.logs.join(''));
 });
