@@ -54,6 +54,12 @@ class WsguardClient<M extends MessageMap> implements Client<M> {
   private refreshing = false;
   /** The HTTP refusal of the current attempt's handshake, when the runtime showed one. */
   private refusal: HandshakeRefusal | undefined;
+  /** The current socket got to `open` (a close before that is a failed attempt, not a lost connection). */
+  private opened = false;
+  /** What the runtime said when the current attempt failed before `open` (Node: ECONNREFUSED...; browsers: nothing). */
+  private connectCause: unknown;
+  /** Why the last attempt failed, while no connection works: the reason a waiting request's timeout reports. */
+  private lastConnectError: ClientError | undefined;
 
   constructor(private readonly options: ClientOptions) {
     const Ctor = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
@@ -143,17 +149,25 @@ class WsguardClient<M extends MessageMap> implements Client<M> {
     }
     this.ws = ws;
     this.refusal = undefined;
+    this.opened = false;
+    this.connectCause = undefined;
     watchRefusal(ws, (r) => {
       if (ws === this.ws) this.refusal = r;
     });
     ws.onopen = () => this.onOpen(ws);
     ws.onmessage = (ev: { data: unknown }) => this.onMessage(ws, ev.data);
     ws.onclose = (ev: { code: number; reason: string }) => this.onClose(ws, ev.code, ev.reason);
-    ws.onerror = () => {}; // a close event always follows; errors carry nothing useful (browsers hide details)
+    // A close event always follows. Before `open` it is the only place `ws` says why (ECONNREFUSED,
+    // ENOTFOUND, TLS); browsers hide the reason. After `open` the close code says enough.
+    ws.onerror = (ev: { error?: unknown; message?: unknown }) => {
+      if (ws === this.ws && !this.opened) this.connectCause = ev.error ?? (typeof ev.message === 'string' && ev.message !== '' ? ev.message : undefined);
+    };
   }
 
   private onOpen(ws: WebSocketLike): void {
     if (ws !== this.ws) return;
+    this.opened = true;
+    this.lastConnectError = undefined;
     this.needFreshCredentials = false;
     if (this.everOpened) this.reconnects += 1;
     this.everOpened = true;
@@ -177,6 +191,10 @@ class WsguardClient<M extends MessageMap> implements Client<M> {
     this.refusal = undefined;
     if (refusal) {
       this.onRefused(refusal);
+      return;
+    }
+    if (!this.opened) {
+      this.onConnectFailed(code);
       return;
     }
     // 1005/1006 (no code: network failure, refused handshake) and unknown codes: back off and retry.
@@ -224,8 +242,24 @@ class WsguardClient<M extends MessageMap> implements Client<M> {
     this.scheduleReconnect();
   }
 
+  /**
+   * The attempt failed before `open` with no HTTP answer to classify: refused or unreachable port,
+   * DNS, TLS, or a server that dropped the handshake. Loud (an `error` event per failed attempt, with
+   * the runtime's cause when it shows one), then retried with backoff like a lost connection: the
+   * server may just be starting.
+   */
+  private onConnectFailed(code: number): void {
+    const cause = this.connectCause;
+    this.connectCause = undefined;
+    const detail = cause instanceof Error ? cause.message : typeof cause === 'string' ? cause : `closed with ${code} before the handshake completed; the runtime hides why`;
+    const err = new ClientError('connect_failed', `cannot connect: ${detail}`, cause === undefined ? {} : { cause });
+    this.lastConnectError = err;
+    this.emit('error', err);
+    this.scheduleReconnect();
+  }
+
   private scheduleReconnect(minDelayMs = 0): void {
-    this.setState(this.everOpened ? 'reconnecting' : 'connecting');
+    this.setState('reconnecting');
     const delay = Math.max(minDelayMs, backoffDelay(this.attempt, this.backoff, this.random));
     this.attempt += 1;
     this.reconnectTimer = setTimeout(() => void this.connect(), delay);
@@ -361,7 +395,7 @@ class WsguardClient<M extends MessageMap> implements Client<M> {
       if (this.state === 'closed') throw new ClientError('closed', 'client is closed');
       this.wake();
       try {
-        return await this.requests.track(type, payload, Math.max(1, deadline - Date.now()), (frame) => this.sendRaw(frame));
+        return await this.requests.track(type, payload, Math.max(1, deadline - Date.now()), (frame) => this.sendRaw(frame), () => this.lastConnectError);
       } catch (err) {
         const again = opts.idempotent === true && err instanceof ClientError && err.code === 'disconnected' && attempt < (opts.maxRetries ?? 3) && Date.now() < deadline;
         if (!again) throw err;

@@ -102,7 +102,7 @@ test('a token the hub refuses: an error event with HTTP 401 invalid_token at onc
   const pending = assert.rejects(c.ping(), { code: 'auth_failed', status: 401 });
   await waitFor(() => c.state === 'closed', 'the terminal state');
   assert.deepEqual(errors.map((e) => [e.code, e.status, e.reason]), [['auth_failed', 401, 'invalid_token'], ['auth_failed', 401, 'invalid_token']]);
-  assert.deepEqual(states, ['closed']);
+  assert.deepEqual(states, ['reconnecting', 'closed'], 'the refused first attempt is retried once with fresh credentials, then given up');
   assert.equal(calls, 2, 'fresh credentials asked for once before giving up');
   await pending;
 });
