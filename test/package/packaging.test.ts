@@ -26,7 +26,7 @@ const SERVER_PEERS = ['pino', 'prom-client'];
 const LINT_PEERS = ['eslint', 'typescript-eslint']; // wsguard lint loads them only when it runs
 
 test('dependencies: the small pure-JS ones the server and client need; the rest are optional peers, installed in a clone as dev dependencies', () => {
-  assert.deepEqual(Object.keys(pkg.dependencies).sort(), ['content-type', 'fast-jwt', 'jose', 'proxy-addr', 'ws', 'zod']);
+  assert.deepEqual(Object.keys(pkg.dependencies).sort(), ['content-type', 'fast-jwt', 'fastest-levenshtein', 'jose', 'proxy-addr', 'ws', 'zod']);
   assert.deepEqual(Object.keys(pkg.peerDependencies).sort(), [...HUB_ONLY, ...SERVER_PEERS, ...LINT_PEERS].sort());
   for (const name of Object.keys(pkg.peerDependencies)) {
     assert.equal(pkg.peerDependenciesMeta[name]?.optional, true, `${name} is optional (npm would install a required peer for everyone)`);
