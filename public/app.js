@@ -128,7 +128,9 @@ async function signIn(makeSession) {
       const previous = lastState;
       lastState = state;
       renderState();
-      if (state === 'open') log(client.reconnects > 0 ? `reconnected (${client.reconnects})` : 'connected');
+      if (state === 'open') log(previous === 'reconnecting' && client.reconnects > 0 ? `reconnected (${client.reconnects})` : 'connected');
+      // Waking from idle is not a loss: the app needs the connection again (a subscribe or a publish).
+      else if (state === 'connecting' && previous === 'idle') log('connecting again (the connection was idle)');
       // Only a connection that was open can be lost; a first attempt that failed is retried (its error is logged).
       else if (state === 'reconnecting') log(previous === 'open' ? 'connection lost, reconnecting…' : 'cannot connect, retrying…');
       else if (state === 'idle') log('the hub closed the idle connection (no subscription); it reconnects when needed');

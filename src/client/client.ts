@@ -43,7 +43,11 @@ class WsguardClient<M extends MessageMap> implements Client<M> {
   private readonly listeners: { [K in keyof ClientEvents]: Set<ClientEvents[K]> } = { state: new Set(), error: new Set() };
 
   private ws: WebSocketLike | undefined;
-  private everOpened = false;
+  /**
+   * A working connection was lost and not yet replaced: the next `open` counts as a reconnect. Not set
+   * by an idle close (4408) with nothing to resume: waking from idle is a new connection, not a recovery.
+   */
+  private lost = false;
   /** Consecutive attempts without a working connection: the backoff exponent. */
   private attempt = 0;
   /** Consecutive failures to get credentials the server accepts. */
@@ -169,8 +173,8 @@ class WsguardClient<M extends MessageMap> implements Client<M> {
     this.opened = true;
     this.lastConnectError = undefined;
     this.needFreshCredentials = false;
-    if (this.everOpened) this.reconnects += 1;
-    this.everOpened = true;
+    if (this.lost) this.reconnects += 1;
+    this.lost = false;
     this.setState('open');
     for (const sub of this.subs.values()) this.sendSubscribe(sub);
     this.requests.flush((frame) => this.sendRaw(frame));
@@ -197,14 +201,17 @@ class WsguardClient<M extends MessageMap> implements Client<M> {
       this.onConnectFailed(code);
       return;
     }
-    // 1005/1006 (no code: network failure, refused handshake) and unknown codes: back off and retry.
+    // An open connection lost: 1005/1006 (no code: network failure) and unknown codes back off and retry.
     const policy = closeCodeInfo(code)?.retry ?? 'backoff';
     if (policy === 'resume') {
       // Closed as idle: resume if anything is left to resume, else wait for the app to need us again.
-      if (this.subs.size > 0 || this.requests.size > 0) this.scheduleReconnect();
-      else this.setState('idle');
+      if (this.subs.size > 0 || this.requests.size > 0) {
+        this.lost = true;
+        this.scheduleReconnect();
+      } else this.setState('idle');
       return;
     }
+    this.lost = true;
     if (policy === 'no') {
       this.fail(new ClientError('connection_closed', `server closed the connection (${code})`, { closeCode: code, closeReason: reason }));
       return;
@@ -403,11 +410,15 @@ class WsguardClient<M extends MessageMap> implements Client<M> {
     }
   }
 
-  /** Closed as idle with nothing to resume: the app needs the connection again, so reconnect now. */
+  /**
+   * Closed as idle with nothing to resume: the app needs the connection again, so connect now. Nothing
+   * was lost, so this is `connecting` (not `reconnecting`) and the open does not count in `reconnects`.
+   */
   private wake(): void {
     if (this.state !== 'idle') return;
     this.attempt = 0;
-    this.setState('reconnecting');
+    this.lost = false;
+    this.setState('connecting');
     void this.connect();
   }
 
