@@ -4,7 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CONFIG_KEYS, ConfigError, loadConfig } from '../../src/config/index.js';
 import { OTHER_ENV_VARS } from '../../src/config/env-names.js';
@@ -23,6 +24,14 @@ test('a misspelt WSGUARD_ variable is refused, naming it and the closest key', (
   refused({ WSGUARD_IDLE_TIMOUT: '20s' }, 'WSGUARD_IDLE_TIMOUT'.replace('TIMEOUT', 'TIMOUT'), /unknown variable; did you mean WSGUARD_IDLE_TIMEOUT\?/);
   refused({ WSGUARD_JWT_SECRETS: 's'.repeat(32) }, 'WSGUARD_JWT_SECRETS', /did you mean WSGUARD_JWT_SECRET\?/);
   refused({ WSGUARD_PROT: '9000', WSGUARD_PORT: '9000' }, 'WSGUARD_PROT', /did you mean WSGUARD_PORT\?/);
+});
+
+test('an unknown key in the JSON file names the closest key too', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'wsguard-config-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'wsguard.json');
+  writeFileSync(file, JSON.stringify({ idle_timout: '20s' }));
+  assert.throws(() => loadConfig({}, file), (e: unknown) => e instanceof ConfigError && /^invalid configuration: idle_timout \(in .*\): unknown key; did you mean idle_timeout\?$/.test(e.message));
 });
 
 test('an empty config variable is refused, not read as the default', () => {
