@@ -95,6 +95,7 @@ async function signIn(makeSession) {
   } finally {
     signingIn = false;
   }
+  let lastState = 'connecting';
   const client = createClient({
     url: wsUrl(),
     // The ticket checked at sign-in serves the first connection; every later attempt gets a new one.
@@ -124,9 +125,14 @@ async function signIn(makeSession) {
         }
       : {}),
     onState: (state) => {
+      const previous = lastState;
+      lastState = state;
       renderState();
-      if (state === 'open') log(client.reconnects > 0 ? `reconnected (${client.reconnects})` : 'connected');
-      else if (state === 'reconnecting') log('connection lost, reconnecting…');
+      if (state === 'open') log(previous === 'reconnecting' && client.reconnects > 0 ? `reconnected (${client.reconnects})` : 'connected');
+      // Waking from idle is not a loss: the app needs the connection again (a subscribe or a publish).
+      else if (state === 'connecting' && previous === 'idle') log('connecting again (the connection was idle)');
+      // Only a connection that was open can be lost; a first attempt that failed is retried (its error is logged).
+      else if (state === 'reconnecting') log(previous === 'open' ? 'connection lost, reconnecting…' : 'cannot connect, retrying…');
       else if (state === 'idle') log('the hub closed the idle connection (no subscription); it reconnects when needed');
       else if (state === 'closed') log('disconnected for good: sign in again', 'error');
     },

@@ -118,6 +118,10 @@ export function configDoc(): string {
 Set keys as environment variables, or in a JSON file named by \`WSGUARD_CONFIG\` (or \`--config FILE\`) using the file keys; the environment wins.
 Every value is validated at start-up: a bad one stops the server with one line naming the key, e.g.
 \`wsguard: invalid configuration: WSGUARD_PORT: a port number (0-65535)\`.
+A \`WSGUARD_*\` variable that is not a key (nor one of the project's other variables: \`WSGUARD_CONFIG\`, \`WSGUARD_ADMIN_TOKEN\`,
+\`WSGUARD_URL\`, \`WSGUARD_DEBUG\`, test and bench ones) is refused the same way, like an unknown key in the file, naming
+the closest key (\`WSGUARD_IDLE_TIMOUT: unknown variable; did you mean WSGUARD_IDLE_TIMEOUT?\`); so is an empty value
+(\`WSGUARD_IDLE_TIMEOUT=\`): unset a variable to get its default.
 
 Binding a non-loopback address requires a real secret (or public key), an origin list, and either TLS or a trusted TLS-terminating proxy.
 Without a secret the hub runs in **dev mode**: a random secret, demo tokens printed at start-up, loopback only.

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfig, ConfigError, ensureParentDir, CONFIG_KEYS } from '../config/index.js';
-import { loadWithPeers, MissingPeerError } from '../hub/peers.js';
+import { checkHubPeers, loadWithPeers, MissingPeerError } from '../hub/peers.js';
 import { signToken } from '../auth/sign.js';
 import { DEMO_USERS } from '../hub/dev-users.js';
 
@@ -42,6 +42,8 @@ export async function run(argv: string[]): Promise<number> {
 
   let hub;
   try {
+    // Every optional package this configuration needs, checked at once: all the missing ones in one line.
+    checkHubPeers(config);
     // Loaded here, not at the top: a missing peer package (see docs/packaging in README) is one line.
     const { startHub } = await loadWithPeers(['pino', 'prom-client'], 'wsguard serve', () => import('../hub/app.js'));
     hub = await startHub(config);

@@ -43,7 +43,11 @@ class WsguardClient<M extends MessageMap> implements Client<M> {
   private readonly listeners: { [K in keyof ClientEvents]: Set<ClientEvents[K]> } = { state: new Set(), error: new Set() };
 
   private ws: WebSocketLike | undefined;
-  private everOpened = false;
+  /**
+   * A working connection was lost and not yet replaced: the next `open` counts as a reconnect. Not set
+   * by an idle close (4408) with nothing to resume: waking from idle is a new connection, not a recovery.
+   */
+  private lost = false;
   /** Consecutive attempts without a working connection: the backoff exponent. */
   private attempt = 0;
   /** Consecutive failures to get credentials the server accepts. */
@@ -54,6 +58,12 @@ class WsguardClient<M extends MessageMap> implements Client<M> {
   private refreshing = false;
   /** The HTTP refusal of the current attempt's handshake, when the runtime showed one. */
   private refusal: HandshakeRefusal | undefined;
+  /** The current socket got to `open` (a close before that is a failed attempt, not a lost connection). */
+  private opened = false;
+  /** What the runtime said when the current attempt failed before `open` (Node: ECONNREFUSED...; browsers: nothing). */
+  private connectCause: unknown;
+  /** Why the last attempt failed, while no connection works: the reason a waiting request's timeout reports. */
+  private lastConnectError: ClientError | undefined;
 
   constructor(private readonly options: ClientOptions) {
     const Ctor = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
@@ -143,20 +153,28 @@ class WsguardClient<M extends MessageMap> implements Client<M> {
     }
     this.ws = ws;
     this.refusal = undefined;
+    this.opened = false;
+    this.connectCause = undefined;
     watchRefusal(ws, (r) => {
       if (ws === this.ws) this.refusal = r;
     });
     ws.onopen = () => this.onOpen(ws);
     ws.onmessage = (ev: { data: unknown }) => this.onMessage(ws, ev.data);
     ws.onclose = (ev: { code: number; reason: string }) => this.onClose(ws, ev.code, ev.reason);
-    ws.onerror = () => {}; // a close event always follows; errors carry nothing useful (browsers hide details)
+    // A close event always follows. Before `open` it is the only place `ws` says why (ECONNREFUSED,
+    // ENOTFOUND, TLS); browsers hide the reason. After `open` the close code says enough.
+    ws.onerror = (ev: { error?: unknown; message?: unknown }) => {
+      if (ws === this.ws && !this.opened) this.connectCause = ev.error ?? (typeof ev.message === 'string' && ev.message !== '' ? ev.message : undefined);
+    };
   }
 
   private onOpen(ws: WebSocketLike): void {
     if (ws !== this.ws) return;
+    this.opened = true;
+    this.lastConnectError = undefined;
     this.needFreshCredentials = false;
-    if (this.everOpened) this.reconnects += 1;
-    this.everOpened = true;
+    if (this.lost) this.reconnects += 1;
+    this.lost = false;
     this.setState('open');
     for (const sub of this.subs.values()) this.sendSubscribe(sub);
     this.requests.flush((frame) => this.sendRaw(frame));
@@ -179,14 +197,21 @@ class WsguardClient<M extends MessageMap> implements Client<M> {
       this.onRefused(refusal);
       return;
     }
-    // 1005/1006 (no code: network failure, refused handshake) and unknown codes: back off and retry.
+    if (!this.opened) {
+      this.onConnectFailed(code);
+      return;
+    }
+    // An open connection lost: 1005/1006 (no code: network failure) and unknown codes back off and retry.
     const policy = closeCodeInfo(code)?.retry ?? 'backoff';
     if (policy === 'resume') {
       // Closed as idle: resume if anything is left to resume, else wait for the app to need us again.
-      if (this.subs.size > 0 || this.requests.size > 0) this.scheduleReconnect();
-      else this.setState('idle');
+      if (this.subs.size > 0 || this.requests.size > 0) {
+        this.lost = true;
+        this.scheduleReconnect();
+      } else this.setState('idle');
       return;
     }
+    this.lost = true;
     if (policy === 'no') {
       this.fail(new ClientError('connection_closed', `server closed the connection (${code})`, { closeCode: code, closeReason: reason }));
       return;
@@ -224,8 +249,24 @@ class WsguardClient<M extends MessageMap> implements Client<M> {
     this.scheduleReconnect();
   }
 
+  /**
+   * The attempt failed before `open` with no HTTP answer to classify: refused or unreachable port,
+   * DNS, TLS, or a server that dropped the handshake. Loud (an `error` event per failed attempt, with
+   * the runtime's cause when it shows one), then retried with backoff like a lost connection: the
+   * server may just be starting.
+   */
+  private onConnectFailed(code: number): void {
+    const cause = this.connectCause;
+    this.connectCause = undefined;
+    const detail = cause instanceof Error ? cause.message : typeof cause === 'string' ? cause : `closed with ${code} before the handshake completed; the runtime hides why`;
+    const err = new ClientError('connect_failed', `cannot connect: ${detail}`, cause === undefined ? {} : { cause });
+    this.lastConnectError = err;
+    this.emit('error', err);
+    this.scheduleReconnect();
+  }
+
   private scheduleReconnect(minDelayMs = 0): void {
-    this.setState(this.everOpened ? 'reconnecting' : 'connecting');
+    this.setState('reconnecting');
     const delay = Math.max(minDelayMs, backoffDelay(this.attempt, this.backoff, this.random));
     this.attempt += 1;
     this.reconnectTimer = setTimeout(() => void this.connect(), delay);
@@ -361,7 +402,7 @@ class WsguardClient<M extends MessageMap> implements Client<M> {
       if (this.state === 'closed') throw new ClientError('closed', 'client is closed');
       this.wake();
       try {
-        return await this.requests.track(type, payload, Math.max(1, deadline - Date.now()), (frame) => this.sendRaw(frame));
+        return await this.requests.track(type, payload, Math.max(1, deadline - Date.now()), (frame) => this.sendRaw(frame), () => this.lastConnectError);
       } catch (err) {
         const again = opts.idempotent === true && err instanceof ClientError && err.code === 'disconnected' && attempt < (opts.maxRetries ?? 3) && Date.now() < deadline;
         if (!again) throw err;
@@ -369,11 +410,15 @@ class WsguardClient<M extends MessageMap> implements Client<M> {
     }
   }
 
-  /** Closed as idle with nothing to resume: the app needs the connection again, so reconnect now. */
+  /**
+   * Closed as idle with nothing to resume: the app needs the connection again, so connect now. Nothing
+   * was lost, so this is `connecting` (not `reconnecting`) and the open does not count in `reconnects`.
+   */
   private wake(): void {
     if (this.state !== 'idle') return;
     this.attempt = 0;
-    this.setState('reconnecting');
+    this.lost = false;
+    this.setState('connecting');
     void this.connect();
   }
 

@@ -6,6 +6,9 @@ import { errorInfo, isErrorCode, type ErrorCodeValue } from '../protocol/errors.
  * - timeout:           no answer within requestTimeoutMs; the outcome is unknown
  * - closed:            the client was closed (by the app, or it gave up)
  * - connection_closed: the server closed with a code whose retry policy is 'no'
+ * - connect_failed:    an attempt failed before the WebSocket opened without an HTTP answer (refused or
+ *                      unreachable port, DNS, TLS); `cause` is the runtime's error when it shows one.
+ *                      Reported once per failed attempt; the client retries with backoff
  * - auth_failed:       the credentials were refused (HTTP 401 on the handshake or the ticket request:
  *                      `status`, `reason`), the provider failed, or fresh credentials kept being refused
  * - handshake_refused: the server refused the WebSocket handshake for another reason (`status`, `reason`:
@@ -19,12 +22,13 @@ export type ClientErrorCode =
   | 'timeout'
   | 'closed'
   | 'connection_closed'
+  | 'connect_failed'
   | 'auth_failed'
   | 'handshake_refused'
   | 'already_subscribed'
   | 'bad_frame';
 
-const CLIENT_RETRYABLE: Record<string, boolean> = { disconnected: true, timeout: true };
+const CLIENT_RETRYABLE: Record<string, boolean> = { disconnected: true, timeout: true, connect_failed: true };
 
 export interface ClientErrorDetails {
   /** WebSocket close code, for connection_closed. */

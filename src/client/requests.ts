@@ -42,14 +42,22 @@ export class Requests {
     return `c-${this.counter}`;
   }
 
-  /** Registers a request; `send` is tried now and again by flush() until it succeeds. */
-  track(type: string, payload: object, timeoutMs: number, send: (frame: string) => boolean): Promise<ServerMessage> {
+  /**
+   * Registers a request; `send` is tried now and again by flush() until it succeeds. `notConnected`
+   * says why there is no connection (the last failed attempt): a request that times out unsent says so.
+   */
+  track(type: string, payload: object, timeoutMs: number, send: (frame: string) => boolean, notConnected?: () => ClientError | undefined): Promise<ServerMessage> {
     const id = this.nextId();
     const frame = JSON.stringify({ type, id, payload });
     return new Promise<ServerMessage>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new ClientError('timeout', `no answer to ${type} within ${timeoutMs} ms`));
+        const why = p.sent ? undefined : notConnected?.();
+        reject(
+          why
+            ? new ClientError('timeout', `${type} not sent within ${timeoutMs} ms: no connection (${why.message})`, { cause: why })
+            : new ClientError('timeout', `no answer to ${type} within ${timeoutMs} ms`),
+        );
       }, timeoutMs);
       const p: Pending = { frame, sent: false, resolve, reject, timer };
       this.pending.set(id, p);

@@ -21,7 +21,8 @@ export interface WebSocketLike {
 export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;
 
 /**
- * connecting: first attempt; open; reconnecting: lost it, waiting or trying again; idle: the server
+ * connecting: an attempt with nothing failed yet (the first one, or waking from idle); open;
+ * reconnecting: the connection was lost or the last attempt failed, waiting (backoff) or trying again; idle: the server
  * closed the connection as idle (4408) and nothing needed it (no subscription, no request), so the
  * client connects again on the next subscribe() or request; closed: for good.
  */
@@ -54,7 +55,7 @@ export interface ClientOptions {
   /** Source of randomness for jitter (tests pass a seeded one). */
   random?: () => number;
   onState?: (state: ClientState) => void;
-  /** Connection-level errors: auth failures, refused refresh, the server closing with a 'no retry' code. */
+  /** Connection-level errors: a failed attempt (connect_failed), auth failures, refused refresh, the server closing with a 'no retry' code. */
   onError?: (error: ClientError) => void;
 }
 

@@ -46,6 +46,24 @@ const cipherList = z.string().min(1).refine((c) => {
     return false;
   }
 }, 'an OpenSSL cipher list matching at least one cipher, e.g. TLS_AES_128_GCM_SHA256:ECDHE-RSA-AES128-GCM-SHA256');
+/**
+ * Why a Redis URL cannot work, or undefined. Checked here so a typo is a config error naming the key,
+ * not the URL parser's bare "Invalid URL" at connect time. Never echoes the value (it may hold a password).
+ */
+export function redisUrlProblem(value: string): string | undefined {
+  const expected = 'a redis:// or rediss:// URL like redis://127.0.0.1:6379 (host, optional port 1-65535, optional /db number)';
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    return `not a valid URL: expected ${expected}`;
+  }
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') return `scheme ${u.protocol.slice(0, 16)} is not redis: or rediss:: expected ${expected}`;
+  if (u.hostname === '') return `no host: expected ${expected}`;
+  if (u.port === '0') return `port 0: expected ${expected}`;
+  if (!/^\/?(\d{1,2})?$/.test(u.pathname)) return `the path must be a database number like /0: expected ${expected}`;
+  return undefined;
+}
 const atLeastOne = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 
 /** Parses `0` or digits with a unit (ms, s, m, h, d) into milliseconds. */
@@ -80,7 +98,10 @@ export const CONFIG_KEYS = {
   jwtIssuer: key('WSGUARD_JWT_ISSUER', 'jwt_issuer', nonEmpty, '`iss` every token must carry', 'unset (not checked)'),
   jwtAudience: key('WSGUARD_JWT_AUDIENCE', 'jwt_audience', nonEmpty, '`aud` every token must carry', 'unset (not checked)'),
   db: key('WSGUARD_DB', 'db', nonEmpty, 'SQLite file of the event log', '`./data/wsguard.db`'),
-  redisUrl: key('WSGUARD_REDIS_URL', 'redis_url', z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL'), 'cluster mode: sequence, history, fan-out, tickets, revocations and caps on Redis', 'unset (single node)'),
+  redisUrl: key('WSGUARD_REDIS_URL', 'redis_url', z.string().superRefine((u, ctx) => {
+    const problem = redisUrlProblem(u);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }), 'cluster mode: sequence, history, fan-out, tickets, revocations and caps on Redis', 'unset (single node)'),
   redisPrefix: key('WSGUARD_REDIS_PREFIX', 'redis_prefix', z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, '1-64 of A-Z a-z 0-9 : _ -'), 'prefix of every Redis key and pub/sub channel', '`wsguard:`'),
   tlsCert: key('WSGUARD_TLS_CERT', 'tls_cert', nonEmpty, 'PEM certificate (chain): serve https/wss directly, with the TLS profile below', 'unset (plain; loopback or behind a TLS proxy)'),
   tlsKey: key('WSGUARD_TLS_KEY', 'tls_key', nonEmpty, 'PEM private key for `WSGUARD_TLS_CERT`', 'unset'),

@@ -4,10 +4,12 @@
  * throws a ConfigError whose message is one line naming the key and what is expected.
  */
 import { readFileSync } from 'node:fs';
+import { closest } from 'fastest-levenshtein';
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { z } from 'zod';
 import { CONFIG_KEYS, type ConfigKey, type ConfigValues } from './keys.js';
+import { closestKey, unknownEnvNames } from './env-names.js';
 import { checkTlsPair, TlsPairError } from './tls-pair.js';
 
 export class ConfigError extends Error {
@@ -84,7 +86,8 @@ function readFileConfig(path: string): Record<string, unknown> {
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError('WSGUARD_CONFIG', `${path} must hold a JSON object`);
   const known = new Set(Object.values(CONFIG_KEYS).map((k) => k.file));
-  for (const k of Object.keys(parsed)) if (!known.has(k)) throw new ConfigError(`${k} (in ${path})`, 'unknown key');
+  const fileKeys = Object.values(CONFIG_KEYS).map((k) => k.file);
+  for (const k of Object.keys(parsed)) if (!known.has(k)) throw new ConfigError(`${k} (in ${path})`, `unknown key; did you mean ${closest(k, fileKeys)}?`);
   return parsed as Record<string, unknown>;
 }
 
@@ -96,6 +99,18 @@ function keyLabel(name: ConfigKey, env: NodeJS.ProcessEnv, file?: ConfigFile): s
   const fromEnv = env[spec.env];
   if ((fromEnv === undefined || fromEnv === '') && file?.values[spec.file] !== undefined) return `${spec.file} (in ${file.path})`;
   return spec.env;
+}
+
+/**
+ * A misspelt variable would be ignored and the default used instead: refused like an unknown key in
+ * the file. An empty value too: `WSGUARD_X=` reads as "set", so taking the default would surprise.
+ */
+export function checkEnvNames(env: NodeJS.ProcessEnv): void {
+  const unknown = unknownEnvNames(env)[0];
+  if (unknown !== undefined) throw new ConfigError(unknown, `unknown variable; did you mean ${closestKey(unknown)}?`);
+  for (const spec of Object.values(CONFIG_KEYS)) {
+    if (env[spec.env] === '') throw new ConfigError(spec.env, 'empty; give a value or unset the variable to use the default');
+  }
 }
 
 /** Parses raw values (strings from env, JSON values from the file) into typed values. */
@@ -117,6 +132,7 @@ export function parseValues(env: NodeJS.ProcessEnv, file?: ConfigFile): ConfigVa
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, configPath = env.WSGUARD_CONFIG): HubConfig {
+  checkEnvNames(env);
   const file = configPath ? { path: configPath, values: readFileConfig(configPath) } : undefined;
   const v = parseValues(env, file);
   const host = v.host ?? '127.0.0.1';

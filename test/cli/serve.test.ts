@@ -51,6 +51,9 @@ test('a bad configuration value stops start-up with one line naming the key (exi
     [{ WSGUARD_JWT_SECRET: 'short' }, 'WSGUARD_JWT_SECRET'],
     [{ WSGUARD_HOST: '0.0.0.0' }, 'WSGUARD_JWT_SECRET'],
     [{ WSGUARD_ALLOWED_ORIGINS: 'not an origin' }, 'WSGUARD_ALLOWED_ORIGINS'],
+    [{ WSGUARD_REDIS_URL: 'redis://127.0.0.1:6379x' }, 'WSGUARD_REDIS_URL'],
+    [{ WSGUARD_IDLE_TIMOUT: '20s' }, 'WSGUARD_IDLE_TIMOUT'],
+    [{ WSGUARD_IDLE_TIMEOUT: '' }, 'WSGUARD_IDLE_TIMEOUT'],
   ] as const) {
     const r = await runCli(['serve'], env);
     assert.equal(r.code, 2, JSON.stringify(env));

@@ -34,6 +34,10 @@ test('a bad value stops start-up with one line naming the key', () => {
   fails({ WSGUARD_JWT_SECRET: 'short' }, 'WSGUARD_JWT_SECRET');
   fails({ WSGUARD_ALLOWED_ORIGINS: 'https://a.example/path' }, 'WSGUARD_ALLOWED_ORIGINS');
   fails({ WSGUARD_REDIS_URL: 'http://x' }, 'WSGUARD_REDIS_URL');
+  // A typo in the port is a config error naming the key, not the URL parser's bare "Invalid URL" at connect time.
+  for (const bad of ['redis://127.0.0.1:6379x', 'redis://127.0.0.1:70000', 'redis://127.0.0.1:0', 'redis://', 'redis://h/abc', 'redis:127.0.0.1', '127.0.0.1:6379']) {
+    fails({ WSGUARD_REDIS_URL: bad }, 'WSGUARD_REDIS_URL');
+  }
   fails({ WSGUARD_RETENTION_MAX_AGE: 'forever' }, 'WSGUARD_RETENTION_MAX_AGE');
   fails({ WSGUARD_LOG_LEVEL: 'loud' }, 'WSGUARD_LOG_LEVEL');
   fails({ WSGUARD_TLS_CERT: '/x.pem' }, 'WSGUARD_TLS_KEY');
@@ -85,4 +89,16 @@ test('config file: same keys, environment wins, unknown keys and bad JSON refuse
 
 test('docs/configuration.md is generated from the key table (run: npx tsx scripts/gen-config-docs.ts)', () => {
   assert.equal(readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8'), configDoc());
+});
+
+test('a valid Redis URL is accepted as written; the error for a bad one never echoes it (it may hold a password)', () => {
+  for (const ok of ['redis://127.0.0.1:6379', 'rediss://:pw@redis.example:6380/2', 'redis://[::1]', 'redis://h/']) {
+    assert.equal(loadConfig({ WSGUARD_REDIS_URL: ok }).redis?.url, ok);
+  }
+  assert.throws(() => loadConfig({ WSGUARD_REDIS_URL: 'redis://:hunter2-secret@127.0.0.1:6379x' }), (e: unknown) => {
+    assert.ok(e instanceof ConfigError && e.key === 'WSGUARD_REDIS_URL', String(e));
+    assert.match(e.message, /not a valid URL: expected a redis:\/\/ or rediss:\/\/ URL/);
+    assert.ok(!e.message.includes('hunter2'), e.message);
+    return true;
+  });
 });

@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
@@ -44,4 +45,30 @@ test('the README example authenticates, checks Origin, validates and answers', a
     { type: 'error', id: 'n3', payload: { code: 'forbidden', message: 'Not allowed.' } },
   ]);
   ws.close();
+});
+
+/** Code statements of a snippet: comments, blank lines and indentation dropped, `export` ignored. */
+function statements(code: string): string[] {
+  return code
+    .split('\n')
+    .map((l) => l.replace(/\s+\/\/ .*$/, '').replace(/^\s*\/\/.*$/, '').trim().replace(/^export /, '').replace(/\s+/g, ' '))
+    .filter((l) => l.length > 0);
+}
+
+test('the README example and examples/attach-http.ts say the same, and the README one runs as pasted (secret, log, hardened server)', () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('## `wsguard/server`: attach to your own server'));
+  const block = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+  assert.ok(block, 'the README server example');
+  const example = new Set(statements(readFileSync(new URL('../../examples/attach-http.ts', import.meta.url), 'utf8')));
+  const readmeLines = statements(block);
+  // Everything it uses is defined in the block itself.
+  for (const def of ['const secret = process.env.JWT_SECRET!;', 'const log = console;', "import { createGuard, secureHttpOptions, WsguardError } from 'wsguard/server';"]) {
+    assert.ok(readmeLines.includes(def), `README defines: ${def}`);
+  }
+  assert.ok(readmeLines.includes('const server = createServer(secureHttpOptions(), (req, res) => {'), 'hardened like docs/server.md');
+  // What only a top-level script has (imports from the package, the env secret, a fixed port, SIGTERM).
+  const scriptOnly = (l: string) => l.startsWith('import ') || l.startsWith('const secret =') || l.startsWith('server.listen(') || l.startsWith('process.on(');
+  const differing = readmeLines.filter((l) => !scriptOnly(l) && !example.has(l));
+  assert.deepEqual(differing, [], 'README statements missing from examples/attach-http.ts: keep the two the same');
 });

@@ -63,9 +63,14 @@ test('every shell block in README.md and docs/ says whether it runs', () => {
   const unmarked = blocks.filter((b) => b.mode === undefined).map((b) => `${b.file}:${b.line}`);
   assert.deepEqual(unmarked, [], 'add a <!-- commands: ... --> marker before these blocks');
   assert.ok(blocks.filter((b) => b.mode !== 'not-run').length >= 5, 'the README walkthrough is runnable');
-  // `wsguard` is not on PATH in a clone: commands go through npx (or npm scripts).
+  // `wsguard` is not on PATH in a clone: commands go through node dist/cli/main.js (or npm scripts).
   const bare = blocks.filter((b) => b.mode !== 'not-run' && /(^|[\s;&|(])wsguard\s/m.test(b.code.replace(/npx wsguard/g, '')));
   assert.deepEqual(bare.map((b) => `${b.file}:${b.line}`), []);
+  // ...but not `npx wsguard` in a block that runs in the clone: npx copies the whole clone into its cache
+  // and runs `prepare` (half a minute) before the first command, so a hub "ready within 30 s" is not.
+  // In a clone, the built CLI is `node dist/cli/main.js`; `npx wsguard` is for a project that installed it.
+  const viaNpx = blocks.filter((b) => b.mode !== 'not-run' && /\bnpx wsguard\b/.test(b.code));
+  assert.deepEqual(viaNpx.map((b) => `${b.file}:${b.line}`), [], 'use node dist/cli/main.js in runnable blocks');
 });
 
 test('the README states the real number of audit checks', async () => {

@@ -270,6 +270,11 @@ test('the page with short idle timers: a quiet subscription stays live; with non
   await page.getByRole('button', { name: 'Subscribe', exact: true }).click();
   await page.locator('#subscriptions li[data-channel="files:acme"][data-status="live"]').waitFor();
   assert.equal(await state(page), 'open');
+  // Waking from idle is not a lost connection: not counted, not logged as one.
+  const woken = await page.locator('#log li span').allTextContents();
+  assert.ok(woken.some((l) => l.includes('connecting again (the connection was idle)')), woken.join(' | '));
+  assert.ok(!woken.some((l) => l.includes('connection lost')), woken.join(' | '));
+  assert.equal(await reconnects(page), before);
   assert.equal(await publishHttp(h, bearer, 'resumed.pdf'), 2);
   await waitForRow(page, 2);
 

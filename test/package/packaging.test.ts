@@ -26,7 +26,7 @@ const SERVER_PEERS = ['pino', 'prom-client'];
 const LINT_PEERS = ['eslint', 'typescript-eslint']; // wsguard lint loads them only when it runs
 
 test('dependencies: the small pure-JS ones the server and client need; the rest are optional peers, installed in a clone as dev dependencies', () => {
-  assert.deepEqual(Object.keys(pkg.dependencies).sort(), ['content-type', 'fast-jwt', 'jose', 'proxy-addr', 'ws', 'zod']);
+  assert.deepEqual(Object.keys(pkg.dependencies).sort(), ['content-type', 'fast-jwt', 'fastest-levenshtein', 'jose', 'proxy-addr', 'ws', 'zod']);
   assert.deepEqual(Object.keys(pkg.peerDependencies).sort(), [...HUB_ONLY, ...SERVER_PEERS, ...LINT_PEERS].sort());
   for (const name of Object.keys(pkg.peerDependencies)) {
     assert.equal(pkg.peerDependenciesMeta[name]?.optional, true, `${name} is optional (npm would install a required peer for everyone)`);
@@ -85,14 +85,34 @@ test('installed without the peers: the client and (with pino, prom-client) the s
   const serverWithout = node("await import('wsguard/server');");
   assert.notEqual(serverWithout.status, 0);
   assert.match(serverWithout.stderr, /Cannot find package '(pino|prom-client)'/);
+  const serve = (env: NodeJS.ProcessEnv = {}) =>
+    spawnSync(process.execPath, [join(self, 'dist/cli/main.js'), 'serve'], { cwd: dir, encoding: 'utf8', timeout: 30_000, env: { PATH: process.env.PATH, WSGUARD_PORT: '0', WSGUARD_DB: join(dir, 'x.db'), ...env } });
+  // Every package this configuration needs is named at once, with one install command (not one per start).
+  const bare = serve();
+  assert.equal(bare.status, 2, bare.stderr);
+  assert.equal(
+    bare.stderr,
+    "wsguard: wsguard serve needs 4 packages that are not installed: pino for the hub's logs, prom-client for the hub's metrics, better-sqlite3 for the SQLite event log (WSGUARD_DB), helmet for the hub's HTTP routes: npm install pino prom-client better-sqlite3 helmet\n",
+  );
 
   for (const name of SERVER_PEERS) link(name);
   const server = node("const { createGuard } = await import('wsguard/server'); const http = await import('node:http'); const g = createGuard({ server: http.createServer(), auth: { jwt: { secret: 'x'.repeat(32) } }, logger: undefined }); await g.close(); console.log('ok');");
   assert.equal(server.stdout.trim(), 'ok', server.stderr);
 
-  const serve = spawnSync(process.execPath, [join(self, 'dist/cli/main.js'), 'serve'], { cwd: dir, encoding: 'utf8', timeout: 30_000, env: { PATH: process.env.PATH, WSGUARD_PORT: '0', WSGUARD_DB: join(dir, 'x.db') } });
-  assert.equal(serve.status, 2, serve.stderr);
-  assert.equal(serve.stderr, 'wsguard: the SQLite event log (WSGUARD_DB) needs the better-sqlite3 package: npm install better-sqlite3\n');
+  const withServerPeers = serve();
+  assert.equal(withServerPeers.status, 2, withServerPeers.stderr);
+  assert.equal(
+    withServerPeers.stderr,
+    "wsguard: wsguard serve needs 2 packages that are not installed: better-sqlite3 for the SQLite event log (WSGUARD_DB), helmet for the hub's HTTP routes: npm install better-sqlite3 helmet\n",
+  );
+  // Cluster mode needs ioredis instead of better-sqlite3; nothing is connected before the check.
+  const cluster = serve({ WSGUARD_REDIS_URL: 'redis://127.0.0.1:1' });
+  assert.equal(cluster.status, 2, cluster.stderr);
+  assert.match(cluster.stderr, /^wsguard: wsguard serve needs 2 packages that are not installed: ioredis for cluster mode \(WSGUARD_REDIS_URL\), helmet for .*: npm install ioredis helmet\n$/);
+  link('helmet');
+  const oneMissing = serve();
+  assert.equal(oneMissing.stderr, 'wsguard: the SQLite event log (WSGUARD_DB) needs the better-sqlite3 package: npm install better-sqlite3\n');
+  assert.equal(oneMissing.status, 2);
 });
 
 test('the tarball: LICENSE, no source maps (src is not shipped), no tests', () => {
