@@ -15,8 +15,8 @@
  *   <prefix>newch:<sub> (new channels of one identity in the current window; expires with it)
  */
 import type { Redis } from 'ioredis';
-import { WsguardError, type FileEvent } from '../protocol/index.js';
-import { defineScript, unavailable, type ScriptFn } from '../cluster/redis-commands.js';
+import { WsguardError, unavailable, type FileEvent } from '../protocol/index.js';
+import { defineScript, type ScriptFn } from '../redis/commands.js';
 import {
   ChannelLimitError,
   CHANNEL_WINDOW_MS,
