@@ -6,31 +6,39 @@
 import type { IncomingMessage } from 'node:http';
 import type { Identity } from '../../auth/types.js';
 
-export type RefusalReason =
-  | 'shutting_down'
-  | 'bad_path'
-  | 'bad_request'
+/**
+ * Why a handshake was refused: the runtime registry the type derives from (the `outcome` label of
+ * `wsguard_handshakes_total`, the `reason` of `handshake_refused`). docs/server.md lists the same,
+ * checked by test/server/docs-registries.test.ts.
+ */
+export const REFUSAL_REASONS = [
+  'shutting_down',
+  'bad_path',
+  'bad_request',
   /** A trusted proxy forwarded an X-Forwarded-For hop that is not an address. */
-  | 'bad_forwarded'
-  | 'bad_version'
-  | 'host'
-  | 'origin'
-  | 'origin_null'
-  | 'origin_missing'
-  | 'handshake_rate'
-  | 'cap_global'
-  | 'cap_ip'
-  | 'cap_user'
-  | 'auth_rate'
-  | 'no_credentials'
-  | 'query_token'
-  | 'invalid_token'
-  | 'invalid_ticket'
-  | 'invalid_cookie'
-  | 'revoked'
-  | 'subprotocol'
-  | 'auth_unavailable'
-  | 'internal';
+  'bad_forwarded',
+  'bad_version',
+  'host',
+  'origin',
+  'origin_null',
+  'origin_missing',
+  'handshake_rate',
+  'cap_global',
+  'cap_ip',
+  'cap_user',
+  'auth_rate',
+  'no_credentials',
+  'query_token',
+  'invalid_token',
+  'invalid_ticket',
+  'invalid_cookie',
+  'revoked',
+  'subprotocol',
+  'auth_unavailable',
+  'internal',
+] as const;
+
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
 export type RefusalStatus = 400 | 401 | 403 | 426 | 429 | 503;
 
