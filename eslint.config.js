@@ -10,7 +10,7 @@ import globals from 'globals';
  */
 export const LAYERS = {
   protocol: [],
-  config: [],
+  config: ['protocol'],
   audit: [],
   client: ['protocol'],
   redis: [],

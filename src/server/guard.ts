@@ -21,7 +21,7 @@ import { GuardConnection } from './connection.js';
 import type { GuardCore } from './core.js';
 import { ConnectionCounts } from './counts.js';
 import { TokenBucket } from './token-bucket.js';
-import { WsguardConfigError } from './errors.js';
+import { WsguardConfigError } from '../protocol/index.js';
 import type { SecurityEvent, ViolationReason } from './events.js';
 import { acceptingStage } from './gate/accepting.js';
 import { authenticateStage } from './gate/authenticate.js';
@@ -102,7 +102,7 @@ export class Guard implements GuardCore {
     try {
       verifier = o.auth.jwt ? createJwtVerifier(o.auth.jwt) : undefined;
     } catch (err) {
-      throw new WsguardConfigError('auth.jwt', (err as Error).message);
+      throw new WsguardConfigError('auth.jwt', (err as Error).message, { cause: err });
     }
     this.logger = guardLogger(o.logger);
     this.securityLog = new SecurityLog(this.logger, o.securityLog);
