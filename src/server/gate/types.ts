@@ -60,7 +60,7 @@ export interface HandshakeContext {
   readonly offeredProtocols: readonly string[];
   /** Set by the authenticate stage (undefined for first-message auth). */
   identity?: Identity;
-  /** Set by the subprotocol stage. */
+  /** Set by the subprotocol stage; the only source of the protocol ws answers with (guard.ts handleProtocols). */
   protocol?: string;
   /** Undo steps (cap reservations) run when a later stage refuses or the socket goes away. */
   readonly cleanups: (() => void)[];
