@@ -78,8 +78,8 @@ export class Guard implements GuardCore {
   readonly logger: Logger;
   readonly metrics: GuardMetrics;
   readonly authenticator: Authenticator;
-  readonly counts = new ConnectionCounts();
-  readonly routes = new Map<string, Route>();
+  private readonly counts = new ConnectionCounts();
+  private readonly routes = new Map<string, Route>();
   /** Handshake stages, in order (read-only view; see docs/server.md). */
   readonly gate: readonly GateStage[];
   /** Message stages, in order. */
