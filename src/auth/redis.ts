@@ -8,7 +8,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { unavailable } from '../protocol/index.js';
+import { unavailable } from '../protocol/failures.js';
 import { defineScript, type ScriptFn } from '../redis/commands.js';
 import type { ConnectionCounter, Identity, PutResult, RevocationStore, RevocationTarget, TicketLimits, TicketRecord, TicketStore } from './types.js';
 

@@ -21,7 +21,7 @@ import { GuardConnection } from './connection.js';
 import type { GuardCore } from './core.js';
 import { ConnectionCounts } from './counts.js';
 import { TokenBucket } from './token-bucket.js';
-import { WsguardConfigError } from '../protocol/index.js';
+import { WsguardConfigError } from '../protocol/failures.js';
 import type { SecurityEvent, ViolationReason } from './events.js';
 import { acceptingStage } from './gate/accepting.js';
 import { authenticateStage } from './gate/authenticate.js';

@@ -12,4 +12,5 @@ export { TLS_PROFILE, TLS12_SUITES, TLS13_SUITES, secureTlsOptions, secureHttpsO
 export { TokenError, type JwtConfig } from '../auth/jwt.js';
 export { MemoryTicketStore, MemoryRevocationStore, MemoryConnectionCounter } from '../auth/memory.js';
 export type { Identity, Permissions, TicketStore, RevocationStore, RevocationTarget, TicketRecord, ConnectionCounter } from '../auth/types.js';
-export { WsguardError, WsguardConfigError } from '../protocol/index.js';
+export { WsguardError } from '../protocol/index.js';
+export { WsguardConfigError } from '../protocol/failures.js';

@@ -16,7 +16,8 @@
  *   <prefix>newch:<sub> (new channels of one identity in the current window; expires with it)
  */
 import type { Redis } from 'ioredis';
-import { WsguardError, unavailable, type FileEvent } from '../protocol/index.js';
+import { WsguardError, type FileEvent } from '../protocol/index.js';
+import { unavailable } from '../protocol/failures.js';
 import { defineScript, type ScriptFn } from '../redis/commands.js';
 import {
   ChannelLimitError,

@@ -8,7 +8,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { WsguardError, unavailable, type FileEvent, type FileEventKind } from '../protocol/index.js';
+import { WsguardError, type FileEvent, type FileEventKind } from '../protocol/index.js';
+import { unavailable } from '../protocol/failures.js';
 import { copyEvent } from './memory.js';
 import {
   ChannelLimitError,

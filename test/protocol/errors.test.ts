@@ -2,7 +2,8 @@
 // and the one configuration error names its key.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { unavailable, WsguardConfigError, WsguardError } from '../../src/protocol/index.js';
+import { WsguardError } from '../../src/protocol/index.js';
+import { unavailable, WsguardConfigError } from '../../src/protocol/failures.js';
 import { WsguardConfigError as ServerConfigError } from '../../src/server/index.js';
 
 test('unavailable() wraps a backend failure as `unavailable` with it as cause, and passes a WsguardError through', () => {
