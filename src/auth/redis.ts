@@ -8,7 +8,8 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { defineScript, unavailable, type ScriptFn } from '../cluster/redis-commands.js';
+import { unavailable } from '../protocol/failures.js';
+import { defineScript, type ScriptFn } from '../redis/commands.js';
 import type { ConnectionCounter, Identity, PutResult, RevocationStore, RevocationTarget, TicketLimits, TicketRecord, TicketStore } from './types.js';
 
 async function guarded<T>(op: () => Promise<T>): Promise<T> {

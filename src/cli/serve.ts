@@ -1,5 +1,5 @@
 /**
- * `wsguard serve`: the file-event hub (issue 3). Configuration from the environment and an
+ * `wsguard serve`: the file-event hub (keys in docs/configuration.md). Configuration from the environment and an
  * optional JSON file; a bad value stops start-up with one line naming the key.
  */
 import { parseArgs } from 'node:util';

@@ -14,6 +14,7 @@ import { MemoryBroker } from '../broker/memory.js';
 import type { RedisBackend } from '../cluster/redis-backend.js';
 import type { SqliteRevocationStore } from '../auth/sqlite.js';
 import type { EventStore } from '../store/types.js';
+import type { SqliteEventStoreOptions } from '../store/sqlite.js';
 import type { Broker } from '../broker/types.js';
 import { selfOrigins, type HubConfig } from '../config/index.js';
 import { createHub, type Hub, type HubOptions } from './hub.js';
@@ -44,6 +45,8 @@ export interface StartOptions {
   readonly publicDir?: string;
   /** Overrides for hub options the config does not cover (tests use small replay pages). */
   readonly hub?: Partial<Omit<HubOptions, 'guard' | 'store' | 'broker'>>;
+  /** SQLite event log options the config does not cover: `onOpen` gets the connection (drills inject faults through it). */
+  readonly sqlite?: Pick<SqliteEventStoreOptions, 'onOpen'>;
 }
 
 /** host:port of a Redis URL, without credentials (the line is printed). */
@@ -97,7 +100,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     broker = backend.broker;
   } else {
     const { SqliteEventStore } = await loadWithPeers(['better-sqlite3'], 'the SQLite event log (WSGUARD_DB)', () => import('../store/sqlite.js'));
-    store = new SqliteEventStore({ path: config.db, retention: config.retention, channelLimits, pruneIntervalMs: 60_000, onError });
+    store = new SqliteEventStore({ path: config.db, retention: config.retention, channelLimits, pruneIntervalMs: 60_000, onError, ...opts.sqlite });
     broker = new MemoryBroker({ onError });
     if (!opts.guard?.revocationStore) {
       try {

@@ -8,14 +8,15 @@ import type { Identity } from '../auth/types.js';
 import { ChannelLimitError, type ChannelLimits, type EventStore } from '../store/types.js';
 import type { Broker } from '../broker/types.js';
 import {
+  CLIENT_MESSAGES,
   CloseCode,
   CloseReason,
-  FileDeletePayload,
-  FileUploadPayload,
   isAllowed,
-  SubscribePayload,
-  UnsubscribePayload,
   WsguardError,
+  type FileDeletePayload,
+  type FileUploadPayload,
+  type SubscribePayload,
+  type UnsubscribePayload,
   errorInfo,
   type FileEvent,
 } from '../protocol/index.js';
@@ -103,11 +104,14 @@ export class Hub {
 
     const canSubscribe = (ctx: MessageContext, p: { channel: string }) => isAllowed(ctx.identity.perms.subscribe, p.channel);
     const canPublish = (ctx: MessageContext, p: { channel: string }) => isAllowed(ctx.identity.perms.publish, p.channel);
+    // Schemas from the protocol's registry (CLIENT_MESSAGES), the one the docs and the client use;
+    // the guard's builtins register 'ping' and 'auth.refresh' from it too.
+    const M = CLIENT_MESSAGES;
     this.guard
-      .message('subscribe', SubscribePayload, (ctx, p) => this.subscribe(ctx, p), { authorize: canSubscribe })
-      .message('unsubscribe', UnsubscribePayload, (ctx, p) => this.unsubscribe(ctx, p))
-      .message('file_upload', FileUploadPayload, (ctx, p) => this.publishFrom(ctx.identity, { kind: 'file_upload', payload: p }), { authorize: canPublish })
-      .message('file_delete', FileDeletePayload, (ctx, p) => this.publishFrom(ctx.identity, { kind: 'file_delete', payload: p }), { authorize: canPublish });
+      .message('subscribe', M.subscribe, (ctx, p) => this.subscribe(ctx, p), { authorize: canSubscribe })
+      .message('unsubscribe', M.unsubscribe, (ctx, p) => this.unsubscribe(ctx, p))
+      .message('file_upload', M.file_upload, (ctx, p) => this.publishFrom(ctx.identity, { kind: 'file_upload', payload: p }), { authorize: canPublish })
+      .message('file_delete', M.file_delete, (ctx, p) => this.publishFrom(ctx.identity, { kind: 'file_delete', payload: p }), { authorize: canPublish });
     this.guard.on('disconnect', ({ connection }) => {
       for (const channel of subscriptions(connection).keys()) this.release(connection, channel);
     });

@@ -43,13 +43,14 @@ export function isErrorCode(code: string): code is ErrorCodeValue {
 /**
  * A typed, expected failure. Handlers throw it to answer with an `error` frame;
  * anything else thrown becomes `internal` (and a security event), never a stack trace on the wire.
+ * `cause` (standard ErrorOptions) keeps the underlying failure for logs; it never reaches the wire.
  */
 export class WsguardError extends Error {
   readonly code: ErrorCodeValue;
   readonly status: number;
-  constructor(code: ErrorCodeValue, message?: string) {
+  constructor(code: ErrorCodeValue, message?: string, options?: ErrorOptions) {
     const info = errorInfo(code);
-    super(message ?? info.message);
+    super(message ?? info.message, options);
     this.name = 'WsguardError';
     this.code = code;
     this.status = info.status;

@@ -30,10 +30,6 @@ export class Authenticator {
     this.retryAfterSec = Math.ceil(60 / failures.perMin);
   }
 
-  get hasJwt(): boolean {
-    return this.verifier !== undefined;
-  }
-
   /** Verified, unrevoked identity; throws TokenError otherwise. */
   async verifyToken(token: string, method: Identity['method']): Promise<Identity> {
     if (!this.verifier) throw new TokenError('invalid');

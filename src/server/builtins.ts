@@ -1,5 +1,5 @@
 /** Built-in message types: `ping` → `pong`, and `auth.refresh` (extend the session, or first-message auth). */
-import { AuthRefreshPayload, CloseCode, CloseReason, PingPayload, errorInfo } from '../protocol/index.js';
+import { CLIENT_MESSAGES, CloseCode, CloseReason, errorInfo, type AuthRefreshPayload } from '../protocol/index.js';
 import type { GuardConnection } from './connection.js';
 import type { GuardCore } from './core.js';
 import type { Route } from './types.js';
@@ -8,12 +8,12 @@ export function builtinRoutes(core: GuardCore): Route[] {
   return [
     {
       type: 'ping',
-      schema: PingPayload,
+      schema: CLIENT_MESSAGES.ping,
       handler: (ctx) => ctx.reply({ type: 'pong', payload: {} }),
     },
     {
       type: 'auth.refresh',
-      schema: AuthRefreshPayload,
+      schema: CLIENT_MESSAGES['auth.refresh'],
       handler: async (ctx, payload) => {
         const conn = ctx.connection as GuardConnection;
         const { token } = payload as AuthRefreshPayload;

@@ -82,7 +82,10 @@ export class GuardConnection implements Connection {
   queued = 0;
   /** Announced to the app ('connection' event): authenticated and counted per user. */
   announced = false;
-  /** Shutting down: new messages are ignored (the client re-sends unacknowledged ones after reconnecting). */
+  /**
+   * Shutting down: new messages are ignored. The client SDK never re-sends them: a request in flight
+   * rejects `disconnected` (retryable) and retrying is the app's choice (docs/client.md, requests.ts).
+   */
   draining = false;
   /** Budget for the client's ping frames (see onWsPing in guard.ts); made on the first ping. */
   pingBucket: TokenBucket | undefined;

@@ -1,12 +1,10 @@
-/** What the guard's parts share: resolved options, observability, routes, auth and counts. */
+/** What the guard's parts share: resolved options, observability, auth, the pipeline and connection lifecycle. */
 import type { Logger } from 'pino';
 import type { Identity } from '../auth/types.js';
 import type { Authenticator } from './authenticator.js';
-import type { ConnectionCounts } from './counts.js';
 import type { SecurityEvent } from './events.js';
 import type { GuardMetrics } from './metrics.js';
 import type { ResolvedOptions } from './options.js';
-import type { Route } from './types.js';
 import type { GuardConnection } from './connection.js';
 import type { PipelineStage } from './pipeline/types.js';
 
@@ -14,9 +12,7 @@ export interface GuardCore {
   readonly options: ResolvedOptions;
   readonly metrics: GuardMetrics;
   readonly logger: Logger;
-  readonly routes: ReadonlyMap<string, Route>;
   readonly authenticator: Authenticator;
-  readonly counts: ConnectionCounts;
   /** Emits, logs and counts a security event. */
   security(event: SecurityEvent): void;
   /** Message stages, in order. */

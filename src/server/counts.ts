@@ -35,12 +35,3 @@ function decrement(map: Map<string, number>, key: string): void {
   if (n <= 0) map.delete(key);
   else map.set(key, n);
 }
-
-export function once(fn: () => void): Release {
-  let done = false;
-  return () => {
-    if (done) return;
-    done = true;
-    fn();
-  };
-}

@@ -1,28 +1,36 @@
 /** Security events: every refusal and violation, structured. Never carries secrets or raw input. */
 import type { RefusalReason } from './gate/types.js';
 
-export type ViolationReason =
-  | 'rate_limited'
-  | 'queue_full'
+/**
+ * Why a message or frame counted as a violation: the runtime registry the type derives from (the
+ * `reason` of `violation` events and of `wsguard_violations_total`). docs/server.md lists the same,
+ * checked by test/server/docs-registries.test.ts.
+ */
+export const VIOLATION_REASONS = [
+  'rate_limited',
+  'queue_full',
   /** Ping frames past the connection's budget (not answered). */
-  | 'ping_flood'
-  | 'too_big'
-  | 'binary'
-  | 'invalid_utf8'
-  | 'protocol_error'
-  | 'json_syntax'
-  | 'json_depth'
-  | 'json_keys'
-  | 'json_array_length'
-  | 'json_string_length'
-  | 'json_forbidden_key'
-  | 'json_lone_surrogate'
-  | 'invalid_envelope'
-  | 'unknown_type'
-  | 'invalid_payload'
-  | 'forbidden'
-  | 'invalid_refresh'
-  | 'unauthenticated';
+  'ping_flood',
+  'too_big',
+  'binary',
+  'invalid_utf8',
+  'protocol_error',
+  'json_syntax',
+  'json_depth',
+  'json_keys',
+  'json_array_length',
+  'json_string_length',
+  'json_forbidden_key',
+  'json_lone_surrogate',
+  'invalid_envelope',
+  'unknown_type',
+  'invalid_payload',
+  'forbidden',
+  'invalid_refresh',
+  'unauthenticated',
+] as const;
+
+export type ViolationReason = (typeof VIOLATION_REASONS)[number];
 
 interface ConnectionRef {
   readonly connectionId: string;
@@ -51,4 +59,29 @@ export type SecurityEvent =
   /** An operator revoked a subject or a token through the admin API (audit trail). */
   | ({ readonly kind: 'admin_revocation'; readonly by: string; readonly ip: string } & ({ readonly sub: string } | { readonly jti: string }));
 
-export type SecurityEventKind = SecurityEvent['kind'];
+/**
+ * Every kind of security event (the `kind` label of `wsguard_security_events_total`). The union above
+ * gives each kind its fields; the compile-time check below keeps this list and the union equal.
+ * docs/server.md lists the same, checked by test/server/docs-registries.test.ts.
+ */
+export const SECURITY_EVENT_KINDS = [
+  'handshake_refused',
+  'violation',
+  'violations_exceeded',
+  'revoked',
+  'slow_consumer',
+  'auth_expired',
+  'auth_timeout',
+  'heartbeat_timeout',
+  'handler_error',
+  'ticket_refused',
+  'http_auth_refused',
+  'admin_revocation',
+] as const;
+
+export type SecurityEventKind = (typeof SECURITY_EVENT_KINDS)[number];
+
+/** Fails to compile when SECURITY_EVENT_KINDS and the SecurityEvent union disagree, either way. */
+type SameKinds = [SecurityEventKind] extends [SecurityEvent['kind']] ? ([SecurityEvent['kind']] extends [SecurityEventKind] ? true : never) : never;
+const _kindsMatch: SameKinds = true;
+void _kindsMatch;

@@ -13,7 +13,7 @@ import { createJwtVerifier, TokenError, type TokenVerifier } from '../auth/jwt.j
 import { MemoryConnectionCounter, MemoryRevocationStore, MemoryTicketStore } from '../auth/memory.js';
 import type { IssuedTicket } from '../auth/tickets.js';
 import type { ConnectionCounter, Identity, RevocationStore, RevocationTarget, TicketStore } from '../auth/types.js';
-import { CloseCode, CloseReason, Envelope, SUBPROTOCOL } from '../protocol/index.js';
+import { CloseCode, CloseReason, Envelope } from '../protocol/index.js';
 import { Authenticator } from './authenticator.js';
 import { builtinRoutes } from './builtins.js';
 import { clientIp, compileTrust, type TrustProxy } from './client-ip.js';
@@ -21,7 +21,7 @@ import { GuardConnection } from './connection.js';
 import type { GuardCore } from './core.js';
 import { ConnectionCounts } from './counts.js';
 import { TokenBucket } from './token-bucket.js';
-import { WsguardConfigError } from './errors.js';
+import { WsguardConfigError } from '../protocol/failures.js';
 import type { SecurityEvent, ViolationReason } from './events.js';
 import { acceptingStage } from './gate/accepting.js';
 import { authenticateStage } from './gate/authenticate.js';
@@ -48,7 +48,7 @@ import { schemaStage } from './pipeline/schema.js';
 import { sessionStage } from './pipeline/session.js';
 import { sizeStage } from './pipeline/size.js';
 import { textOnlyStage } from './pipeline/text-only.js';
-import type { PipelineStage } from './pipeline/types.js';
+import { pipeline, type PipelineStage } from './pipeline/types.js';
 import { capTcpPerIp } from './tcp-cap.js';
 import { createTicketHandler, createTicketIssuer, type HttpHandler } from './tickets-http.js';
 import type { Connection, MessageHandler, MessageOptions, Route } from './types.js';
@@ -66,6 +66,9 @@ export interface GuardEvents {
   refresh: { connection: Connection; previous: Identity };
 }
 
+/** The subprotocol the gate chose for each upgrading request, read by ws's handleProtocols (one source). */
+const CHOSEN_PROTOCOL = new WeakMap<IncomingMessage, string>();
+
 const WS_ERROR_REASONS: Record<string, ViolationReason> = {
   WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: 'too_big',
   WS_ERR_INVALID_UTF8: 'invalid_utf8',
@@ -76,8 +79,8 @@ export class Guard implements GuardCore {
   readonly logger: Logger;
   readonly metrics: GuardMetrics;
   readonly authenticator: Authenticator;
-  readonly counts = new ConnectionCounts();
-  readonly routes = new Map<string, Route>();
+  private readonly counts = new ConnectionCounts();
+  private readonly routes = new Map<string, Route>();
   /** Handshake stages, in order (read-only view; see docs/server.md). */
   readonly gate: readonly GateStage[];
   /** Message stages, in order. */
@@ -104,7 +107,7 @@ export class Guard implements GuardCore {
     try {
       verifier = o.auth.jwt ? createJwtVerifier(o.auth.jwt) : undefined;
     } catch (err) {
-      throw new WsguardConfigError('auth.jwt', (err as Error).message);
+      throw new WsguardConfigError('auth.jwt', (err as Error).message, { cause: err });
     }
     this.logger = guardLogger(o.logger);
     this.securityLog = new SecurityLog(this.logger, o.securityLog);
@@ -131,17 +134,17 @@ export class Guard implements GuardCore {
       userCapStage(this.userSlots, o.caps.perUser),
       subprotocolStage(),
     ];
-    this.pipeline = [
-      sizeStage(o.maxPayload),
-      textOnlyStage(),
-      jsonStage(o.json),
-      envelopeStage(),
-      rateLimitStage(),
-      schemaStage(this.routes),
-      sessionStage(),
-      authorizeStage(),
-      handlerStage(),
-    ];
+    // Built through pipeline(): a stage placed before the one that sets what it reads does not compile.
+    this.pipeline = pipeline()
+      .then(sizeStage(o.maxPayload))
+      .then(textOnlyStage())
+      .then(jsonStage(o.json))
+      .then(envelopeStage())
+      .then(rateLimitStage())
+      .then(schemaStage(this.routes))
+      .then(sessionStage())
+      .then(authorizeStage())
+      .then(handlerStage()).stages;
     for (const r of builtinRoutes(this)) this.routes.set(r.type, r);
 
     this.wss = new WebSocketServer({
@@ -154,7 +157,8 @@ export class Guard implements GuardCore {
       autoPong: false,
       maxFragments: o.maxFragments,
       maxBufferedChunks: o.maxBufferedChunks,
-      handleProtocols: (offered) => (offered.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
+      // The gate's subprotocol stage chose it (ctx.protocol): ws only echoes that choice.
+      handleProtocols: (_offered, req) => CHOSEN_PROTOCOL.get(req) ?? false,
     });
     const ticketCaps = { perSubject: o.auth.ticketLimits.maxPerUser, total: o.auth.ticketLimits.maxTotal };
     const graceSec = o.auth.jwt?.clockToleranceSec ?? 30;
@@ -348,6 +352,7 @@ export class Guard implements GuardCore {
     }
     const identity = ctx.identity;
     const cleanups = ctx.cleanups;
+    if (ctx.protocol !== undefined) CHOSEN_PROTOCOL.set(req, ctx.protocol);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       // From here the connection's 'close' (which ws always emits) runs the releases.
       socket.removeListener('close', releaseAll);

@@ -1,9 +1,8 @@
 /** `wsguard/server`: a secure-by-default WebSocket server core. See docs/server.md. */
 export { createGuard, Guard, type GuardEvents } from './guard.js';
 export { DEFAULTS, OptionsSchema, resolveOptions, type GuardOptions, type ResolvedOptions, type CookieAuth } from './options.js';
-export { WsguardConfigError } from './errors.js';
-export type { SecurityEvent, SecurityEventKind, ViolationReason } from './events.js';
-export type { RefusalReason, GateStage, HandshakeContext, Refusal } from './gate/types.js';
+export { SECURITY_EVENT_KINDS, VIOLATION_REASONS, type SecurityEvent, type SecurityEventKind, type ViolationReason } from './events.js';
+export { REFUSAL_REASONS, type RefusalReason, type GateStage, type HandshakeContext, type Refusal } from './gate/types.js';
 export type { PipelineStage, InboundMessage } from './pipeline/types.js';
 export type { Connection, MessageContext, MessageHandler, MessageOptions, AuthorizeHook, AckPayload } from './types.js';
 export type { HttpHandler } from './tickets-http.js';
@@ -14,3 +13,4 @@ export { TokenError, type JwtConfig } from '../auth/jwt.js';
 export { MemoryTicketStore, MemoryRevocationStore, MemoryConnectionCounter } from '../auth/memory.js';
 export type { Identity, Permissions, TicketStore, RevocationStore, RevocationTarget, TicketRecord, ConnectionCounter } from '../auth/types.js';
 export { WsguardError } from '../protocol/index.js';
+export { WsguardConfigError } from '../protocol/failures.js';

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { DEFAULT_JSON_LIMITS } from '../protocol/index.js';
 import { MIN_SECRET_BYTES, secretBytes } from '../auth/jwt.js';
 import type { ConnectionCounter, Identity, RevocationStore, TicketStore } from '../auth/types.js';
-import { WsguardConfigError } from './errors.js';
+import { WsguardConfigError } from '../protocol/failures.js';
 import { isTrustEntry } from './client-ip.js';
 
 /** App hook for session cookies: return the identity, or undefined to refuse. */

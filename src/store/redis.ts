@@ -9,14 +9,16 @@
  * Each entry also carries `t`, Redis server time in ms, so age retention uses one clock for
  * every node. `floor` is the highest seq removed by retention: `since < floor` means gone.
  *
- * Keys (per channel, hash-tagged so one channel's keys share a slot):
+ * Keys (per channel; the `{<channel>}` hash tag keeps one channel's keys together, but the append
+ * script also touches `<prefix>channels` and `newch:`, so Redis Cluster is not supported: docs/cluster.md):
  *   <prefix>ch:{<channel>}:seq  <prefix>ch:{<channel>}:log  <prefix>ch:{<channel>}:floor  <prefix>ch:{<channel>}:epoch
  *   <prefix>channels (set of channels, for prune and the channel cap)     pub/sub: <prefix>ev:<channel>
  *   <prefix>newch:<sub> (new channels of one identity in the current window; expires with it)
  */
 import type { Redis } from 'ioredis';
 import { WsguardError, type FileEvent } from '../protocol/index.js';
-import { defineScript, unavailable, type ScriptFn } from '../cluster/redis-commands.js';
+import { unavailable } from '../protocol/failures.js';
+import { defineScript, type ScriptFn } from '../redis/commands.js';
 import {
   ChannelLimitError,
   CHANNEL_WINDOW_MS,

@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { WsguardError, type FileEvent, type FileEventKind } from '../protocol/index.js';
+import { unavailable } from '../protocol/failures.js';
 import { copyEvent } from './memory.js';
 import {
   ChannelLimitError,
@@ -624,12 +625,6 @@ function rowToEvent(r: EventRow): FileEvent {
 function errorText(err: unknown): string {
   if (isSqliteError(err)) return `${err.code}: ${err.message}`;
   return err instanceof Error ? err.message : String(err);
-}
-
-function unavailable(cause: unknown): WsguardError {
-  const e = new WsguardError('unavailable');
-  (e as Error).cause = cause;
-  return e;
 }
 
 function closedError(): WsguardError {

@@ -38,9 +38,9 @@ interface Run {
   readonly log: PublishLog;
 }
 
-async function start(): Promise<Run> {
+async function start(onOpen?: (db: Database.Database) => void): Promise<Run> {
   // The message rate limit lifted: the drill is about the event log, not throttling.
-  const hub = await startTestHub({}, { guard: { messageRate: { perSec: 10_000, burst: 10_000 } } });
+  const hub = await startTestHub({}, { guard: { messageRate: { perSec: 10_000, burst: 10_000 } }, ...(onOpen ? { sqlite: { onOpen } } : {}) });
   hubs.push(hub);
   const publisher = await TestClient.connect(hub, await token('alice', ALICE));
   const subscriber = await TestClient.connect(hub, await token('reader', READER));
@@ -90,9 +90,13 @@ test('SQLite file made read-only mid-run (chattr +i): unavailable, nothing ackno
 });
 
 test('disk full mid-run (SQLITE_FULL via max_page_count): unavailable, nothing acknowledged lost, resumes', async (t) => {
-  const run = await start();
-  // The store keeps its connection private; max_page_count is per connection, so the drill reaches in.
-  const db = (run.hub.store as unknown as { db: Database.Database }).db;
+  // max_page_count is per connection: the store's onOpen hands the drill its connection.
+  let opened: Database.Database | undefined;
+  const run = await start((d) => {
+    opened = d;
+  });
+  assert.ok(opened, 'the hub opened its SQLite store through onOpen');
+  const db = opened;
   const summary = await outageThenRecovery(
     run,
     () => db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`),

@@ -1,13 +1,13 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
-import { SqliteEventStore, EventStoreOpenError, createEventStore } from '../../src/store/index.js';
+import { SqliteEventStore, EventStoreOpenError } from '../../src/store/index.js';
 import { channelLimitsContract } from './channel-limits.js';
 import { eventStoreContract, isUnavailable, newEvent, range, replayAll, seqs } from './contract.js';
 
@@ -230,17 +230,6 @@ test('sqlite: opening a corrupt or unopenable file fails with an error naming th
   d.pragma('user_version = 99');
   d.close();
   assert.throws(() => new SqliteEventStore({ path: newer }), /newer than this wsguard understands/);
-});
-
-test('createEventStore builds both embedded stores', async () => {
-  const path = freshPath();
-  const s = createEventStore({ kind: 'sqlite', path, synchronous: 'NORMAL' });
-  assert.equal((await s.append(newEvent('files:f', 1))).seq, 1);
-  await s.close();
-  assert.ok(existsSync(path));
-  const m = createEventStore({ kind: 'memory' });
-  assert.equal((await m.append(newEvent('files:f', 1))).seq, 1);
-  await m.close();
 });
 
 function chattr(flag: string, file: string, quiet = false): boolean {

@@ -3,7 +3,7 @@ import type { Identity } from '../../auth/types.js';
 import type { ServerMessage } from '../../protocol/index.js';
 import type { GuardConnection } from '../connection.js';
 import type { MessageContext } from '../types.js';
-import type { InboundMessage } from './types.js';
+import type { Routed } from './types.js';
 
 export interface HandlerContext extends MessageContext {
   readonly replied: boolean;
@@ -17,11 +17,11 @@ class Context implements HandlerContext {
   readonly id: string | undefined;
   readonly type: string;
 
-  constructor(m: InboundMessage) {
+  constructor(m: Routed) {
     this.connection = m.conn;
     this.identity = m.conn.identity;
-    this.id = m.envelope!.id;
-    this.type = m.route!.type;
+    this.id = m.envelope.id;
+    this.type = m.route.type;
   }
 
   defer(): void {
@@ -35,6 +35,6 @@ class Context implements HandlerContext {
   }
 }
 
-export function handlerContext(m: InboundMessage): HandlerContext {
+export function handlerContext(m: Routed): HandlerContext {
   return new Context(m);
 }

@@ -1,6 +1,6 @@
 /** Stage 'envelope': `{ type, id?, payload? }`, strict, by the protocol's zod schema. */
 import { Envelope, fieldPath } from '../../protocol/index.js';
-import type { PipelineStage } from './types.js';
+import type { Enveloped, Parsed, Stage } from './types.js';
 
 /** The envelope when `value` is a valid one, else undefined. */
 export function checkEnvelope(value: unknown): Envelope | undefined {
@@ -8,7 +8,7 @@ export function checkEnvelope(value: unknown): Envelope | undefined {
   return r.success ? r.data : undefined;
 }
 
-export function envelopeStage(): PipelineStage {
+export function envelopeStage(): Stage<Parsed, Enveloped> {
   return {
     name: 'envelope',
     run: (m) => {

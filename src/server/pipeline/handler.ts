@@ -4,21 +4,21 @@
  * handler that returns synchronously keeps the stage synchronous (no promise per message).
  */
 import type { AckPayload } from '../types.js';
-import { handlerContext, type HandlerContext } from './context.js';
-import type { InboundMessage, PipelineStage, StageOutcome } from './types.js';
+import type { HandlerContext } from './context.js';
+import type { Contextualized, Stage, StageOutcome } from './types.js';
 
 const DONE: StageOutcome = { done: true };
 const EMPTY_ACK = { type: 'ack', payload: {} } as const;
 
-export function handlerStage(): PipelineStage {
+export function handlerStage(): Stage<Contextualized> {
   return {
     name: 'handler',
     run: (m) => {
-      const ctx = handlerContext(m);
+      const ctx = m.ctx;
       const t0 = performance.now();
       let result: AckPayload | Promise<AckPayload>;
       try {
-        result = m.route!.handler(ctx, m.payload);
+        result = m.route.handler(ctx, m.payload);
       } catch (err) {
         observe(m, t0);
         throw err;
@@ -37,7 +37,7 @@ export function handlerStage(): PipelineStage {
   };
 }
 
-function finish(m: InboundMessage, ctx: HandlerContext, result: AckPayload, t0: number): StageOutcome {
+function finish(m: Contextualized, ctx: HandlerContext, result: AckPayload, t0: number): StageOutcome {
   try {
     if (!ctx.replied) ctx.reply(result ? { type: 'ack', payload: result } : EMPTY_ACK);
   } finally {
@@ -46,6 +46,6 @@ function finish(m: InboundMessage, ctx: HandlerContext, result: AckPayload, t0: 
   return DONE;
 }
 
-function observe(m: InboundMessage, t0: number): void {
-  m.core.metrics.observeHandler(m.route!.type, (performance.now() - t0) / 1000);
+function observe(m: Contextualized, t0: number): void {
+  m.core.metrics.observeHandler(m.route.type, (performance.now() - t0) / 1000);
 }

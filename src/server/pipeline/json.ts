@@ -1,8 +1,8 @@
 /** Stage 'json': bounded parse (depth, keys, lengths, forbidden keys) from src/protocol/json.ts. */
 import { parseBoundedJson, type JsonLimits } from '../../protocol/index.js';
-import type { PipelineStage } from './types.js';
+import type { InboundMessage, Parsed, Stage } from './types.js';
 
-export function jsonStage(limits: JsonLimits): PipelineStage {
+export function jsonStage(limits: JsonLimits): Stage<InboundMessage, Parsed> {
   return {
     name: 'json',
     run: (m) => {

@@ -7,9 +7,9 @@
  * request's id: a client can fail exactly that request instead of waiting for a timeout.
  */
 import { watchTurns } from './arrival.js';
-import type { PipelineStage } from './types.js';
+import type { InboundMessage, Stage } from './types.js';
 
-export function rateLimitStage(): PipelineStage {
+export function rateLimitStage(): Stage<InboundMessage> {
   watchTurns();
   return {
     name: 'rate-limit',

@@ -8,6 +8,7 @@ import type { GuardConnection } from '../connection.js';
 import type { GuardCore } from '../core.js';
 import type { ViolationReason } from '../events.js';
 import type { Route } from '../types.js';
+import type { HandlerContext } from './context.js';
 
 export interface InboundMessage {
   readonly conn: GuardConnection;
@@ -17,11 +18,22 @@ export interface InboundMessage {
   readonly receivedAt: number;
   /** The earliest time the frame may have arrived: before receivedAt when it was buffered during a stall (arrival.ts). */
   readonly arrivedFrom: number;
+  /** Set by 'json'. */
   value?: unknown;
+  /** Set by 'envelope'. */
   envelope?: Envelope;
+  /** Set by 'schema'. */
   route?: Route;
   payload?: unknown;
+  /** Set by 'authorize': the one handler context of this message, which the handler gets too. */
+  ctx?: HandlerContext;
 }
+
+/** What a message is known to carry once a stage has passed it: each type adds what its stage sets. */
+export type Parsed = InboundMessage & { readonly value: unknown };
+export type Enveloped = Parsed & { readonly envelope: Envelope };
+export type Routed = Enveloped & { readonly route: Route; readonly payload: unknown };
+export type Contextualized = Routed & { readonly ctx: HandlerContext };
 
 export type StageOutcome =
   | undefined
@@ -29,7 +41,38 @@ export type StageOutcome =
   | { readonly close: CloseCodeValue; readonly reason: string; readonly violation: ViolationReason }
   | { readonly done: true };
 
+/** A stage as the runner and `guard.pipeline` see it: a name and a run over the message. */
 export interface PipelineStage {
   readonly name: string;
   run(m: InboundMessage): StageOutcome | Promise<StageOutcome>;
+}
+
+/**
+ * A stage that runs on messages known to be `In` and, when it passes, guarantees `Out` (what it
+ * sets). `run` is a function property, not a method, so TypeScript checks its parameter strictly:
+ * a stage needing `Routed` cannot be placed where only `Enveloped` is known (see `pipeline()`).
+ */
+export interface Stage<In extends InboundMessage, Out extends InboundMessage = In> {
+  readonly name: string;
+  readonly run: (m: In) => StageOutcome | Promise<StageOutcome>;
+  /** Type-only marker of what the stage guarantees; never set. */
+  readonly provides?: Out;
+}
+
+/** Builds the stage list in order; each `then` accepts only a stage whose input the earlier ones guarantee. */
+export interface PipelineBuilder<M extends InboundMessage> {
+  then<Out extends InboundMessage>(stage: Stage<M, Out>): PipelineBuilder<M & Out>;
+  readonly stages: readonly PipelineStage[];
+}
+
+export function pipeline(): PipelineBuilder<InboundMessage> {
+  return builder([]);
+}
+
+function builder<M extends InboundMessage>(stages: readonly PipelineStage[]): PipelineBuilder<M> {
+  return {
+    stages,
+    // The guarantee is checked at compile time above; at run time every stage takes the one message object.
+    then: <Out extends InboundMessage>(stage: Stage<M, Out>) => builder<M & Out>([...stages, stage as unknown as PipelineStage]),
+  };
 }

@@ -1,6 +1,8 @@
-/** Small helpers every Redis-backed implementation shares (store, auth stores, counter). */
+/**
+ * Redis command helpers every Redis-backed implementation shares (event store, auth stores,
+ * counter). A leaf module: store/, auth/ and cluster/ import it, it imports none of them.
+ */
 import type { Redis } from 'ioredis';
-import { WsguardError } from '../protocol/index.js';
 
 export type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
 
@@ -10,15 +12,4 @@ export function defineScript(redis: Redis, name: string, lua: string, numberOfKe
   const fn = (redis as unknown as Record<string, ScriptFn>)[name];
   if (!fn) throw new Error(`ioredis did not define ${name}`);
   return fn.bind(redis);
-}
-
-/**
- * Any Redis failure (connection loss, timeout, refused write) means the answer is unknown:
- * callers refuse with `unavailable` (fail closed), never pretend it worked.
- */
-export function unavailable(err: unknown): WsguardError {
-  if (err instanceof WsguardError) return err;
-  const e = new WsguardError('unavailable');
-  e.cause = err;
-  return e;
 }
