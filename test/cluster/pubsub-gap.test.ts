@@ -62,14 +62,20 @@ test('node B\'s pub/sub connection killed mid-stream: its subscribers still get 
     const acks = await Promise.all(Array.from({ length: 20 }, (_, k) => pub.request('file_upload', upload(channel, `e-${from + k}`))));
     for (const a of acks) assert.equal(a.type, 'ack');
     if (from === 100 || from === 200) {
-      // Only node B's pub/sub connection: named wsguard-sub and coming from the forwarder.
-      const ports = new Set(link!.upstreamPorts());
-      const list = (await admin.client('LIST', 'TYPE', 'PUBSUB')) as string;
-      const ids = list.split('\n').flatMap((line) => {
-        const id = /\bid=(\d+)/.exec(line)?.[1];
-        const port = Number(/\baddr=[^ ]*:(\d+)/.exec(line)?.[1]);
-        return id && / name=wsguard-sub /.test(line) && ports.has(port) ? [id] : [];
-      });
+      // Only node B's pub/sub connection: named wsguard-sub and coming from the forwarder. After the
+      // first kill it reconnects in the background: wait (bounded) until it is back and listed.
+      let ids: string[] = [];
+      let list = '';
+      for (let tries = 0; tries < 50 && ids.length !== 1; tries++) {
+        if (tries) await new Promise((r) => setTimeout(r, 100));
+        const ports = new Set(link!.upstreamPorts());
+        list = (await admin.client('LIST', 'TYPE', 'PUBSUB')) as string;
+        ids = list.split('\n').flatMap((line) => {
+          const id = /\bid=(\d+)/.exec(line)?.[1];
+          const port = Number(/\baddr=[^ ]*:(\d+)/.exec(line)?.[1]);
+          return id && / name=wsguard-sub /.test(line) && ports.has(port) ? [id] : [];
+        });
+      }
       assert.equal(ids.length, 1, list);
       killed += Number(await admin.client('KILL', 'ID', ids[0]!));
     }

@@ -35,7 +35,9 @@ export async function run(ctx: CheckContext): Promise<void> {
   const hits: string[] = [];
   let certain = false;
   for (const id of [foreignId, ...guesses(ownId, foreignId)]) {
-    const reply = await firstReply(ctx, a, fill(subscribeTemplate, id));
+    // A fresh session per probe: the one subscribed to the own id may receive that channel's pushes,
+    // which must not be read as the answer to the foreign subscribe.
+    const reply = await firstReply(ctx, await session(ctx), fill(subscribeTemplate, id));
     if (!granted(reply)) continue;
     if (id === foreignId && reference !== null && reply === reference) certain = true;
     hits.push(`${id} → ${short(reply, 100)}`);
