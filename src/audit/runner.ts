@@ -77,8 +77,22 @@ export async function runAudit(target: URL, input: AuditOptionsInput = {}, run: 
   };
   const watchLiveness = selected.some((m) => m.meta.area === 'LIVE');
   const results = new Map<string, CheckResult>();
+  /** When each active check ran, to tell which ones ran against a target that was not answering. */
+  const ran = new Map<string, { start: number; end: number }>();
   const findings: Finding[] = [];
   let done = 0;
+
+  /**
+   * A pass earned while the target was not answering (WSG-LIVE-01/02 saw it down) proves nothing:
+   * such a check is reported skipped with the reason, never pass (JUnit and SARIF readers included).
+   */
+  const passive = new Set(selected.filter((m) => m.meta.passive).map((m) => m.meta.id));
+  const unjudged = (r: CheckResult): CheckResult => {
+    const when = ran.get(r.id);
+    if (r.status !== 'pass' || !when || passive.has(r.id)) return r; // passive checks read recorded traffic only
+    const down = (shared.liveness?.events ?? []).find((e) => when.end >= e.since && when.start <= (e.answeredAt ?? Infinity));
+    return down ? { ...r, status: 'skipped', reason: `not judged: the target was not answering while this check ran (down after ${down.after}, see WSG-LIVE-01/02)` } : r;
+  };
 
   const buildReport = (): AuditReport => ({
     tool: 'wsguard',
@@ -86,7 +100,7 @@ export async function runAudit(target: URL, input: AuditOptionsInput = {}, run: 
     target: target.href,
     startedAt: startedAt.toISOString(),
     durationMs: Date.now() - startedAt.getTime(),
-    checks: selected.map((m) => results.get(m.meta.id) ?? { id: m.meta.id, status: 'skipped', durationMs: 0, reason: stop.signal.aborted ? `not run: ${stopReason()}` : 'not run' }),
+    checks: selected.map((m) => unjudged(results.get(m.meta.id) ?? { id: m.meta.id, status: 'skipped', durationMs: 0, reason: stop.signal.aborted ? `not run: ${stopReason()}` : 'not run' })),
     findings: findings.sort(bySeverityDesc),
     ...(stop.signal.aborted ? { incomplete: { reason: stopReason() } } : {}),
   });
@@ -142,6 +156,7 @@ export async function runAudit(target: URL, input: AuditOptionsInput = {}, run: 
         });
       }
       results.set(meta.id, result);
+      ran.set(meta.id, { start: t0, end: Date.now() });
       // Post-check hook (e.g. a liveness probe), only for checks that really ran.
       if (run.afterCheck && !meta.passive && !stop.signal.aborted) await run.afterCheck(meta, stop.signal);
       // Liveness watch (liveness.ts): did this check take the target down? Reported by WSG-LIVE-01/02.

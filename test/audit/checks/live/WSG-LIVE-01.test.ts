@@ -28,6 +28,10 @@ test('LIVE-01: INPUT-01 payloads crash the target → crash under LIVE-01 naming
   assert.match(crash[0]?.evidence ?? '', /^After WSG-INPUT-01 \(input: the script payloads\) the target stopped answering: no answer to \d+ baseline handshakes over \d+\.\d s/);
   assert.match(crash[0]?.evidence ?? '', /still down at the end of the audit/);
   assert.equal(r.findings.filter((f) => f.checkId === 'WSG-LIVE-02').length, 0);
+  // The check that ran into the dead target proves nothing: never reported as a pass (an outsider saw
+  // every later check "pass" against a crashed server).
+  assert.notEqual(r.result.status, 'pass');
+  if (r.result.status === 'skipped') assert.match(r.result.reason ?? '', /not judged: the target was not answering/);
 });
 
 test('LIVE-01: INPUT-03 deep nesting crashes the target → LIVE-01 names INPUT-03 and the message', async () => {
