@@ -8,7 +8,7 @@ export const meta: CheckMeta = {
   severity: 'high',
   mode: 'safe',
   passive: true,
-  references: ['CWE-400', 'CWE-248', 'CHECKS.md "Liveness"', 'S11 (one malformed packet kills the process)'],
+  references: ['CWE-400', 'CWE-248', 'docs/audit.md "Liveness"'],
   remediation: 'Find what the named input does to the server (its logs at that time): an uncaught exception, an out-of-memory kill or a blocked event loop. Handle the error per connection, bound what one message may cost, and run the service under a supervisor that restarts it.',
   description: 'Reads what the liveness watch saw: after every check the runner asks for a fresh baseline handshake; when none answers it keeps asking with a bounded back-off over --liveness-window (12 s). Finding (high, certain) when no probe in that window gets an answer (no 101 and no HTTP status other than a proxy\'s 502/504), naming the check and the input it had just sent, how long the target stayed down and whether it answered again before the audit ended. A target that comes back within the window is WSG-LIVE-02. Runs only when selected (it is by default) and when the baseline handshake worked.',
 };

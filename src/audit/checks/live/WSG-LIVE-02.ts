@@ -8,7 +8,7 @@ export const meta: CheckMeta = {
   severity: 'low',
   mode: 'safe',
   passive: true,
-  references: ['CWE-400', 'CHECKS.md "Liveness"'],
+  references: ['CWE-400', 'docs/audit.md "Liveness"'],
   remediation: 'Keep accepting handshakes while one client floods or holds connections: per-client caps and rate limits that refuse the excess (close 1008/1013, HTTP 429/503) rather than saturating the process.',
   description: 'Reads what the liveness watch saw: after a check, the target did not complete a fresh baseline handshake but answered again within the back-off window (--liveness-window, 12 s). Finding (low, likely): the check and input that preceded it and how long it went unanswered. Busy, not crashed: a target that stays silent through the window is WSG-LIVE-01.',
 };
