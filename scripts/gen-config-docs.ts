@@ -23,7 +23,7 @@ So no RSA key exchange (every session is forward secret), no CBC, no SHA-1 MAC, 
 \`wsguard audit wss://HOST:PORT/ws --ca ca.pem --only TLS --fail-on medium\` reports nothing for it and exits 0;
 a weakened profile is a medium finding (WSG-TLS-02), so this command fails a CI job (exit 1). Keep
 \`--fail-on medium\`: the default threshold is \`high\`, which lets a weak profile pass. \`npm test\` runs a
-full self-audit over \`wss://\` (test/drills/self-audit-tls.test.ts).
+full self-audit over \`wss://\` (test/drills/self-audit.test.ts, which serves the hub over TLS).
 
 **Changing it.** \`WSGUARD_TLS_CIPHERS\` replaces the cipher list and \`WSGUARD_TLS_MIN_VERSION\` the lowest
 version. Both apply only with a certificate. A list that names anything outside the profile (keywords

@@ -1,21 +1,23 @@
 /**
- * A TCP forwarder between one cluster node and Redis, so the cluster scenario can cut that node's
- * Redis link (every connection: commands and pub/sub) for a while and then let it reconnect,
- * without touching other nodes or other users of the same Redis.
+ * A TCP forwarder: every connection on its own port goes to `target()` (a port, or undefined to
+ * refuse). `cut()` drops every forwarded connection and refuses new ones until `heal()`, a network
+ * partition of whatever sits behind it (one cluster node's Redis link, in the bench and the cluster
+ * tests), without touching anyone else on the same Redis.
  */
-import net, { type AddressInfo } from 'node:net';
+import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 
-export class Forwarder {
-  readonly #server: net.Server;
-  readonly #sockets = new Set<net.Socket>();
+export class TcpForwarder {
+  readonly #server: Server;
+  readonly #sockets = new Set<Socket>();
+  readonly #upstreams = new Set<Socket>();
   #cut = false;
 
-  private constructor(readonly host: string, readonly targetPort: number) {
-    this.#server = net.createServer((client) => this.#forward(client));
+  private constructor(readonly target: () => number | undefined, readonly host: string) {
+    this.#server = createServer((client) => this.#forward(client));
   }
 
-  static async start(host: string, targetPort: number): Promise<Forwarder> {
-    const f = new Forwarder(host, targetPort);
+  static async start(target: () => number | undefined, host = '127.0.0.1'): Promise<TcpForwarder> {
+    const f = new TcpForwarder(target, host);
     await new Promise<void>((resolve, reject) => {
       f.#server.once('error', reject);
       f.#server.listen(0, '127.0.0.1', () => resolve());
@@ -27,9 +29,12 @@ export class Forwarder {
     return (this.#server.address() as AddressInfo).port;
   }
 
-  #forward(client: net.Socket): void {
-    if (this.#cut) return void client.destroy();
-    const upstream = net.connect(this.targetPort, this.host);
+  #forward(client: Socket): void {
+    const port = this.#cut ? undefined : this.target();
+    if (port === undefined) return void client.destroy();
+    const upstream = connect(port, this.host);
+    this.#upstreams.add(upstream);
+    upstream.on('close', () => this.#upstreams.delete(upstream));
     for (const s of [client, upstream]) {
       this.#sockets.add(s);
       s.setNoDelay(true);
@@ -44,17 +49,29 @@ export class Forwarder {
     upstream.pipe(client);
   }
 
-  /** Drops every forwarded connection and refuses new ones for `ms`; resolves when the link is back. */
-  async cutFor(ms: number): Promise<void> {
+  /** Local ports of the forwarded connections, i.e. the client ports the target sees (`CLIENT LIST` addr). */
+  upstreamPorts(): number[] {
+    return [...this.#upstreams].flatMap((s) => (s.localPort === undefined ? [] : [s.localPort]));
+  }
+
+  cut(): void {
     this.#cut = true;
     for (const s of this.#sockets) s.destroy();
-    await new Promise((r) => setTimeout(r, ms));
+  }
+
+  heal(): void {
     this.#cut = false;
   }
 
+  /** A cut of `ms`; resolves when the link is back. */
+  async cutFor(ms: number): Promise<void> {
+    this.cut();
+    await new Promise((r) => setTimeout(r, ms));
+    this.heal();
+  }
+
   async close(): Promise<void> {
-    this.#cut = true;
-    for (const s of this.#sockets) s.destroy();
+    this.cut();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 }

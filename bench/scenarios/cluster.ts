@@ -13,7 +13,7 @@
  */
 import os from 'node:os';
 import { sleep } from '../lib/clock.js';
-import { Forwarder } from '../lib/forwarder.js';
+import { TcpForwarder } from '../lib/forwarder.js';
 import { generatorCores, split, startServer, withGeneratorsFor, type Server } from '../lib/harness.js';
 import { openRedis } from '../lib/redis.js';
 import { percentile } from '../lib/stats.js';
@@ -52,10 +52,10 @@ export const cluster: Scenario = {
         : 'cluster: shared Redis at WSGUARD_BENCH_REDIS_URL: redis_cpu_us_per_event includes other clients\' work',
     );
     const prefix = redis.prefix();
-    const links: Forwarder[] = [];
+    const links: TcpForwarder[] = [];
     const nodes: Server[] = [];
     try {
-      for (let i = 0; i < NODES; i++) links.push(await Forwarder.start(redis.host, redis.port));
+      for (let i = 0; i < NODES; i++) links.push(await TcpForwarder.start(() => redis.port, redis.host));
       for (let i = 0; i < NODES; i++) {
         nodes.push(await startServer(ctx, { system, scenario: 'cluster', redis: { url: `redis://127.0.0.1:${links[i]!.port}`, prefix }, ...(system === 'wsguard' ? { messageRate: RAISED_RATE } : {}) }, cores.node(i), `cluster-${system}-node${i}`));
       }

@@ -101,6 +101,12 @@ console.log(j.ticket);
   const unexplained = notEvaluated.filter((c) => !(NOT_APPLICABLE[c.id]?.test(c.reason ?? '') && c.status === 'skipped'));
   assert.deepEqual(unexplained.map((c) => `${c.id} ${c.status}: ${c.reason ?? ''}`), [], 'checks not evaluated for a reason other than the hub having nothing to probe');
   assert.ok(evaluated.length >= report.checks.length - Object.keys(NOT_APPLICABLE).length);
+  // The hub is served over TLS here, so the TLS checks see its real profile and certificate.
+  const byId = Object.fromEntries(report.checks.map((c) => [c.id, c]));
+  assert.equal(byId['WSG-TLS-02']?.status, 'pass', `WSG-TLS-02 (versions and suites) evaluated and passed: ${JSON.stringify(byId['WSG-TLS-02'])}`);
+  assert.equal(byId['WSG-TLS-03']?.status, 'pass', `WSG-TLS-03 (certificate) evaluated and passed: ${JSON.stringify(byId['WSG-TLS-03'])}`);
+  assert.equal(byId['WSG-TLS-01']?.status, 'skipped', `WSG-TLS-01: ${JSON.stringify(byId['WSG-TLS-01'])}`);
+  assert.match(byId['WSG-TLS-01']?.reason ?? '', /loopback target/);
 });
 
 test('self-audit: WSG-SESSION-01 against the hub, logging out with wsguard revoke (--logout-cmd): the socket is closed', async (t) => {
