@@ -1,6 +1,6 @@
 // The README's `note` example end to end: the server from examples/attach-http.ts, the client from
 // examples/note-client.ts (wsguard/client's typed request API), over a real socket.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
@@ -11,7 +11,8 @@ import { sendNotes } from '../../examples/note-client.js';
 import { signToken } from '../../src/auth/sign.js';
 import { createClient } from '../../src/client/index.js';
 
-test('note: ack, invalid_message naming payload.text, forbidden', async (t) => {
+/** The README's example server on a random port, closed after the test; its URL and a token for `sub`. */
+async function exampleServer(t: TestContext, sub: string): Promise<{ url: string; token: string }> {
   const secret = randomBytes(32).toString('base64url');
   const { server, guard } = start(secret);
   t.after(async () => {
@@ -20,20 +21,16 @@ test('note: ack, invalid_message naming payload.text, forbidden', async (t) => {
   });
   await once(server, 'listening');
   const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/ws`;
-  const token = await signToken({ secret, sub: 'u1', perms: { subscribe: [], publish: [] }, ttlSec: 600 });
+  return { url, token: await signToken({ secret, sub, perms: { subscribe: [], publish: [] }, ttlSec: 600 }) };
+}
+
+test('note: ack, invalid_message naming payload.text, forbidden', async (t) => {
+  const { url, token } = await exampleServer(t, 'u1');
   assert.deepEqual(await sendNotes(url, token), ['stored: seq 5', 'refused: invalid_message at payload.text', 'refused: forbidden']);
 });
 
 test('request(): waits for the connection, refuses the client\'s own types, rejects unknown_type, resends only when idempotent', async (t) => {
-  const secret = randomBytes(32).toString('base64url');
-  const { server, guard } = start(secret);
-  t.after(async () => {
-    await guard.close();
-    server.close();
-  });
-  await once(server, 'listening');
-  const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/ws`;
-  const token = await signToken({ secret, sub: 'u2', perms: { subscribe: [], publish: [] }, ttlSec: 600 });
+  const { url, token } = await exampleServer(t, 'u2');
   const client = createClient<{ note: { text: string }; nope: object; subscribe: object }>({ url, token: () => token, WebSocket, backoff: { initialMs: 10, maxMs: 20 } });
   t.after(() => client.close());
   // Made before the socket is open: sent once it is.
