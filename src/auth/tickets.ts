@@ -23,7 +23,7 @@ export class TicketCapError extends Error {
   }
 }
 
-/** The token is past its `exp` plus the clock tolerance, less one second: no ticket can be issued for it. */
+/** The token expires within a second (or has expired): no session can be opened with a ticket for it. */
 export class TicketExpiredError extends Error {
   constructor() {
     super('ticket refused: token expired');
@@ -49,9 +49,8 @@ function ticketIdentity(identity: TicketIdentity): TicketIdentity {
 
 /**
  * Throws TicketCapError when `limits` are reached, TicketExpiredError when the token is (nearly) past
- * `exp + graceSec`; store errors (`unavailable`) pass through. Like the WebSocket gate, a token within the
- * clock tolerance after its `exp` is accepted: its ticket lives `exp − now` but at least 1 s, and
- * never past `exp + graceSec`.
+ * `exp` (like the WebSocket gate, which opens no session with an expired token, clock tolerance or
+ * not); store errors (`unavailable`) pass through. The ticket never outlives the token.
  */
 export async function issueTicket(
   store: TicketStore,
@@ -59,13 +58,12 @@ export async function issueTicket(
   origin: string | null,
   ttlMs: number,
   limits?: TicketLimits,
-  graceSec = 0,
 ): Promise<IssuedTicket> {
   const now = Date.now();
   let lifeMs = ttlMs;
   if (identity.exp !== undefined) {
-    if ((identity.exp + graceSec) * 1000 - now < 1000) throw new TicketExpiredError();
-    lifeMs = Math.min(ttlMs, Math.max(1000, identity.exp * 1000 - now));
+    if (identity.exp * 1000 - now < 1000) throw new TicketExpiredError();
+    lifeMs = Math.min(ttlMs, identity.exp * 1000 - now);
   }
   const ticket = randomBytes(TICKET_BYTES).toString('base64url');
   const result = await store.put(ticket, { identity: ticketIdentity(identity), origin, expiresAt: now + lifeMs }, lifeMs, limits);

@@ -53,6 +53,16 @@ export class Authenticator {
   }
 
   /**
+   * A session (a connection, a ticket for one, a refresh) needs a token that has not expired yet. The
+   * clock tolerance lets a token past its `exp` through one HTTP request, but a connection admitted
+   * with it would be closed at once (the session ends at `exp`), and its client would reconnect with
+   * the same token again and again until the tolerance ran out.
+   */
+  assertOpensSession(identity: Pick<Identity, 'exp'>, nowMs = Date.now()): void {
+    if (identity.exp !== undefined && identity.exp * 1000 <= nowMs) throw new TokenError('expired');
+  }
+
+  /**
    * Until when a revocation made now must be kept: past it, no token that could be accepted today
    * is still unexpired. Its `iat` may be up to the tolerance ahead of now, it lives at most maxSec
    * after that, and its `exp` is honoured up to the tolerance late: maxSec + 2 × tolerance.

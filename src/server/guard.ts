@@ -161,8 +161,7 @@ export class Guard implements GuardCore {
       handleProtocols: (_offered, req) => CHOSEN_PROTOCOL.get(req) ?? false,
     });
     const ticketCaps = { perSubject: o.auth.ticketLimits.maxPerUser, total: o.auth.ticketLimits.maxTotal };
-    const graceSec = o.auth.jwt?.clockToleranceSec ?? 30;
-    this.issue = createTicketIssuer({ tickets: this.tickets, ttlMs: o.auth.ticketTtlMs, limits: ticketCaps, graceSec });
+    this.issue = createTicketIssuer({ tickets: this.tickets, ttlMs: o.auth.ticketTtlMs, limits: ticketCaps });
     const ticketsRefused = new Counter({ name: 'wsguard_tickets_refused_total', help: 'POST /api/tickets refusals by reason (rate limits, caps, credentials).', labelNames: ['reason'], registers: [this.metrics.registry] });
     const tickets = this.tickets;
     new Gauge({
@@ -184,7 +183,6 @@ export class Guard implements GuardCore {
       limits: o.auth.ticketLimits,
       security: (e) => this.security(e),
       refused: (reason) => ticketsRefused.inc({ reason }),
-      graceSec,
       onError: (err) => this.logger.error({ err: { message: (err as Error)?.message } }, 'ticket handler threw'),
     });
 

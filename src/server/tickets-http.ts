@@ -33,8 +33,6 @@ export interface TicketHandlerDeps {
   readonly security: (event: SecurityEvent) => void;
   /** Counts refusals by reason (metrics). */
   readonly refused?: (reason: string) => void;
-  /** The clock tolerance, seconds: a token this far past `exp` still gets a (short) ticket, as at the gate. */
-  readonly graceSec?: number;
   /** Unexpected errors (answered 500 `internal`); logged by the guard. */
   readonly onError?: (err: unknown) => void;
 }
@@ -55,14 +53,13 @@ function fail(res: ServerResponse, code: ErrorCodeValue, status = errorInfo(code
   json(res, status, { error: { code, message: errorInfo(code).message } }, headers);
 }
 
-export function createTicketIssuer(deps: { tickets: TicketStore; ttlMs: number; limits?: TicketLimits; graceSec?: number }) {
-  return (identity: TicketIdentity, origin: string | null): Promise<IssuedTicket> =>
-    issueTicket(deps.tickets, identity, origin, deps.ttlMs, deps.limits, deps.graceSec ?? 0);
+export function createTicketIssuer(deps: { tickets: TicketStore; ttlMs: number; limits?: TicketLimits }) {
+  return (identity: TicketIdentity, origin: string | null): Promise<IssuedTicket> => issueTicket(deps.tickets, identity, origin, deps.ttlMs, deps.limits);
 }
 
 export function createTicketHandler(deps: TicketHandlerDeps): HttpHandler {
   const { limits } = deps;
-  const issue = createTicketIssuer({ tickets: deps.tickets, ttlMs: deps.ttlMs, limits: { perSubject: limits.maxPerUser, total: limits.maxTotal }, graceSec: deps.graceSec ?? 0 });
+  const issue = createTicketIssuer({ tickets: deps.tickets, ttlMs: deps.ttlMs, limits: { perSubject: limits.maxPerUser, total: limits.maxTotal } });
   const perIp = new KeyedBuckets(limits.perIpPerMin / 60, Math.max(1, Math.ceil(limits.perIpPerMin)));
   const perUser = new KeyedBuckets(limits.perUserPerMin / 60, Math.max(1, Math.ceil(limits.perUserPerMin)));
   const retryIp = String(Math.max(1, Math.ceil(60 / limits.perIpPerMin)));
@@ -117,7 +114,7 @@ export function createTicketHandler(deps: TicketHandlerDeps): HttpHandler {
           return fail(res, 'unavailable', 503, { 'Retry-After': String(Math.ceil(deps.ttlMs / 1000)) });
         }
         if (err instanceof TicketExpiredError) {
-          // Verified a moment ago, expired (past the tolerance) since: the same answer as an expired token.
+          // Expired (a token inside the clock tolerance) or about to: no session can open with it, same answer as an expired token.
           refused('invalid_token');
           return fail(res, 'invalid_token', 401, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
         }

@@ -132,3 +132,17 @@ test('fetchTicket: the ticket request carries the refusal a browser cannot read 
   const { client: ok } = client(t, h, { ticket: fetchTicket({ url: `${h.url}/api/tickets`, token: () => good }) });
   assert.ok((await ok.ping()) >= 0);
 });
+
+test('a token that expires while subscribed (the provider keeps returning it): the session ends at exp, and the client gives up after maxReauthFailures instead of reconnecting with it again and again', async (t) => {
+  const h = await hub(t, {});
+  const short = await token('alice', ALICE, 2);
+  let opens = 0;
+  const { client: c, errors } = client(t, h, { token: () => short, maxReauthFailures: 2 });
+  c.on('state', (s) => void (s === 'open' && opens++));
+  await c.subscribe('files:acme', { onEvent: () => {} }).ready;
+  // Before the fix the hub admitted the expired token inside its 30 s clock tolerance and closed it at
+  // once; each `subscribed` reset the client's failure count: dozens of sessions in a few seconds.
+  await waitFor(() => c.state === 'closed', 'the terminal state', 15_000);
+  assert.ok(opens <= 2, `sessions opened: ${opens}`);
+  assert.ok(errors.some((e) => e.code === 'auth_failed' && e.status === 401), JSON.stringify(errors.map((e) => [e.code, e.status, e.reason])));
+});

@@ -51,10 +51,11 @@ export function authenticateStage(deps: AuthenticateDeps): GateStage {
   /** Ticket and cookie identities were verified elsewhere; only revocation is left to check. */
   async function admit(ctx: HandshakeContext, identity: Identity): Promise<Refusal | undefined> {
     try {
+      deps.authenticator.assertOpensSession(identity);
       await deps.authenticator.assertNotRevoked(identity);
     } catch (err) {
       if (err instanceof WsguardError) throw err; // store unavailable: 503 above
-      return fail(ctx, 'revoked');
+      return fail(ctx, err instanceof TokenError && err.reason === 'expired' ? 'invalid_token' : 'revoked');
     }
     ctx.identity = identity;
     return undefined;
@@ -78,7 +79,9 @@ export function authenticateStage(deps: AuthenticateDeps): GateStage {
     if (token !== undefined || ctx.req.headers.authorization !== undefined) {
       if (token === undefined) return fail(ctx, 'invalid_token'); // malformed Authorization header
       try {
-        ctx.identity = await deps.authenticator.verifyToken(token, bearer !== undefined ? 'bearer' : 'subprotocol');
+        const identity = await deps.authenticator.verifyToken(token, bearer !== undefined ? 'bearer' : 'subprotocol');
+        deps.authenticator.assertOpensSession(identity);
+        ctx.identity = identity;
         return undefined;
       } catch (err) {
         if (err instanceof WsguardError) throw err;
