@@ -21,6 +21,7 @@ import { createHub, type Hub, type HubOptions } from './hub.js';
 import { loadWithPeers } from './peers.js';
 import { loadStaticFiles } from './static-files.js';
 import { HubTls } from './tls.js';
+import { BackendErrorLog } from './backend-errors.js';
 
 export interface RunningHub {
   readonly url: string;
@@ -69,9 +70,10 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
   // not one log line per reconnect attempt.
   let startupFailed: ((err: unknown) => void) | undefined;
   let quiet = false;
+  const errorLog = new BackendErrorLog(logger);
   const onError = (err: unknown) => {
     if (startupFailed) return startupFailed(err);
-    if (!quiet) logger.error({ err: (err as Error)?.message }, 'event log error');
+    if (!quiet) errorLog.record(err);
   };
   const channelLimits = { maxChannels: config.channels?.max ?? 100_000, newPerUserPerHour: config.channels?.newPerUserPerHour ?? 1000 };
 
@@ -234,6 +236,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
         await revocations?.close();
         await store.close();
         await (backend?.close() ?? broker.close());
+        errorLog.close();
       })();
       return closing;
     },
