@@ -253,7 +253,8 @@ class WsguardClient<M extends MessageMap> implements Client<M> {
    * The attempt failed before `open` with no HTTP answer to classify: refused or unreachable port,
    * DNS, TLS, or a server that dropped the handshake. Loud (an `error` event per failed attempt, with
    * the runtime's cause when it shows one), then retried with backoff like a lost connection: the
-   * server may just be starting.
+   * server may just be starting. A TLS failure (a `wss://` URL on a plain server, a certificate that
+   * does not verify) is final: retrying cannot fix the URL or the certificate, and must not hide them.
    */
   private onConnectFailed(code: number): void {
     const cause = this.connectCause;
@@ -261,6 +262,7 @@ class WsguardClient<M extends MessageMap> implements Client<M> {
     const detail = cause instanceof Error ? cause.message : typeof cause === 'string' ? cause : `closed with ${code} before the handshake completed; the runtime hides why`;
     const err = new ClientError('connect_failed', `cannot connect: ${detail}`, cause === undefined ? {} : { cause });
     this.lastConnectError = err;
+    if (isTlsFailure(cause)) return this.fail(err);
     this.emit('error', err);
     this.scheduleReconnect();
   }
@@ -472,4 +474,12 @@ class WsguardClient<M extends MessageMap> implements Client<M> {
   private emit<K extends keyof ClientEvents>(event: K, ...args: Parameters<ClientEvents[K]>): void {
     for (const fn of this.listeners[event]) callApp(fn as (...a: Parameters<ClientEvents[K]>) => void, ...args);
   }
+}
+
+/** Node's codes for a TLS handshake that cannot succeed as configured (browsers hide the cause). */
+const TLS_CODES = new Set(['EPROTO', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID']);
+
+function isTlsFailure(cause: unknown): boolean {
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && (TLS_CODES.has(code) || code.startsWith('ERR_SSL_'));
 }

@@ -55,3 +55,26 @@ test('a server that drops the handshake without an HTTP answer is connect_failed
   assert.ok(errors.every((e) => e.code === 'connect_failed'), errors.map((e) => e.message).join(' | '));
   assert.equal(client.state, 'reconnecting');
 });
+
+test('a wss:// URL on a plain server is final: one connect_failed naming the TLS error, state closed, no retries', async (t) => {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+    socket.end('HTTP/1.1 400 Bad Request\r\n\r\n'); // a plain HTTP server's answer to a TLS ClientHello
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => {
+    for (const s of sockets) s.destroy();
+    server.close();
+  });
+  const port = (server.address() as AddressInfo).port;
+  const errors: ClientError[] = [];
+  const client = createClient({ url: `wss://127.0.0.1:${port}/ws`, WebSocket: NodeWebSocket, backoff: { initialMs: 10, maxMs: 50 }, onError: (e) => errors.push(e) });
+  t.after(() => client.close());
+  await waitFor(() => client.state === 'closed', 'the terminal state');
+  await new Promise((r) => setTimeout(r, 200)); // a retry would have come by now
+  assert.equal(errors.length, 1, errors.map((e) => e.message).join(' | '));
+  assert.equal(errors[0]!.code, 'connect_failed');
+  assert.match(errors[0]!.message, /wrong version number|EPROTO|SSL/i);
+});
