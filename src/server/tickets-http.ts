@@ -88,15 +88,17 @@ export function createTicketHandler(deps: TicketHandlerDeps): HttpHandler {
         refused('origin');
         return fail(res, 'forbidden');
       }
-      // Cheap and before any verification: a flood from one address costs one bucket look-up each.
-      if (!perIp.take(ip)) {
-        refused('ticket_rate_ip');
-        return fail(res, 'rate_limited', 429, { 'Retry-After': retryIp });
-      }
+      // Credentials first: requests without a valid token are the failed-auth bucket's business and
+      // must not spend the address's minting budget, or anyone sharing a NAT with the users (no account
+      // needed) would lock them out of tickets, so out of the page.
       const auth = await bearerAuth(deps.authenticator, req, ip);
       if (!auth.ok) {
         refused(auth.reason);
         return fail(res, auth.code, auth.status, auth.headers);
+      }
+      if (!perIp.take(ip)) {
+        refused('ticket_rate_ip');
+        return fail(res, 'rate_limited', 429, { 'Retry-After': retryIp });
       }
       const identity: Identity = auth.identity;
       if (!perUser.take(identity.sub)) {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { handshakeStatus, mintToken, ORIGIN, sleep, startGuard, type Harness } from '../helpers.js';
+import { handshakeStatus, mintToken, ORIGIN, SECRET, sleep, startGuard, type Harness } from '../helpers.js';
 
 async function getTicket(h: Harness, token: string | undefined, origin: string | null = ORIGIN, method = 'POST') {
   const headers: Record<string, string> = {};
@@ -97,4 +97,14 @@ test('POST /api/tickets: an unexpected error answers 500 internal and is logged 
   assert.equal(status, 500);
   assert.equal(body.error?.code, 'internal');
   assert.ok(h.logs.some((l) => l.includes('ticket handler threw') && l.includes('boom in put')), h.logs.join(''));
+});
+
+test('tickets: requests without a valid token do not spend the address\'s minting budget (an attacker on the users\' NAT, no account, cannot lock them out)', async (t) => {
+  const h = await startGuard({ auth: { jwt: { secret: SECRET }, ticketLimits: { perIpPerMin: 5, perUserPerMin: 100, maxPerUser: 100, maxTotal: 1000 } } });
+  t.after(() => h.close());
+  for (let i = 0; i < 20; i++) assert.notEqual((await getTicket(h, i % 2 ? undefined : 'not.a.jwt')).status, 200);
+  const valid = await mintToken({ sub: 'nat-user' });
+  for (let i = 0; i < 5; i++) assert.equal((await getTicket(h, valid)).status, 200, `valid request ${i + 1} of the 5 per minute`);
+  // The budget still bounds what valid tokens mint from one address.
+  assert.equal((await getTicket(h, valid)).status, 429);
 });
