@@ -19,6 +19,14 @@ import { refuse, type GateStage, type HandshakeContext, type Refusal, type Refus
 /** Query parameters that carry reusable credentials; their presence alone refuses the handshake. */
 export const QUERY_CREDENTIALS = ['token', 'access_token', 'jwt', 'id_token', 'bearer', 'auth', 'apikey', 'api_key'];
 
+/** A JWT's shape (a base64url JSON header, three parts): refused in the query under any name, or as a bare key. */
+const JWT_SHAPE = /^eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+function queryCarriesCredential(params: URLSearchParams): boolean {
+  for (const [name, value] of params) if (QUERY_CREDENTIALS.includes(name) || JWT_SHAPE.test(value) || JWT_SHAPE.test(name)) return true;
+  return false;
+}
+
 export interface AuthenticateDeps {
   readonly authenticator: Authenticator;
   readonly tickets: TicketStore;
@@ -63,7 +71,7 @@ export function authenticateStage(deps: AuthenticateDeps): GateStage {
 
   async function authenticate(ctx: HandshakeContext): Promise<Refusal | undefined> {
     const params = ctx.url.searchParams;
-    if (QUERY_CREDENTIALS.some((k) => params.has(k))) return fail(ctx, 'query_token');
+    if (queryCarriesCredential(params)) return fail(ctx, 'query_token');
     // No early refusal for a throttled address: only failures are throttled (see the module comment).
 
     const ticket = params.get('ticket');

@@ -41,7 +41,14 @@ test('authenticate: a JWT in the query string is refused even when valid', async
     assert.equal(await handshakeStatus(h, { path: `/ws?${key}=${token}` }), 401, key);
     assert.equal(await handshakeStatus(h, { token, path: `/ws?${key}=${token}` }), 401, `${key} with header`);
   }
+  // Under any other name, as a bare key, or with its dots percent-encoded (found by the attacker).
+  const encoded = token.replaceAll('.', '%2E');
+  for (const query of [`foo=${token}`, token, `a=${encoded}`, `x=1&state=${token}`]) {
+    assert.equal(await handshakeStatus(h, { token, path: `/ws?${query}` }), 401, query.slice(0, 12));
+  }
   assert.ok(h.events.some((e) => e.kind === 'handshake_refused' && e.reason === 'query_token'));
+  // An ordinary query still works.
+  assert.equal(await handshakeStatus(h, { token, path: '/ws?client=web&v=2' }), 101);
 });
 
 test('authenticate: bearer header and subprotocol entry both work; the identity carries sub and perms', async (t) => {
