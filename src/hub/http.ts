@@ -74,6 +74,8 @@ function json(res: ServerResponse, status: number, value: unknown, headers: Reco
 /** 413, and the connection is closed after it: the rest of the body is never read. */
 const tooLarge = () => new HttpError('too_large', 413, { Connection: 'close' });
 
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
@@ -90,7 +92,14 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
       reject(tooLarge());
     };
     req.on('data', onData);
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    // Strict: invalid UTF-8 is refused (the WebSocket path closes 1007), never stored as U+FFFD.
+    req.on('end', () => {
+      try {
+        resolve(STRICT_UTF8.decode(Buffer.concat(chunks)));
+      } catch {
+        reject(invalidField('body'));
+      }
+    });
     req.on('error', () => reject(new HttpError('invalid_message')));
   });
 }

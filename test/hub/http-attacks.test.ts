@@ -121,6 +121,17 @@ test('Content-Type must be exactly application/json (json-evil, text/plain and a
   assert.equal(ok.status, 201);
 });
 
+test('a body that is not valid UTF-8 is 400 naming the body, never stored as U+FFFD (the WebSocket path closes 1007)', async () => {
+  const json = JSON.stringify({ type: 'file_upload', payload: upload('files:acme', 'XXX.pdf') });
+  const [before, after] = json.split('XXX') as [string, string];
+  const body = Buffer.concat([Buffer.from(before), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from(after)]); // a UTF-8-encoded lone surrogate
+  const r = await fetch(hub.url + '/api/channels/files%3Aacme/events', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await token('utf8', ALICE)}` }, body });
+  assert.equal(r.status, 400);
+  const answer = (await r.json()) as { error: { code: string; field?: string } };
+  assert.equal(answer.error.code, 'invalid_message');
+  assert.equal(answer.error.field, 'body');
+});
+
 test('a chunked body past the limit is answered 413 (and the connection closed), not reset', async () => {
   const alice = await token('chunked', ALICE);
   const chunk = Buffer.alloc(70 * 1024, 'a');
