@@ -22,7 +22,8 @@ export type PathProblem =
   | 'empty_segment'
   | 'dot_segment'
   | 'trailing_dot_or_space'
-  | 'reserved_name';
+  | 'reserved_name'
+  | 'best_fit';
 
 /** U+0000–U+001F, U+007F–U+009F (C0, DEL, C1). */
 // eslint-disable-next-line no-control-regex
@@ -38,6 +39,13 @@ const LINE_SEP = /[\u2028\u2029]/;
  * Spaces before the extension are dropped too (`con .txt`, `CON  .txt` open CON).
  */
 const RESERVED = /^(?:con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3]|conin\$|conout\$|clock\$) *(?:\.|$)/i;
+
+/**
+ * Look-alikes Windows' "best fit" conversion (a client using the ANSI file APIs) turns into a separator:
+ * yen and won signs are `\` in the Japanese and Korean code pages, division slash and fraction slash
+ * `/`, set minus `\`. The fullwidth and small forms (`＼`, `．`, `：`, `／`, `﹨`) are caught by NFKC below.
+ */
+const BEST_FIT = /[\u00a5\u20a9\u2215\u2216\u2044]/;
 
 /** No lone surrogate (String.prototype.isWellFormed, Node 20; not yet in TypeScript's ES2022 lib). */
 export function isWellFormed(s: string): boolean {
@@ -67,6 +75,10 @@ export function pathProblem(p: string): PathProblem | undefined {
     if (segment.endsWith('.') || segment.endsWith(' ')) return 'trailing_dot_or_space';
     if (RESERVED.test(segment)) return 'reserved_name';
   }
+  if (BEST_FIT.test(p)) return 'best_fit';
+  // `..＼..＼x`, `．．/x`, `C：＼x`, `CON．txt`: compatibility forms that fold into a refused path.
+  const folded = p.normalize('NFKC');
+  if (folded !== p && pathProblem(folded) !== undefined) return 'best_fit';
   return undefined;
 }
 
