@@ -9,6 +9,7 @@ import { closeCodeInfo, CloseCode } from '../protocol/close-codes.js';
 import type { FileDeletePayload, FileUploadPayload, ServerMessage } from '../protocol/messages.js';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import { Credentials } from './auth.js';
+import { errorInfo, isErrorCode } from '../protocol/errors.js';
 import { callApp, ClientError, fromErrorFrame } from './errors.js';
 import { Requests, type RequestOptions } from './requests.js';
 import { classifyRefusal, watchRefusal, type HandshakeRefusal } from './refusal.js';
@@ -18,6 +19,15 @@ import type { Ack, Client, ClientEvents, ClientOptions, ClientState, MessageMap,
 import { decodeServerFrame } from './wire.js';
 
 const OPEN = 1;
+
+/**
+ * Subscribes sent at once on a connection, then per second. Under the hub's default message budget
+ * (20/s, burst 40, per connection) with room left for the app's own requests: resubscribing many
+ * channels after a reconnect must not trip the server's rate limit, whose refusals count as
+ * violations and end in a 1008 close (which would send the client through reauth).
+ */
+const SUBSCRIBE_BURST = 20;
+const SUBSCRIBE_PER_SEC = 10;
 
 /** Types the client sends itself (subscribe(), unsubscribe(), the token refresh): not for request(). */
 const RESERVED = new Set(['subscribe', 'unsubscribe', 'auth.refresh']);
@@ -64,6 +74,11 @@ class WsguardClient<M extends MessageMap> implements Client<M> {
   private connectCause: unknown;
   /** Why the last attempt failed, while no connection works: the reason a waiting request's timeout reports. */
   private lastConnectError: ClientError | undefined;
+  /** Subscribes waiting for the pacing budget on the current connection, in order (see SUBSCRIBE_BURST). */
+  private subQueue: ChannelSubscription[] = [];
+  private subTokens = SUBSCRIBE_BURST;
+  private subTokensAt = 0;
+  private subTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: ClientOptions) {
     const Ctor = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
@@ -95,6 +110,13 @@ class WsguardClient<M extends MessageMap> implements Client<M> {
     const sub = new ChannelSubscription(channel, opts, (s) => {
       if (this.subs.get(channel) !== s) return;
       this.subs.delete(channel);
+      const queued = this.subQueue.indexOf(s);
+      if (queued >= 0) this.subQueue.splice(queued, 1);
+      const waiting = s.retryTimer !== undefined;
+      clearTimeout(s.retryTimer);
+      s.retryTimer = undefined;
+      // Not sent on this connection yet, or refused and waiting to retry: nothing to undo on the server.
+      if (queued >= 0 || waiting) return;
       this.send('unsubscribe', { channel }, this.requests.nextId());
     });
     this.subs.set(channel, sub);
@@ -176,6 +198,9 @@ class WsguardClient<M extends MessageMap> implements Client<M> {
     if (this.lost) this.reconnects += 1;
     this.lost = false;
     this.setState('open');
+    // A new connection has a new budget on the server.
+    this.subTokens = SUBSCRIBE_BURST;
+    this.subTokensAt = Date.now();
     for (const sub of this.subs.values()) this.sendSubscribe(sub);
     this.requests.flush((frame) => this.sendRaw(frame));
     this.scheduleRefresh();
@@ -185,8 +210,10 @@ class WsguardClient<M extends MessageMap> implements Client<M> {
     if (ws !== this.ws) return;
     this.ws = undefined;
     clearTimeout(this.refreshTimer);
+    this.clearSubscribeQueue(); // the next open resubscribes every subscription
     for (const sub of this.subs.values()) {
       sub.pendingId = undefined;
+      clearTimeout(sub.retryTimer);
       sub.setStatus('pending');
     }
     this.requests.rejectSent(new ClientError('disconnected', 'connection lost before the answer; the outcome is unknown'));
@@ -299,7 +326,11 @@ class WsguardClient<M extends MessageMap> implements Client<M> {
   }
 
   private shutdown(err: ClientError): void {
-    for (const sub of this.subs.values()) sub.ended(err);
+    this.clearSubscribeQueue();
+    for (const sub of this.subs.values()) {
+      clearTimeout(sub.retryTimer);
+      sub.ended(err);
+    }
     this.subs.clear();
     clearTimeout(this.reconnectTimer);
     clearTimeout(this.refreshTimer);
@@ -361,7 +392,7 @@ class WsguardClient<M extends MessageMap> implements Client<M> {
       this.sendSubscribe(sub);
     }
     // A gap: fill it by resubscribing from lastSeq, unless a subscribe (whose replay will fill it) is in flight.
-    else if (verdict === 'gap' && sub.pendingId === undefined) {
+    else if (verdict === 'gap' && sub.pendingId === undefined && !this.subQueue.includes(sub)) {
       this.send('unsubscribe', { channel: sub.channel }, this.requests.nextId());
       this.sendSubscribe(sub);
     }
@@ -375,7 +406,19 @@ class WsguardClient<M extends MessageMap> implements Client<M> {
       if (msg.payload.code === 'history_gone') {
         sub.historyGone();
         if (sub.active) this.sendSubscribe(sub);
+      } else if (isErrorCode(msg.payload.code) && errorInfo(msg.payload.code).retryable) {
+        // Worth asking again later (rate_limited, replay_limited, unavailable, internal): the
+        // subscription stays pending and is resent after a backoff delay, never in a tight loop.
+        const delay = backoffDelay(sub.retries, this.backoff, this.random);
+        sub.retries += 1;
+        clearTimeout(sub.retryTimer);
+        sub.retryTimer = setTimeout(() => {
+          sub.retryTimer = undefined;
+          if (this.subs.get(sub.channel) === sub) this.sendSubscribe(sub);
+        }, delay);
       } else {
+        // Final for this subscription (forbidden, too_many_subscriptions...): the connection and its
+        // credentials are fine, so nothing else changes.
         this.subs.delete(sub.channel);
         sub.refused(fromErrorFrame(msg.payload, sub.channel));
       }
@@ -388,9 +431,48 @@ class WsguardClient<M extends MessageMap> implements Client<M> {
 
   private sendSubscribe(sub: ChannelSubscription): void {
     if (this.ws?.readyState !== OPEN) return; // onOpen resubscribes everything
+    if (this.subQueue.includes(sub)) return;
+    if (this.subQueue.length > 0 || !this.takeSubscribeToken()) {
+      this.subQueue.push(sub); // in order, behind those already waiting
+      this.scheduleSubscribeDrain();
+      return;
+    }
+    this.sendSubscribeNow(sub);
+  }
+
+  private sendSubscribeNow(sub: ChannelSubscription): void {
     const id = this.requests.nextId();
     sub.pendingId = id;
     this.send('subscribe', sub.lastSeq === undefined ? { channel: sub.channel } : { channel: sub.channel, since: sub.lastSeq }, id);
+  }
+
+  /** A token bucket of SUBSCRIBE_BURST refilled at SUBSCRIBE_PER_SEC: true when a subscribe may go now. */
+  private takeSubscribeToken(): boolean {
+    const now = Date.now();
+    this.subTokens = Math.min(SUBSCRIBE_BURST, this.subTokens + ((now - this.subTokensAt) / 1000) * SUBSCRIBE_PER_SEC);
+    this.subTokensAt = now;
+    if (this.subTokens < 1) return false;
+    this.subTokens -= 1;
+    return true;
+  }
+
+  private scheduleSubscribeDrain(): void {
+    if (this.subTimer !== undefined) return;
+    const wait = Math.max(1, Math.ceil(((1 - this.subTokens) / SUBSCRIBE_PER_SEC) * 1000));
+    this.subTimer = setTimeout(() => {
+      this.subTimer = undefined;
+      while (this.subQueue.length > 0 && this.ws?.readyState === OPEN && this.takeSubscribeToken()) {
+        const sub = this.subQueue.shift()!;
+        if (this.subs.get(sub.channel) === sub) this.sendSubscribeNow(sub);
+      }
+      if (this.subQueue.length > 0) this.scheduleSubscribeDrain();
+    }, wait);
+  }
+
+  private clearSubscribeQueue(): void {
+    this.subQueue = [];
+    clearTimeout(this.subTimer);
+    this.subTimer = undefined;
   }
 
   /**

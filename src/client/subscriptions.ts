@@ -24,6 +24,9 @@ export class ChannelSubscription implements Subscription {
   /** After a reset: events are ignored until the resubscribe from the new log's start is confirmed. */
   private resetting = false;
   active = true;
+  /** Consecutive retryable refusals of this subscribe (the backoff exponent) and the timer of the next try. */
+  retries = 0;
+  retryTimer: ReturnType<typeof setTimeout> | undefined;
   private _status: SubscriptionStatus = 'pending';
   readonly ready: Promise<number>;
   private settleReady: { resolve: (seq: number) => void; reject: (err: ClientError) => void } | undefined;
@@ -72,6 +75,7 @@ export class ChannelSubscription implements Subscription {
    */
   subscribed(head: number, epoch?: string): boolean {
     this.pendingId = undefined;
+    this.retries = 0;
     if (epoch !== undefined && this.epoch !== undefined && epoch !== this.epoch) {
       this.epochChanged(epoch);
       return true;

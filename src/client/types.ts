@@ -87,7 +87,10 @@ export interface SubscribeOptions {
    * The subscription then continues from the channel's current head.
    */
   onHistoryGone?: (info: HistoryGoneInfo) => void;
-  /** The server refused the subscription (forbidden, invalid channel...); the subscription is dropped. */
+  /**
+   * The server refused the subscription for good (forbidden, too_many_subscriptions, invalid channel...); the
+   * subscription is dropped. Retryable refusals (rate_limited, replay_limited, unavailable) are retried with backoff instead.
+   */
   onError?: (error: ClientError) => void;
   /** Every change of `status` (for a UI that shows each subscription's true state). */
   onStatus?: (status: SubscriptionStatus) => void;

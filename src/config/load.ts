@@ -61,6 +61,8 @@ export interface HubConfig {
   tickets?: { perIpPerMin: number; perUserPerMin: number; maxPerUser: number; maxTotal: number };
   /** Admin revocations per admin subject per minute (default 30). */
   revocationRatePerMin?: number;
+  /** GETs of the page's files, /api/info and unknown paths per client IP per minute (default 600). */
+  staticRatePerMin?: number;
   /** Single node: cap on stored revocations (default 100000). */
   maxRevocations?: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -211,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configPath = en
       maxTotal: v.maxTickets ?? 10_000,
     },
     revocationRatePerMin: v.revocationRate ?? 30,
+    staticRatePerMin: v.staticRatePerIp ?? 600,
     maxRevocations: v.maxRevocations ?? 100_000,
     logLevel: v.logLevel ?? 'info',
   };

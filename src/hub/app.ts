@@ -46,8 +46,8 @@ export interface StartOptions {
   readonly publicDir?: string;
   /** Overrides for hub options the config does not cover (tests use small replay pages). */
   readonly hub?: Partial<Omit<HubOptions, 'guard' | 'store' | 'broker'>>;
-  /** SQLite event log options the config does not cover: `onOpen` gets the connection (drills inject faults through it). */
-  readonly sqlite?: Pick<SqliteEventStoreOptions, 'onOpen'>;
+  /** SQLite event log options the config does not cover: `onOpen` gets the connection (drills inject faults through it); `generationFile`. */
+  readonly sqlite?: Pick<SqliteEventStoreOptions, 'onOpen' | 'generationFile'>;
 }
 
 /** host:port of a Redis URL, without credentials (the line is printed). */
@@ -102,7 +102,16 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     broker = backend.broker;
   } else {
     const { SqliteEventStore } = await loadWithPeers(['better-sqlite3'], 'the SQLite event log (WSGUARD_DB)', () => import('../store/sqlite.js'));
-    store = new SqliteEventStore({ path: config.db, retention: config.retention, channelLimits, pruneIntervalMs: 60_000, onError, ...opts.sqlite });
+    const sqlite = new SqliteEventStore({ path: config.db, retention: config.retention, channelLimits, pruneIntervalMs: 60_000, onError, ...opts.sqlite });
+    const { outcome, rotated, file } = sqlite.generation;
+    if (outcome === 'restored' || outcome === 'replaced' || outcome === 'unverifiable') {
+      // Loud: the operator should know clients resync, and that later revocations came back undone.
+      logger.warn(
+        { outcome, rotatedEpochs: rotated, generationFile: file },
+        'the event log is not the one this hub last wrote (restored from a backup, copied or replaced): every channel got a new epoch, so clients resync instead of skipping reused seqs; revocations made after that copy was taken are gone: revoke them again',
+      );
+    }
+    store = sqlite;
     broker = new MemoryBroker({ onError });
     if (!opts.guard?.revocationStore) {
       try {
@@ -203,6 +212,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     metricsToken: config.metricsToken,
     trustProxy: config.trustProxy,
     ...(config.revocationRatePerMin !== undefined ? { revocationRatePerMin: config.revocationRatePerMin } : {}),
+    ...(config.staticRatePerMin !== undefined ? { staticRatePerMin: config.staticRatePerMin } : {}),
     tls: config.tls !== undefined,
     health: async () => ({
       store: await store.healthy().catch(() => false),

@@ -35,6 +35,8 @@ export interface HttpAppOptions {
   readonly health: () => Promise<{ store: boolean; broker: boolean }>;
   /** Admin revocations per admin subject per minute (default 30). */
   readonly revocationRatePerMin?: number;
+  /** GETs of the page's files, /api/info and unknown paths per client IP per minute (default 600, burst the same). */
+  readonly staticRatePerMin?: number;
 }
 
 /** The `perms.admin` entry `POST /api/revocations` requires. */
@@ -137,13 +139,30 @@ export function createHttpApp(o: HttpAppOptions): (req: IncomingMessage, res: Se
   const publishRetry = String(Math.max(1, Math.ceil(1 / guard.options.messageRate.perSec)));
   const revocationPerMin = o.revocationRatePerMin ?? 30;
   const revocationRate = new KeyedBuckets(revocationPerMin / 60, Math.max(1, Math.ceil(revocationPerMin)));
+  // The page and its files are served from memory, but a flood of them still costs a write each
+  // and fills logs and bandwidth: a per-IP budget, the same for every file (a page load is ~7 GETs).
+  const staticPerMin = o.staticRatePerMin ?? 600;
+  const staticRate = new KeyedBuckets(staticPerMin / 60, Math.max(1, Math.ceil(staticPerMin)));
+  const staticRetry = String(Math.max(1, Math.ceil(60 / staticPerMin)));
   const metricsDigest = o.metricsToken !== undefined ? sha256(o.metricsToken) : undefined;
   const limited = new Counter({
     name: 'wsguard_http_rate_limited_total',
-    help: 'HTTP requests refused by a per-identity rate limit (publish: messageRate; revocations: WSGUARD_REVOCATION_RATE), by route.',
+    help: 'HTTP requests refused by a rate limit (static: WSGUARD_STATIC_RATE_PER_IP per IP; publish: messageRate per identity; revocations: WSGUARD_REVOCATION_RATE per admin), by route.',
     labelNames: ['route'],
     registers: [guard.registry],
   });
+
+  /** 429 past a rate limit: counted, and reported as a security event (logged aggregated per address). */
+  function rateLimited(route: 'static' | 'publish' | 'revocations', ip: string, retryAfter: string): HttpError {
+    limited.inc({ route });
+    guard.security({ kind: 'http_rate_limited', reason: route, ip });
+    return new HttpError('rate_limited', 429, { 'Retry-After': retryAfter });
+  }
+
+  /** GETs anyone may make: the page's files, /api/info, and paths that do not exist. */
+  function chargeStatic(ip: string): void {
+    if (!staticRate.take(ip)) throw rateLimited('static', ip, staticRetry);
+  }
   const headers = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
@@ -177,10 +196,7 @@ export function createHttpApp(o: HttpAppOptions): (req: IncomingMessage, res: Se
       guard.security({ kind: 'http_auth_refused', reason: 'not_admin', ip, route: 'revocations' });
       throw new HttpError('forbidden');
     }
-    if (!revocationRate.take(identity.sub)) {
-      limited.inc({ route: 'revocations' });
-      throw new HttpError('rate_limited', 429, { 'Retry-After': String(Math.max(1, Math.ceil(60 / revocationPerMin))) });
-    }
+    if (!revocationRate.take(identity.sub)) throw rateLimited('revocations', ip, String(Math.max(1, Math.ceil(60 / revocationPerMin))));
     const body = RevocationBody.safeParse(await readJson(req, 1024));
     if (!body.success) throw new HttpError('invalid_message');
     const target: RevocationTarget = 'sub' in body.data ? { sub: body.data.sub } : { jti: body.data.jti };
@@ -198,10 +214,7 @@ export function createHttpApp(o: HttpAppOptions): (req: IncomingMessage, res: Se
     }
     if (!ChannelName.safeParse(channel).success) throw new HttpError('invalid_message');
     const identity = await authenticate(req, ip, 'publish');
-    if (!publishRate.take(identity.sub)) {
-      limited.inc({ route: 'publish' });
-      throw new HttpError('rate_limited', 429, { 'Retry-After': publishRetry });
-    }
+    if (!publishRate.take(identity.sub)) throw rateLimited('publish', ip, publishRetry);
     // Same JSON as the WebSocket frame: { "type": "file_upload"|"file_delete", "payload": {...} };
     // payload.channel may be omitted, and must equal the URL's channel when present.
     const env = Envelope.safeParse(await readJson(req, guard.options.maxPayload));
@@ -259,6 +272,7 @@ export function createHttpApp(o: HttpAppOptions): (req: IncomingMessage, res: Se
     if (method === 'GET' || method === 'HEAD') {
       const file = o.files.get(path);
       if (file) {
+        chargeStatic(ip); // a 304 too: the request is the cost, not the body
         if (req.headers['if-none-match'] === file.etag) return void res.writeHead(304, { ETag: file.etag }).end();
         // For HEAD, Node drops the body and keeps the real Content-Length.
         return send(res, 200, file.body, file.type, { ETag: file.etag, 'Cache-Control': 'no-cache' });
@@ -270,6 +284,7 @@ export function createHttpApp(o: HttpAppOptions): (req: IncomingMessage, res: Se
       }
       if (path === '/metrics') return metrics(req, res, ip);
       if (path === '/api/info') {
+        chargeStatic(ip);
         return json(res, 200, { wsPath: guard.options.path, devMode: o.dev !== undefined, demoUsers: o.dev ? DEMO_USERS.map(({ sub, description }) => ({ sub, description })) : [] });
       }
     }
@@ -280,6 +295,8 @@ export function createHttpApp(o: HttpAppOptions): (req: IncomingMessage, res: Se
       const m = PUBLISH_ROUTE.exec(path);
       if (m) return publish(req, res, m[1]!, ip);
     }
+    // A GET of a path that does not exist costs the same as a file (a scan of guessed paths is a flood too).
+    if (method === 'GET' || method === 'HEAD') chargeStatic(ip);
     throw new HttpError('not_found');
   }
 

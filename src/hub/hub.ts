@@ -155,7 +155,8 @@ export class Hub {
     const conn = ctx.connection;
     const subs = subscriptions(conn);
     if (subs.has(p.channel)) this.release(conn, p.channel); // a new subscribe replaces the old one
-    if (subs.size >= this.maxSubs) throw new WsguardError('rate_limited', 'Too many subscriptions on this connection.');
+    // Its own code, not rate_limited: waiting does not help, only an unsubscribe does.
+    if (subs.size >= this.maxSubs) throw new WsguardError('too_many_subscriptions');
     const sink = connectionSink(conn);
     subs.set(p.channel, sink);
     holdWhileSubscribed(conn, subs);

@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   { code: 'too_large', status: 413, retryable: false, message: 'Message too large.' },
   { code: 'rate_limited', status: 429, retryable: true, message: 'Too many messages; slow down.' },
   { code: 'not_subscribed', status: 409, retryable: false, message: 'Not subscribed to that channel.' },
+  // Not retryable: the same subscribe is refused again until the connection unsubscribes from something.
+  { code: 'too_many_subscriptions', status: 429, retryable: false, message: 'Too many subscriptions on this connection; unsubscribe from one first.' },
   { code: 'channel_limit', status: 429, retryable: false, message: 'Too many channels; nothing was stored.' },
   { code: 'replay_limited', status: 429, retryable: true, message: 'Too many replays in progress for this identity; retry later.' },
   { code: 'history_gone', status: 410, retryable: false, message: 'Requested history is older than retention; resync.' },

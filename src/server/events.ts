@@ -56,6 +56,8 @@ export type SecurityEvent =
       readonly ip: string;
       readonly route: string;
     }
+  /** An app HTTP route refused a request past its rate limit (429); `reason` names the limit (the hub: `static`, `publish`, `revocations`). */
+  | { readonly kind: 'http_rate_limited'; readonly reason: string; readonly ip: string }
   /** An operator revoked a subject or a token through the admin API (audit trail). */
   | ({ readonly kind: 'admin_revocation'; readonly by: string; readonly ip: string } & ({ readonly sub: string } | { readonly jti: string }));
 
@@ -76,6 +78,7 @@ export const SECURITY_EVENT_KINDS = [
   'handler_error',
   'ticket_refused',
   'http_auth_refused',
+  'http_rate_limited',
   'admin_revocation',
 ] as const;
 

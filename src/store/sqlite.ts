@@ -5,8 +5,9 @@
  * Appends that arrive in the same event-loop turn are committed together in one transaction
  * (group commit), so a `synchronous = FULL` fsync is paid once per batch, not once per event.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { WsguardError, type FileEvent, type FileEventKind } from '../protocol/index.js';
 import { unavailable } from '../protocol/failures.js';
@@ -51,6 +52,32 @@ export interface SqliteEventStoreOptions extends EventStoreOptions {
   readonly healthProbeIntervalMs?: number;
   /** Runs after the store's own set-up, before use: tuning, and fault injection in tests. */
   readonly onOpen?: (db: Database.Database) => void;
+  /**
+   * The generation file: mirrors the database's generation id and commit count outside it, so that
+   * a database that is not the one this store last wrote (a restored backup, a copy, a replaced
+   * file) is recognised at open and every channel's epoch is rotated (see GenerationCheck).
+   * Default: `.<file name>.generation` next to the file; `false` turns the check off.
+   */
+  readonly generationFile?: string | false;
+}
+
+/**
+ * What the open found, comparing the database with its generation file:
+ * - `first`: no generation anywhere yet (a new file, or one written before generations existed);
+ * - `same`: the database is the one this store last wrote, or newer (a crash between a commit and
+ *   the file's update leaves the file behind, never ahead);
+ * - `restored`: same generation, fewer commits than the file records: an older copy (a backup);
+ * - `replaced`: another generation (another database, or one from before the file existed);
+ * - `unverifiable`: the database has a generation but the file is missing or unreadable;
+ * - `off`: `generationFile: false`.
+ * For `restored`, `replaced` and `unverifiable` every channel's epoch was rotated (`rotated` channels):
+ * seqs a client saw may be handed out again, so its saved seq must not be matched against this log.
+ */
+export interface GenerationCheck {
+  readonly outcome: 'first' | 'same' | 'restored' | 'replaced' | 'unverifiable' | 'off';
+  readonly rotated: number;
+  /** The generation file's path (undefined when off). */
+  readonly file: string | undefined;
 }
 
 /** Thrown by the constructor when the file cannot be opened as an event log. */
@@ -88,6 +115,11 @@ CREATE TABLE IF NOT EXISTS epochs (
   channel TEXT PRIMARY KEY,
   epoch   TEXT NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS meta (
+  key   TEXT PRIMARY KEY,
+  value NOT NULL
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO meta (key, value) VALUES ('commits', 0);
 `;
 
 interface EventRow {
@@ -140,9 +172,13 @@ export class SqliteEventStore implements EventStore {
     setEpoch: Database.Statement<[string, string]>;
     getEpoch: Database.Statement<[string]>;
     adoptEpoch: Database.Statement<[string, string, string]>;
+    bumpCommits: Database.Statement<[]>;
   };
   private readonly epochOf: (channel: string) => string | undefined;
-  private readonly appendBatch: (batch: readonly Pending[], gate: ChannelGate) => (FileEvent | ChannelLimitError)[];
+  private readonly appendBatch: (batch: readonly Pending[], gate: ChannelGate) => { out: (FileEvent | ChannelLimitError)[]; commits: number };
+  /** What the open found (see GenerationCheck). */
+  readonly generation: GenerationCheck;
+  private readonly generationFile: GenerationFile | undefined;
   private readonly limits: ChannelLimits;
   private readonly newChannels: NewChannelCounter;
   private readonly pruneSlice: number;
@@ -204,6 +240,8 @@ export class SqliteEventStore implements EventStore {
         getEpoch: db.prepare('SELECT epoch FROM epochs WHERE channel = ?'),
         // A log written before epochs existed gets one on first ask (only when the channel has a log).
         adoptEpoch: db.prepare('INSERT OR IGNORE INTO epochs (channel, epoch) SELECT ?, ? WHERE EXISTS (SELECT 1 FROM channels WHERE channel = ?)'),
+        // Counted in every append transaction and mirrored in the generation file: an older copy has fewer.
+        bumpCommits: db.prepare("UPDATE meta SET value = value + 1 WHERE key = 'commits' RETURNING value"),
       };
       this.sliceStmt = {
         channelsAfter: db.prepare('SELECT channel, head, floor FROM channels WHERE channel > ? ORDER BY channel LIMIT ?'),
@@ -216,6 +254,10 @@ export class SqliteEventStore implements EventStore {
         firstKeptIn: db.prepare('SELECT seq FROM events WHERE channel = ? AND seq > ? AND seq <= ? AND stored_ms >= ? ORDER BY seq LIMIT 1'),
       };
       this.channelCount = (this.sliceStmt.count.get() as { n: number }).n;
+      const file = options.generationFile === undefined ? join(dirname(this.path), `.${basename(this.path)}.generation`) : options.generationFile === false ? undefined : resolve(options.generationFile);
+      const opened = file === undefined ? { check: { outcome: 'off' as const, rotated: 0, file }, handle: undefined } : openGeneration(db, file, this.onError);
+      this.generation = opened.check;
+      this.generationFile = opened.handle;
     } catch (err) {
       db.close();
       throw new EventStoreOpenError(this.path, errorText(err), err);
@@ -224,7 +266,7 @@ export class SqliteEventStore implements EventStore {
 
     this.appendBatch = db.transaction((batch: readonly Pending[], gate: ChannelGate) => {
       const storedMs = this.now();
-      return batch.map(({ event: e }) => {
+      const out = batch.map(({ event: e }) => {
         const refused = gate.admit(e.channel, e.by, storedMs);
         if (refused) return refused;
         const { head } = s.nextSeq.get(e.channel) as { head: number };
@@ -235,6 +277,8 @@ export class SqliteEventStore implements EventStore {
         s.insert.run(e.channel, head, storedMs, e.kind, e.path, e.size ?? null, e.mime ?? null, e.sha256 ?? null, e.by, e.at);
         return copyEvent({ ...e, seq: head });
       });
+      const { value } = s.bumpCommits.get() as { value: number };
+      return { out, commits: value };
     }).immediate;
 
     this.readPage = db.transaction((channel: string, since: number, limit: number): ReplayResult => {
@@ -291,6 +335,7 @@ export class SqliteEventStore implements EventStore {
     try {
       options.onOpen?.(db);
     } catch (err) {
+      this.generationFile?.close();
       db.close();
       throw err;
     }
@@ -361,6 +406,7 @@ export class SqliteEventStore implements EventStore {
     if (this.timer) clearInterval(this.timer);
     this.flush(); // commit (or fail) what was already accepted into the queue
     await this.pruning?.catch(() => {});
+    this.generationFile?.close();
     this.db.close();
   }
 
@@ -412,8 +458,9 @@ export class SqliteEventStore implements EventStore {
   private commitBatch(batch: readonly Pending[]): (FileEvent | ChannelLimitError)[] {
     const gate = new ChannelGate(this.limits, this.newChannels, this.channelCount, (ch) => this.stmt.channel.get(ch) !== undefined);
     try {
-      const out = this.appendBatch(batch, gate);
+      const { out, commits } = this.appendBatch(batch, gate);
       this.channelCount += gate.created;
+      this.generationFile?.write(commits); // after the commit: the file may lag the database, never lead it
       return out;
     } catch (err) {
       gate.rollback();
@@ -557,6 +604,109 @@ function openDatabase(path: string, synchronous: SqliteSynchronous, busyTimeoutM
     db.close();
     throw new EventStoreOpenError(path, errorText(err), err);
   }
+}
+
+// ---- Generation (a restored or replaced database is recognised at open) ----
+
+const GENERATION_LINE = /^wsguard-event-log-generation v1 ([A-Za-z0-9_-]{22}) (\d{16})\n$/;
+
+function generationLine(generation: string, commits: number): Buffer {
+  // Fixed length: every update overwrites the whole record in place, with one write.
+  return Buffer.from(`wsguard-event-log-generation v1 ${generation} ${String(commits).padStart(16, '0')}\n`);
+}
+
+/** The open generation file: rewritten in place after every append transaction. */
+interface GenerationFile {
+  write(commits: number): void;
+  close(): void;
+}
+
+type Sidecar = { generation: string; commits: number } | 'missing' | 'unreadable';
+
+function readSidecar(file: string): Sidecar {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
+    throw err;
+  }
+  const m = GENERATION_LINE.exec(text);
+  return m ? { generation: m[1]!, commits: Number(m[2]) } : 'unreadable';
+}
+
+/**
+ * Compares the database with its generation file, rotates every channel's epoch when the database
+ * is not the one this store last wrote, and opens the file for the per-commit updates.
+ * The file is outside the database on purpose: a restored copy brings its own meta table back,
+ * never this file's later count.
+ */
+function openGeneration(db: Database.Database, file: string, onError: (err: unknown) => void): { check: GenerationCheck; handle: GenerationFile } {
+  const meta = (key: string) => (db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string | number } | undefined)?.value;
+  const dbGeneration = meta('generation') as string | undefined;
+  const commits = Number(meta('commits') ?? 0);
+  let side: Sidecar;
+  try {
+    side = readSidecar(file);
+  } catch (err) {
+    throw new Error(`cannot read the generation file ${file} (${errorText(err)})`, { cause: err });
+  }
+  let outcome: GenerationCheck['outcome'];
+  if (side === 'missing') outcome = dbGeneration === undefined ? 'first' : 'unverifiable';
+  else if (side === 'unreadable') outcome = 'unverifiable';
+  else if (side.generation !== dbGeneration) outcome = 'replaced';
+  else outcome = commits < side.commits ? 'restored' : 'same';
+  const rotate = outcome === 'restored' || outcome === 'replaced' || outcome === 'unverifiable';
+  let generation = dbGeneration;
+  let rotated = 0;
+  if (rotate || generation === undefined) {
+    generation = randomBytes(16).toString('base64url');
+    const g = generation;
+    db.function('wsguard_new_epoch', { deterministic: false }, () => newEpoch());
+    db.transaction(() => {
+      // A new epoch for every log: clients that saw seqs of the lost timeline see the change.
+      if (rotate) rotated = db.prepare('UPDATE epochs SET epoch = wsguard_new_epoch()').run().changes;
+      db.prepare("INSERT INTO meta (key, value) VALUES ('generation', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(g);
+    }).immediate();
+  }
+  let fd: number;
+  try {
+    // Written whole, then renamed: a crash leaves the old file or the new one, never half of one.
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, generationLine(generation, commits), { mode: 0o600 });
+    renameSync(tmp, file);
+    fd = openSync(file, 'r+');
+  } catch (err) {
+    throw new Error(`cannot write the generation file ${file} (${errorText(err)})`, { cause: err });
+  }
+  const g = generation;
+  let failing = false;
+  let closed = false;
+  const handle: GenerationFile = {
+    write(n) {
+      if (closed) return;
+      try {
+        const line = generationLine(g, n);
+        writeSync(fd, line, 0, line.length, 0);
+        failing = false;
+      } catch (err) {
+        // The file now lags the database: that only weakens the next check, never fakes a restore.
+        if (!failing) onError(new Error(`cannot update the generation file ${file}: ${errorText(err)}`, { cause: err }));
+        failing = true;
+      }
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      try {
+        fsyncSync(fd);
+      } catch {
+        // best effort: the per-commit writes are already in the page cache
+      }
+      closeSync(fd);
+    },
+  };
+  return { check: { outcome, rotated, file }, handle };
 }
 
 /** Prune planning done in one turn of the event loop before it yields (ms). */

@@ -33,7 +33,11 @@ test('sqlite: creates the directory, uses WAL and the chosen synchronous level, 
   const db = new Database(path, { readonly: true });
   assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
   const tables = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string; sql: string }[];
-  assert.deepEqual(tables.map((t) => t.name), ['channels', 'epochs', 'events', 'health_probe']);
+  assert.deepEqual(tables.map((t) => t.name), ['channels', 'epochs', 'events', 'health_probe', 'meta']);
+  // The generation (see docs/storage.md): an id, and one commit counted for the one append.
+  const meta = Object.fromEntries((db.prepare('SELECT key, value FROM meta').all() as { key: string; value: unknown }[]).map((r) => [r.key, r.value]));
+  assert.match(String(meta.generation), /^[A-Za-z0-9_-]{22}$/);
+  assert.equal(meta.commits, 1);
   assert.match(tables.find((t) => t.name === 'events')!.sql, /PRIMARY KEY \(channel, seq\)\s*\)\s*WITHOUT ROWID/);
   assert.deepEqual(db.prepare('SELECT channel, head, floor FROM channels').all(), [{ channel: 'files:a', head: 1, floor: 0 }]);
   db.close();
