@@ -3,14 +3,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, ConfigError } from '../../src/config/index.js';
+import { loadConfig } from '../../src/config/index.js';
+import { WsguardConfigError } from '../../src/protocol/failures.js';
 import { configDoc } from '../../scripts/gen-config-docs.js';
 
 const SECRET = 's'.repeat(32);
 
 function fails(env: NodeJS.ProcessEnv, key: string, path?: string): void {
   assert.throws(() => loadConfig(env, path), (e: unknown) => {
-    assert.ok(e instanceof ConfigError, String(e));
+    assert.ok(e instanceof WsguardConfigError, String(e));
     assert.equal(e.key, key);
     assert.ok(!e.message.includes('\n'), 'one line');
     return true;
@@ -96,7 +97,7 @@ test('a valid Redis URL is accepted as written; the error for a bad one never ec
     assert.equal(loadConfig({ WSGUARD_REDIS_URL: ok }).redis?.url, ok);
   }
   assert.throws(() => loadConfig({ WSGUARD_REDIS_URL: 'redis://:hunter2-secret@127.0.0.1:6379x' }), (e: unknown) => {
-    assert.ok(e instanceof ConfigError && e.key === 'WSGUARD_REDIS_URL', String(e));
+    assert.ok(e instanceof WsguardConfigError && e.key === 'WSGUARD_REDIS_URL', String(e));
     assert.match(e.message, /not a valid URL: expected a redis:\/\/ or rediss:\/\/ URL/);
     assert.ok(!e.message.includes('hunter2'), e.message);
     return true;
