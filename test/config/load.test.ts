@@ -61,6 +61,22 @@ test('durations need a unit, numbers are digits only, and no value may silently 
   assert.equal(loadConfig({ WSGUARD_IDLE_TIMEOUT: '90s' }).idleTimeoutMs, 90_000);
 });
 
+test('0 is refused for a cap that must be at least 1, and taken where the key says what 0 means', () => {
+  // A cap of 0 would refuse every connection, ticket or replay: a typo, stopped at start-up naming the key.
+  for (const name of ['WSGUARD_MAX_CONNECTIONS', 'WSGUARD_REPLAY_PER_USER', 'WSGUARD_MAX_CHANNELS', 'WSGUARD_MAX_TICKETS', 'WSGUARD_REVOCATION_RATE']) {
+    fails({ [name]: '0' }, name);
+    assert.throws(() => loadConfig({ [name]: '0' }), /at least 1/);
+  }
+  // Digits only for these too (z.coerce once took '1e3' and ' 7 ').
+  fails({ WSGUARD_MAX_CHANNELS: '1e3' }, 'WSGUARD_MAX_CHANNELS');
+  fails({ WSGUARD_REPLAY_PER_CONNECTION: ' 2 ' }, 'WSGUARD_REPLAY_PER_CONNECTION');
+  assert.equal(loadConfig({ WSGUARD_MAX_CONNECTIONS: '1' }).maxConnections, 1);
+  assert.equal(loadConfig({ WSGUARD_MAX_CHANNELS: '5' }).channels?.max, 5);
+  // "0 = unlimited" / "0 = no cap", as their descriptions say.
+  assert.equal(loadConfig({ WSGUARD_RETENTION_MAX_EVENTS: '0' }).retention.maxEvents, 0);
+  assert.equal(loadConfig({ WSGUARD_MAX_TCP_PER_IP: '0' }).maxTcpPerIp, 0);
+});
+
 test('refuses a non-loopback bind without secret, origins, and TLS or a trusted proxy', () => {
   fails({ WSGUARD_HOST: '0.0.0.0' }, 'WSGUARD_JWT_SECRET');
   fails({ WSGUARD_HOST: '0.0.0.0', WSGUARD_JWT_SECRET: SECRET }, 'WSGUARD_ALLOWED_ORIGINS');
