@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { startWeakServer, type WeakServerOptions } from '../../../fixtures/weak-server.js';
 import { ALLOWED, runCheck } from '../../harness.js';
 import type { AuditOptionsInput } from '../../../../src/audit/options.js';
-import type { LimitOptions } from '../../../../src/audit/checks/limit/limit-options.js';
+import type { LimitOptions } from '../../../../src/audit/options.js';
 
 const servers: Array<{ close(): Promise<void> }> = [];
 after(() => Promise.all(servers.map((s) => s.close())));

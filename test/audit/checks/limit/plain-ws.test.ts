@@ -23,7 +23,7 @@ import { WebSocketServer } from 'ws';
 import { runAudit } from '../../../../src/audit/runner.js';
 import { loadCheck } from '../../harness.js';
 import type { AuditOptionsInput } from '../../../../src/audit/options.js';
-import type { LimitOptions } from '../../../../src/audit/checks/limit/limit-options.js';
+import type { LimitOptions } from '../../../../src/audit/options.js';
 
 const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
 wss.on('connection', (ws) => {
