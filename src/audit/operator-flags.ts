@@ -1,15 +1,15 @@
 /**
- * CLI flags for the LIMIT/INPUT/AUTHZ operator inputs that AuditOptions does not carry yet.
- * The CLI can spread OPERATOR_FLAG_SPEC into its parseArgs options and merge
- * operatorFlagOptions(values) into its AuditOptionsInput; the checks read the resulting keys
- * through limitOptions / inputOptions / authzOptions.
+ * The CLI flags of the check-specific operator inputs (LIMIT, INPUT, AUTHZ) and of the observation
+ * windows: the CLI spreads OPERATOR_FLAG_SPEC into its parseArgs options and merges
+ * operatorFlagOptions(values) into its AuditOptionsInput. The options themselves, their defaults
+ * and their ranges are in options.ts, which validates them.
  */
-import { defaultCredentials } from './options.js';
+import type { AuditOptionsInput } from './options.js';
 
 type Kind = 'count' | 'seconds' | 'string' | 'strings' | 'boolean';
 
 /** flag → [option key, kind] */
-const FLAGS: Record<string, [string, Kind]> = {
+const FLAGS: Record<string, [keyof AuditOptionsInput, Kind]> = {
   'max-message': ['maxMessageBytes', 'count'],
   'max-conns': ['maxConns', 'count'],
   fragments: ['fragmentCount', 'count'],
@@ -50,8 +50,8 @@ windows:     --session-wait SECONDS (SESSION-01, LEAK-03)   --session-grace SECO
 authz:       --priv-message MSG (repeatable)   --priv-token T   --priv-cookie 'k=v'   --subscribe-template MSG ({{id}})
              --own-id ID   --foreign-id ID   --mass-assign-message MSG   --read-message MSG`;
 
-/** Parsed values → option keys; throws an Error with a one-line message on a bad number. */
-export function operatorFlagOptions(values: Record<string, unknown>): Record<string, unknown> {
+/** Parsed values → options; throws an Error with a one-line message naming the flag when it is not a number. */
+export function operatorFlagOptions(values: Record<string, unknown>): AuditOptionsInput {
   const out: Record<string, unknown> = {};
   for (const [flag, [key, kind]] of Object.entries(FLAGS)) {
     const v = values[flag];
@@ -65,6 +65,10 @@ export function operatorFlagOptions(values: Record<string, unknown>): Record<str
     }
   }
   const priv = Object.entries(PRIV).filter(([f]) => typeof values[f] === 'string');
-  if (priv.length) out.privIdentity = { ...defaultCredentials(), ...Object.fromEntries(priv.map(([f, k]) => [k, values[f]])) };
-  return out;
+  if (priv.length) out.privIdentity = Object.fromEntries(priv.map(([f, k]) => [k, values[f]]));
+  // Typed by FLAGS' keys; resolveOptions validates each value's range.
+  return out as AuditOptionsInput;
 }
+
+/** flag → option key, for the test that OPTION_FLAGS (what errors name) agrees with these flags. */
+export const OPERATOR_FLAG_KEYS: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(FLAGS).map(([f, [k]]) => [f, k]));

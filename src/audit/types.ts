@@ -8,6 +8,7 @@ import type { Frame } from './raw/frame-decoder.js';
 import type { RawHandshakeOptions, RawHandshakeResult } from './raw/raw-handshake.js';
 import type { Endpoint } from './raw/target.js';
 import type { LivenessEvent } from './liveness-log.js';
+import type { AuditOptions, Credentials } from './options.js';
 
 export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -84,88 +85,8 @@ export interface AuditReport {
 /** How the operator's token travels. */
 export type TokenPlacement = 'header' | 'query' | 'subprotocol' | 'message';
 
-/** One identity's credentials. */
-export interface Credentials {
-  /** Extra request headers, e.g. Authorization. */
-  headers: Record<string, string>;
-  /** Cookie header value (ambient credential). */
-  cookie?: string;
-  token?: string;
-  tokenIn: TokenPlacement;
-  /** Query parameter name when tokenIn = 'query'. */
-  tokenParam: string;
-  /** Prefix of the subprotocol entry carrying the token when tokenIn = 'subprotocol'. */
-  tokenSubprotocolPrefix: string;
-  /** First-message auth: message template, `{{token}}` is replaced (tokenIn = 'message'). */
-  authMessage?: string;
-}
-
-export interface AuditOptions {
-  credentials: Credentials;
-  /** Second identity (AUTHZ-02, LEAK-03). */
-  secondIdentity?: Credentials;
-  /** Real subprotocols to offer (besides a token-bearing one). */
-  subprotocols: string[];
-  /** Shell command printing a fresh single-use ticket on stdout. */
-  ticketCmd?: string;
-  ticketParam: string;
-  /** Declared ticket lifetime (AUTH-04 late use waits this plus lateMarginMs). */
-  ticketTtlMs?: number;
-  lateMarginMs: number;
-  /** Shell command that logs the operator session out (SESSION-01). */
-  logoutCmd?: string;
-  /** Short-lived token (exp ≤ 2 min) for SESSION-02. */
-  shortToken?: string;
-  /** Expired token for AUTH-02. */
-  expiredToken?: string;
-  /** Valid token minted for another audience (AUTH-02). */
-  otherAudienceToken?: string;
-  /** Read-only message whose answer is protected data (e.g. whoami). */
-  canary?: string;
-  /** Regex source: a reply matching it is protected data. */
-  canaryExpect?: string;
-  /** Sample application messages for input/authz checks. */
-  messages: string[];
-  /** Allowed origins (A); default `https://<host>`. */
-  allowedOrigins: string[];
-  browserOnly: boolean;
-  protocol: 'ws' | 'socket.io';
-  engineioPath: string;
-  intrusive: boolean;
-  /** Ids or areas. */
-  only: string[];
-  skip: string[];
-  /** Per-check deadline. */
-  timeoutMs: number;
-  /** Per-request wait (handshake, reply). */
-  requestTimeoutMs: number;
-  /** How long to wait for a canary reply. */
-  canaryWaitMs: number;
-  concurrency: number;
-  /** Most connections the whole audit may open. */
-  connectionBudget: number;
-  /** SESSION-03 observation window. */
-  idleWaitMs: number;
-  /** AUTH-05 (a): how long a silent pre-auth socket may stay open. */
-  authWindowMs: number;
-  /** SESSION-01 observation window after logout, and SESSION-02 grace after exp. */
-  sessionWaitMs: number;
-  sessionGraceMs: number;
-  /** Extra trusted CA (PEM): the preflight trusts it (with NODE_EXTRA_CA_CERTS), and so does WSG-TLS-03. */
-  ca?: string;
-  /** Byte limits against hostile targets (bounds.ts): per connection, per check, whole audit. */
-  maxConnectionBytes: number;
-  maxCheckBytes: number;
-  maxAuditBytes: number;
-  /** How long a target that stopped answering is probed (bounded back-off) before it is called down. */
-  livenessWindowMs: number;
-  /** Do not verify the target's certificate before auditing (WSG-TLS-03 still reports it). */
-  insecure?: boolean;
-  /** Longer observation windows (heartbeat 5 min, slowloris and stalled reader 2 min). */
-  thorough?: boolean;
-  /** Whole-audit deadline: at it, the report of what was evaluated so far, marked incomplete. */
-  maxTimeMs?: number;
-}
+/** One identity's credentials, and every audit option: defined, with their defaults, in options.ts. */
+export type { AuditOptions, Credentials } from './options.js';
 
 /** A handshake variant: everything is relative to the baseline request. */
 export interface HandshakeVariant {

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { discoverEndpoints } from '../audit/discover.js';
 import { failingFindings } from '../audit/fail-on.js';
 import { listChecksMarkdown, listChecksText } from '../audit/list-checks.js';
-import { defaultCredentials, parseTarget, resolveOptions, type AuditOptionsInput } from '../audit/options.js';
+import { parseAuditOptions, parseTarget, resolveOptions, type AuditOptionsInput } from '../audit/options.js';
 import { concreteRequest } from '../audit/request-variant.js';
 import { OPERATOR_FLAG_HELP, OPERATOR_FLAG_SPEC, operatorFlagOptions } from '../audit/operator-flags.js';
 import { loadChecks } from '../audit/registry.js';
@@ -100,18 +100,11 @@ function toOptions(v: Values): AuditOptionsInput {
   const headers = headerMap('header', v.header);
   const tokenIn = oneOf<TokenPlacement>('token-in', v['token-in'], ['header', 'query', 'subprotocol', 'message'], 'header');
   const second = v['second-token'] || v['second-cookie'] || v['second-header']
-    ? { ...defaultCredentials(), headers: headerMap('second-header', v['second-header']), token: v['second-token'], cookie: v['second-cookie'], tokenIn, authMessage: v['auth-message'] }
+    ? { headers: headerMap('second-header', v['second-header']), token: v['second-token'], cookie: v['second-cookie'], tokenIn, authMessage: v['auth-message'] }
     : undefined;
   const messages = (v.message ?? []).flatMap((m) => (m.startsWith('@') ? readText('message', m.slice(1)).split('\n').filter((l) => l.trim()) : [m]));
-  if (v['canary-expect'] !== undefined) {
-    try {
-      new RegExp(v['canary-expect']);
-    } catch {
-      throw new UsageError(`--canary-expect is not a valid regular expression`);
-    }
-  }
+  // Ranges (--concurrency 1-32, a valid --canary-expect...) are checked by parseAuditOptions.
   const concurrency = v.concurrency === undefined ? undefined : Number(v.concurrency);
-  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32)) throw new UsageError('--concurrency must be an integer from 1 to 32');
   return {
     credentials: {
       headers, cookie: v.cookie, token: v.token, authMessage: v['auth-message'], tokenIn,
@@ -161,13 +154,14 @@ async function main(argv: string[]): Promise<number> {
   }
   const format = oneOf<Format>('format', v.format, FORMATS, 'text');
   const failOn = oneOf<Severity>('fail-on', v['fail-on'], SEVERITIES, 'high');
-  let extra: Record<string, unknown>;
+  let options: AuditOptionsInput;
   try {
-    extra = operatorFlagOptions(values);
+    options = { ...toOptions(v), ...operatorFlagOptions(values) };
+    // Every option checked once, before discovery or the first connection: a bad one is one line naming its flag.
+    parseAuditOptions(options);
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    throw e instanceof UsageError ? e : new UsageError((e as Error).message);
   }
-  const options = { ...toOptions(v), ...extra } as AuditOptionsInput;
   const bad = unknownSelectors(checks, [...(options.only ?? []), ...(options.skip ?? [])]);
   if (bad.length) throw new UsageError(`--only/--skip: no check or area named ${bad.join(', ')}`);
   let targets: URL[];

@@ -3,7 +3,8 @@
  * optional JSON file; a bad value stops start-up with one line naming the key.
  */
 import { parseArgs } from 'node:util';
-import { loadConfig, ConfigError, ensureParentDir, CONFIG_KEYS } from '../config/index.js';
+import { loadConfig, ensureParentDir, CONFIG_KEYS } from '../config/index.js';
+import { WsguardConfigError } from '../protocol/failures.js';
 import { checkHubPeers, loadWithPeers, MissingPeerError } from '../hub/peers.js';
 import { signToken } from '../auth/sign.js';
 import { DEMO_USERS } from '../hub/dev-users.js';
@@ -33,7 +34,7 @@ export async function run(argv: string[]): Promise<number> {
     config = loadConfig(process.env, values.config ?? process.env.WSGUARD_CONFIG);
     if (!config.redis) ensureParentDir(config.db, CONFIG_KEYS.db.env);
   } catch (err) {
-    if (err instanceof ConfigError) {
+    if (err instanceof WsguardConfigError) {
       console.error(`wsguard: ${err.message}`);
       return 2;
     }
@@ -59,7 +60,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     console.error(`wsguard: ${(err as Error).message}`);
     // A configuration found bad only when the hub applies it (the TLS pair with the profile) is still a configuration error.
-    return err instanceof ConfigError ? 2 : 1;
+    return err instanceof WsguardConfigError ? 2 : 1;
   }
 
   console.log(`wsguard hub on ${hub.url}/  (WebSocket ${hub.wsUrl}, event log ${config.redis ? 'Redis ' + config.redis.prefix : config.db})`);

@@ -3,7 +3,8 @@
  * production tokens come from your identity provider).
  */
 import { parseArgs } from 'node:util';
-import { CONFIG_KEYS, ConfigError, parseDuration, parseValues } from '../config/index.js';
+import { CONFIG_KEYS, parseDuration, parseValues } from '../config/index.js';
+import { WsguardConfigError } from '../protocol/failures.js';
 import { signToken } from '../auth/sign.js';
 import { isValidChannel } from '../protocol/index.js';
 import { ADMIN_PERMISSIONS } from '../auth/types.js';
@@ -59,7 +60,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     env = parseValues(process.env);
   } catch (err) {
-    if (err instanceof ConfigError) return fail(err.message);
+    if (err instanceof WsguardConfigError) return fail(err.message);
     throw err;
   }
   // A token longer-lived than the hub accepts would be refused (and would outlive a revocation).

@@ -1,4 +1,4 @@
 export { CONFIG_KEYS, parseDuration, type ConfigKey, type ConfigValues } from './keys.js';
-export { loadConfig, parseValues, selfOrigins, isLoopbackHost, ConfigError, type HubConfig } from './load.js';
+export { loadConfig, parseValues, selfOrigins, isLoopbackHost, type HubConfig } from './load.js';
 export { ensureParentDir } from './paths.js';
 export { checkTlsPair, TlsPairError, type CheckedPair } from './tls-pair.js';

@@ -28,7 +28,10 @@ const origin = z.string().refine((o) => {
 }, 'an exact origin like https://app.example.com (scheme, host, optional port; no path or trailing slash)');
 const port = z.string().regex(/^\d{1,5}$/, 'a port number (0-65535)').transform(Number).refine((n) => n <= 65535, 'a port number (0-65535)');
 // Digits only: Number() would also take '1e3', '0x10', ' 7 ' or '' (= 0, unlimited or disabled).
-const positiveInt = z.string().regex(/^\d{1,15}$/, 'a whole number (digits only)').transform(Number);
+/** A count where 0 means something (unlimited, no cap, off): the key's description says what. */
+const wholeNumber = z.string().regex(/^\d{1,15}$/, 'a whole number (digits only)').transform(Number);
+/** A cap or rate where 0 would refuse everything or stop the feature silently: at least 1. */
+const positiveInt = wholeNumber.refine((n) => n >= 1, 'a whole number of at least 1 (digits only)');
 /**
  * A duration needs a unit: a bare `7` meant as days would be read as 7 ms and prune the whole history.
  * Only `0` (unlimited / disabled) may go without one.
@@ -64,7 +67,6 @@ export function redisUrlProblem(value: string): string | undefined {
   if (!/^\/?(\d{1,2})?$/.test(u.pathname)) return `the path must be a database number like /0: expected ${expected}`;
   return undefined;
 }
-const atLeastOne = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 
 /** Parses `0` or digits with a unit (ms, s, m, h, d) into milliseconds. */
 export function parseDuration(s: string): number {
@@ -110,25 +112,25 @@ export const CONFIG_KEYS = {
   tlsReloadInterval: key('WSGUARD_TLS_RELOAD_INTERVAL', 'tls_reload_interval', duration.refine((ms) => ms === 0 || ms >= 1000, 'a duration of at least 1s, e.g. 1m, or 0 to check only on SIGHUP'), 'how often the certificate and key files are checked for a new certificate: at least `1s`, or `0` = only on `SIGHUP`', '`1m`'),
   trustProxy: key('WSGUARD_TRUST_PROXY', 'trust_proxy', csv.pipe(z.array(z.string().refine(isTrustEntry, 'IP addresses or CIDR ranges like 10.0.0.0/8'))), 'comma-separated proxy addresses or CIDR ranges whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed; a forwarded hop that is not an address is refused with 400', 'none'),
   metricsToken: key('WSGUARD_METRICS_TOKEN', 'metrics_token', z.string().min(16, 'at least 16 characters'), 'bearer token required for `/metrics` from non-loopback clients', 'unset: `/metrics` answers loopback clients only'),
-  retentionMaxEvents: key('WSGUARD_RETENTION_MAX_EVENTS', 'retention_max_events', positiveInt, 'events kept per channel (0 = unlimited)', '`100000`'),
+  retentionMaxEvents: key('WSGUARD_RETENTION_MAX_EVENTS', 'retention_max_events', wholeNumber, 'events kept per channel (0 = unlimited)', '`100000`'),
   retentionMaxAge: key('WSGUARD_RETENTION_MAX_AGE', 'retention_max_age', retentionAge, 'age after which events are dropped (0 = unlimited)', '`7d`'),
   idleTimeout: key('WSGUARD_IDLE_TIMEOUT', 'idle_timeout', duration, 'close (4408 `idle_timeout`) a connection with no subscription that sent and received nothing for this long; clients with something to resume reconnect (0 = never)', '`10m`'),
-  maxConnections: key('WSGUARD_MAX_CONNECTIONS', 'max_connections', positiveInt, 'global cap on open WebSocket connections', '`10000`'),
-  maxTcpPerIp: key('WSGUARD_MAX_TCP_PER_IP', 'max_tcp_per_ip', positiveInt, 'open TCP connections one client address may hold before any HTTP is read (a trusted proxy is exempt; 0 = no cap); past it the socket is closed', '`256`'),
-  replayPerConnection: key('WSGUARD_REPLAY_PER_CONNECTION', 'replay_per_connection', atLeastOne, 'replays (`subscribe` with `since`) one connection runs at once; its others wait their turn', '`2`'),
-  replayPerUser: key('WSGUARD_REPLAY_PER_USER', 'replay_per_user', atLeastOne, 'replays one identity runs at once on a node, over all its connections', '`4`'),
-  replayQueuePerUser: key('WSGUARD_REPLAY_QUEUE_PER_USER', 'replay_queue_per_user', atLeastOne, 'replays one identity may have waiting on a node; past it `subscribe` answers `replay_limited`', '`256`'),
-  maxChannels: key('WSGUARD_MAX_CHANNELS', 'max_channels', atLeastOne, 'channels the event log holds at most (cluster-wide); publishing to a new channel past it answers `channel_limit`', '`100000`'),
-  newChannelsPerUser: key('WSGUARD_NEW_CHANNELS_PER_USER', 'new_channels_per_user', atLeastOne, 'new channels one identity may create per hour (cluster-wide); past it publishing to a new channel answers `channel_limit`', '`1000`'),
+  maxConnections: key('WSGUARD_MAX_CONNECTIONS', 'max_connections', positiveInt, 'global cap on open WebSocket connections (at least 1)', '`10000`'),
+  maxTcpPerIp: key('WSGUARD_MAX_TCP_PER_IP', 'max_tcp_per_ip', wholeNumber, 'open TCP connections one client address may hold before any HTTP is read (a trusted proxy is exempt; 0 = no cap); past it the socket is closed', '`256`'),
+  replayPerConnection: key('WSGUARD_REPLAY_PER_CONNECTION', 'replay_per_connection', positiveInt, 'replays (`subscribe` with `since`) one connection runs at once; its others wait their turn', '`2`'),
+  replayPerUser: key('WSGUARD_REPLAY_PER_USER', 'replay_per_user', positiveInt, 'replays one identity runs at once on a node, over all its connections', '`4`'),
+  replayQueuePerUser: key('WSGUARD_REPLAY_QUEUE_PER_USER', 'replay_queue_per_user', positiveInt, 'replays one identity may have waiting on a node; past it `subscribe` answers `replay_limited`', '`256`'),
+  maxChannels: key('WSGUARD_MAX_CHANNELS', 'max_channels', positiveInt, 'channels the event log holds at most (cluster-wide); publishing to a new channel past it answers `channel_limit`', '`100000`'),
+  newChannelsPerUser: key('WSGUARD_NEW_CHANNELS_PER_USER', 'new_channels_per_user', positiveInt, 'new channels one identity may create per hour (cluster-wide); past it publishing to a new channel answers `channel_limit`', '`1000`'),
   logAggregateInterval: key('WSGUARD_LOG_AGGREGATE_INTERVAL', 'log_aggregate_interval', duration.refine((ms) => ms >= 1000, 'at least 1s'), 'repeated refusals of one kind from one client address are logged once per this interval, with a count (metrics count each one)', '`60s`'),
   maxTokenLifetime: key('WSGUARD_MAX_TOKEN_LIFETIME', 'max_token_lifetime', duration.pipe(z.number().min(1000, 'at least 1s')), 'longest token lifetime accepted (`exp − iat`; tokens without `iat` are refused); longer tokens are refused with `invalid_token` and `wsguard token` will not mint them; revocations are kept this long plus twice the clock tolerance', '`24h`'),
-  ticketRatePerIp: key('WSGUARD_TICKET_RATE_PER_IP', 'ticket_rate_per_ip', positiveInt.pipe(z.number().min(1, 'at least 1')), 'tickets one client IP may mint per minute (`POST /api/tickets`, burst the same); past it 429', '`60`'),
-  ticketRatePerUser: key('WSGUARD_TICKET_RATE_PER_USER', 'ticket_rate_per_user', positiveInt.pipe(z.number().min(1, 'at least 1')), 'tickets one subject may mint per minute (burst the same); past it 429', '`30`'),
-  maxTicketsPerUser: key('WSGUARD_MAX_TICKETS_PER_USER', 'max_tickets_per_user', positiveInt.pipe(z.number().min(1, 'at least 1')), 'unredeemed, unexpired tickets one subject may hold; past it 429 (cluster-wide in cluster mode)', '`20`'),
-  maxTickets: key('WSGUARD_MAX_TICKETS', 'max_tickets', positiveInt.pipe(z.number().min(1, 'at least 1')), 'unredeemed, unexpired tickets in total; past it 503 with `Retry-After` (cluster-wide in cluster mode)', '`10000`'),
-  revocationRate: key('WSGUARD_REVOCATION_RATE', 'revocation_rate', positiveInt.pipe(z.number().min(1, 'at least 1')), 'admin revocations (`POST /api/revocations`) one admin subject may make per minute (burst the same); past it 429', '`30`'),
-  staticRatePerIp: key('WSGUARD_STATIC_RATE_PER_IP', 'static_rate_per_ip', positiveInt.pipe(z.number().min(1, 'at least 1')), 'GETs of the page and its files (`/`, `/app.js`, `/vendor/…`, `/favicon.ico`…), `/api/info` and unknown paths one client IP may make per minute (burst the same); past it 429 with `Retry-After` (`/healthz` and `/metrics` are not counted)', '`600`'),
-  maxRevocations: key('WSGUARD_MAX_REVOCATIONS', 'max_revocations', positiveInt.pipe(z.number().min(1, 'at least 1')), 'single node (SQLite): most live revocations kept in the `revocations` table of `WSGUARD_DB` (they survive a restart); past it `POST /api/revocations` answers 503 (metrics `wsguard_revocations_stored`, `wsguard_revocations_refused_total`)', '`100000`'),
+  ticketRatePerIp: key('WSGUARD_TICKET_RATE_PER_IP', 'ticket_rate_per_ip', positiveInt, 'tickets one client IP may mint per minute (`POST /api/tickets`, burst the same); past it 429', '`60`'),
+  ticketRatePerUser: key('WSGUARD_TICKET_RATE_PER_USER', 'ticket_rate_per_user', positiveInt, 'tickets one subject may mint per minute (burst the same); past it 429', '`30`'),
+  maxTicketsPerUser: key('WSGUARD_MAX_TICKETS_PER_USER', 'max_tickets_per_user', positiveInt, 'unredeemed, unexpired tickets one subject may hold; past it 429 (cluster-wide in cluster mode)', '`20`'),
+  maxTickets: key('WSGUARD_MAX_TICKETS', 'max_tickets', positiveInt, 'unredeemed, unexpired tickets in total; past it 503 with `Retry-After` (cluster-wide in cluster mode)', '`10000`'),
+  revocationRate: key('WSGUARD_REVOCATION_RATE', 'revocation_rate', positiveInt, 'admin revocations (`POST /api/revocations`) one admin subject may make per minute (burst the same); past it 429', '`30`'),
+  staticRatePerIp: key('WSGUARD_STATIC_RATE_PER_IP', 'static_rate_per_ip', positiveInt, 'GETs of the page and its files (`/`, `/app.js`, `/vendor/…`, `/favicon.ico`…), `/api/info` and unknown paths one client IP may make per minute (burst the same); past it 429 with `Retry-After` (`/healthz` and `/metrics` are not counted)', '`600`'),
+  maxRevocations: key('WSGUARD_MAX_REVOCATIONS', 'max_revocations', positiveInt, 'single node (SQLite): most live revocations kept in the `revocations` table of `WSGUARD_DB` (they survive a restart); past it `POST /api/revocations` answers 503 (metrics `wsguard_revocations_stored`, `wsguard_revocations_refused_total`)', '`100000`'),
   logLevel: key('WSGUARD_LOG_LEVEL', 'log_level', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'pino log level', '`info`'),
 } as const;
 

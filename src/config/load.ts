@@ -1,7 +1,8 @@
 /**
  * Loads and validates `wsguard serve` configuration from the environment and an optional JSON
  * config file (`WSGUARD_CONFIG` or `--config`). Environment wins over the file. Any bad value
- * throws a ConfigError whose message is one line naming the key and what is expected.
+ * throws the project's one configuration error, WsguardConfigError, whose message is one line naming
+ * the key and what is expected.
  */
 import { readFileSync } from 'node:fs';
 import { closest } from 'fastest-levenshtein';
@@ -11,15 +12,7 @@ import type { z } from 'zod';
 import { CONFIG_KEYS, type ConfigKey, type ConfigValues } from './keys.js';
 import { closestKey, unknownEnvNames } from './env-names.js';
 import { checkTlsPair, TlsPairError } from './tls-pair.js';
-
-export class ConfigError extends Error {
-  readonly key: string;
-  constructor(key: string, expected: string) {
-    super(`invalid configuration: ${key}: ${expected}`);
-    this.name = 'ConfigError';
-    this.key = key;
-  }
-}
+import { WsguardConfigError } from '../protocol/failures.js';
 
 export interface HubConfig {
   host: string;
@@ -78,18 +71,18 @@ function readFileConfig(path: string): Record<string, unknown> {
   try {
     text = readFileSync(path, 'utf8');
   } catch {
-    throw new ConfigError('WSGUARD_CONFIG', `cannot read ${path}`);
+    throw new WsguardConfigError('WSGUARD_CONFIG', `cannot read ${path}`);
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new ConfigError('WSGUARD_CONFIG', `${path} is not valid JSON`);
+    throw new WsguardConfigError('WSGUARD_CONFIG', `${path} is not valid JSON`);
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError('WSGUARD_CONFIG', `${path} must hold a JSON object`);
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new WsguardConfigError('WSGUARD_CONFIG', `${path} must hold a JSON object`);
   const known = new Set(Object.values(CONFIG_KEYS).map((k) => k.file));
   const fileKeys = Object.values(CONFIG_KEYS).map((k) => k.file);
-  for (const k of Object.keys(parsed)) if (!known.has(k)) throw new ConfigError(`${k} (in ${path})`, `unknown key; did you mean ${closest(k, fileKeys)}?`);
+  for (const k of Object.keys(parsed)) if (!known.has(k)) throw new WsguardConfigError(`${k} (in ${path})`, `unknown key; did you mean ${closest(k, fileKeys)}?`);
   return parsed as Record<string, unknown>;
 }
 
@@ -109,9 +102,9 @@ function keyLabel(name: ConfigKey, env: NodeJS.ProcessEnv, file?: ConfigFile): s
  */
 export function checkEnvNames(env: NodeJS.ProcessEnv): void {
   const unknown = unknownEnvNames(env)[0];
-  if (unknown !== undefined) throw new ConfigError(unknown, `unknown variable; did you mean ${closestKey(unknown)}?`);
+  if (unknown !== undefined) throw new WsguardConfigError(unknown, `unknown variable; did you mean ${closestKey(unknown)}?`);
   for (const spec of Object.values(CONFIG_KEYS)) {
-    if (env[spec.env] === '') throw new ConfigError(spec.env, 'empty; give a value or unset the variable to use the default');
+    if (env[spec.env] === '') throw new WsguardConfigError(spec.env, 'empty; give a value or unset the variable to use the default');
   }
 }
 
@@ -127,7 +120,7 @@ export function parseValues(env: NodeJS.ProcessEnv, file?: ConfigFile): ConfigVa
     else continue;
     const label = keyLabel(name, env, file);
     const r = (spec.schema as z.ZodType<unknown>).safeParse(raw);
-    if (!r.success) throw new ConfigError(label, r.error.issues[0]?.message ?? 'invalid value');
+    if (!r.success) throw new WsguardConfigError(label, r.error.issues[0]?.message ?? 'invalid value');
     out[name] = r.data;
   }
   return out as ConfigValues;
@@ -141,23 +134,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configPath = en
   const secretOrKey = v.jwtSecret !== undefined || v.jwtPublicKey !== undefined;
   const loopback = isLoopbackHost(host);
 
-  if ((v.tlsCert === undefined) !== (v.tlsKey === undefined)) throw new ConfigError(v.tlsCert ? 'WSGUARD_TLS_KEY' : 'WSGUARD_TLS_CERT', 'TLS needs both a certificate and a key');
+  if ((v.tlsCert === undefined) !== (v.tlsKey === undefined)) throw new WsguardConfigError(v.tlsCert ? 'WSGUARD_TLS_KEY' : 'WSGUARD_TLS_CERT', 'TLS needs both a certificate and a key');
   for (const [k, set] of [['WSGUARD_TLS_CIPHERS', v.tlsCiphers], ['WSGUARD_TLS_MIN_VERSION', v.tlsMinVersion], ['WSGUARD_TLS_RELOAD_INTERVAL', v.tlsReloadInterval]] as const) {
-    if (set !== undefined && !v.tlsCert) throw new ConfigError(k, 'applies only with WSGUARD_TLS_CERT and WSGUARD_TLS_KEY (the hub serves plain HTTP without them)');
+    if (set !== undefined && !v.tlsCert) throw new WsguardConfigError(k, 'applies only with WSGUARD_TLS_CERT and WSGUARD_TLS_KEY (the hub serves plain HTTP without them)');
   }
-  if (v.jwtSecret !== undefined && v.jwtPublicKey !== undefined) throw new ConfigError('WSGUARD_JWT_PUBLIC_KEY', 'set either WSGUARD_JWT_SECRET or WSGUARD_JWT_PUBLIC_KEY, not both');
+  if (v.jwtSecret !== undefined && v.jwtPublicKey !== undefined) throw new WsguardConfigError('WSGUARD_JWT_PUBLIC_KEY', 'set either WSGUARD_JWT_SECRET or WSGUARD_JWT_PUBLIC_KEY, not both');
   if (!loopback) {
     // Refuse to ship the dev config to a network: every one of these is needed off loopback.
-    if (!secretOrKey) throw new ConfigError('WSGUARD_JWT_SECRET', `required when binding the non-loopback address ${host}`);
-    if (!v.allowedOrigins?.length) throw new ConfigError('WSGUARD_ALLOWED_ORIGINS', `required when binding the non-loopback address ${host}`);
-    if (!v.tlsCert && !v.trustProxy?.length) throw new ConfigError('WSGUARD_TLS_CERT', `TLS or a trusted TLS-terminating proxy (WSGUARD_TRUST_PROXY) is required when binding ${host}`);
+    if (!secretOrKey) throw new WsguardConfigError('WSGUARD_JWT_SECRET', `required when binding the non-loopback address ${host}`);
+    if (!v.allowedOrigins?.length) throw new WsguardConfigError('WSGUARD_ALLOWED_ORIGINS', `required when binding the non-loopback address ${host}`);
+    if (!v.tlsCert && !v.trustProxy?.length) throw new WsguardConfigError('WSGUARD_TLS_CERT', `TLS or a trusted TLS-terminating proxy (WSGUARD_TRUST_PROXY) is required when binding ${host}`);
   }
   let publicKeyPem: string | undefined;
   if (v.jwtPublicKey) {
     try {
       publicKeyPem = readFileSync(v.jwtPublicKey, 'utf8');
     } catch {
-      throw new ConfigError('WSGUARD_JWT_PUBLIC_KEY', `cannot read ${v.jwtPublicKey}`);
+      throw new WsguardConfigError('WSGUARD_JWT_PUBLIC_KEY', `cannot read ${v.jwtPublicKey}`);
     }
   }
   let tls: HubConfig['tls'];
@@ -167,7 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configPath = en
       try {
         return readFileSync(path, 'utf8');
       } catch (err) {
-        throw new ConfigError(labels[which], `cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+        throw new WsguardConfigError(labels[which], `cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
       }
     };
     const cert = read('cert', v.tlsCert);
@@ -176,7 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configPath = en
     try {
       checkTlsPair(cert, key);
     } catch (err) {
-      if (err instanceof TlsPairError) throw new ConfigError(labels[err.file], `${err.message} (${err.file === 'cert' ? v.tlsCert : v.tlsKey})`);
+      if (err instanceof TlsPairError) throw new WsguardConfigError(labels[err.file], `${err.message} (${err.file === 'cert' ? v.tlsCert : v.tlsKey})`);
       throw err;
     }
     tls = { cert, key, certFile: v.tlsCert, keyFile: v.tlsKey, ciphers: v.tlsCiphers, minVersion: v.tlsMinVersion, reloadIntervalMs: v.tlsReloadInterval ?? 60_000 };

@@ -4,7 +4,7 @@
  */
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ConfigError } from './load.js';
+import { WsguardConfigError } from '../protocol/failures.js';
 
 /**
  * Makes sure the directory of `file` exists, creating missing levels one at a time. Not
@@ -20,14 +20,14 @@ export function ensureParentDir(file: string, key: string): void {
       st = statSync(dir);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') throw new ConfigError(key, `cannot use ${file}: ${code ?? 'stat failed'} on ${dir}`);
+      if (code !== 'ENOENT') throw new WsguardConfigError(key, `cannot use ${file}: ${code ?? 'stat failed'} on ${dir}`);
       missing.unshift(dir);
       const up = dirname(dir);
       if (up === dir) break;
       dir = up;
       continue;
     }
-    if (!st.isDirectory()) throw new ConfigError(key, `cannot use ${file}: ${dir} is not a directory`);
+    if (!st.isDirectory()) throw new WsguardConfigError(key, `cannot use ${file}: ${dir} is not a directory`);
     break;
   }
   for (const d of missing) {
@@ -35,7 +35,7 @@ export function ensureParentDir(file: string, key: string): void {
       mkdirSync(d);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'EEXIST') throw new ConfigError(key, `cannot create the directory ${d} for ${file} (${code ?? 'mkdir failed'})`);
+      if (code !== 'EEXIST') throw new WsguardConfigError(key, `cannot create the directory ${d} for ${file} (${code ?? 'mkdir failed'})`);
     }
   }
 }

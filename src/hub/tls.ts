@@ -14,7 +14,8 @@ import type https from 'node:https';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { secureTlsOptions, tlsProfileWeakenings } from '../server/index.js';
-import { checkTlsPair, ConfigError, TlsPairError, type HubConfig } from '../config/index.js';
+import { checkTlsPair, TlsPairError, type HubConfig } from '../config/index.js';
+import { WsguardConfigError } from '../protocol/failures.js';
 
 /** The log warns (and WSG-TLS-03 reports) when the certificate expires within this many days. */
 export const EXPIRY_WARN_DAYS = 14;
@@ -85,7 +86,7 @@ export class HubTls {
       // loadConfig ran the same checks (naming the key as configured); this covers callers of startHub.
       this.current = checkPair(config.cert, config.key, this.profile);
     } catch (err) {
-      if (err instanceof TlsPairError) throw new ConfigError(err.file === 'cert' ? 'WSGUARD_TLS_CERT' : 'WSGUARD_TLS_KEY', err.message);
+      if (err instanceof TlsPairError) throw new WsguardConfigError(err.file === 'cert' ? 'WSGUARD_TLS_CERT' : 'WSGUARD_TLS_KEY', err.message);
       throw err;
     }
     this.lastTried = config.cert + '\0' + config.key;

@@ -38,6 +38,15 @@ test('bad arguments → exit 2 with one line', async () => {
   }
 });
 
+test('a bad option value → exit 2 with one line naming the flag', async () => {
+  for (const [flag, value] of [['--max-conns', '5000'], ['--concurrency', '0'], ['--sleep', '90'], ['--canary-expect', '(']] as const) {
+    const r = await cli(['ws://127.0.0.1:1/ws', flag, value]);
+    assert.equal(r.code, 2, `${flag} ${value}: ${r.stderr}`);
+    assertOneLine(r.stderr);
+    assert.match(r.stderr, new RegExp(`^wsguard audit: ${flag}: `), r.stderr);
+  }
+});
+
 test('unreachable target → exit 2 with one line', async () => {
   const port = await new Promise<number>((resolve) => {
     const s = net.createServer().listen(0, '127.0.0.1', () => {

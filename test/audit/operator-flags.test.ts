@@ -1,12 +1,9 @@
-/** The LIMIT/INPUT/AUTHZ operator flags parse into the keys the checks read. */
+/** The LIMIT/INPUT/AUTHZ operator flags parse into the options the checks read; defaults otherwise. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseArgs } from 'node:util';
-import { OPERATOR_FLAG_SPEC, operatorFlagOptions } from '../../src/audit/operator-flags.js';
-import { limitOptions, type LimitOptions } from '../../src/audit/checks/limit/limit-options.js';
-import { inputOptions } from '../../src/audit/checks/input/input-options.js';
-import { authzOptions } from '../../src/audit/checks/authz/authz-options.js';
-import { resolveOptions, type AuditOptionsInput } from '../../src/audit/options.js';
+import { OPERATOR_FLAG_KEYS, OPERATOR_FLAG_SPEC, operatorFlagOptions } from '../../src/audit/operator-flags.js';
+import { authzOptions, inputOptions, limitOptions, OPTION_FLAGS, resolveOptions } from '../../src/audit/options.js';
 
 test('operator flags → options the LIMIT/INPUT/AUTHZ checks read; defaults otherwise', () => {
   const args = ['--max-conns', '30', '--slow-wait', '2.5', '--ip-banned', '--render-field', 'text', '--render-field', 'html', '--priv-message', '{"type":"admin.x"}', '--priv-token', 'T', '--foreign-id', 'user:bob'];
@@ -26,8 +23,12 @@ test('operator flags → options the LIMIT/INPUT/AUTHZ checks read; defaults oth
   assert.equal(inputOptions(o).ipBanned, true);
   assert.deepEqual(authzOptions(o).privMessages, ['{"type":"admin.x"}']);
   assert.equal(authzOptions(o).privIdentity?.token, 'T');
+  assert.equal(authzOptions(o).privIdentity?.tokenIn, 'header', 'the rest of the identity gets the defaults');
   assert.equal(authzOptions(o).foreignId, 'user:bob');
   assert.throws(() => operatorFlagOptions({ 'max-conns': '1.5' }), /--max-conns must be a positive integer/);
-  const over: AuditOptionsInput & Partial<LimitOptions> = { maxConns: 1e9 };
-  assert.equal(limitOptions(resolveOptions(new URL('ws://h/'), over)).maxConns, 1000, 'ceiling');
+});
+
+test('every operator flag is the flag an option error names for its option', () => {
+  for (const [flag, key] of Object.entries(OPERATOR_FLAG_KEYS)) assert.equal(OPTION_FLAGS[key], `--${flag}`, key);
+  assert.ok(Object.keys(OPERATOR_FLAG_KEYS).length >= 20, 'the table was read');
 });

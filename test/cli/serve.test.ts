@@ -54,6 +54,7 @@ test('a bad configuration value stops start-up with one line naming the key (exi
     [{ WSGUARD_REDIS_URL: 'redis://127.0.0.1:6379x' }, 'WSGUARD_REDIS_URL'],
     [{ WSGUARD_IDLE_TIMOUT: '20s' }, 'WSGUARD_IDLE_TIMOUT'],
     [{ WSGUARD_IDLE_TIMEOUT: '' }, 'WSGUARD_IDLE_TIMEOUT'],
+    [{ WSGUARD_MAX_CONNECTIONS: '0' }, 'WSGUARD_MAX_CONNECTIONS'],
   ] as const) {
     const r = await runCli(['serve'], env);
     assert.equal(r.code, 2, JSON.stringify(env));

@@ -7,12 +7,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CONFIG_KEYS, ConfigError, loadConfig } from '../../src/config/index.js';
+import { CONFIG_KEYS, loadConfig } from '../../src/config/index.js';
+import { WsguardConfigError } from '../../src/protocol/failures.js';
 import { OTHER_ENV_VARS } from '../../src/config/env-names.js';
 
 function refused(env: NodeJS.ProcessEnv, key: string, message: RegExp): void {
   assert.throws(() => loadConfig(env), (e: unknown) => {
-    assert.ok(e instanceof ConfigError, String(e));
+    assert.ok(e instanceof WsguardConfigError, String(e));
     assert.equal(e.key, key);
     assert.match(e.message, message);
     assert.ok(!e.message.includes('\n'));
@@ -31,7 +32,7 @@ test('an unknown key in the JSON file names the closest key too', (t) => {
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'wsguard.json');
   writeFileSync(file, JSON.stringify({ idle_timout: '20s' }));
-  assert.throws(() => loadConfig({}, file), (e: unknown) => e instanceof ConfigError && /^invalid configuration: idle_timout \(in .*\): unknown key; did you mean idle_timeout\?$/.test(e.message));
+  assert.throws(() => loadConfig({}, file), (e: unknown) => e instanceof WsguardConfigError && /^invalid configuration: idle_timout \(in .*\): unknown key; did you mean idle_timeout\?$/.test(e.message));
 });
 
 test('an empty config variable is refused, not read as the default', () => {

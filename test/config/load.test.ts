@@ -3,14 +3,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, ConfigError } from '../../src/config/index.js';
+import { loadConfig } from '../../src/config/index.js';
+import { WsguardConfigError } from '../../src/protocol/failures.js';
 import { configDoc } from '../../scripts/gen-config-docs.js';
 
 const SECRET = 's'.repeat(32);
 
 function fails(env: NodeJS.ProcessEnv, key: string, path?: string): void {
   assert.throws(() => loadConfig(env, path), (e: unknown) => {
-    assert.ok(e instanceof ConfigError, String(e));
+    assert.ok(e instanceof WsguardConfigError, String(e));
     assert.equal(e.key, key);
     assert.ok(!e.message.includes('\n'), 'one line');
     return true;
@@ -60,6 +61,22 @@ test('durations need a unit, numbers are digits only, and no value may silently 
   assert.equal(loadConfig({ WSGUARD_IDLE_TIMEOUT: '90s' }).idleTimeoutMs, 90_000);
 });
 
+test('0 is refused for a cap that must be at least 1, and taken where the key says what 0 means', () => {
+  // A cap of 0 would refuse every connection, ticket or replay: a typo, stopped at start-up naming the key.
+  for (const name of ['WSGUARD_MAX_CONNECTIONS', 'WSGUARD_REPLAY_PER_USER', 'WSGUARD_MAX_CHANNELS', 'WSGUARD_MAX_TICKETS', 'WSGUARD_REVOCATION_RATE']) {
+    fails({ [name]: '0' }, name);
+    assert.throws(() => loadConfig({ [name]: '0' }), /at least 1/);
+  }
+  // Digits only for these too (z.coerce once took '1e3' and ' 7 ').
+  fails({ WSGUARD_MAX_CHANNELS: '1e3' }, 'WSGUARD_MAX_CHANNELS');
+  fails({ WSGUARD_REPLAY_PER_CONNECTION: ' 2 ' }, 'WSGUARD_REPLAY_PER_CONNECTION');
+  assert.equal(loadConfig({ WSGUARD_MAX_CONNECTIONS: '1' }).maxConnections, 1);
+  assert.equal(loadConfig({ WSGUARD_MAX_CHANNELS: '5' }).channels?.max, 5);
+  // "0 = unlimited" / "0 = no cap", as their descriptions say.
+  assert.equal(loadConfig({ WSGUARD_RETENTION_MAX_EVENTS: '0' }).retention.maxEvents, 0);
+  assert.equal(loadConfig({ WSGUARD_MAX_TCP_PER_IP: '0' }).maxTcpPerIp, 0);
+});
+
 test('refuses a non-loopback bind without secret, origins, and TLS or a trusted proxy', () => {
   fails({ WSGUARD_HOST: '0.0.0.0' }, 'WSGUARD_JWT_SECRET');
   fails({ WSGUARD_HOST: '0.0.0.0', WSGUARD_JWT_SECRET: SECRET }, 'WSGUARD_ALLOWED_ORIGINS');
@@ -96,7 +113,7 @@ test('a valid Redis URL is accepted as written; the error for a bad one never ec
     assert.equal(loadConfig({ WSGUARD_REDIS_URL: ok }).redis?.url, ok);
   }
   assert.throws(() => loadConfig({ WSGUARD_REDIS_URL: 'redis://:hunter2-secret@127.0.0.1:6379x' }), (e: unknown) => {
-    assert.ok(e instanceof ConfigError && e.key === 'WSGUARD_REDIS_URL', String(e));
+    assert.ok(e instanceof WsguardConfigError && e.key === 'WSGUARD_REDIS_URL', String(e));
     assert.match(e.message, /not a valid URL: expected a redis:\/\/ or rediss:\/\/ URL/);
     assert.ok(!e.message.includes('hunter2'), e.message);
     return true;

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, ConfigError } from '../../src/config/index.js';
+import { loadConfig } from '../../src/config/index.js';
+import { WsguardConfigError } from '../../src/protocol/failures.js';
 import { caSignedCert, expiredCert, hasOpenssl, notYetValidCert, selfSignedCert, type TestCerts } from '../fixtures/tls-certs.js';
 
 const skip = !hasOpenssl() && 'needs the openssl CLI';
@@ -30,7 +31,7 @@ function write(name: string, text: string): string {
 
 function fails(env: NodeJS.ProcessEnv, key: string, message: RegExp, configPath?: string): void {
   assert.throws(() => loadConfig(env, configPath), (e: unknown) => {
-    assert.ok(e instanceof ConfigError, String(e));
+    assert.ok(e instanceof WsguardConfigError, String(e));
     assert.equal(e.key, key);
     assert.match(e.message, message);
     assert.ok(!e.message.includes('\n'), 'one line');

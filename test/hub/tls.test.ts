@@ -17,7 +17,8 @@ import { X509Certificate } from 'node:crypto';
 import { pino, type Logger } from 'pino';
 import WebSocket from 'ws';
 import { startTestHub, removeDir, token, ALICE, type TestHub } from './support.js';
-import { ConfigError, type HubConfig } from '../../src/config/index.js';
+import { type HubConfig } from '../../src/config/index.js';
+import { WsguardConfigError } from '../../src/protocol/failures.js';
 import { SUBPROTOCOL } from '../../src/protocol/index.js';
 import { caSignedCert, expiredCert, hasOpenssl, notYetValidCert, selfSignedCert, type TestCerts } from '../fixtures/tls-certs.js';
 
@@ -278,7 +279,7 @@ test('a bad certificate at start-up stops the hub with a configuration error nam
   const other = selfSignedCert();
   const { logger } = capture();
   const refused = (key: string, reason: RegExp) => (e: unknown) => {
-    assert.ok(e instanceof ConfigError, String(e));
+    assert.ok(e instanceof WsguardConfigError, String(e));
     assert.equal(e.key, key);
     assert.match(e.message, reason);
     return true;

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { connect as netConnect, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
+import type { TestContext } from 'node:test';
 import { SignJWT } from 'jose';
 import { pino } from 'pino';
 import WebSocket from 'ws';
@@ -134,12 +135,19 @@ export async function handshakeStatus(h: Pick<Harness, 'port'>, o: ConnectOption
   }
 }
 
+/**
+ * The helpers' deadlines run on real time even in a test that mocks timers (node:test mock.timers
+ * replaces the global setTimeout): a mocked deadline would never fire, and a failing test would hang.
+ */
+const realSetTimeout = globalThis.setTimeout;
+const realClearTimeout = globalThis.clearTimeout;
+
 export function waitClose(ws: WebSocket, timeoutMs = 10_000): Promise<{ code: number; reason: string }> {
   if (ws.readyState === ws.CLOSED) return Promise.reject(new Error('already closed'));
   return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('no close within deadline')), timeoutMs);
+    const t = realSetTimeout(() => reject(new Error('no close within deadline')), timeoutMs);
     ws.once('close', (code, reason) => {
-      clearTimeout(t);
+      realClearTimeout(t);
       resolve({ code, reason: reason.toString('utf8') });
     });
   });
@@ -154,9 +162,9 @@ export function collect(ws: WebSocket): ServerMessage[] {
 
 export function nextMessage(ws: WebSocket, timeoutMs = 5_000): Promise<ServerMessage> {
   return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error('no message within deadline')), timeoutMs);
+    const t = realSetTimeout(() => reject(new Error('no message within deadline')), timeoutMs);
     ws.once('message', (d) => {
-      clearTimeout(t);
+      realClearTimeout(t);
       resolve(JSON.parse(d.toString()) as ServerMessage);
     });
   });
@@ -179,6 +187,29 @@ export async function waitFor(predicate: () => boolean, timeoutMs = 10_000, what
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Closes a client and waits until it is closed. */
+export async function closeClient(ws: WebSocket): Promise<void> {
+  const closed = waitClose(ws);
+  ws.close();
+  await closed;
+}
+
+/**
+ * Mocks the clock the guard's timers read (the global setTimeout, and setInterval when asked, with
+ * Date.now) for this test: it moves time with the returned advance() instead of sleeping. The
+ * helpers' own deadlines stay real. Call it before the guard exists when its setInterval must be
+ * mocked (heartbeat), else before the connections whose timers it should drive. A test ends with its
+ * clients closed (closeClient, or a close it awaited): ws clears its close timer when the socket is
+ * gone, and a timer of this test cleared under the next test's mock would take one of that test's.
+ */
+export function mockClock(t: TestContext, apis: Array<'setTimeout' | 'setInterval'> = ['setTimeout']): (ms: number, step?: number) => void {
+  t.mock.timers.enable({ apis: [...apis, 'Date'], now: Date.now() });
+  // In steps: each timer fires near its due time, so Date.now() in its callback reads about then.
+  return (ms, step = 100) => {
+    for (let done = 0; done < ms; done += step) t.mock.timers.tick(Math.min(step, ms - done));
+  };
+}
 
 // ---------- raw TCP client ----------
 

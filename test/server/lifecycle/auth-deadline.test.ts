@@ -1,20 +1,32 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect, mintToken, request, SECRET, startGuard, waitClose } from '../helpers.js';
+import { closeClient, connect, mintToken, mockClock, request, SECRET, startGuard, waitClose } from '../helpers.js';
 
 const firstMessage = { auth: { jwt: { secret: SECRET }, firstMessage: true }, authTimeoutMs: 1000 };
 
 test('auth deadline: a connection that never authenticates is closed with 4401', async (t) => {
   const h = await startGuard(firstMessage);
-  t.after(() => h.close());
+  const advance = mockClock(t); // the deadline is the connection's setTimeout against Date.now()
+  t.after(() => {
+    t.mock.timers.reset();
+    return h.close();
+  });
   const ws = await connect(h, {});
-  assert.deepEqual(await waitClose(ws), { code: 4401, reason: 'auth_timeout' });
+  const closed = waitClose(ws);
+  advance(900);
+  assert.ok(!h.events.some((e) => e.kind === 'auth_timeout'), 'not before the deadline');
+  advance(100);
+  assert.deepEqual(await closed, { code: 4401, reason: 'auth_timeout' });
   assert.ok(h.events.some((e) => e.kind === 'auth_timeout'));
 });
 
 test('first-message auth: auth.refresh authenticates; the app then sees the connection', async (t) => {
   const h = await startGuard(firstMessage);
-  t.after(() => h.close());
+  const advance = mockClock(t); // the deadline is the connection's setTimeout against Date.now()
+  t.after(() => {
+    t.mock.timers.reset();
+    return h.close();
+  });
   const subs: string[] = [];
   h.guard.on('connection', (c) => subs.push(c.identity.sub));
   const token = await mintToken({ sub: 'late' });
@@ -22,9 +34,9 @@ test('first-message auth: auth.refresh authenticates; the app then sees the conn
   assert.deepEqual(subs, []);
   assert.equal((await request(ws, { type: 'auth.refresh', id: 'a', payload: { token } })).type, 'ack');
   assert.deepEqual(subs, ['late']);
-  await new Promise((r) => setTimeout(r, 1500)); // past the deadline: still open
+  advance(1500); // past the deadline: still open
   assert.equal((await request(ws, { type: 'ping' })).type, 'pong');
-  ws.close();
+  await closeClient(ws);
 });
 
 test('first-message auth: any other message before auth closes with 4401; a bad token closes too', async (t) => {

@@ -1,47 +1,80 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { collect, connect, mintToken, nextMessage, request, sleep, startGuard, waitClose, waitFor } from '../helpers.js';
+import type WebSocket from 'ws';
+import type { ServerMessage } from '../../../src/protocol/index.js';
+import { closeClient, collect, connect, mintToken, mockClock, nextMessage, request, startGuard, waitClose, type Harness } from '../helpers.js';
 
 const inSec = (s: number) => Math.floor(Date.now() / 1000) + s;
 
-test('expiry: session.expiring before exp, then close 1008 token_expired', async (t) => {
+/**
+ * The notice and the close are the connection's setTimeout against Date.now(): with both mocked the
+ * tests move time past exp instead of waiting for it. A token with `exp: inSec(3)` expires 2-3 s on,
+ * its notice (1 s before) comes 1-2 s on.
+ */
+async function start(t: TestContext): Promise<{ h: Harness; advance: (ms: number) => void }> {
   const h = await startGuard({ expiringNoticeMs: 1000 });
-  t.after(() => h.close());
-  const exp = inSec(3); // the notice comes 1 s before exp, well after the client listens
+  const advance = mockClock(t);
+  t.after(() => {
+    t.mock.timers.reset();
+    return h.close();
+  });
+  return { h, advance };
+}
+
+/** The answer with this id, whatever else (the session.expiring notice) comes first. */
+function answerTo(ws: WebSocket, id: string): Promise<ServerMessage> {
+  return new Promise((resolve) => {
+    const on = (d: WebSocket.RawData) => {
+      const m = JSON.parse(d.toString()) as ServerMessage;
+      if ('id' in m && m.id === id) {
+        ws.off('message', on);
+        resolve(m);
+      }
+    };
+    ws.on('message', on);
+  });
+}
+
+test('expiry: session.expiring before exp, then close 1008 token_expired', async (t) => {
+  const { h, advance } = await start(t);
+  const exp = inSec(3);
   const ws = await connect(h, { token: await mintToken({ exp }) });
   const got = collect(ws);
-  assert.deepEqual(await waitClose(ws), { code: 1008, reason: 'token_expired' });
+  const closed = waitClose(ws);
+  advance(3000);
+  assert.deepEqual(await closed, { code: 1008, reason: 'token_expired' });
   assert.deepEqual(got, [{ type: 'session.expiring', payload: { exp } }]);
   assert.ok(h.events.some((e) => e.kind === 'auth_expired'));
 });
 
 test('expiry: auth.refresh with a valid token for the same sub extends the session', async (t) => {
-  const h = await startGuard({ expiringNoticeMs: 1000 });
-  t.after(() => h.close());
+  const { h, advance } = await start(t);
   const ws = await connect(h, { token: await mintToken({ sub: 'r', exp: inSec(3) }) });
-  assert.equal((await nextMessage(ws)).type, 'session.expiring');
+  const notice = nextMessage(ws);
+  advance(2000); // the notice, not yet the expiry
+  assert.equal((await notice).type, 'session.expiring');
   assert.equal((await request(ws, { type: 'auth.refresh', payload: { token: await mintToken({ sub: 'r', exp: inSec(60) }) } })).type, 'ack');
-  await sleep(3000);
+  advance(3000); // past the first token's exp
   assert.equal(ws.readyState, ws.OPEN);
   assert.equal((await request(ws, { type: 'ping' })).type, 'pong');
-  ws.close();
+  await closeClient(ws);
 });
 
 test('expiry: a refresh token for another sub, expired or forged is refused and the session still ends', async (t) => {
-  const h = await startGuard({ expiringNoticeMs: 1000 });
-  t.after(() => h.close());
+  const { h, advance } = await start(t);
   const ws = await connect(h, { token: await mintToken({ sub: 'r', exp: inSec(3) }) });
   const got = collect(ws);
   const closed = waitClose(ws);
+  advance(2000); // the notice: the client refreshes after it
   const tokens = { 'other-sub': await mintToken({ sub: 'someone-else', exp: inSec(60) }), expired: await mintToken({ sub: 'r', exp: inSec(-120) }), forged: 'a.b.c' };
   for (const [label, token] of Object.entries(tokens)) {
-    // Matched by id: the session.expiring notice may arrive between a request and its answer.
     const id = `refresh-${label}`;
+    const answer = answerTo(ws, id);
     ws.send(JSON.stringify({ type: 'auth.refresh', id, payload: { token } }));
-    await waitFor(() => got.some((m) => 'id' in m && m.id === id), 5_000, `the answer to ${id}`);
-    const r = got.find((m) => 'id' in m && m.id === id)!;
+    const r = await answer;
     assert.equal(r.type === 'error' && r.payload.code, 'invalid_token', `${label}: ${JSON.stringify(r)}`);
   }
+  advance(1000); // the first token's exp
   assert.deepEqual(await closed, { code: 1008, reason: 'token_expired' });
   assert.ok(got.some((m) => m.type === 'session.expiring'), 'the notice still came');
 });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect, mintToken, rawConnect, sleep, startGuard, waitFor } from '../helpers.js';
+import { watchTurns } from '../../../src/server/pipeline/arrival.js';
+import { closeClient, connect, mintToken, mockClock, rawConnect, request, startGuard, waitFor } from '../helpers.js';
 
 test('heartbeat: a client that never answers pings is terminated', async (t) => {
   const h = await startGuard({ heartbeatMs: 100, idleTimeoutMs: 0 });
@@ -14,13 +15,33 @@ test('heartbeat: a client that never answers pings is terminated', async (t) => 
 });
 
 test('heartbeat: a client that answers pings stays connected', async (t) => {
+  // The beat is the guard's setInterval, created with it: mocked first. The process-wide turn stamp
+  // (arrival.ts) is started before, so it keeps its real timer for the tests after this one.
+  watchTurns();
+  const advance = mockClock(t, ['setTimeout', 'setInterval']);
   const h = await startGuard({ heartbeatMs: 300, idleTimeoutMs: 0 });
-  t.after(() => h.close());
+  t.after(() => {
+    t.mock.timers.reset();
+    return h.close();
+  });
   const ws = await connect(h, { token: await mintToken() });
   let pings = 0;
   ws.on('ping', () => pings++);
-  await sleep(1500);
-  assert.ok(pings >= 2, `pings: ${pings}`);
+  // The next ping, or the close that says the server gave up on this client.
+  const nextPing = () => new Promise<void>((resolve, reject) => {
+    const onPing = () => { ws.off('close', onClose); resolve(); };
+    const onClose = (code: number) => { ws.off('ping', onPing); reject(new Error(`closed ${code} after ${pings} pings`)); };
+    ws.once('ping', onPing);
+    ws.once('close', onClose);
+  });
+  for (let beat = 1; beat <= 5; beat++) {
+    const next = nextPing();
+    advance(300);
+    await next;
+    // The client answers a ping before emitting it; a round trip after it puts the pong on the server before the next beat.
+    assert.equal((await request(ws, { type: 'ping' })).type, 'pong');
+  }
+  assert.equal(pings, 5);
   assert.equal(ws.readyState, ws.OPEN);
-  ws.close();
+  await closeClient(ws);
 });

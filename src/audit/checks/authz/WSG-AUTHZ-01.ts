@@ -1,4 +1,4 @@
-import { authzOptions } from './authz-options.js';
+import { authzOptions } from '../../options.js';
 import { firstReply, granted, sameShape, session, short } from './reply.js';
 import { reportIfDown } from '../limit/liveness.js';
 import type { CheckContext, CheckMeta } from '../../types.js';

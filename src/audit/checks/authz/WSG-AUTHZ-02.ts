@@ -1,4 +1,4 @@
-import { authzOptions } from './authz-options.js';
+import { authzOptions } from '../../options.js';
 import { firstReply, granted, session, short } from './reply.js';
 import type { CheckContext, CheckMeta } from '../../types.js';
 

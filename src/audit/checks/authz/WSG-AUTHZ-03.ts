@@ -1,4 +1,4 @@
-import { authzOptions } from './authz-options.js';
+import { authzOptions } from '../../options.js';
 import { session, short } from './reply.js';
 import { reportIfDown } from '../limit/liveness.js';
 import type { AuditSocket, CheckContext, CheckMeta } from '../../types.js';

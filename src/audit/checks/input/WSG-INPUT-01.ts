@@ -1,5 +1,5 @@
 import { fill, injectionTemplates, short, stringFields } from './inject.js';
-import { inputOptions } from './input-options.js';
+import { inputOptions } from '../../options.js';
 import { reportIfDown } from '../limit/liveness.js';
 import type { AuditSocket, CheckContext, CheckMeta } from '../../types.js';
 

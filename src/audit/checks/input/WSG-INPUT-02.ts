@@ -1,5 +1,5 @@
 import { ask, fill, fillValue, injectionTemplates, liveSocket, short } from './inject.js';
-import { inputOptions } from './input-options.js';
+import { inputOptions } from '../../options.js';
 import { reportIfDown } from '../limit/liveness.js';
 import type { AuditOptions, AuditSocket, CheckContext, CheckMeta, Severity } from '../../types.js';
 

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { requireBaseline, statusLine } from '../../check-helpers.js';
-import { inputOptions } from './input-options.js';
+import { inputOptions } from '../../options.js';
 import type { CheckContext, CheckMeta } from '../../types.js';
 
 export const meta: CheckMeta = {

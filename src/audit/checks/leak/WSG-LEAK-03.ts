@@ -1,6 +1,6 @@
 import { isControlPacket, looksLikeError } from '../../canary.js';
 import { jwtPart } from '../../check-helpers.js';
-import { authzOptions } from '../authz/authz-options.js';
+import { authzOptions } from '../../options.js';
 import type { AuditOptions, AuditSocket, CheckContext, CheckMeta } from '../../types.js';
 import { mask, short } from './traffic-scan.js';
 

@@ -1,6 +1,6 @@
 import { reportIfDown } from './liveness.js';
-import { openRaw, pingVerdict, writeMessage, describe, type Verdict } from './raw-probe.js';
-import { formatBytes, limitOptions } from './limit-options.js';
+import { openRaw, pingVerdict, writeMessage, describe, formatBytes, type Verdict } from './raw-probe.js';
+import { limitOptions } from '../../options.js';
 import type { CheckContext, CheckMeta } from '../../types.js';
 
 export const meta: CheckMeta = {

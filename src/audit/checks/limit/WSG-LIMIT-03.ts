@@ -1,6 +1,6 @@
 import { encodeFrame, Opcode } from '../../raw/frame-encoder.js';
 import { closedVerdict, describe, drained, openRaw, pingVerdict } from './raw-probe.js';
-import { limitOptions } from './limit-options.js';
+import { limitOptions } from '../../options.js';
 import { reportIfDown } from './liveness.js';
 import type { CheckContext, CheckMeta } from '../../types.js';
 

@@ -1,6 +1,6 @@
 import { deflateMessage, Opcode } from '../../raw/frame-encoder.js';
-import { describe, openRaw, pingVerdict } from './raw-probe.js';
-import { formatBytes, limitOptions } from './limit-options.js';
+import { describe, formatBytes, openRaw, pingVerdict } from './raw-probe.js';
+import { limitOptions } from '../../options.js';
 import { reportIfDown } from './liveness.js';
 import type { CheckContext, CheckMeta } from '../../types.js';
 

@@ -1,5 +1,5 @@
 import { looksLikeError } from '../../canary.js';
-import { limitOptions } from './limit-options.js';
+import { limitOptions } from '../../options.js';
 import { reportIfDown } from './liveness.js';
 import type { CheckContext, CheckMeta } from '../../types.js';
 

@@ -1,4 +1,4 @@
-import { limitOptions } from './limit-options.js';
+import { limitOptions } from '../../options.js';
 import { reportIfDown } from './liveness.js';
 import type { AuditOptions, AuditSocket, CheckContext, CheckMeta } from '../../types.js';
 

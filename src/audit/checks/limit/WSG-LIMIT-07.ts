@@ -1,6 +1,6 @@
 import { RawConnection } from '../../raw/raw-connection.js';
 import { requireBaseline } from '../../check-helpers.js';
-import { limitOptions } from './limit-options.js';
+import { limitOptions, OBSERVATION_WINDOWS } from '../../options.js';
 import type { AuditOptions, CheckContext, CheckMeta } from '../../types.js';
 
 export const meta: CheckMeta = {
@@ -40,7 +40,7 @@ export async function run(ctx: CheckContext): Promise<void> {
     if (!left.length) return;
     // The default window (25 s) is shorter than many servers' header timeout (Node: 60 s), so it
     // only says what it saw; --thorough or --slow-wait gives the verdict.
-    const short = !ctx.options.thorough && (ctx.options as { slowWaitMs?: number }).slowWaitMs === undefined;
+    const short = !ctx.options.thorough && slowWaitMs === OBSERVATION_WINDOWS.short.slowWaitMs;
     ctx.report({
       confidence: short ? 'tentative' : 'certain',
       ...(short ? { severity: 'low' as const } : {}),

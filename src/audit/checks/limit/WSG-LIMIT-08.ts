@@ -1,5 +1,5 @@
-import { openRaw } from './raw-probe.js';
-import { formatBytes, limitOptions } from './limit-options.js';
+import { formatBytes, openRaw } from './raw-probe.js';
+import { limitOptions } from '../../options.js';
 import { Opcode } from '../../raw/frame-encoder.js';
 import { reportIfDown } from './liveness.js';
 import { ByteLimitError } from '../../bounds.js';

@@ -1,7 +1,7 @@
 import { requireBaseline, statusLine } from '../../check-helpers.js';
 import { reportIfDown } from './liveness.js';
 import type { HeaderList } from '../../raw/handshake.js';
-import { limitOptions } from './limit-options.js';
+import { limitOptions } from '../../options.js';
 import type { AuditOptions, CheckContext, CheckMeta } from '../../types.js';
 
 export const meta: CheckMeta = {

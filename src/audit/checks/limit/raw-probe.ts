@@ -104,3 +104,11 @@ export async function writeMessage(s: RawSocket, size: number, fragment?: number
   }
   return sent;
 }
+
+/** Bytes for evidence: 64 KiB, 1 MiB + 1. */
+export function formatBytes(n: number): string {
+  const mib = 1024 * 1024;
+  if (n >= mib) return `${Math.floor(n / mib)} MiB${n % mib ? ` + ${n % mib}` : ''}`;
+  if (n >= 1024) return `${Math.floor(n / 1024)} KiB${n % 1024 ? ` + ${n % 1024}` : ''}`;
+  return `${n} B`;
+}

@@ -5,10 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWeakServer, type WeakServerOptions } from '../../../fixtures/weak-server.js';
-import { ALLOWED, runCheck } from '../../harness.js';
+import type { WeakServerOptions } from '../../../fixtures/weak-server.js';
+import { ALLOWED, auditWeak, runCheck, track } from '../../harness.js';
 import type { AuditOptionsInput } from '../../../../src/audit/options.js';
-import { audit, servers } from './setup.js';
+import { audit } from './setup.js';
 
 test('AUTH-01: no auth → finding; bearer required → pass; no canary on an open endpoint → skipped', async () => {
   const weak = await audit('WSG-AUTH-01', { auth: 'none' });
@@ -26,11 +26,7 @@ test('AUTH-01: protected data pushed without being asked → finding (no canary 
 });
 
 /** Without the shared CANARY: the point is what happens with no --canary. */
-async function anonAudit(weak: WeakServerOptions, extra: AuditOptionsInput = {}) {
-  const s = await startWeakServer(weak);
-  servers.push(s);
-  return runCheck('WSG-AUTH-01', s.url, { allowedOrigins: [ALLOWED], credentials: { token: await s.mintToken('alice') }, ...extra });
-}
+const anonAudit = (weak: WeakServerOptions, extra: AuditOptionsInput = {}) => auditWeak('WSG-AUTH-01', weak, extra);
 
 test('AUTH-01: no canary, sample message answered for an anonymous socket → medium, likely, with the exchange', async () => {
   const r = await anonAudit({ auth: 'none' }, { messages: ['{"type":"whoami"}'] });
@@ -69,7 +65,7 @@ test('AUTH-01 on a hostile target: a frame the auditor must refuse (RSV1 unnegot
     setTimeout(() => (ws as unknown as { _socket: import('node:net').Socket })._socket.write(Buffer.from([0xc1, 0x01, 0x61])), 50);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  servers.push({ close: () => new Promise<void>((r) => { wss.close(); server.closeAllConnections(); server.close(() => r()); }) });
+  track({ close: () => new Promise<void>((r) => { wss.close(); server.closeAllConnections(); server.close(() => r()); }) });
   const port = (server.address() as { port: number }).port;
   const r = await runCheck('WSG-AUTH-01', `ws://127.0.0.1:${port}/`, { allowedOrigins: [ALLOWED], canary: '{"type":"whoami"}', canaryExpect: '"user"' });
   assert.notEqual(r.result.status, 'pass', `${r.result.status}: ${r.result.reason ?? ''}`);

@@ -1,8 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWeakServer } from '../../../fixtures/weak-server.js';
-import { ALLOWED, runCheck } from '../../harness.js';
-import { servers, CANARY, type Weak, audit } from './setup.js';
+import { type Weak, audit } from './setup.js';
 
 test('AUTH-02: alg none / ignored signature / ignored expiry → critical finding; verified JWT → pass', async () => {
   const none = await audit('WSG-AUTH-02', { acceptAlgNone: true });
@@ -10,9 +8,7 @@ test('AUTH-02: alg none / ignored signature / ignored expiry → critical findin
   assert.match(none.findings[0]?.evidence ?? '', /alg: none/);
   const sig = await audit('WSG-AUTH-02', { ignoreSignature: true });
   assert.match(sig.findings[0]?.evidence ?? '', /signature byte flipped/);
-  const s = await startWeakServer({ ignoreExpiry: true });
-  servers.push(s);
-  const exp = await runCheck('WSG-AUTH-02', s.url, { allowedOrigins: [ALLOWED], credentials: { token: await s.mintToken('alice') }, expiredToken: await s.mintToken('alice', -60), ...CANARY });
+  const exp = await audit('WSG-AUTH-02', { ignoreExpiry: true }, async (s) => ({ expiredToken: await s.mintToken('alice', -60) }));
   assert.match(exp.findings[0]?.evidence ?? '', /expired token/);
   const ok = await audit('WSG-AUTH-02', {}, (_s, _t) => ({}));
   assert.equal(ok.result.status, 'pass');

@@ -1,26 +1,16 @@
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWeakServer, type WeakServerOptions } from '../../../fixtures/weak-server.js';
-import { ALLOWED, runCheck } from '../../harness.js';
+import type { WeakServerOptions } from '../../../fixtures/weak-server.js';
+import { auditWeak } from '../../harness.js';
 import type { AuditOptionsInput } from '../../../../src/audit/options.js';
-import type { AuthzOptions } from '../../../../src/audit/checks/authz/authz-options.js';
-
-const servers: Array<{ close(): Promise<void> }> = [];
-after(() => Promise.all(servers.map((s) => s.close())));
-
-type Opts = AuditOptionsInput & Partial<Omit<AuthzOptions, 'privIdentity'>> & { privIdentity?: { token: string } };
 
 // Fixture: user "admin" may run {"type":"admin.*"}; alice is the low-privilege session.
-async function audit(weak: WeakServerOptions, withHigh = true, extra: Opts = {}) {
-  const s = await startWeakServer(weak);
-  servers.push(s);
-  const opts: Opts = {
-    allowedOrigins: [ALLOWED], credentials: { token: await s.mintToken('alice') },
+function audit(weak: WeakServerOptions, withHigh = true, extra: AuditOptionsInput = {}) {
+  return auditWeak('WSG-AUTHZ-01', weak, async (s) => ({
     privMessages: ['{"type":"admin.deleteUser","id":"bob"}'],
     ...(withHigh ? { privIdentity: { token: await s.mintToken('admin') } } : {}),
     ...extra,
-  };
-  return runCheck('WSG-AUTHZ-01', s.url, opts);
+  }));
 }
 
 test('AUTHZ-01: admin action runs for a normal user → high finding (certain with the admin session, tentative without)', async () => {

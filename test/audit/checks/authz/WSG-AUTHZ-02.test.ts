@@ -1,25 +1,16 @@
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWeakServer, type WeakServerOptions } from '../../../fixtures/weak-server.js';
-import { ALLOWED, runCheck } from '../../harness.js';
+import type { WeakServerOptions } from '../../../fixtures/weak-server.js';
+import { auditWeak } from '../../harness.js';
 import type { AuditOptionsInput } from '../../../../src/audit/options.js';
-import type { AuthzOptions } from '../../../../src/audit/checks/authz/authz-options.js';
-import { defaultCredentials } from '../../../../src/audit/options.js';
-
-const servers: Array<{ close(): Promise<void> }> = [];
-after(() => Promise.all(servers.map((s) => s.close())));
 
 // Fixture: channel user:<name> belongs to <name>; alice is session A, bob the second identity.
-async function audit(weak: WeakServerOptions, extra: Partial<AuthzOptions> = {}) {
-  const s = await startWeakServer(weak);
-  servers.push(s);
-  const opts: AuditOptionsInput & Partial<AuthzOptions> = {
-    allowedOrigins: [ALLOWED], credentials: { token: await s.mintToken('alice') },
-    secondIdentity: { ...defaultCredentials(), token: await s.mintToken('bob') },
+function audit(weak: WeakServerOptions, extra: AuditOptionsInput = {}) {
+  return auditWeak('WSG-AUTHZ-02', weak, async (s) => ({
+    secondIdentity: { token: await s.mintToken('bob') },
     subscribeTemplate: '{"type":"subscribe","channel":"{{id}}"}', ownId: 'user:alice', foreignId: 'user:bob',
     ...extra,
-  };
-  return runCheck('WSG-AUTHZ-02', s.url, opts);
+  }));
 }
 
 test("AUTHZ-02: another user's channel granted → high finding, certain (same reply the owner gets)", async () => {

@@ -1,23 +1,11 @@
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWeakServer, type WeakServerOptions } from '../../../fixtures/weak-server.js';
-import { ALLOWED, runCheck } from '../../harness.js';
+import type { WeakServerOptions } from '../../../fixtures/weak-server.js';
+import { auditWeak } from '../../harness.js';
 import type { AuditOptionsInput } from '../../../../src/audit/options.js';
-import type { AuthzOptions } from '../../../../src/audit/checks/authz/authz-options.js';
 
-const servers: Array<{ close(): Promise<void> }> = [];
-after(() => Promise.all(servers.map((s) => s.close())));
-
-async function audit(weak: WeakServerOptions, extra: AuditOptionsInput & Partial<AuthzOptions> = {}) {
-  const s = await startWeakServer(weak);
-  servers.push(s);
-  const opts: AuditOptionsInput & Partial<AuthzOptions> = {
-    allowedOrigins: [ALLOWED], credentials: { token: await s.mintToken('alice') },
-    messages: ['{"type":"profile.update","name":"Alice"}'], readMessage: '{"type":"profile.get"}',
-    ...extra,
-  };
-  return runCheck('WSG-AUTHZ-03', s.url, opts);
-}
+const audit = (weak: WeakServerOptions, extra: AuditOptionsInput = {}) =>
+  auditWeak('WSG-AUTHZ-03', weak, { messages: ['{"type":"profile.update","name":"Alice"}'], readMessage: '{"type":"profile.get"}', ...extra });
 
 test('AUTHZ-03: every field stored → high finding naming the fields', async () => {
   const r = await audit({ massAssignment: true });

@@ -1,16 +1,8 @@
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWeakServer } from '../../../fixtures/weak-server.js';
-import { ALLOWED, runCheck } from '../../harness.js';
+import { auditWeak } from '../../harness.js';
 
-const servers: Array<{ close(): Promise<void> }> = [];
-after(() => Promise.all(servers.map((s) => s.close())));
-
-async function audit(versionHeaders: boolean) {
-  const s = await startWeakServer({ versionHeaders });
-  servers.push(s);
-  return runCheck('WSG-FINGER-01', s.url, { allowedOrigins: [ALLOWED], credentials: { token: await s.mintToken('alice') } });
-}
+const audit = (versionHeaders: boolean) => auditWeak('WSG-FINGER-01', { versionHeaders });
 
 test('FINGER-01: Server / X-Powered-By with versions on the 101 and refusals → info finding', async () => {
   const r = await audit(true);

@@ -4,20 +4,13 @@
  * crash-only-affected-versions-show behaviour, a fingerprint without a version, and the legacy
  * Engine.IO protocol (CHECKS.md's FINGER-03).
  */
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSocketIoServer } from '../../../fixtures/socketio-server.js';
-import { startWeakServer, type WeakServerOptions } from '../../../fixtures/weak-server.js';
-import { ALLOWED, runCheck } from '../../harness.js';
+import type { WeakServerOptions } from '../../../fixtures/weak-server.js';
+import { ALLOWED, runCheck, auditWeak, track } from '../../harness.js';
 
-const servers: Array<{ close(): Promise<void> }> = [];
-after(() => Promise.all(servers.map((s) => s.close())));
-
-async function audit(weak: WeakServerOptions, before: string[] = [], extra = {}) {
-  const s = await startWeakServer(weak);
-  servers.push(s);
-  return runCheck('WSG-FINGER-03', s.url, { allowedOrigins: [ALLOWED], credentials: { token: await s.mintToken('alice') }, ...extra }, before);
-}
+const audit = (weak: WeakServerOptions, before: string[] = [], extra = {}) => auditWeak('WSG-FINGER-03', weak, extra, before);
 
 test('FINGER-03: Python websockets 4.0.1 banner → both advisories in range, with the banner as evidence', async () => {
   const r = await audit({ serverBanner: 'Python/3.6 websockets/4.0.1' });
@@ -67,12 +60,12 @@ test('FINGER-03: Apache Tomcat 9.0.30 → CVE-2020-13935; 9.0.37 (fixed) → not
 
 test('FINGER-03: Socket.IO with allowEIO3 → legacy protocol finding (low, certain); defaults → nothing', async () => {
   const legacy = await startSocketIoServer({ allowEIO3: true });
-  servers.push(legacy);
+  track(legacy);
   const r = await runCheck('WSG-FINGER-03', legacy.url, { allowedOrigins: [ALLOWED] });
   assert.deepEqual(r.findings.map((f) => [f.title, f.severity, f.confidence]), [['Legacy Engine.IO protocol v3 accepted', 'low', 'certain']]);
   assert.match(r.findings[0]?.evidence ?? '', /EIO=3&transport=polling → HTTP 200 .*"sid"/);
   const modern = await startSocketIoServer();
-  servers.push(modern);
+  track(modern);
   const ok = await runCheck('WSG-FINGER-03', modern.url, { allowedOrigins: [ALLOWED] });
   assert.equal(ok.result.status, 'pass', JSON.stringify(ok.findings));
 });

@@ -1,20 +1,11 @@
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWeakServer, type WeakServerOptions } from '../../../fixtures/weak-server.js';
-import { ALLOWED, runCheck } from '../../harness.js';
+import type { WeakServerOptions } from '../../../fixtures/weak-server.js';
+import { auditWeak } from '../../harness.js';
 import type { AuditOptionsInput } from '../../../../src/audit/options.js';
-import type { InputOptions } from '../../../../src/audit/checks/input/input-options.js';
-
-const servers: Array<{ close(): Promise<void> }> = [];
-after(() => Promise.all(servers.map((s) => s.close())));
 
 // {"type":"chat"} is broadcast to every connection of the fixture.
-async function audit(weak: WeakServerOptions, extra: AuditOptionsInput & Partial<InputOptions> = {}) {
-  const s = await startWeakServer(weak);
-  servers.push(s);
-  const opts: AuditOptionsInput & Partial<InputOptions> = { allowedOrigins: [ALLOWED], credentials: { token: await s.mintToken('alice') }, messages: ['{"type":"chat","text":"{{payload}}"}'], ...extra };
-  return runCheck('WSG-INPUT-01', s.url, opts);
-}
+const audit = (weak: WeakServerOptions, extra: AuditOptionsInput = {}) => auditWeak('WSG-INPUT-01', weak, { messages: ['{"type":"chat","text":"{{payload}}"}'], ...extra });
 
 test('INPUT-01: unescaped chat relay → high finding, certain with a render hint', async () => {
   const r = await audit({ unescapedHtml: true }, { renderFields: ['text'] });

@@ -1,16 +1,9 @@
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWeakServer, type WeakServerOptions } from '../../../fixtures/weak-server.js';
-import { ALLOWED, runCheck } from '../../harness.js';
+import type { WeakServerOptions } from '../../../fixtures/weak-server.js';
+import { auditWeak } from '../../harness.js';
 
-const servers: Array<{ close(): Promise<void> }> = [];
-after(() => Promise.all(servers.map((s) => s.close())));
-
-async function audit(weak: WeakServerOptions) {
-  const s = await startWeakServer(weak);
-  servers.push(s);
-  return runCheck('WSG-INPUT-02', s.url, { allowedOrigins: [ALLOWED], credentials: { token: await s.mintToken('alice') }, messages: ['{"type":"search","q":"books"}'] });
-}
+const audit = (weak: WeakServerOptions) => auditWeak('WSG-INPUT-02', weak, { messages: ['{"type":"search","q":"books"}'] });
 
 test('INPUT-02: SQL error text → high; template evaluation → critical', async () => {
   const sql = await audit({ sqlErrorSignature: true });

@@ -1,16 +1,9 @@
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWeakServer, type WeakServerOptions } from '../../../fixtures/weak-server.js';
-import { ALLOWED, runCheck } from '../../harness.js';
+import type { WeakServerOptions } from '../../../fixtures/weak-server.js';
+import { auditWeak } from '../../harness.js';
 
-const servers: Array<{ close(): Promise<void> }> = [];
-after(() => Promise.all(servers.map((s) => s.close())));
-
-async function audit(weak: WeakServerOptions, also: string[] = []) {
-  const s = await startWeakServer(weak);
-  servers.push(s);
-  return runCheck('WSG-INPUT-03', s.url, { allowedOrigins: [ALLOWED], credentials: { token: await s.mintToken('alice') }, canary: '{"type":"whoami"}', livenessWindowMs: 1500 }, also);
-}
+const audit = (weak: WeakServerOptions, also: string[] = []) => auditWeak('WSG-INPUT-03', weak, { canary: '{"type":"whoami"}', livenessWindowMs: 1500 }, also);
 
 test('INPUT-03: deep nesting "crashes" the server → WSG-LIVE-01 names INPUT-03 and the message; nothing under INPUT-03', async () => {
   const r = await audit({ crashOnHostileJson: true }, ['WSG-LIVE-01']);

@@ -1,20 +1,11 @@
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWeakServer, type WeakServerOptions } from '../../../fixtures/weak-server.js';
-import { ALLOWED, runCheck } from '../../harness.js';
+import type { WeakServerOptions } from '../../../fixtures/weak-server.js';
+import { auditWeak } from '../../harness.js';
 import type { AuditOptionsInput } from '../../../../src/audit/options.js';
-import type { InputOptions } from '../../../../src/audit/checks/input/input-options.js';
-
-const servers: Array<{ close(): Promise<void> }> = [];
-after(() => Promise.all(servers.map((s) => s.close())));
 
 // The fixture refuses every handshake from an IP with 10 auth failures in the last minute (429).
-async function audit(weak: WeakServerOptions, extra: Partial<InputOptions> = { ipLimitAttempts: 15 }) {
-  const s = await startWeakServer(weak);
-  servers.push(s);
-  const opts: AuditOptionsInput & Partial<InputOptions> = { allowedOrigins: [ALLOWED], credentials: { token: await s.mintToken('alice') }, ...extra };
-  return runCheck('WSG-INPUT-04', s.url, opts);
-}
+const audit = (weak: WeakServerOptions, extra: AuditOptionsInput = { ipLimitAttempts: 15 }) => auditWeak('WSG-INPUT-04', weak, extra);
 
 test('INPUT-04: throttle keyed on X-Forwarded-For → ban bypassed, finding', async () => {
   const r = await audit({ trustForwardedFor: true });

@@ -1,17 +1,10 @@
 /** LEAK tests run active checks and the passive one in one audit, as the runner orders them. */
-import { after } from 'node:test';
 import { runAudit } from '../../../../src/audit/runner.js';
 import type { AuditOptionsInput } from '../../../../src/audit/options.js';
 import type { AuditReport } from '../../../../src/audit/types.js';
-import { loadCheck } from '../../harness.js';
+import { loadCheck, track } from '../../harness.js';
 
-const servers: Array<{ close(): Promise<void> }> = [];
-after(() => Promise.all(servers.map((s) => s.close())));
-
-export function track<T extends { close(): Promise<void> }>(s: T): T {
-  servers.push(s);
-  return s;
-}
+export { track };
 
 export async function runChecks(ids: string[], target: string, options: AuditOptionsInput = {}): Promise<AuditReport> {
   const checks = await Promise.all(ids.map((id) => loadCheck(id)));

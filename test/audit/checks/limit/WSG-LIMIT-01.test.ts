@@ -1,16 +1,9 @@
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWeakServer, type WeakServerOptions } from '../../../fixtures/weak-server.js';
-import { ALLOWED, runCheck } from '../../harness.js';
+import type { WeakServerOptions } from '../../../fixtures/weak-server.js';
+import { auditWeak } from '../../harness.js';
 
-const servers: Array<{ close(): Promise<void> }> = [];
-after(() => Promise.all(servers.map((s) => s.close())));
-
-async function audit(weak: WeakServerOptions, intrusive: boolean) {
-  const s = await startWeakServer(weak);
-  servers.push(s);
-  return runCheck('WSG-LIMIT-01', s.url, { allowedOrigins: [ALLOWED], credentials: { token: await s.mintToken('alice') }, intrusive });
-}
+const audit = (weak: WeakServerOptions, intrusive: boolean) => auditWeak('WSG-LIMIT-01', weak, { intrusive });
 
 test('LIMIT-01: no cap → medium (safe tier); 32 MiB cap → high (intrusive tier); per-frame cap → fragmentation bypass', async () => {
   const none = await audit({ noSizeCap: true }, false);

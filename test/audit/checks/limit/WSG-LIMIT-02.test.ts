@@ -1,15 +1,11 @@
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWeakServer } from '../../../fixtures/weak-server.js';
-import { ALLOWED, runCheck } from '../../harness.js';
+import { ALLOWED, runCheck, auditWeak, track } from '../../harness.js';
 import { startNaiveServer } from './naive-server.js';
-
-const servers: Array<{ close(): Promise<void> }> = [];
-after(() => Promise.all(servers.map((s) => s.close())));
 
 test('LIMIT-02: a parser that waits for the declared body → finding', async () => {
   const s = await startNaiveServer();
-  servers.push(s);
+  track(s);
   const r = await runCheck('WSG-LIMIT-02', s.url, { allowedOrigins: [ALLOWED], requestTimeoutMs: 800 });
   assert.equal(r.findings.length, 1);
   assert.equal(r.findings[0]?.checkId, 'WSG-LIMIT-02');
@@ -18,8 +14,6 @@ test('LIMIT-02: a parser that waits for the declared body → finding', async ()
 });
 
 test('LIMIT-02: ws closes 1009 from the header → pass', async () => {
-  const s = await startWeakServer({});
-  servers.push(s);
-  const r = await runCheck('WSG-LIMIT-02', s.url, { allowedOrigins: [ALLOWED], credentials: { token: await s.mintToken('alice') } });
+  const r = await auditWeak('WSG-LIMIT-02', {});
   assert.equal(r.result.status, 'pass', r.result.reason);
 });

@@ -1,17 +1,10 @@
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWeakServer, type WeakServerOptions } from '../../../fixtures/weak-server.js';
+import type { WeakServerOptions } from '../../../fixtures/weak-server.js';
 import { caSignedCert, hasOpenssl } from '../../../fixtures/tls-certs.js';
-import { ALLOWED, runCheck } from '../../harness.js';
+import { auditWeak } from '../../harness.js';
 
-const servers: Array<{ close(): Promise<void> }> = [];
-after(() => Promise.all(servers.map((s) => s.close())));
-
-async function audit(weak: WeakServerOptions) {
-  const s = await startWeakServer(weak);
-  servers.push(s);
-  return runCheck('WSG-LIMIT-03', s.url, { allowedOrigins: [ALLOWED], credentials: { token: await s.mintToken('alice') } });
-}
+const audit = (weak: WeakServerOptions) => auditWeak('WSG-LIMIT-03', weak);
 
 test('LIMIT-03: no fragment limit → 200 000 fragments taken, finding', async () => {
   const r = await audit({ noFragmentLimit: true });
@@ -34,13 +27,11 @@ test('LIMIT-03: ws maxFragments (default 16 384) closes 1008 → pass', async ()
 
 test('LIMIT-03 over wss: 200 000 fragments sent without leaking listeners on the TLSSocket', { skip: !hasOpenssl() && 'needs the openssl CLI' }, async () => {
   const pair = caSignedCert(30);
-  const s = await startWeakServer({ noFragmentLimit: true, tls: { key: pair.key, cert: pair.cert } });
-  servers.push(s);
   const warnings: Error[] = [];
   const onWarning = (w: Error) => void warnings.push(w);
   process.on('warning', onWarning);
   try {
-    const r = await runCheck('WSG-LIMIT-03', s.url, { allowedOrigins: [ALLOWED], credentials: { token: await s.mintToken('alice') } });
+    const r = await auditWeak('WSG-LIMIT-03', { noFragmentLimit: true, tls: { key: pair.key, cert: pair.cert } });
     assert.match(r.findings[0]?.evidence ?? '', /^200000 continuation frames/, 'the check ran to the end over wss');
     await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
   } finally {

@@ -1,16 +1,9 @@
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWeakServer, type WeakServerOptions } from '../../../fixtures/weak-server.js';
-import { ALLOWED, runCheck } from '../../harness.js';
+import type { WeakServerOptions } from '../../../fixtures/weak-server.js';
+import { auditWeak } from '../../harness.js';
 
-const servers: Array<{ close(): Promise<void> }> = [];
-after(() => Promise.all(servers.map((s) => s.close())));
-
-async function audit(weak: WeakServerOptions) {
-  const s = await startWeakServer(weak);
-  servers.push(s);
-  return runCheck('WSG-LIMIT-04', s.url, { allowedOrigins: [ALLOWED], credentials: { token: await s.mintToken('alice') } });
-}
+const audit = (weak: WeakServerOptions) => auditWeak('WSG-LIMIT-04', weak);
 
 test('LIMIT-04: deflate with a wire-only cap → the 4 MiB bomb is accepted, finding', async () => {
   const r = await audit({ deflateWithoutInflateCap: true });

@@ -1,19 +1,9 @@
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWeakServer, type WeakServerOptions } from '../../../fixtures/weak-server.js';
-import { ALLOWED, runCheck } from '../../harness.js';
-import type { AuditOptionsInput } from '../../../../src/audit/options.js';
-import type { LimitOptions } from '../../../../src/audit/checks/limit/limit-options.js';
+import type { WeakServerOptions } from '../../../fixtures/weak-server.js';
+import { auditWeak } from '../../harness.js';
 
-const servers: Array<{ close(): Promise<void> }> = [];
-after(() => Promise.all(servers.map((s) => s.close())));
-
-async function audit(weak: WeakServerOptions, canary: string | null = '{"type":"whoami"}') {
-  const s = await startWeakServer(weak);
-  servers.push(s);
-  const opts: AuditOptionsInput & Partial<LimitOptions> = { allowedOrigins: [ALLOWED], credentials: { token: await s.mintToken('alice') }, canary: canary ?? undefined, rateWindowMs: 1000 };
-  return runCheck('WSG-LIMIT-05', s.url, opts);
-}
+const audit = (weak: WeakServerOptions, canary: string | null = '{"type":"whoami"}') => auditWeak('WSG-LIMIT-05', weak, { canary: canary ?? undefined, rateWindowMs: 1000 });
 
 test('LIMIT-05: no rate limit → all 500 answered, finding', async () => {
   const r = await audit({ noRateLimit: true });

@@ -1,19 +1,9 @@
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWeakServer, type WeakServerOptions } from '../../../fixtures/weak-server.js';
-import { ALLOWED, runCheck } from '../../harness.js';
-import type { AuditOptionsInput } from '../../../../src/audit/options.js';
-import type { LimitOptions } from '../../../../src/audit/checks/limit/limit-options.js';
+import type { WeakServerOptions } from '../../../fixtures/weak-server.js';
+import { auditWeak } from '../../harness.js';
 
-const servers: Array<{ close(): Promise<void> }> = [];
-after(() => Promise.all(servers.map((s) => s.close())));
-
-async function audit(weak: WeakServerOptions) {
-  const s = await startWeakServer(weak);
-  servers.push(s);
-  const opts: AuditOptionsInput & Partial<LimitOptions> = { allowedOrigins: [ALLOWED], credentials: { token: await s.mintToken('alice') }, maxConns: 30 };
-  return runCheck('WSG-LIMIT-06', s.url, opts);
-}
+const audit = (weak: WeakServerOptions) => auditWeak('WSG-LIMIT-06', weak, { maxConns: 30 });
 
 test('LIMIT-06: no connection cap → 30 held, finding', async () => {
   const r = await audit({ noConnectionCap: true });

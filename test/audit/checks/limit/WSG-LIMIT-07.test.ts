@@ -1,20 +1,10 @@
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWeakServer, type WeakServerOptions } from '../../../fixtures/weak-server.js';
-import { ALLOWED, runCheck } from '../../harness.js';
-import type { AuditOptionsInput } from '../../../../src/audit/options.js';
-import type { LimitOptions } from '../../../../src/audit/checks/limit/limit-options.js';
-
-const servers: Array<{ close(): Promise<void> }> = [];
-after(() => Promise.all(servers.map((s) => s.close())));
+import type { WeakServerOptions } from '../../../fixtures/weak-server.js';
+import { auditWeak } from '../../harness.js';
 
 // Test-sized waits: a header line every 300 ms, watched for 2.5 s (defaults 10 s / 120 s).
-async function audit(weak: WeakServerOptions) {
-  const s = await startWeakServer(weak);
-  servers.push(s);
-  const opts: AuditOptionsInput & Partial<LimitOptions> = { allowedOrigins: [ALLOWED], credentials: { token: await s.mintToken('alice') }, slowHeaderIntervalMs: 300, slowWaitMs: 2500 };
-  return runCheck('WSG-LIMIT-07', s.url, opts);
-}
+const audit = (weak: WeakServerOptions) => auditWeak('WSG-LIMIT-07', weak, { slowHeaderIntervalMs: 300, slowWaitMs: 2500 });
 
 test('LIMIT-07: no handshake deadline → both incomplete handshakes still open, finding', async () => {
   const r = await audit({ slowHandshakeTolerated: true });

@@ -1,20 +1,10 @@
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWeakServer, type WeakServerOptions } from '../../../fixtures/weak-server.js';
-import { ALLOWED, runCheck } from '../../harness.js';
-import type { AuditOptionsInput } from '../../../../src/audit/options.js';
-import type { LimitOptions } from '../../../../src/audit/checks/limit/limit-options.js';
-
-const servers: Array<{ close(): Promise<void> }> = [];
-after(() => Promise.all(servers.map((s) => s.close())));
+import type { WeakServerOptions } from '../../../fixtures/weak-server.js';
+import { auditWeak } from '../../harness.js';
 
 // Test-sized stall of 1.5 s (default 120 s); {"type":"stream"} makes the fixture send 256 KiB every 5 ms.
-async function audit(weak: WeakServerOptions) {
-  const s = await startWeakServer(weak);
-  servers.push(s);
-  const opts: AuditOptionsInput & Partial<LimitOptions> = { allowedOrigins: [ALLOWED], credentials: { token: await s.mintToken('alice') }, streamMessage: '{"type":"stream"}', backpressureWaitMs: 1500, requestTimeoutMs: 1500 };
-  return runCheck('WSG-LIMIT-08', s.url, opts);
-}
+const audit = (weak: WeakServerOptions) => auditWeak('WSG-LIMIT-08', weak, { streamMessage: '{"type":"stream"}', backpressureWaitMs: 1500, requestTimeoutMs: 1500 });
 
 test('LIMIT-08: unbounded send queue → still open with MiBs queued, finding', async () => {
   const r = await audit({ unboundedSendQueue: true });

@@ -1,16 +1,9 @@
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWeakServer, type WeakServerOptions } from '../../../fixtures/weak-server.js';
-import { ALLOWED, runCheck } from '../../harness.js';
+import type { WeakServerOptions } from '../../../fixtures/weak-server.js';
+import { auditWeak } from '../../harness.js';
 
-const servers: Array<{ close(): Promise<void> }> = [];
-after(() => Promise.all(servers.map((s) => s.close())));
-
-async function audit(weak: WeakServerOptions, also: string[] = []) {
-  const s = await startWeakServer(weak);
-  servers.push(s);
-  return runCheck('WSG-LIMIT-09', s.url, { allowedOrigins: [ALLOWED], credentials: { token: await s.mintToken('alice') }, livenessWindowMs: 1500 }, also);
-}
+const audit = (weak: WeakServerOptions, also: string[] = []) => auditWeak('WSG-LIMIT-09', weak, { livenessWindowMs: 1500 }, also);
 
 test('LIMIT-09: > 2000 headers "crash" the server → WSG-LIVE-01 names LIMIT-09 and the input; nothing under LIMIT-09', async () => {
   const r = await audit({ crashOnHeaderAbuse: true }, ['WSG-LIVE-01']);

@@ -23,7 +23,6 @@ import { WebSocketServer } from 'ws';
 import { runAudit } from '../../../../src/audit/runner.js';
 import { loadCheck } from '../../harness.js';
 import type { AuditOptionsInput } from '../../../../src/audit/options.js';
-import type { LimitOptions } from '../../../../src/audit/checks/limit/limit-options.js';
 
 const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
 wss.on('connection', (ws) => {
@@ -61,7 +60,7 @@ test('plain ws, intrusive protocol limits: LIMIT-01 high with the 100 MiB bounda
 
 test('plain ws, intrusive app-level limits: LIMIT-05 and LIMIT-06 findings (ws has neither a rate limit nor a connection cap)', async () => {
   const checks = await Promise.all(['WSG-LIMIT-05', 'WSG-LIMIT-06'].map((id) => loadCheck(id)));
-  const input: AuditOptionsInput & Partial<LimitOptions> = { intrusive: true, requestTimeoutMs: 3000, canaryWaitMs: 800, canary: 'ping', rateWindowMs: 1000 };
+  const input: AuditOptionsInput = { intrusive: true, requestTimeoutMs: 3000, canaryWaitMs: 800, canary: 'ping', rateWindowMs: 1000 };
   const { report } = await runAudit(url, input, { checks });
   assert.deepEqual(report.checks.map((c) => [c.id, c.status]), [['WSG-LIMIT-05', 'fail'], ['WSG-LIMIT-06', 'fail']]);
   assert.match(report.findings.find((f) => f.checkId === 'WSG-LIMIT-06')?.evidence ?? '', /^100 concurrent connections/);

@@ -3,19 +3,12 @@
  * naming the check and its input, and nothing under the check itself (issue 17: a crash after
  * INPUT-01's payloads is not an XSS). A target that stays up → nothing.
  */
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWeakServer, type WeakServerOptions } from '../../../fixtures/weak-server.js';
-import { ALLOWED, runCheck } from '../../harness.js';
+import type { WeakServerOptions } from '../../../fixtures/weak-server.js';
+import { auditWeak } from '../../harness.js';
 
-const servers: Array<{ close(): Promise<void> }> = [];
-after(() => Promise.all(servers.map((s) => s.close())));
-
-async function audit(id: string, weak: WeakServerOptions, messages: string[] = []) {
-  const s = await startWeakServer(weak);
-  servers.push(s);
-  return runCheck(id, s.url, { allowedOrigins: [ALLOWED], credentials: { token: await s.mintToken('alice') }, canary: '{"type":"whoami"}', messages, livenessWindowMs: 1500 }, ['WSG-LIVE-01', 'WSG-LIVE-02']);
-}
+const audit = (id: string, weak: WeakServerOptions, messages: string[] = []) => auditWeak(id, weak, { canary: '{"type":"whoami"}', messages, livenessWindowMs: 1500 }, ['WSG-LIVE-01', 'WSG-LIVE-02']);
 
 test('LIVE-01: INPUT-01 payloads crash the target → crash under LIVE-01 naming INPUT-01; no XSS claimed', async () => {
   const r = await audit('WSG-INPUT-01', { crashOnMessage: /onerror|onload/ }, ['{"type":"chat","text":"{{payload}}"}']);

@@ -3,19 +3,12 @@
  * within the back-off window is slow to recover (low), not crashed (issue 17: servers busy after
  * the connection-cap and flood checks were called crashed).
  */
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWeakServer, type WeakServerOptions } from '../../../fixtures/weak-server.js';
-import { ALLOWED, runCheck } from '../../harness.js';
+import type { WeakServerOptions } from '../../../fixtures/weak-server.js';
+import { auditWeak } from '../../harness.js';
 
-const servers: Array<{ close(): Promise<void> }> = [];
-after(() => Promise.all(servers.map((s) => s.close())));
-
-async function audit(weak: WeakServerOptions) {
-  const s = await startWeakServer(weak);
-  servers.push(s);
-  return runCheck('WSG-INPUT-03', s.url, { allowedOrigins: [ALLOWED], credentials: { token: await s.mintToken('alice') }, canary: '{"type":"whoami"}', livenessWindowMs: 8000 }, ['WSG-LIVE-01', 'WSG-LIVE-02']);
-}
+const audit = (weak: WeakServerOptions) => auditWeak('WSG-INPUT-03', weak, { canary: '{"type":"whoami"}', livenessWindowMs: 8000 }, ['WSG-LIVE-01', 'WSG-LIVE-02']);
 
 test('LIVE-02: down for about a second, then back → low "slow to recover", no crash', async () => {
   const r = await audit({ crashOnHostileJson: true, crashRecoversAfterMs: 1200 });

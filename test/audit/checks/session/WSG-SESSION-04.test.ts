@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSocketIoServer } from '../../../fixtures/socketio-server.js';
-import { ALLOWED, runCheck } from '../../harness.js';
-import { servers, audit } from './setup.js';
+import { ALLOWED, runCheck, track } from '../../harness.js';
+import { audit } from './setup.js';
 
 test('SESSION-04: sequential ids and flagless cookie → medium + low; random __Host- cookie → pass', async () => {
   const weak = await audit('WSG-SESSION-04', { sequentialSessionIds: true, insecureCookieFlags: true });
@@ -14,7 +14,7 @@ test('SESSION-04: sequential ids and flagless cookie → medium + low; random __
 
 test('SESSION-04: socket.io default sid is random enough', async () => {
   const s = await startSocketIoServer();
-  servers.push(s);
+  track(s);
   const r = await runCheck('WSG-SESSION-04', s.url, { allowedOrigins: [ALLOWED] });
   assert.equal(r.result.status, 'pass', r.result.reason);
 });

@@ -1,13 +1,11 @@
 /** Shared by the TLS check tests (one file per check id). */
-import { after, before } from 'node:test';
+import { before } from 'node:test';
 import { networkInterfaces } from 'node:os';
 import { startWeakServer, type WeakServerOptions } from '../../../fixtures/weak-server.js';
 import { caSignedCert, hasOpenssl, selfSignedCert, type TestCerts } from '../../../fixtures/tls-certs.js';
-import { ALLOWED, runCheck } from '../../harness.js';
+import { ALLOWED, runCheck, track } from '../../harness.js';
 import type { AuditOptionsInput } from '../../../../src/audit/options.js';
 
-export const servers: Array<{ close(): Promise<void> }> = [];
-after(() => Promise.all(servers.map((s) => s.close())));
 export const opensslMissing = !hasOpenssl();
 export let selfSigned: TestCerts;
 export let caSigned: TestCerts;
@@ -21,7 +19,7 @@ export const STRONG = 'ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:E
 
 export async function audit(id: string, weak: WeakServerOptions, extra: AuditOptionsInput = {}) {
   const s = await startWeakServer({ auth: 'none', ...weak });
-  servers.push(s);
+  track(s);
   return runCheck(id, s.url, { allowedOrigins: [ALLOWED], ...extra });
 }
 
