@@ -118,6 +118,7 @@ export const CONFIG_KEYS = {
   maxConnections: key('WSGUARD_MAX_CONNECTIONS', 'max_connections', positiveInt, 'global cap on open WebSocket connections (at least 1)', '`10000`'),
   maxTcpPerIp: key('WSGUARD_MAX_TCP_PER_IP', 'max_tcp_per_ip', wholeNumber, 'open TCP connections one client address may hold before any HTTP is read (a trusted proxy is exempt; 0 = no cap); past it the socket is closed', '`256`'),
   replayPerConnection: key('WSGUARD_REPLAY_PER_CONNECTION', 'replay_per_connection', positiveInt, 'replays (`subscribe` with `since`) one connection runs at once; its others wait their turn', '`2`'),
+  maxSubscriptions: key('WSGUARD_MAX_SUBSCRIPTIONS', 'max_subscriptions', positiveInt, 'channels one connection may be subscribed to at once; past it `subscribe` answers `too_many_subscriptions`', '`64`'),
   replayPerUser: key('WSGUARD_REPLAY_PER_USER', 'replay_per_user', positiveInt, 'replays one identity runs at once on a node, over all its connections', '`4`'),
   replayQueuePerUser: key('WSGUARD_REPLAY_QUEUE_PER_USER', 'replay_queue_per_user', positiveInt, 'replays one identity may have waiting on a node; past it `subscribe` answers `replay_limited`', '`256`'),
   maxChannels: key('WSGUARD_MAX_CHANNELS', 'max_channels', positiveInt, 'channels the event log holds at most (cluster-wide); publishing to a new channel past it answers `channel_limit`', '`100000`'),

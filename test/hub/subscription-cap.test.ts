@@ -128,3 +128,18 @@ test('SDK: 65 subscriptions at once: 64 live, the 65th refused once (too_many_su
   subs[0]!.unsubscribe();
   assert.equal(await c.subscribe(channel(CAP), { onEvent: () => {} }).ready, 0);
 });
+
+test('WSGUARD_MAX_SUBSCRIPTIONS sets the cap (from the environment, through the config layer)', async (t) => {
+  const { parseValues } = await import('../../src/config/index.js');
+  const config = parseValues({ WSGUARD_MAX_SUBSCRIPTIONS: '2' });
+  const h = await startTestHub({ maxSubscriptions: config.maxSubscriptions! });
+  t.after(async () => {
+    await h.close(1000);
+    removeDir(h.dir);
+  });
+  const c = await TestClient.connect(h, await token('alice', ALICE));
+  t.after(() => c.close());
+  for (const i of [0, 1]) assert.equal((await c.request('subscribe', { channel: channel(i) })).type, 'subscribed');
+  const over = await c.request('subscribe', { channel: channel(2) });
+  assert.equal(over.type === 'error' && over.payload.code, 'too_many_subscriptions');
+});
