@@ -46,6 +46,8 @@ export interface HubConfig {
   replay?: { perConnection: number; perUser: number; queuePerUser: number };
   /** Channels one connection may be subscribed to at once; unset = the hub's default (64). */
   maxSubscriptions?: number;
+  /** Publishes per second one identity may make over all its connections and HTTP (burst twice that). */
+  publishRatePerUser?: number;
   /** Channel creation caps (see docs/server.md); unset = defaults. */
   channels?: { max: number; newPerUserPerHour: number };
   /** Refusal log aggregation interval in ms; unset = default. */
@@ -198,6 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configPath = en
     maxConnections: v.maxConnections ?? 10_000,
     maxTcpPerIp: v.maxTcpPerIp ?? 256,
     maxSubscriptions: v.maxSubscriptions ?? 64,
+    publishRatePerUser: v.publishRatePerUser ?? 20,
     replay: { perConnection: v.replayPerConnection ?? 2, perUser: v.replayPerUser ?? 4, queuePerUser: v.replayQueuePerUser ?? 256 },
     channels: { max: v.maxChannels ?? 100_000, newPerUserPerHour: v.newChannelsPerUser ?? 1000 },
     logAggregateMs: v.logAggregateInterval ?? 60_000,

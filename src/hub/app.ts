@@ -203,7 +203,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     });
   }
   if (tls) tls.attach(server as https.Server, guard.registry);
-  const hub = createHub({ ...(config.replay ? { replayLimits: config.replay } : {}), ...(config.maxSubscriptions !== undefined ? { maxSubscriptionsPerConnection: config.maxSubscriptions } : {}), channelLimits, ...opts.hub, guard, store, broker });
+  const hub = createHub({ ...(config.replay ? { replayLimits: config.replay } : {}), ...(config.maxSubscriptions !== undefined ? { maxSubscriptionsPerConnection: config.maxSubscriptions } : {}), ...(config.publishRatePerUser !== undefined ? { publishRatePerUser: { perSec: config.publishRatePerUser, burst: 2 * config.publishRatePerUser } } : {}), channelLimits, ...opts.hub, guard, store, broker });
   app = createHttpApp({
     guard,
     hub,

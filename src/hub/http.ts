@@ -134,8 +134,7 @@ export function createHttpApp(o: HttpAppOptions): (req: IncomingMessage, res: Se
   const trustProxy = compileTrust(o.trustProxy);
   const origins = new Set(guard.options.origins);
   const host = hostCheck(guard.options.hosts, guard.options.origins);
-  // HTTP publish has the WebSocket path's budget (messageRate), per identity.
-  const publishRate = new KeyedBuckets(guard.options.messageRate.perSec, guard.options.messageRate.burst);
+  // HTTP publish spends the identity's publish budget, shared with its WebSocket connections (hub.ts).
   const publishRetry = String(Math.max(1, Math.ceil(1 / guard.options.messageRate.perSec)));
   const revocationPerMin = o.revocationRatePerMin ?? 30;
   const revocationRate = new KeyedBuckets(revocationPerMin / 60, Math.max(1, Math.ceil(revocationPerMin)));
@@ -214,7 +213,7 @@ export function createHttpApp(o: HttpAppOptions): (req: IncomingMessage, res: Se
     }
     if (!ChannelName.safeParse(channel).success) throw new HttpError('invalid_message');
     const identity = await authenticate(req, ip, 'publish');
-    if (!publishRate.take(identity.sub)) throw rateLimited('publish', ip, publishRetry);
+    if (!o.hub.takePublishBudget(identity.sub)) throw rateLimited('publish', ip, publishRetry);
     // Same JSON as the WebSocket frame: { "type": "file_upload"|"file_delete", "payload": {...} };
     // payload.channel may be omitted, and must equal the URL's channel when present.
     const env = Envelope.safeParse(await readJson(req, guard.options.maxPayload));

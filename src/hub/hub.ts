@@ -24,6 +24,7 @@ import { Counter, Gauge } from 'prom-client';
 import { ChannelFeed, type FeedSink } from './channel-feed.js';
 import { TurnPacer } from './replay-pacer.js';
 import { DEFAULT_REPLAY_LIMITS, ReplaySlots, type ReplayLimits } from './replay-slots.js';
+import { KeyedBuckets } from '../server/token-bucket.js';
 
 export interface HubOptions {
   readonly guard: Guard;
@@ -37,6 +38,12 @@ export interface HubOptions {
   readonly channelLimits?: ChannelLimits;
   /** Most channels one connection may subscribe to at once (default 64). */
   readonly maxSubscriptionsPerConnection?: number;
+  /**
+   * Publishes one identity may make per second over all its connections and HTTP, on this node
+   * (default: the guard's per-connection messageRate). Without it one account with 10 sockets wrote
+   * 10 times the per-connection rate into the log.
+   */
+  readonly publishRatePerUser?: { readonly perSec: number; readonly burst: number };
   readonly now?: () => Date;
 }
 
@@ -62,6 +69,7 @@ export class Hub {
   private readonly broker: Broker;
   private readonly pageSize: number;
   private readonly maxSubs: number;
+  private readonly publishBudget: KeyedBuckets;
   private readonly now: () => Date;
   /** One page of replay or gap fill per turn of the event loop, over every channel. */
   private readonly pacer = new TurnPacer();
@@ -100,6 +108,8 @@ export class Hub {
       caps.set({ limit: 'new_per_user_per_hour' }, o.channelLimits.newPerUserPerHour);
     }
     this.maxSubs = o.maxSubscriptionsPerConnection ?? 64;
+    const publishRate = o.publishRatePerUser ?? this.guard.options.messageRate;
+    this.publishBudget = new KeyedBuckets(publishRate.perSec, publishRate.burst);
     this.now = o.now ?? (() => new Date());
 
     const canSubscribe = (ctx: MessageContext, p: { channel: string }) => isAllowed(ctx.identity.perms.subscribe, p.channel);
@@ -110,8 +120,8 @@ export class Hub {
     this.guard
       .message('subscribe', M.subscribe, (ctx, p) => this.subscribe(ctx, p), { authorize: canSubscribe })
       .message('unsubscribe', M.unsubscribe, (ctx, p) => this.unsubscribe(ctx, p))
-      .message('file_upload', M.file_upload, (ctx, p) => this.publishFrom(ctx.identity, { kind: 'file_upload', payload: p }), { authorize: canPublish })
-      .message('file_delete', M.file_delete, (ctx, p) => this.publishFrom(ctx.identity, { kind: 'file_delete', payload: p }), { authorize: canPublish });
+      .message('file_upload', M.file_upload, (ctx, p) => this.publishCharged(ctx.identity, { kind: 'file_upload', payload: p }), { authorize: canPublish })
+      .message('file_delete', M.file_delete, (ctx, p) => this.publishCharged(ctx.identity, { kind: 'file_delete', payload: p }), { authorize: canPublish });
     this.guard.on('disconnect', ({ connection }) => {
       for (const channel of subscriptions(connection).keys()) this.release(connection, channel);
     });
@@ -121,7 +131,17 @@ export class Hub {
     });
   }
 
-  /** Appends to the log, then fans out; resolves with the committed event. Used by WS and HTTP publish alike. */
+  /** Takes one publish from the identity's budget (shared by its connections and HTTP); false: over it. */
+  takePublishBudget(sub: string): boolean {
+    return this.publishBudget.take(sub);
+  }
+
+  private publishCharged(identity: Identity, input: PublishInput): Promise<{ seq: number }> {
+    if (!this.takePublishBudget(identity.sub)) throw new WsguardError('rate_limited');
+    return this.publishFrom(identity, input);
+  }
+
+  /** Appends to the log, then fans out; resolves with the committed event. Used by WS and HTTP publish alike (charged by the caller). */
   async publishFrom(identity: Identity, input: PublishInput): Promise<{ seq: number }> {
     if (!isAllowed(identity.perms.publish, input.payload.channel)) throw new WsguardError('forbidden');
     const { channel, path } = input.payload;
