@@ -3,7 +3,7 @@
  * that asked for them. The ticket never outlives the token it was minted from.
  */
 import { randomBytes } from 'node:crypto';
-import type { Identity, TicketIdentity, TicketLimits, TicketStore } from './types.js';
+import { withMethod, type Identity, type TicketIdentity, type TicketLimits, type TicketStore } from './types.js';
 
 export const TICKET_BYTES = 32;
 /** base64url of 32 bytes. */
@@ -79,5 +79,5 @@ export async function redeemTicket(store: TicketStore, ticket: string, origin: s
   if (!TICKET_RE.test(ticket)) return undefined;
   const record = await store.take(ticket); // consumed even when the origin is wrong: a stolen ticket burns
   if (!record || record.expiresAt <= Date.now() || record.origin !== origin) return undefined;
-  return { ...record.identity, method: 'ticket' };
+  return withMethod(record.identity, 'ticket');
 }
