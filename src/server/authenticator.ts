@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { TokenError, type TokenVerifier } from '../auth/jwt.js';
-import type { Identity, RevocationStore } from '../auth/types.js';
+import { withMethod, type Identity, type RevocationStore } from '../auth/types.js';
 import { KeyedBuckets } from './token-bucket.js';
 
 const BEARER_RE = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i;
@@ -33,7 +33,7 @@ export class Authenticator {
   /** Verified, unrevoked identity; throws TokenError otherwise. */
   async verifyToken(token: string, method: Identity['method']): Promise<Identity> {
     if (!this.verifier) throw new TokenError('invalid');
-    const identity: Identity = { ...(await this.verifier(token)), method };
+    const identity = withMethod(await this.verifier(token), method);
     this.assertLifetime(identity);
     await this.assertNotRevoked(identity);
     return identity;

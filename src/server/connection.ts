@@ -1,6 +1,6 @@
 /**
  * One live WebSocket: sending with backpressure, closing with a grace deadline, violation
- * accounting, and the per-connection timers (auth deadline, token expiry).
+ * accounting, and the per-connection deadlines (auth deadline, token expiry) on the guard's shared queue.
  */
 import { randomFillSync } from 'node:crypto';
 import type { Duplex } from 'node:stream';
@@ -12,9 +12,6 @@ import type { GuardCore } from './core.js';
 import { TokenBucket } from './token-bucket.js';
 import { buildTextFrame } from './text-frame.js';
 import type { Connection } from './types.js';
-
-/** setTimeout's ceiling (about 24.8 days). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 // Connection ids come from a pooled CSPRNG buffer: one randomFillSync per 256 ids instead of a
 // randomBytes(16) allocation per connection (same 128 random bits each).
@@ -56,10 +53,6 @@ const MAX_FORMER = 32;
 /** What the connection's one timer is for. */
 type Due = 'auth-deadline' | 'expiry-notice' | 'expiry';
 
-function onTimer(conn: GuardConnection): void {
-  conn.fire();
-}
-
 function uncork(conn: GuardConnection): void {
   conn.flush();
 }
@@ -75,8 +68,9 @@ function newId(): string {
 }
 
 export class GuardConnection implements Connection {
-  readonly id = newId();
-  readonly bucket: TokenBucket;
+  // Allocated on first use: most connections never need them (idle memory per connection counts).
+  private _id: string | undefined;
+  private _bucket: TokenBucket | undefined;
   /** Serializes message handling: one message at a time, in arrival order. */
   queue: Promise<void> = SETTLED;
   queued = 0;
@@ -96,12 +90,15 @@ export class GuardConnection implements Connection {
   holds = 0;
   private _identity: Identity | undefined;
   private _closed = false;
-  // Allocated on first use: most connections never need them (idle memory per connection counts).
   private _state: Map<string, unknown> | undefined;
   private violationTimes: number[] | undefined;
-  /** The one pending timer (auth deadline, then expiry notice, then expiry): they never overlap. */
-  private pending: NodeJS.Timeout | undefined;
-  private dueAt = 0;
+  /**
+   * The one pending deadline (auth deadline, then expiry notice, then expiry: they never overlap),
+   * kept in the guard's shared queue (deadlines.ts), not a timer of its own.
+   */
+  dueAt = 0;
+  /** @internal Position in the shared deadline queue (-1: nothing scheduled). */
+  heapIndex = -1;
   private due: Due = 'auth-deadline';
   /** Tokens this session was refreshed from (see setIdentity); allocated on first refresh. */
   private formerTokens: { jti: string; exp?: number }[] | undefined;
@@ -112,7 +109,18 @@ export class GuardConnection implements Connection {
 
   constructor(readonly ws: WebSocket, private readonly socket: Duplex, readonly ip: string, identity: Identity | undefined, readonly core: GuardCore) {
     this._identity = identity;
-    this.bucket = new TokenBucket(core.options.messageRate.perSec, core.options.messageRate.burst);
+  }
+
+  /** Random 128-bit id, drawn when first asked for (most idle connections never are). */
+  get id(): string {
+    return (this._id ??= newId());
+  }
+
+  /** The message rate bucket, made on the first message. */
+  get bucket(): TokenBucket {
+    // A bucket never charged is full at any time, so making it late (last refill at 0) admits
+    // exactly what one made at accept would have.
+    return (this._bucket ??= new TokenBucket(this.core.options.messageRate.perSec, this.core.options.messageRate.burst, 0));
   }
 
   get state(): Map<string, unknown> {
@@ -284,7 +292,7 @@ export class GuardConnection implements Connection {
 
   /**
    * `session.expiring` shortly before exp, close 1008 token_expired at exp. A refresh replaces the
-   * pending timer; one timer per connection, the notice re-arming it for the expiry.
+   * pending deadline; one deadline per connection, the notice re-arming it for the expiry.
    */
   scheduleExpiry(): void {
     const exp = this._identity?.exp;
@@ -297,10 +305,8 @@ export class GuardConnection implements Connection {
     else this.at(expMs, 'expiry');
   }
 
-  /** @internal The pending timer fired (see onTimer). */
+  /** @internal The pending deadline is due (called by the guard's deadline queue). */
   fire(): void {
-    this.pending = undefined;
-    if (Date.now() < this.dueAt) return this.arm(); // a long wait, re-armed in steps
     switch (this.due) {
       case 'auth-deadline':
         if (this.authenticated) return;
@@ -321,21 +327,15 @@ export class GuardConnection implements Connection {
     }
   }
 
-  /** Schedules `due` at `when` (epoch ms), replacing the pending timer. */
+  /** Schedules `due` at `when` (epoch ms), replacing the pending deadline. */
   private at(when: number, due: Due): void {
-    this.dueAt = when;
+    // A refresh that completes after the close must not keep the connection queued until its exp.
+    if (this._closed) return;
     this.due = due;
-    this.arm();
-  }
-
-  private arm(): void {
-    if (this.pending !== undefined) clearTimeout(this.pending);
-    // No closure per connection: the shared callback gets the connection as its argument.
-    this.pending = setTimeout(onTimer, Math.min(Math.max(0, this.dueAt - Date.now()), MAX_TIMER_MS), this);
+    this.core.deadlines.schedule(this, when);
   }
 
   clearTimers(): void {
-    if (this.pending !== undefined) clearTimeout(this.pending);
-    this.pending = undefined;
+    this.core.deadlines.cancel(this);
   }
 }

@@ -6,6 +6,7 @@ import type { SecurityEvent } from './events.js';
 import type { GuardMetrics } from './metrics.js';
 import type { ResolvedOptions } from './options.js';
 import type { GuardConnection } from './connection.js';
+import type { Deadlines } from './deadlines.js';
 import type { PipelineStage } from './pipeline/types.js';
 
 export interface GuardCore {
@@ -15,6 +16,8 @@ export interface GuardCore {
   readonly authenticator: Authenticator;
   /** Emits, logs and counts a security event. */
   security(event: SecurityEvent): void;
+  /** Every connection's pending deadline (auth deadline, expiry notice, expiry) behind one timer. */
+  readonly deadlines: Deadlines<GuardConnection>;
   /** Message stages, in order. */
   readonly pipeline: readonly PipelineStage[];
   /** The socket of an accepted connection closed: release what it held, announce the disconnect. */

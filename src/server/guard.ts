@@ -20,6 +20,7 @@ import { clientIp, compileTrust, type TrustProxy } from './client-ip.js';
 import { GuardConnection } from './connection.js';
 import type { GuardCore } from './core.js';
 import { ConnectionCounts } from './counts.js';
+import { Deadlines } from './deadlines.js';
 import { TokenBucket } from './token-bucket.js';
 import { WsguardConfigError } from '../protocol/failures.js';
 import type { SecurityEvent, ViolationReason } from './events.js';
@@ -94,6 +95,7 @@ export class Guard implements GuardCore {
   private readonly wss: WebSocketServer;
   private readonly emitter = new EventEmitter();
   private readonly live = new Set<GuardConnection>();
+  readonly deadlines: Deadlines<GuardConnection>;
   private readonly bySub = new Map<string, Set<GuardConnection>>();
   private readonly heartbeat: NodeJS.Timeout;
   private readonly uncapTcp: () => void;
@@ -112,6 +114,7 @@ export class Guard implements GuardCore {
     this.logger = guardLogger(o.logger);
     this.securityLog = new SecurityLog(this.logger, o.securityLog);
     this.metrics = createMetrics(o.metrics as Registry | undefined);
+    this.deadlines = new Deadlines((err) => this.logger.error({ err: { message: (err as Error)?.message } }, 'connection deadline threw'));
     this.tickets = o.ticketStore ?? this.own(new MemoryTicketStore());
     this.revocations = o.revocationStore ?? this.own(new MemoryRevocationStore());
     this.userSlots = o.connectionCounter ?? this.own(new MemoryConnectionCounter());
@@ -274,6 +277,7 @@ export class Guard implements GuardCore {
       for (const c of all) c.close(CloseCode.GOING_AWAY, CloseReason.SHUTDOWN);
       await within(Promise.all(closed), deadline / 2);
       for (const c of this.live) c.terminate();
+      this.deadlines.clear();
       this.wss.close();
       await Promise.all(this.owned.map((s) => s.close()));
       this.securityLog.close();
@@ -331,7 +335,7 @@ export class Guard implements GuardCore {
     // Reservations end with the socket, whatever path it takes. The listener must capture only the
     // cleanups: ctx holds the request, URL and raw token, which would otherwise live as long as the socket.
     const releaseAll = releaser(ctx.cleanups);
-    socket.once('close', releaseAll);
+    socket.on('close', releaseAll); // not once(): its wrapper would be one more allocation per handshake
     const result = await runGate(this.gate, ctx);
     if (!result.ok) {
       releaseAll();
@@ -351,16 +355,28 @@ export class Guard implements GuardCore {
     const identity = ctx.identity;
     const cleanups = ctx.cleanups;
     if (ctx.protocol !== undefined) CHOSEN_PROTOCOL.set(req, ctx.protocol);
-    this.wss.handleUpgrade(req, socket, head, (ws) => {
-      // From here the connection's 'close' (which ws always emits) runs the releases.
-      socket.removeListener('close', releaseAll);
-      this.accept(ws, socket, ip, identity, cleanups);
-    });
+    // Off before ws adds its own 'close' listener: removed after, it would leave the socket's
+    // listener array grown to 19 slots for the connection's lifetime (about 150 bytes each).
+    socket.removeListener('close', releaseAll);
+    let accepted = false;
+    // Synchronous (no verifyClient): ws either calls back now or refuses and destroys the socket.
+    try {
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        accepted = true;
+        // From here the connection's 'close' (which ws always emits) runs the releases, and ws's
+        // own socket 'error' listener replaces ours.
+        socket.removeListener('error', destroySocket);
+        this.accept(ws, socket, ip, identity, cleanups);
+      });
+    } finally {
+      if (!accepted) releaseAll();
+    }
   }
 
   private accept(ws: WebSocket, socket: Duplex, ip: string, identity: Identity | undefined, cleanups: (() => void)[]): void {
     const conn = new GuardConnection(ws, socket, ip, identity, this);
-    if (cleanups.length > 0) conn.releases = cleanups;
+    // A copy sized to its content: the handshake's array grew by push to a 17-slot backing store.
+    if (cleanups.length > 0) conn.releases = cleanups.slice();
     this.live.add(conn);
     this.metrics.connections.inc();
     this.metrics.handshakes.inc({ outcome: 'accepted' });
@@ -370,7 +386,7 @@ export class Guard implements GuardCore {
     ws.on('pong', onWsPong);
     ws.on('ping', onWsPing);
     ws.on('message', onWsMessage);
-    ws.once('close', onWsClose);
+    ws.on('close', onWsClose); // ws emits 'close' once; once() would add a wrapper per connection
     if (identity) this.announce(conn);
     else conn.startAuthDeadline();
   }

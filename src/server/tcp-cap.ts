@@ -20,6 +20,14 @@ export interface TcpCapOptions {
 export function capTcpPerIp(server: Pick<Server, 'on' | 'off'>, opts: TcpCapOptions): () => void {
   if (opts.perIp <= 0) return () => {};
   const open = new Map<string, number>();
+  // One listener shared by every socket (no closure per connection: it lives as long as the
+  // socket). The address is read again at close: net.Socket caches its peer address.
+  function onClose(this: Socket): void {
+    const ip = normalizeIp(this.remoteAddress);
+    const left = (open.get(ip) ?? 1) - 1;
+    if (left <= 0) open.delete(ip);
+    else open.set(ip, left);
+  }
   const onConnection = (socket: Socket) => {
     const ip = normalizeIp(socket.remoteAddress);
     if (opts.trustProxy(ip, 0)) return;
@@ -30,11 +38,7 @@ export function capTcpPerIp(server: Pick<Server, 'on' | 'off'>, opts: TcpCapOpti
       return;
     }
     open.set(ip, n);
-    socket.once('close', () => {
-      const left = (open.get(ip) ?? 1) - 1;
-      if (left <= 0) open.delete(ip);
-      else open.set(ip, left);
-    });
+    socket.on('close', onClose);
   };
   server.on('connection', onConnection);
   return () => server.off('connection', onConnection);

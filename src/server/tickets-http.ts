@@ -15,7 +15,7 @@ import type { Authenticator } from './authenticator.js';
 import { clientIp, type TrustProxy } from './client-ip.js';
 import type { SecurityEvent } from './events.js';
 import { hostCheck } from './gate/host.js';
-import { isAllowedOrigin } from './gate/origin.js';
+import { originMatcher } from './gate/origin.js';
 import { bearerAuth, unavailable } from './http-auth.js';
 import { KeyedBuckets } from './token-bucket.js';
 
@@ -65,6 +65,7 @@ export function createTicketHandler(deps: TicketHandlerDeps): HttpHandler {
   const retryIp = String(Math.max(1, Math.ceil(60 / limits.perIpPerMin)));
   const retryUser = String(Math.max(1, Math.ceil(60 / limits.perUserPerMin)));
   const host = hostCheck(deps.hosts, [...deps.origins]);
+  const originAllowed = originMatcher(deps.origins);
   return (req, res) => {
     req.resume(); // the body is not used; drain it so the connection can be reused
     void (async () => {
@@ -84,7 +85,7 @@ export function createTicketHandler(deps: TicketHandlerDeps): HttpHandler {
       }
       if (req.method !== 'POST') return fail(res, 'invalid_message', 405, { Allow: 'POST' });
       const origin = req.headers.origin;
-      if (origin !== undefined && !isAllowedOrigin(origin, deps.origins)) {
+      if (origin !== undefined && !originAllowed(origin)) {
         refused('origin');
         return fail(res, 'forbidden');
       }

@@ -72,3 +72,18 @@ test('jwt: oversized and malformed tokens refused cheaply', async () => {
   await rejectsWith(verify('a.b'), 'malformed');
   await rejectsWith(verify('a.b.c d'), 'malformed');
 });
+
+test('jwt: connections opened with one token share one frozen perms object; another token gets its own', async () => {
+  const verify = createJwtVerifier({ secret });
+  const key = new TextEncoder().encode(secret);
+  const token = await sign('HS256', key, { perms: { subscribe: ['files:a'], publish: ['files:a'], admin: ['revoke'] } });
+  const [a, b] = [await verify(token), await verify(token)];
+  assert.notEqual(a, b, 'one identity per verify');
+  assert.equal(a.perms, b.perms, 'the perms are shared');
+  assert.deepEqual(a.perms, { subscribe: ['files:a'], publish: ['files:a'], admin: ['revoke'] });
+  assert.ok(Object.isFrozen(a.perms) && Object.isFrozen(a.perms.subscribe) && Object.isFrozen(a.perms.publish) && Object.isFrozen(a.perms.admin));
+  assert.throws(() => (a.perms.publish as string[]).push('files:*'), TypeError);
+  const other = await verify(await sign('HS256', key, { perms: { subscribe: ['files:b'], publish: [] } }));
+  assert.notEqual(other.perms, a.perms);
+  assert.deepEqual(other.perms, { subscribe: ['files:b'], publish: [] });
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isAllowedOrigin } from '../../../src/server/gate/origin.js';
+import { isAllowedOrigin, originMatcher } from '../../../src/server/gate/origin.js';
 import { handshakeStatus, mintToken, ORIGIN, rawConnect, startGuard } from '../helpers.js';
 
 test('origin: exact match only; foreign, look-alike, suffix, prefix and null origins get 403', async (t) => {
@@ -61,4 +61,15 @@ test('isAllowedOrigin: canonical form only', () => {
   for (const o of ['https://a.example/', 'https://A.example', 'https://a.example:443', 'https://a.examplex', 'null', 'https://a.example.evil', 'garbage']) {
     assert.equal(isAllowedOrigin(o, allowed), false, o);
   }
+});
+
+test('originMatcher (URL parsed once per allowlist entry) answers as isAllowedOrigin does', () => {
+  // Non-canonical and odd entries in the list itself must never let a request through.
+  const list = ['https://a.example', 'http://b.example:8080', 'https://A.example/', 'null', 'garbage', 'https://c.example:443'];
+  const allowed = new Set(list);
+  const matches = originMatcher(list);
+  const probes = [...list, 'https://a.example/', 'https://A.example', 'https://a.example:443', 'http://b.example:8080', 'http://b.example', 'https://c.example', 'https://a.examplex', 'x'.repeat(3000)];
+  for (const o of probes) assert.equal(matches(o), isAllowedOrigin(o, allowed), o);
+  assert.equal(matches('https://a.example'), true);
+  assert.equal(matches('https://A.example/'), false, 'a non-canonical list entry matches nothing');
 });

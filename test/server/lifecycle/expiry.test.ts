@@ -78,3 +78,24 @@ test('expiry: a refresh token for another sub, expired or forged is refused and 
   assert.deepEqual(await closed, { code: 1008, reason: 'token_expired' });
   assert.ok(got.some((m) => m.type === 'session.expiring'), 'the notice still came');
 });
+
+test('expiry: connections share one deadline queue; each expires in turn, a closed one leaves nothing behind', async (t) => {
+  const h = await startGuard({ expiringNoticeMs: 500 });
+  t.after(() => h.close());
+  const later = await connect(h, { token: await mintToken({ sub: 'later', exp: inSec(3) }) });
+  const sooner = await connect(h, { token: await mintToken({ sub: 'sooner', exp: inSec(2) }) });
+  const gone = await connect(h, { token: await mintToken({ sub: 'gone', exp: inSec(2) }) });
+  await waitFor(() => h.guard.deadlines.size === 3, 5_000, 'three deadlines queued');
+  const order: string[] = [];
+  const closes = [
+    waitClose(later).then((c) => (order.push('later'), c)),
+    waitClose(sooner).then((c) => (order.push('sooner'), c)),
+  ];
+  // Closed by the client before its deadline: its entry leaves the queue, nothing fires for it.
+  gone.close();
+  await waitFor(() => h.guard.deadlines.size === 2, 5_000, 'the closed connection unscheduled');
+  assert.deepEqual(await Promise.all(closes), [{ code: 1008, reason: 'token_expired' }, { code: 1008, reason: 'token_expired' }]);
+  assert.deepEqual(order, ['sooner', 'later']);
+  assert.equal(h.guard.deadlines.size, 0);
+  assert.equal(h.events.filter((e) => e.kind === 'auth_expired').length, 2);
+});
