@@ -2,7 +2,7 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type WebSocket from 'ws';
 import type { ServerMessage } from '../../../src/protocol/index.js';
-import { closeClient, collect, connect, mintToken, mockClock, nextMessage, request, startGuard, waitClose, type Harness } from '../helpers.js';
+import { closeClient, collect, connect, mintToken, mockClock, nextMessage, request, startGuard, waitClose, waitFor, type Harness } from '../helpers.js';
 
 const inSec = (s: number) => Math.floor(Date.now() / 1000) + s;
 
