@@ -212,6 +212,7 @@ export async function runAudit(target: URL, input: AuditOptionsInput = {}, run: 
     /** A check's early probes (CheckModule.prepare): bounded by its deadline; it reports nothing now. */
     async function prepareOne(mod: CheckModule): Promise<void> {
       if (!mod.prepare || (mod.meta.mode === 'intrusive' && !options.intrusive) || stop.signal.aborted) return;
+      if (watchLiveness && (await stillDown(shared))) return; // nothing to read from a dead target
       const abort = new AbortController();
       setMaxListeners(0, abort.signal);
       const timer = setTimeout(() => abort.abort(new Error('prepare timed out')), options.timeoutMs);

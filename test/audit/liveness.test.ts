@@ -44,9 +44,8 @@ test('a frame that kills the target: LIVE-01 names the one check that sent it, e
   assert.match(crash[0]?.evidence ?? '', /^After WSG-PROTO-01 \(input: its last frame sent: "hello"\) the target stopped answering/);
   assert.doesNotMatch(crash[0]?.evidence ?? '', /ran alongside/);
   const st = status(r);
-  for (const id of ['WSG-ORIGIN-01', 'WSG-ORIGIN-02', 'WSG-ORIGIN-03', 'WSG-ORIGIN-04', 'WSG-ORIGIN-05', 'WSG-FINGER-01', 'WSG-LIMIT-01']) {
-    assert.ok(st[id] === 'pass' || st[id] === 'fail', `${id} judged before the crash (${st[id]})`);
-  }
+  for (const id of ['WSG-ORIGIN-01', 'WSG-FINGER-01', 'WSG-LIMIT-01']) assert.ok(st[id] === 'pass' || st[id] === 'fail', `${id} judged before the crash (${st[id]})`);
+  for (const c of r.checks.filter((x) => /ORIGIN|FINGER|AUTH|LIMIT/.test(x.id))) assert.doesNotMatch(c.reason ?? '', /not judged/, `${c.id} ran before the crash`);
   for (const id of ['WSG-PROTO-03', 'WSG-PROTO-04', 'WSG-PROTO-05', 'WSG-PROTO-06', 'WSG-PROTO-07', 'WSG-PROTO-08']) {
     const c = r.checks.find((x) => x.id === id);
     assert.equal(c?.status, 'skipped', `${id}: ${JSON.stringify(c)}`);
