@@ -252,14 +252,14 @@ export async function runAudit(target: URL, input: AuditOptionsInput = {}, run: 
     // and a crash names exactly one check.
     const isolated = active.filter((m) => m.isolated);
     // Fingerprints first: the version and library are read before anything can disturb the target.
-    // Passive ones (FINGER-02/03) make their probes now and judge at the end, over everything recorded.
     const fingerprints = active.filter((m) => m.meta.area === 'FINGER' && !isolated.includes(m));
     await pool(fingerprints);
-    await pool(selected.filter((m) => m.prepare), prepareOne);
     const ordinary = active.filter((m) => !isolated.includes(m) && !fingerprints.includes(m));
-    // Long observations mostly wait: they start at once and run beside the pool.
+    // Long observations mostly wait: they start at once and run beside the pool, and so do the
+    // early probes of checks that judge later (FINGER-02/03: a polling GET may wait out its
+    // timeout): all of them before the checks that can take the target down.
     const background = ordinary.filter((m) => m.background && (m.phase ?? 0) === 0);
-    const watching = Promise.all(background.map(step));
+    const watching = Promise.all([...background.map(step), ...selected.filter((m) => m.prepare).map(prepareOne)]);
     const rest = ordinary.filter((m) => !background.includes(m));
     for (const phase of [...new Set(rest.map((m) => m.phase ?? 0))].sort((a, b) => a - b)) {
       await pool(rest.filter((m) => (m.phase ?? 0) === phase));
