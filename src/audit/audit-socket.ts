@@ -132,6 +132,8 @@ class RecordedSocket implements AuditSocket {
 
 export function openAuditSocket(req: ConcreteRequest, o: OpenOptions): Promise<ConnectResult> {
   return new Promise((resolve) => {
+    // An abort listener on a signal that already fired never runs: no socket is opened at all.
+    if (o.signal.aborted) return resolve({ ok: false, error: 'aborted' });
     const ws = new WebSocket(req.url, req.protocols, {
       headers: Object.fromEntries(req.headers),
       handshakeTimeout: o.timeoutMs,
@@ -157,7 +159,11 @@ export function openAuditSocket(req: ConcreteRequest, o: OpenOptions): Promise<C
       const done = () => {
         const body = Buffer.concat(chunks).toString('utf8');
         o.recorder.record({ checkId: o.checkId, kind: 'http', direction: 'in', text: body, status: res.statusCode });
+        // A refusal with keep-alive (the handshake's "Connection: Upgrade" counts as keep-alive to
+        // Node) leaves the request marked destroyed and its socket open, freed to no agent: the
+        // process would live until the target closes it (aiohttp: 75 s). Destroy the socket itself.
         request.destroy();
+        request.socket?.destroy();
         finish({ ok: false, status: res.statusCode, body, headers: res.headers });
       };
       res.on('data', (c: Buffer) => { if (size < MAX_BODY) { chunks.push(c); size += c.length; } if (size >= MAX_BODY) done(); });

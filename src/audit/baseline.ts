@@ -25,6 +25,8 @@ export function baselineHint(r: RawHandshakeResult, o: AuditOptions): string {
   const headers = Object.entries(r.response.headers).map(([k, v]) => `${k}: ${v.join(', ')}`).join('\n');
   const text = `${body}\n${headers}`;
   const tries: string[] = [];
+  // Still throttled after the retries (Retry-After waited out three times): nothing else to read from it.
+  if (status === 429 || status === 503) tries.push(`the server is ${status === 429 ? 'rate-limiting' : 'refusing (503)'} the auditor's handshakes: rerun later or slower (--concurrency 1), or allowlist the auditor's address`);
   if (/sub-?protocol|sec-websocket-protocol/i.test(text)) {
     tries.push(o.subprotocols.length ? `the server refused subprotocol ${o.subprotocols.join(', ')}: check --subprotocol` : 'the server asks for a subprotocol: give --subprotocol NAME');
   }

@@ -30,11 +30,25 @@ export interface AuditShared {
   bytes?: AuditBytes;
   /** What the liveness watch saw (created on first use). */
   liveness?: LivenessLog;
+  /** Connection attempts per check, answered or not (the liveness watch asks whether a check tried). */
+  attempts?: Map<string, number>;
+  /** Each check's last handshake, in words (the input a crash is attributed to when no frame was sent). */
+  lastHandshake?: Map<string, string>;
+  /**
+   * When attempts started going unanswered (no HTTP answer at all: refused, reset, timed out),
+   * cleared by the next answer any check gets. If the target is then found down, its silence
+   * began there, and every check running since then ran into it.
+   */
+  silentSince?: number;
+  /** Results (handshakes, connections, auth probes) whose final answer was a 429/503 after the retries. */
+  throttledResults?: WeakMap<object, number>;
 }
 
 export interface ContextHandle {
   ctx: CheckContext;
   findings: FindingInput[];
+  /** The status of each of this check's probes that was still 429/503 after the retries (memoised ones included). */
+  throttled: number[];
   /** Closes every connection the check left open. */
   dispose(): void;
 }
@@ -42,8 +56,35 @@ export interface ContextHandle {
 export function createContext(shared: AuditShared, checkId: string, signal: AbortSignal): ContextHandle {
   const { target, endpoint, options, budget, traffic } = shared;
   const findings: FindingInput[] = [];
+  const throttled: number[] = [];
   const openSockets = new Set<AuditSocket>();
   const openRaw = new Set<{ destroy(): void }>();
+  /** Set by dispose: a connection that completes afterwards is closed at once (no socket outlives its check). */
+  let disposed = false;
+  const throttledResults = (shared.throttledResults ??= new WeakMap());
+  const markThrottled = <T>(r: T, status: number | undefined): T => {
+    if (status === 429 || status === 503) {
+      throttled.push(status);
+      if (typeof r === 'object' && r !== null) throttledResults.set(r, status);
+    }
+    return r;
+  };
+  /** No new connection once the check has ended or been stopped (a retry after a throttle wait included). */
+  const ensureRunning = () => {
+    if (disposed || signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('check finished');
+  };
+  /** An attempt at the target's own endpoint got an HTTP answer (true) or none at all (false). */
+  const answered = (yes: boolean, variant: HandshakeVariant) => {
+    if (variant.endpoint || signal.aborted) return; // another port, or our own stop: says nothing about the target
+    if (yes) shared.silentSince = undefined;
+    else shared.silentSince ??= Date.now();
+  };
+  const countAttempt = (tag: string) => {
+    ensureRunning();
+    budget.take(`${checkId} ${tag}`);
+    const attempts = (shared.attempts ??= new Map());
+    attempts.set(checkId, (attempts.get(checkId) ?? 0) + 1);
+  };
   shared.bytes ??= new AuditBytes({ perConnection: options.maxConnectionBytes, perCheck: options.maxCheckBytes, total: options.maxAuditBytes });
   const bytes = shared.bytes.forCheck(checkId);
 
@@ -59,7 +100,10 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
       if (shared.throttledUntil > Date.now()) await ctx.sleep(shared.throttledUntil - Date.now());
       const r = await once();
       const { status, retryAfter } = statusOf(r);
-      if (variant.acceptThrottle || attempt >= 3 || (status !== 429 && status !== 503) || signal.aborted) return r;
+      if (variant.acceptThrottle) return r;
+      // Still throttled after the retries: the answer says nothing about the check's question.
+      if (attempt >= 3 || signal.aborted) return markThrottled(r, status);
+      if (status !== 429 && status !== 503) return r;
       const wait = Math.min(5000, Math.max(250, (Number(retryAfter) || 1) * 1000));
       shared.throttledUntil = Math.max(shared.throttledUntil, Date.now() + wait);
     }
@@ -70,12 +114,13 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
   }
 
   async function handshakeOnce(variant: HandshakeVariant, tag: string): Promise<RawHandshakeResult> {
-    budget.take(`${checkId} ${tag}`);
+    countAttempt(tag);
     const req = concreteRequest(target, options, variant);
     const ep = endpointOf(req.url);
     const headers = [...req.headers];
     if (req.protocols.length) headers.push(['Sec-WebSocket-Protocol', req.protocols.join(', ')]);
     const raw = variant.raw ?? {};
+    (shared.lastHandshake ??= new Map()).set(checkId, describeHandshake(`${req.url.pathname}${req.url.search}`, raw));
     const r = await rawHandshake(
       { ...ep, host: endpoint.host },
       {
@@ -87,11 +132,16 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
         // The target's host, whatever the variant says: nothing goes anywhere else.
         connect: { ...raw.connect, host: endpoint.host, meter: bytes.connection() },
       },
-    );
+    ).catch((e: unknown) => {
+      answered(false, variant);
+      throw e;
+    });
+    answered(true, variant);
     recordHttp(r);
     if (r.connection) {
       const conn = r.connection;
-      openRaw.add(conn);
+      if (disposed || signal.aborted) conn.destroy();
+      else openRaw.add(conn);
       conn.onFrame = (f) => recordFrame(f, 'in');
     }
     return r;
@@ -112,14 +162,16 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
   }
 
   async function connectOnce(variant: HandshakeVariant, opts: { noAutoPong?: boolean }): Promise<ConnectResult> {
-    budget.take(`${checkId} connect`);
+    countAttempt('connect');
     const req = concreteRequest(target, options, variant);
     const creds = credentialsOf(options, variant);
     const r = await openAuditSocket(req, {
       timeoutMs: options.requestTimeoutMs, signal, recorder: traffic, checkId,
       socketIo: options.protocol === 'socket.io', socketIoToken: creds?.token, noAutoPong: opts.noAutoPong, meter: bytes.connection(),
     });
-    if (r.ok) openSockets.add(r.socket);
+    answered(r.ok || r.status !== undefined, variant);
+    if (r.ok && (disposed || signal.aborted)) r.socket.close();
+    else if (r.ok) openSockets.add(r.socket);
     return r;
   }
 
@@ -128,8 +180,10 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
     if (!p) {
       p = fn();
       shared.memo.set(key, p);
+      return p;
     }
-    return p;
+    // A shared answer that was a throttle counts for every check reading it, not only the first.
+    return p.then((v) => (typeof v === 'object' && v !== null ? markThrottled(v, throttledResults.get(v)) : v));
   }
 
   const baseline = () => memo('baseline', () => handshake({}, 'baseline'));
@@ -148,7 +202,12 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
 
   async function probeAuth(variant: HandshakeVariant): Promise<AuthProbe> {
     const r = await connect(variant);
-    if (!r.ok) return { outcome: 'rejected', detail: r.status ? `HTTP ${r.status}` : `connection failed: ${r.error ?? 'unknown'}` };
+    if (!r.ok) {
+      const refused: AuthProbe = { outcome: 'rejected', detail: r.status ? `HTTP ${r.status}` : `connection failed: ${r.error ?? 'unknown'}` };
+      const status = throttledResults.get(r);
+      if (status !== undefined) throttledResults.set(refused, status);
+      return refused;
+    }
     const s = r.socket;
     try {
       if (!options.canary && options.canaryExpect) {
@@ -223,11 +282,26 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
   };
 
   return {
-    ctx, findings,
+    ctx, findings, throttled,
     dispose: () => {
+      disposed = true;
       for (const s of openSockets) s.close();
       for (const c of openRaw) c.destroy();
       bytes.release();
     },
   };
+}
+
+/** A handshake in words, for the liveness watch: the path and what the variant added or changed. */
+function describeHandshake(path: string, raw: NonNullable<HandshakeVariant['raw']>): string {
+  if (raw.rawRequest) {
+    const line = raw.rawRequest.subarray(0, Math.min(raw.rawRequest.length, 200)).toString('latin1').split('\r\n')[0] ?? '';
+    return `raw request ${JSON.stringify(line.slice(0, 80))} (${raw.rawRequest.length} bytes)`;
+  }
+  const extra = raw.request?.headers ?? [];
+  const names = [...new Set(extra.map(([n]) => n))];
+  const bytes = extra.reduce((n, [k, v]) => n + k.length + v.length + 4, 0);
+  const added = extra.length ? ` with ${extra.length} added header${extra.length === 1 ? '' : 's'} (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}; ${bytes} bytes)` : '';
+  const slices = raw.sliceBytes ? `, sent ${raw.sliceBytes} byte${raw.sliceBytes === 1 ? '' : 's'} at a time` : '';
+  return `${raw.request?.method ?? 'GET'} ${path}${added}${slices}`;
 }

@@ -17,6 +17,11 @@ export interface LivenessEvent {
   lastFailure: number;
   /** Why the probes failed (the last error). */
   detail: string;
+  /**
+   * Other checks that were running when the silence began (checks in the concurrent pool): any
+   * of them may have caused it. Empty for the isolated checks, which run alone.
+   */
+  alongside?: string[];
 }
 
 export class LivenessLog {

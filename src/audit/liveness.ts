@@ -42,14 +42,66 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
-/** Runner hook: the baseline as it was before any check ran (what "still answers" is measured against). */
+/** What the watch calls the auditor's first request when the target falls silent right after it. */
+export const BASELINE_HANDSHAKE = 'the baseline handshake';
+
+/** How long an "it is down" verdict stands before a check about to start asks again. */
+const RECHECK_MS = 2000;
+
+/**
+ * Runner hook: the baseline as it was before any check ran (what "still answers" is measured
+ * against), then one fresh handshake: a target that answered the baseline and never again was
+ * taken down by the baseline handshake itself, not by the first check to run.
+ */
 export async function beforeChecks(shared: AuditShared): Promise<void> {
+  const log = livenessLog(shared);
   const { ctx, done } = watchContext(shared);
   try {
-    await ctx.baselineOk();
+    if (!(await ctx.baselineOk())) return;
+    await log.exclusive(() => confirm(shared, ctx, log, BASELINE_HANDSHAKE, [], probeTimeout(shared), []));
+  } catch (e) {
+    if (!(e instanceof BudgetExceededError)) throw e;
   } finally {
     done();
   }
+}
+
+function probeTimeout(shared: AuditShared): number {
+  return Math.min(5000, shared.options.requestTimeoutMs);
+}
+
+/**
+ * Runner hook, before a check starts: the crash still open (the target stopped answering and has
+ * not answered since), after at most one more probe every RECHECK_MS. A check started against a
+ * dead target would judge nothing: the runner reports it skipped instead.
+ */
+export async function stillDown(shared: AuditShared): Promise<LivenessEvent | undefined> {
+  const log = shared.liveness;
+  if (!log?.openCrash()) return undefined;
+  await log.exclusive(async () => {
+    const open = log.openCrash();
+    if (!open || Date.now() - open.lastFailure < RECHECK_MS) return;
+    const { ctx, done } = watchContext(shared);
+    try {
+      await reprobe(ctx, open, probeTimeout(shared));
+    } finally {
+      done();
+    }
+  });
+  return log.openCrash();
+}
+
+/** One more probe of a target called down: it answered (the crash ends), or the silence goes on. */
+async function reprobe(ctx: CheckContext, open: LivenessEvent, timeoutMs: number): Promise<void> {
+  const p = await probeAlive(ctx, timeoutMs);
+  open.probes++;
+  if (p.alive) {
+    open.answeredAt = Date.now();
+    return;
+  }
+  open.failures++;
+  open.lastFailure = Date.now();
+  open.detail = p.detail;
 }
 
 /** A context for the watch's own probes (recorded under WSG-LIVE-01), closed by `done`. */
@@ -59,22 +111,32 @@ function watchContext(shared: AuditShared): { ctx: CheckContext; done(): void } 
   return { ctx: handle.ctx, done: () => { abort.abort(); handle.dispose(); } };
 }
 
-/** Did `checkId` reach the target at all (anything recorded under its id)? */
-function sentAnything(shared: AuditShared, checkId: string): boolean {
-  return shared.traffic.entries().some((e) => e.checkId === checkId);
+/**
+ * Did `checkId` try to reach the target at all? Counted per connection attempt, not per answer:
+ * against a target that died, every attempt fails and nothing is recorded, and that is exactly
+ * when the watch must look.
+ */
+function triedAnything(shared: AuditShared, checkId: string): boolean {
+  return (shared.attempts?.get(checkId) ?? 0) > 0 || shared.traffic.entries().some((e) => e.checkId === checkId);
 }
 
-/** The last thing `checkId` sent (recorded frames), as the input when the check noted none. */
+/**
+ * The last thing `checkId` sent, as the input when the check noted none: its last frame (not
+ * the liveness pings of the frame probes, nor automatic pongs), else its last handshake.
+ */
 function lastSent(shared: AuditShared, checkId: string): string[] {
   const entries = shared.traffic.entries();
   for (let i = entries.length - 1; i >= 0; i--) {
     const e = entries[i];
-    if (e?.checkId === checkId && e.direction === 'out') {
-      const text = e.kind === 'close' ? `close frame ${e.closeCode ?? ''}`.trim() : e.text.length > 80 ? `${e.text.slice(0, 80)}… (${e.text.length} chars)` : e.text;
-      return [`its last frame sent: ${JSON.stringify(text)}`];
-    }
+    if (e?.checkId !== checkId || e.direction !== 'out') continue;
+    if (e.opcode === 0xa || (e.opcode === 0x9 && e.text.startsWith('wsguard-'))) continue;
+    const text = e.text.length > 80 ? `${e.text.slice(0, 80)}… (${e.text.length} chars)` : e.text;
+    if (e.kind === 'close') return [`its last frame sent: close frame ${e.closeCode ?? '(no code)'}`];
+    const op = e.opcode === undefined || e.opcode === 1 ? '' : `opcode 0x${e.opcode.toString(16)} `;
+    return [`its last frame sent: ${op}${JSON.stringify(text)}`];
   }
-  return [];
+  const handshake = shared.lastHandshake?.get(checkId);
+  return handshake ? [`its last handshake: ${handshake}`] : [];
 }
 
 /**
@@ -82,12 +144,12 @@ function lastSent(shared: AuditShared, checkId: string): string[] {
  * alongside the other checks; only a confirmation (back-off) takes the watch's lock, so
  * concurrent checks wait for one verdict instead of piling on probes.
  */
-export async function afterCheck(shared: AuditShared, checkId: string): Promise<void> {
+export async function afterCheck(shared: AuditShared, checkId: string, alongside: string[] = []): Promise<void> {
   const log = livenessLog(shared);
   const suspects = log.takeSuspects(checkId);
-  // A check that reached nothing cannot have taken the target down.
-  if (!suspects.length && !log.openCrash() && !sentAnything(shared, checkId)) return;
-  const timeoutMs = Math.min(5000, shared.options.requestTimeoutMs);
+  // A check that tried to reach nothing cannot have taken the target down.
+  if (!suspects.length && !log.openCrash() && !triedAnything(shared, checkId)) return;
+  const timeoutMs = probeTimeout(shared);
   const { ctx, done } = watchContext(shared);
   try {
     // Without a working baseline there is nothing to compare with.
@@ -97,11 +159,11 @@ export async function afterCheck(shared: AuditShared, checkId: string): Promise<
       if (quick.alive) {
         // The check saw it down, and it answers now: it came back on its own.
         const earliest = suspects[0];
-        if (earliest) log.events.push({ after: checkId, inputs: suspects.map((x) => x.input), since: earliest.at, probes: 1, failures: 0, outcome: 'recovered', answeredAt: Date.now(), lastFailure: earliest.at, detail: 'the check\'s own probe got no answer' });
+        if (earliest) log.events.push({ after: checkId, inputs: suspects.map((x) => x.input), since: earliest.at, probes: 1, failures: 0, outcome: 'recovered', answeredAt: Date.now(), lastFailure: earliest.at, detail: 'the check\'s own probe got no answer', alongside });
         return;
       }
     }
-    await log.exclusive(() => confirm(shared, ctx, log, checkId, suspects, timeoutMs));
+    await log.exclusive(() => confirm(shared, ctx, log, checkId, suspects, timeoutMs, alongside));
   } catch (e) {
     if (!(e instanceof BudgetExceededError)) throw e;
   } finally {
@@ -110,19 +172,19 @@ export async function afterCheck(shared: AuditShared, checkId: string): Promise<
 }
 
 /** Under the lock: probe with back-off until the target answers or the window has passed. */
-async function confirm(shared: AuditShared, ctx: CheckContext, log: LivenessLog, checkId: string, suspects: { input: string; at: number }[], timeoutMs: number): Promise<void> {
+async function confirm(shared: AuditShared, ctx: CheckContext, log: LivenessLog, checkId: string, suspects: { input: string; at: number }[], timeoutMs: number, alongside: string[]): Promise<void> {
   const open = log.openCrash();
   if (open) {
     // Down already (called by another check's watch): one probe to see whether it is back.
-    const p = await probeAlive(ctx, timeoutMs);
-    if (p.alive) open.answeredAt = Date.now();
+    await reprobe(ctx, open, timeoutMs);
     return;
   }
   const first = await probeAlive(ctx, timeoutMs);
   if (first.alive) return; // it answered while we waited for the lock
-  const since = suspects[0]?.at ?? Date.now();
+  // The silence began at the check's own note, else at the first attempt that went unanswered, else now.
+  const since = suspects[0]?.at ?? shared.silentSince ?? Date.now();
   const inputs = suspects.length ? suspects.map((x) => x.input) : lastSent(shared, checkId);
-  const event: LivenessEvent = { after: checkId, inputs, since, probes: 1, failures: 1, outcome: 'down', lastFailure: Date.now(), detail: first.detail };
+  const event: LivenessEvent = { after: checkId, inputs, since, probes: 1, failures: 1, outcome: 'down', lastFailure: Date.now(), detail: first.detail, alongside };
   const windowMs = shared.options.livenessWindowMs;
   for (const wait of BACKOFF) {
     const left = since + windowMs - Date.now();
@@ -145,7 +207,14 @@ async function confirm(shared: AuditShared, ctx: CheckContext, log: LivenessLog,
 /** The evidence sentence both LIVE checks start with. */
 export function describeEvent(e: LivenessEvent): string {
   const inputs = e.inputs.length ? ` (input: ${e.inputs.join('; ')})` : '';
-  return `After ${e.after}${inputs}`;
+  const before = e.after === BASELINE_HANDSHAKE ? ' (the auditor\'s first request, before any check ran)' : '';
+  return `After ${e.after}${before}${inputs}`;
+}
+
+/** Appended to the LIVE evidence when other checks ran at the same time: the cause is one of them. */
+export function alongsideNote(e: LivenessEvent): string {
+  const others = e.alongside ?? [];
+  return others.length ? ` ${e.after} ran alongside ${others.join(', ')}: the cause may be any of them.` : '';
 }
 
 export { seconds as formatSeconds };

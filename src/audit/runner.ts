@@ -1,7 +1,9 @@
 /**
- * Runs the selected checks against one target with bounded concurrency and per-check
- * deadlines, long observations alongside the rest, passive checks last, and yields the
- * DESIGN.md report object. Stopped early (--max-time, a signal) it still yields the report of
+ * Runs the selected checks against one target with per-check deadlines, in this order: the
+ * fingerprints; the ordinary checks with bounded concurrency, long observations alongside them;
+ * the checks that can take a target down (CheckModule.isolated), alone and one at a time, each
+ * followed by a liveness probe, so a crash names exactly one check; the passive checks last.
+ * Yields the report object. Stopped early (--max-time, a signal) it still yields the report of
  * everything evaluated so far, marked incomplete.
  */
 import { setMaxListeners } from 'node:events';
@@ -11,7 +13,7 @@ import { CheckSkipped, createContext, type AuditShared } from './context.js';
 import { resolveOptions, type AuditOptionsInput } from './options.js';
 import type { RawHandshakeResult } from './raw/raw-handshake.js';
 import { endpointOf } from './raw/target.js';
-import { afterCheck, beforeChecks } from './liveness.js';
+import { afterCheck, beforeChecks, stillDown } from './liveness.js';
 import { isCertificateError, trustedCa } from './raw/trust.js';
 import { loadChecks } from './registry.js';
 import { selectChecks } from './select.js';
@@ -48,6 +50,19 @@ export interface RunAuditResult {
 
 class AuditStopped extends Error {}
 
+/** Why a check whose probes were still throttled after the retries is not judged. */
+export function throttledReason(statuses: number[]): string {
+  return statuses.includes(429)
+    ? 'target rate-limited the auditor (429); rerun slower or allowlist the auditor'
+    : 'target answered the auditor 503 (unavailable or throttling); rerun slower or allowlist the auditor';
+}
+
+/** The checks that can take a target down, in the order they run: safe ones first, then by phase. */
+export function isolatedOrder(mods: CheckModule[]): CheckModule[] {
+  const rank = (m: CheckModule) => (m.meta.mode === 'intrusive' ? 1000 : 0) + (m.phase ?? 0);
+  return [...mods].sort((a, b) => rank(a) - rank(b));
+}
+
 export function bySeverityDesc(a: Finding, b: Finding): number {
   return SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity) || a.checkId.localeCompare(b.checkId);
 }
@@ -79,19 +94,31 @@ export async function runAudit(target: URL, input: AuditOptionsInput = {}, run: 
   const results = new Map<string, CheckResult>();
   /** When each active check ran, to tell which ones ran against a target that was not answering. */
   const ran = new Map<string, { start: number; end: number }>();
+  /** Active checks running now, with their start: a crash after one of them may be any of them. */
+  const running = new Map<string, number>();
+  /** The other active checks that ran at some time between `start` and now. */
+  const alongside = (id: string, start: number): string[] => [
+    ...[...running.keys()].filter((o) => o !== id),
+    ...[...ran].filter(([o, w]) => o !== id && w.end > start && !passive.has(o)).map(([o]) => o),
+  ].filter((o, i, all) => all.indexOf(o) === i).sort();
   const findings: Finding[] = [];
   let done = 0;
 
   /**
-   * A pass earned while the target was not answering (WSG-LIVE-01/02 saw it down) proves nothing:
-   * such a check is reported skipped with the reason, never pass (JUnit and SARIF readers included).
+   * A pass (or an error) earned while the target was not answering (WSG-LIVE-01/02 saw it down)
+   * proves nothing: such a check is reported skipped with the reason, never pass (JUnit and SARIF
+   * readers included).
    */
   const passive = new Set(selected.filter((m) => m.meta.passive).map((m) => m.meta.id));
   const unjudged = (r: CheckResult): CheckResult => {
     const when = ran.get(r.id);
-    if (r.status !== 'pass' || !when || passive.has(r.id)) return r; // passive checks read recorded traffic only
+    // Passive checks read recorded traffic only; a finding stands (it was seen); an error, or a
+    // skip after trying the target, while it was down is the silence, not the check's own verdict.
+    const tried = (shared.attempts?.get(r.id) ?? 0) > 0;
+    if (r.status === 'fail' || (r.status === 'skipped' && !tried) || !when || passive.has(r.id)) return r;
     const down = (shared.liveness?.events ?? []).find((e) => when.end >= e.since && when.start <= (e.answeredAt ?? Infinity));
-    return down ? { ...r, status: 'skipped', reason: `not judged: the target was not answering while this check ran (down after ${down.after}, see WSG-LIVE-01/02)` } : r;
+    const said = r.status !== 'pass' && r.reason ? `; it said: ${r.reason}` : '';
+    return down ? { ...r, status: 'skipped', reason: `not judged: the target was not answering while this check ran (down after ${down.after}, see WSG-LIVE-01/02${said})` } : r;
   };
 
   const buildReport = (): AuditReport => ({
@@ -112,12 +139,20 @@ export async function runAudit(target: URL, input: AuditOptionsInput = {}, run: 
 
     async function runOne(mod: CheckModule): Promise<void> {
       const { meta } = mod;
-      const t0 = Date.now();
       if (meta.mode === 'intrusive' && !options.intrusive) {
         results.set(meta.id, { id: meta.id, status: 'skipped', durationMs: 0, reason: 'intrusive check: enable with --intrusive' });
         return;
       }
       if (stop.signal.aborted) return; // reported as "not run" with the stop reason
+      // A target that stopped answering (and still does not) judges nothing: say so instead of running.
+      const down = watchLiveness && !meta.passive ? await stillDown(shared) : undefined;
+      if (down) {
+        results.set(meta.id, { id: meta.id, status: 'skipped', durationMs: 0, reason: `not judged: the target stopped answering after ${down.after} and has not answered since (see WSG-LIVE-01)` });
+        return;
+      }
+      if (stop.signal.aborted) return;
+      const t0 = Date.now();
+      running.set(meta.id, t0);
       const deadline = Math.max(options.timeoutMs, mod.timeoutMs?.(options) ?? 0);
       const abort = new AbortController();
       setMaxListeners(0, abort.signal); // every open socket of the check listens for the deadline
@@ -143,6 +178,12 @@ export async function runAudit(target: URL, input: AuditOptionsInput = {}, run: 
         stop.signal.removeEventListener('abort', onStop);
         abort.abort(new Error('check finished'));
         handle.dispose();
+        running.delete(meta.id);
+      }
+      // Probes still refused with 429/503 after the retries answered nothing the check asked.
+      if (handle.throttled.length && (result.status === 'pass' || result.status === 'skipped') && !result.reason?.startsWith('interrupted:')) {
+        const why = throttledReason(handle.throttled);
+        result = { ...result, status: 'skipped', reason: result.status === 'skipped' && result.reason ? `${why} (${result.reason})` : why };
       }
       for (const f of handle.findings) {
         findings.push({
@@ -160,7 +201,7 @@ export async function runAudit(target: URL, input: AuditOptionsInput = {}, run: 
       // Post-check hook (e.g. a liveness probe), only for checks that really ran.
       if (run.afterCheck && !meta.passive && !stop.signal.aborted) await run.afterCheck(meta, stop.signal);
       // Liveness watch (liveness.ts): did this check take the target down? Reported by WSG-LIVE-01/02.
-      if (watchLiveness && meta.area !== 'LIVE' && !stop.signal.aborted) await afterCheck(shared, meta.id);
+      if (watchLiveness && meta.area !== 'LIVE' && !stop.signal.aborted) await afterCheck(shared, meta.id, alongside(meta.id, t0));
     }
 
     const step = async (mod: CheckModule) => {
@@ -168,24 +209,63 @@ export async function runAudit(target: URL, input: AuditOptionsInput = {}, run: 
       run.onProgress?.(++done, selected.length, mod.meta.id);
     };
 
-    async function pool(mods: CheckModule[]): Promise<void> {
+    /** A check's early probes (CheckModule.prepare): bounded by its deadline; it reports nothing now. */
+    async function prepareOne(mod: CheckModule): Promise<void> {
+      if (!mod.prepare || (mod.meta.mode === 'intrusive' && !options.intrusive) || stop.signal.aborted) return;
+      if (watchLiveness && (await stillDown(shared))) return; // nothing to read from a dead target
+      const abort = new AbortController();
+      setMaxListeners(0, abort.signal);
+      const timer = setTimeout(() => abort.abort(new Error('prepare timed out')), options.timeoutMs);
+      const onStop = () => abort.abort(stop.signal.reason);
+      stop.signal.addEventListener('abort', onStop, { once: true });
+      const handle = createContext(shared, mod.meta.id, abort.signal);
+      const t0 = Date.now();
+      running.set(mod.meta.id, t0);
+      try {
+        await Promise.race([
+          mod.prepare(handle.ctx),
+          new Promise<never>((_, reject) => abort.signal.addEventListener('abort', () => reject(abort.signal.reason as Error), { once: true })),
+        ]);
+      } catch {
+        // run() probes again (the same memoised probes) and reports what went wrong.
+      } finally {
+        clearTimeout(timer);
+        stop.signal.removeEventListener('abort', onStop);
+        abort.abort(new Error('prepare finished'));
+        handle.dispose();
+        running.delete(mod.meta.id);
+      }
+      if (watchLiveness && !stop.signal.aborted) await afterCheck(shared, mod.meta.id, alongside(mod.meta.id, t0));
+    }
+
+    async function pool(mods: CheckModule[], fn: (mod: CheckModule) => Promise<void> = step): Promise<void> {
       const queue = [...mods];
       const worker = async () => {
-        for (let mod = queue.shift(); mod; mod = queue.shift()) await step(mod);
+        for (let mod = queue.shift(); mod; mod = queue.shift()) await fn(mod);
       };
       await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, mods.length)) }, worker));
     }
 
     if (watchLiveness) await beforeChecks(shared);
     const active = selected.filter((m) => !m.meta.passive);
-    // Long observations mostly wait: they start at once and run beside the pool.
-    const background = active.filter((m) => m.background && (m.phase ?? 0) === 0);
-    const watching = Promise.all(background.map(step));
-    const rest = active.filter((m) => !background.includes(m));
+    // Checks that can take the target down run last, alone: every other check is judged first,
+    // and a crash names exactly one check.
+    const isolated = active.filter((m) => m.isolated);
+    // Fingerprints first: the version and library are read before anything can disturb the target.
+    const fingerprints = active.filter((m) => m.meta.area === 'FINGER' && !isolated.includes(m));
+    await pool(fingerprints);
+    const ordinary = active.filter((m) => !isolated.includes(m) && !fingerprints.includes(m));
+    // Long observations mostly wait: they start at once and run beside the pool, and so do the
+    // early probes of checks that judge later (FINGER-02/03: a polling GET may wait out its
+    // timeout): all of them before the checks that can take the target down.
+    const background = ordinary.filter((m) => m.background && (m.phase ?? 0) === 0);
+    const watching = Promise.all([...background.map(step), ...selected.filter((m) => m.prepare).map(prepareOne)]);
+    const rest = ordinary.filter((m) => !background.includes(m));
     for (const phase of [...new Set(rest.map((m) => m.phase ?? 0))].sort((a, b) => a - b)) {
       await pool(rest.filter((m) => (m.phase ?? 0) === phase));
     }
     await watching;
+    for (const mod of isolatedOrder(isolated)) await step(mod);
     // Passive checks read recorded traffic only: they run even after a stop, over what was seen.
     await runPassive(selected.filter((m) => m.meta.passive && m.meta.area !== 'LIVE'));
     // The liveness reports last: every other check (passive ones probe too) has been watched.

@@ -219,4 +219,16 @@ export interface CheckModule {
    * runs alongside the pool instead of holding one of its slots.
    */
   background?: boolean;
+  /**
+   * Can take a target down (malformed frames, hostile handshakes, crash-class payloads): runs
+   * alone, one at a time after every other check, each followed by a liveness probe, so a crash
+   * is attributed to exactly this check and its input.
+   */
+  isolated?: boolean;
+  /**
+   * Safe probes to make before every other check, while the target is certainly up (a
+   * fingerprint's banner handshakes), memoised so that `run` reads the same answers when it
+   * judges later. Findings are only reported by `run`.
+   */
+  prepare?(ctx: CheckContext): Promise<void>;
 }

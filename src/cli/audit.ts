@@ -194,7 +194,9 @@ async function main(argv: string[]): Promise<number> {
   try {
     for (const target of targets) {
       if (stop.signal.aborted || (end !== undefined && Date.now() >= end)) break;
-      const maxTimeMs = end === undefined ? undefined : Math.max(1, end - Date.now());
+      // The first endpoint gets the operator's --max-time as given (its message quotes it); later
+      // ones what is left of it.
+      const maxTimeMs = end === undefined ? undefined : reports.length === 0 ? options.maxTimeMs : Math.max(1, end - Date.now());
       const progress = progressReporter(Boolean(process.stderr.isTTY), (line) => process.stderr.write(line));
       try {
         const { report } = await runAudit(target, { ...options, maxTimeMs }, { checks, onProgress: progress.onProgress, signal: stop.signal });

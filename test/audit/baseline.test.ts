@@ -119,3 +119,16 @@ test('--discover sends the operator\'s credentials too: a cookie-only endpoint i
   assert.ok(s.seen.every((r) => /\r\nCookie: PHPSESSID=good(\r\n|$)/.test(r.head)));
   await assert.rejects(discoverEndpoints(http, undefined, 1000), /unreachable/);
 });
+
+test('a baseline handshake still refused 429 after the retries → the one line says the auditor is rate-limited', async () => {
+  const { startFragileServer } = await import('../fixtures/fragile-server.js');
+  const s = await startFragileServer({ rateLimitAfterHandshakes: 0 });
+  closers.push(() => void s.close());
+  const probe: CheckModule = { meta: { id: 'WSG-ORIGIN-97', title: 't', area: 'ORIGIN', severity: 'low', mode: 'safe', references: ['x'], remediation: 'r', description: 'd' }, run: async () => undefined };
+  await assert.rejects(runAudit(new URL(s.url), { requestTimeoutMs: 2000 }, { checks: [probe] }), (e: Error) => {
+    assert.ok(e instanceof BaselineFailedError);
+    assert.match(e.message, /^baseline handshake got HTTP 429 Too Many Requests, not 101: the server is rate-limiting the auditor's handshakes: rerun later or slower \(--concurrency 1\), or allowlist the auditor's address/);
+    return true;
+  });
+  assert.equal(s.handshakes, 4, 'waited out Retry-After three times before giving up');
+});

@@ -78,3 +78,23 @@ test('unreachable target → TargetUnreachableError before any check runs', asyn
   await assert.rejects(runAudit(new URL('ws://127.0.0.1:1/ws'), base, { checks: [check('WSG-AUTH-96', async () => { ran = true; })] }), /unreachable/);
   assert.equal(ran, false);
 });
+
+test('a target that answers every probe 429 after the baseline: the checks are skipped as rate-limited, never pass (memoised probes included)', async () => {
+  const { startFragileServer } = await import('../fixtures/fragile-server.js');
+  const { loadChecks } = await import('../../src/audit/registry.js');
+  const limited = await startFragileServer({ rateLimitAfterHandshakes: 1 });
+  try {
+    const all = await loadChecks();
+    // ORIGIN-02 reads ORIGIN-01's memoised foreign-Origin probe; AUTH-01 goes through the ws client.
+    const checks = all.filter((m) => ['WSG-ORIGIN-01', 'WSG-ORIGIN-02', 'WSG-AUTH-01'].includes(m.meta.id));
+    const { report } = await runAudit(new URL(limited.url), { ...base, concurrency: 3 }, { checks });
+    assert.ok(limited.handshakes > 3, 'the probes were sent and refused');
+    for (const c of report.checks) {
+      assert.equal(c.status, 'skipped', JSON.stringify(c));
+      assert.match(c.reason ?? '', /^target rate-limited the auditor \(429\); rerun slower or allowlist the auditor/);
+    }
+    assert.deepEqual(report.findings, []);
+  } finally {
+    await limited.close();
+  }
+});

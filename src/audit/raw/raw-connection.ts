@@ -59,7 +59,9 @@ export class RawConnection {
     socket.on('error', (e) => { this.error = e; this.wake(); });
     const onAbort = () => this.destroy();
     socket.on('close', () => { this.ended = true; signal?.removeEventListener('abort', onAbort); this.wake(); });
-    signal?.addEventListener('abort', onAbort, { once: true });
+    // An abort listener added to a signal that has already fired never runs: drop the socket now.
+    if (signal?.aborted) socket.destroy();
+    else signal?.addEventListener('abort', onAbort, { once: true });
   }
 
   static open(opts: RawConnectOptions): Promise<RawConnection> {
@@ -71,10 +73,14 @@ export class RawConnection {
         ? tls.connect({ host: opts.host, port: opts.port, servername, rejectUnauthorized: opts.rejectUnauthorized ?? false, ALPNProtocols: ['http/1.1'], ...opts.tlsOptions })
         : net.connect({ host: opts.host, port: opts.port });
       const timer = setTimeout(() => fail(new TimeoutError(`connect to ${opts.host}:${opts.port} timed out after ${timeoutMs} ms`)), timeoutMs);
-      const fail = (e: Error) => { clearTimeout(timer); socket.destroy(); reject(e); };
+      // Stopped while connecting (the check's deadline, the audit's end): no socket is left behind.
+      const onAbort = () => fail(new Error('aborted'));
+      const fail = (e: Error) => { clearTimeout(timer); opts.signal?.removeEventListener('abort', onAbort); socket.destroy(); reject(e); };
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
       socket.once('error', fail);
       socket.once(opts.tls ? 'secureConnect' : 'connect', () => {
         clearTimeout(timer);
+        opts.signal?.removeEventListener('abort', onAbort);
         socket.off('error', fail);
         socket.setNoDelay(true);
         resolve(new RawConnection(socket, opts.signal, opts.meter));

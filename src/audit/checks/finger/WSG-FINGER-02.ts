@@ -32,11 +32,20 @@ export const SIGNATURES: Signature[] = [
   { library: 'uWebSockets', pattern: /^uWebSockets: \d+/im, confidence: 'likely' },
 ];
 
+/** The handshake probes (memoised): made first, while the target is certainly up (see CheckModule.prepare). */
+const handshakeProbes = (ctx: CheckContext): Array<Promise<unknown>> => [
+  sharedHandshake(ctx, 'version:1337', { raw: { request: { version: '1337' } } }),
+  sharedHandshake(ctx, 'key:bad', { raw: { request: { key: 'not*base64*at*all!!!!!==' } } }),
+];
+
+export async function prepare(ctx: CheckContext): Promise<void> {
+  await Promise.allSettled(handshakeProbes(ctx));
+}
+
 /** Its own safe probes, so the check works without the PROTO checks (their traffic is recorded too). */
 async function ownProbes(ctx: CheckContext): Promise<void> {
   const tries: Array<Promise<unknown>> = [
-    sharedHandshake(ctx, 'version:1337', { raw: { request: { version: '1337' } } }),
-    sharedHandshake(ctx, 'key:bad', { raw: { request: { key: 'not*base64*at*all!!!!!==' } } }),
+    ...handshakeProbes(ctx),
     probe(ctx, [Buffer.from([0x81, 0x05, ...Buffer.from('hello')])]),
     probe(ctx, [{ opcode: Opcode.CLOSE, payload: closePayload(999) }], { ping: false }),
   ];

@@ -133,7 +133,11 @@ function behaviourFindings(ctx: CheckContext, events: readonly LivenessEvent[]):
 }
 
 /** Engine.IO open packet of a polling GET with protocol `eio`, or null. */
-async function engineIoOpen(ctx: CheckContext, eio: string): Promise<{ status: string; body: string } | null> {
+function engineIoOpen(ctx: CheckContext, eio: string): Promise<{ status: string; body: string } | null> {
+  return ctx.memo(`finger:engineio-polling:${eio}`, () => engineIoOpenOnce(ctx, eio));
+}
+
+async function engineIoOpenOnce(ctx: CheckContext, eio: string): Promise<{ status: string; body: string } | null> {
   const r = await ctx.handshake({
     path: ctx.options.engineioPath,
     query: { EIO: eio, transport: 'polling', t: 'wsguard' },
@@ -156,10 +160,15 @@ async function legacyEngineIo(ctx: CheckContext): Promise<void> {
   });
 }
 
+/** The probes (memoised), made first while the target is certainly up; `run` judges after every other check. */
+export async function prepare(ctx: CheckContext): Promise<void> {
+  // Banners on the refusal as well as the 101 (FINGER-01 shares these probes).
+  await Promise.allSettled([sharedHandshake(ctx, 'version:1337', { raw: { request: { version: '1337' } } }), engineIoOpen(ctx, '4').then((v4) => v4 && engineIoOpen(ctx, '3'))]);
+}
+
 export async function run(ctx: CheckContext): Promise<void> {
   await requireBaseline(ctx);
-  // Banners on the refusal as well as the 101 (FINGER-01 shares these probes).
-  await Promise.allSettled([sharedHandshake(ctx, 'version:1337', { raw: { request: { version: '1337' } } })]);
+  await prepare(ctx);
   bannerFindings(ctx);
   behaviourFindings(ctx, ctx.livenessEvents());
   await legacyEngineIo(ctx);

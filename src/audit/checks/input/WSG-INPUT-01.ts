@@ -14,6 +14,9 @@ export const meta: CheckMeta = {
   description: 'Puts <img src=x onerror=wsg1>, "><svg onload=wsg2>, javascript:wsg3 and <img src=1 oNeRrOr=wsg4> into the injection points of the operator messages ({{payload}} marker, else every string leaf of a JSON message at any depth except its type field, or a whole plain-text message, replaced and appended to) and watches the sender and a second observer socket (the second identity when given). Finding: a payload comes back unencoded (javascript: only in url/href/link/src fields); certain when it is in a field named by --render-field, tentative otherwise.',
 };
 
+/** Can take a target down: runs alone, after the other checks (see CheckModule.isolated). */
+export const isolated = true;
+
 const PAYLOADS = ['<img src=x onerror=wsg1>', '"><svg onload=wsg2>', 'javascript:wsg3', '<img src=1 oNeRrOr=wsg4>'];
 
 /** A javascript: URL is only dangerous where the client puts it in a link or source. */

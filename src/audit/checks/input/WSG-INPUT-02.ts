@@ -14,6 +14,9 @@ export const meta: CheckMeta = {
   description: "Injects SQL (', ' OR '1'='1), NoSQL ({\"$ne\":null}), command (;id, |sleep 5) and template ({{7*7}}, ${7*7}) payloads into the operator messages' injection points ({{payload}} marker, else every string leaf of a JSON message at any depth except its type field, or a whole plain-text message, replaced and appended to) and compares each reply with a benign one. Finding: an error signature (ZAP-110001 family), 49 from evaluation, uid= output, or a ≥ 5 s delay reproduced 3 times; critical for command execution.",
 };
 
+/** Can take a target down: runs alone, after the other checks (see CheckModule.isolated). */
+export const isolated = true;
+
 /** ZAP-110001-style error signatures (SQL, NoSQL, shell, template engines). */
 const SIGNATURES: Array<[RegExp, string]> = [
   [/you have an error in your sql syntax|warning: mysql|mysql_fetch|mysqli?_/i, 'MySQL error'],

@@ -14,6 +14,9 @@ export const meta: CheckMeta = {
   description: 'Sends invalid JSON, 10 000-deep nesting, wrong types ({"type":[]}), huge numbers, __proto__/constructor.prototype keys carrying a random marker, and on Socket.IO targets 42[{"toString":"x"}], 42["error","x"] and a 9 999 999-attachment header; liveness after each. Finding: a 1011 close with a stack trace, or the marker shows up in a later reply on a fresh connection (prototype pollution). A target that stops answering is reported by WSG-LIVE-01/02, naming this check and the message.',
 };
 
+/** Can take a target down: runs alone, after the other checks (see CheckModule.isolated). */
+export const isolated = true;
+
 const STACK = /\bat \S+ \(|at Object\.<anonymous>|TypeError:|RangeError:|Traceback \(most recent call last\)|goroutine \d+/;
 
 function payloads(marker: string, socketIo: boolean, template: string | undefined): Array<[string, string]> {

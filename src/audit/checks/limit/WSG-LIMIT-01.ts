@@ -14,6 +14,9 @@ export const meta: CheckMeta = {
   description: 'Sends text messages of 64 KiB + 1 and 1 MiB + 1 (with --intrusive also 16 MiB + 1 and 100 MiB + 1), one per connection, stopping at the first rejection; then the smallest rejected size again as 64 KiB fragments. Finding: 1 MiB + 1 or more accepted above the declared cap (--max-message, default 64 KiB; high at ≥ 16 MiB), or the fragmented form accepted where one frame was refused (cap bypass).',
 };
 
+/** Can take a target down: runs alone, after the other checks (see CheckModule.isolated). */
+export const isolated = true;
+
 const KIB = 1024;
 const MIB = 1024 * KIB;
 const SAFE_SIZES = [64 * KIB + 1, MIB + 1];

@@ -14,6 +14,9 @@ export const meta: CheckMeta = {
   description: 'On fresh connections sends a frame header declaring 2^62 bytes followed by 16 bytes, a header whose 64-bit length has the MSB set, and the STEWS-4 Gorilla sequence (non-FIN binary, continuation with an MSB-set length, FIN continuation). A ping follows each. Finding: no close (the server waits for the body or ignores the length). A target that stops answering handshakes is reported by WSG-LIVE-01/02.',
 };
 
+/** Can take a target down: runs alone, after the other checks (see CheckModule.isolated). */
+export const isolated = true;
+
 const BODY = Buffer.alloc(16, 'a');
 
 const PROBES: Array<{ name: string; frames: () => Buffer[] }> = [

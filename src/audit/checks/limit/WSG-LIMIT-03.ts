@@ -15,6 +15,9 @@ export const meta: CheckMeta = {
   description: 'Starts a text message (FIN=0, 1 byte) and sends 200 000 continuation frames of 0–1 byte without FIN at full speed, in batches, then a ping. Finding: no close after all of them (the message is still open). A target that stops answering handshakes is reported by WSG-LIVE-01/02.',
 };
 
+/** Can take a target down: runs alone, after the other checks (see CheckModule.isolated). */
+export const isolated = true;
+
 const BATCH = 5000;
 /** Masked continuation frames with a zero key: mostly empty, one byte in every 16th, so the payload stays tiny (~6 % of the count). */
 function batch(): Buffer {

@@ -15,6 +15,9 @@ export const meta: CheckMeta = {
   description: 'Offers permessage-deflate; if the server accepts it, sends one compressed text frame (RSV1) that inflates to 64× the declared cap (--max-message, default 64 KiB → 4 MiB of "a", at most 64 MiB), then a ping. Finding: the message is accepted (ping answered), or no answer (a target that stops answering handshakes is reported by WSG-LIVE-01/02). Skipped when deflate is not negotiated.',
 };
 
+/** Can take a target down: runs alone, after the other checks (see CheckModule.isolated). */
+export const isolated = true;
+
 /** Crash-class probe: runs after the ordinary checks so a crash does not spoil them. */
 export const phase = 1;
 

@@ -15,6 +15,9 @@ export const meta: CheckMeta = {
   description: 'Handshakes with (a) 2 100 dummy headers before Upgrade/Sec-WebSocket-Key, (b) one 64 KiB header, (c) Sec-WebSocket-Protocol "b" + 30 000 vs 66 000 spaces + "x", timed (STEWS-2), (d) Sec-WebSocket-Extensions a;b="\\c…" with 26 vs 28 repeats, timed (STEWS-3), (e) extension names "constructor" / "hasOwnProperty"; liveness after each. Finding: latency grows by more than 0.4 s with length, and at least doubles, in each of three interleaved measurements; a target that stops answering is reported by WSG-LIVE-01/02.',
 };
 
+/** Can take a target down: runs alone, after the other checks (see CheckModule.isolated). */
+export const isolated = true;
+
 interface Outcome { ms: number; what: string }
 
 async function attempt(ctx: CheckContext, headers: HeaderList, headersFirst = false): Promise<Outcome> {

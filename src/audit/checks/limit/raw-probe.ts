@@ -70,7 +70,8 @@ export function closedVerdict(s: RawSocket): Verdict | null {
 export function describe(v: Verdict): string {
   if (v.kind === 'accepted') return 'accepted (a ping sent after it was answered)';
   if (v.kind === 'silent') return 'no answer';
-  return v.code ? `closed ${v.code}${v.reason ? ` "${v.reason}"` : ''}` : v.reason;
+  // Never an empty text: a close frame without a status code has no code and no reason.
+  return v.code ? `closed ${v.code}${v.reason ? ` "${v.reason}"` : ''}` : v.reason || 'closed with a close frame that carries no status code';
 }
 
 /** Waits until the socket's write buffer drains (or it closes), then takes both listeners off again. */

@@ -1,4 +1,4 @@
-import { describeEvent, formatSeconds, probeAlive } from '../../liveness.js';
+import { alongsideNote, describeEvent, formatSeconds, probeAlive } from '../../liveness.js';
 import type { CheckContext, CheckMeta } from '../../types.js';
 
 export const meta: CheckMeta = {
@@ -10,7 +10,7 @@ export const meta: CheckMeta = {
   passive: true,
   references: ['CWE-400', 'CWE-248', 'docs/audit.md "Liveness"'],
   remediation: 'Find what the named input does to the server (its logs at that time): an uncaught exception, an out-of-memory kill or a blocked event loop. Handle the error per connection, bound what one message may cost, and run the service under a supervisor that restarts it.',
-  description: 'Reads what the liveness watch saw: after every check the runner asks for a fresh baseline handshake; when none answers it keeps asking with a bounded back-off over --liveness-window (12 s). Finding (high, certain) when no probe in that window gets an answer (no 101 and no HTTP status other than a proxy\'s 502/504), naming the check and the input it had just sent, how long the target stayed down and whether it answered again before the audit ended. A target that comes back within the window is WSG-LIVE-02. Runs only when selected (it is by default) and when the baseline handshake worked.',
+  description: 'Reads what the liveness watch saw: after every check the runner asks for a fresh baseline handshake; when none answers it keeps asking with a bounded back-off over --liveness-window (12 s). Finding (high, certain) when no probe in that window gets an answer (no 101 and no HTTP status other than a proxy\'s 502/504), naming the check and the input it had just sent (the checks that can take a target down run alone, one at a time, so this is exactly one check; a check from the concurrent pool is named with the checks that ran alongside it), or the baseline handshake when the target answered it and never again, how long the target stayed down and whether it answered again before the audit ended. A target that comes back within the window is WSG-LIVE-02. Runs only when selected (it is by default) and when the baseline handshake worked.',
 };
 
 export async function run(ctx: CheckContext): Promise<void> {
@@ -26,7 +26,7 @@ export async function run(ctx: CheckContext): Promise<void> {
     const window = `no answer to ${e.failures} baseline handshakes over ${formatSeconds(e.lastFailure - e.since)} (last: ${e.detail})`;
     const end = e.answeredAt !== undefined
       ? `It answered again ${formatSeconds(e.answeredAt - e.since)} after it went silent.`
-      : `It was still down at the end of the audit, at least ${formatSeconds(e.lastFailure - e.since)} after it went silent; the checks that ran later saw a dead target.`;
-    ctx.report({ confidence: 'certain', evidence: `${describeEvent(e)} the target stopped answering: ${window}. ${end}` });
+      : `It was still down at the end of the audit, at least ${formatSeconds(e.lastFailure - e.since)} after it went silent; the checks after it were not judged (reported skipped).`;
+    ctx.report({ confidence: 'certain', evidence: `${describeEvent(e)} the target stopped answering: ${window}. ${end}${alongsideNote(e)}` });
   }
 }

@@ -1,4 +1,4 @@
-import { describeEvent, formatSeconds } from '../../liveness.js';
+import { alongsideNote, describeEvent, formatSeconds } from '../../liveness.js';
 import type { CheckContext, CheckMeta } from '../../types.js';
 
 export const meta: CheckMeta = {
@@ -16,6 +16,6 @@ export const meta: CheckMeta = {
 export async function run(ctx: CheckContext): Promise<void> {
   for (const e of ctx.livenessEvents()) {
     if (e.outcome !== 'recovered' || e.answeredAt === undefined) continue;
-    ctx.report({ confidence: 'likely', evidence: `${describeEvent(e)} the target did not complete a baseline handshake (${e.detail}); it answered again ${formatSeconds(e.answeredAt - e.since)} later, after ${e.probes} probe${e.probes === 1 ? '' : 's'}. Slow to recover, not a crash.` });
+    ctx.report({ confidence: 'likely', evidence: `${describeEvent(e)} the target did not complete a baseline handshake (${e.detail}); it answered again ${formatSeconds(e.answeredAt - e.since)} later, after ${e.probes} probe${e.probes === 1 ? '' : 's'}. Slow to recover, not a crash.${alongsideNote(e)}` });
   }
 }

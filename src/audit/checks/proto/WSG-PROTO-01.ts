@@ -13,6 +13,9 @@ export const meta: CheckMeta = {
   description: 'After a baseline handshake, sends the text frame 0x81 0x05 "hello" (MASK=0) and a masked ping. Finding when the server answers the ping or keeps the socket open instead of closing (1002).',
 };
 
+/** Can take a target down: runs alone, after the other checks (see CheckModule.isolated). */
+export const isolated = true;
+
 export async function run(ctx: CheckContext): Promise<void> {
   await requireBaseline(ctx);
   const o = await probe(ctx, [Buffer.from([0x81, 0x05, ...Buffer.from('hello')])]);

@@ -15,6 +15,9 @@ export const meta: CheckMeta = {
   description: 'On separate baseline sessions sends a binary frame with RSV1, RSV2, RSV3 set (no extension negotiated), frames with opcodes 0x3 and 0xB, and "hello" with the 16-bit length form; a fresh handshake after each. Finding (low) when a frame is tolerated; a target that stops answering handshakes is reported by WSG-LIVE-01 (high).',
 };
 
+/** Can take a target down: runs alone, after the other checks (see CheckModule.isolated). */
+export const isolated = true;
+
 function probes(ctx: CheckContext): Array<[string, FrameSpec]> {
   // Engine.IO closes on a malformed packet, which would hide the framing verdict: send it a pong packet.
   const text = ctx.options.protocol === 'socket.io' ? '3' : 'hello';

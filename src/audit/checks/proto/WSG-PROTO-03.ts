@@ -1,7 +1,7 @@
 import { requireBaseline } from '../../check-helpers.js';
 import { closePayload, Opcode, type FrameSpec } from '../../raw/frame-encoder.js';
 import type { CheckContext, CheckMeta } from '../../types.js';
-import { describe, probe, probeWaitMs, rejected, type Outcome } from './frames.js';
+import { describe, probe, probeWaitMs, rejected, requireServedSession, type Outcome } from './frames.js';
 
 export const meta: CheckMeta = {
   id: 'WSG-PROTO-03',
@@ -11,8 +11,11 @@ export const meta: CheckMeta = {
   mode: 'safe',
   references: ['RFC6455 §5.5', 'RFC6455 §5.5.1', 'RFC6455 §5.5.2', 'RFC6455 §5.5.3', 'RFC6455 §7.4'],
   remediation: 'Fail the connection (close 1002, 1007 for a bad reason) on control frames over 125 bytes or without FIN, and on close codes that may not be sent (< 1000, 1004-1006, 1015, ≥ 5000); answer every ping with a pong carrying the same data.',
-  description: 'On separate baseline sessions: ping with a 126-byte payload; ping with FIN=0; close with codes 999, 1005, 1006, 1015, 5000; close with an invalid UTF-8 reason; a normal ping whose pong must carry the same data. Finding when a violation is tolerated or the pong differs.',
+  description: 'On separate baseline sessions: ping with a 126-byte payload; ping with FIN=0; close with codes 999, 1005, 1006, 1015, 5000; close with an invalid UTF-8 reason; a normal ping whose pong must carry the same data. Skipped when a plain session (one valid ping, no violation) is itself ended right after the 101: such a server answers every probe alike. Finding when a violation is tolerated or the pong differs.',
 };
+
+/** Can take a target down: runs alone, after the other checks (see CheckModule.isolated). */
+export const isolated = true;
 
 const VIOLATIONS: Array<[string, FrameSpec]> = [
   ['ping with 126-byte payload', { opcode: Opcode.PING, payload: Buffer.alloc(126, 0x61) }],
@@ -30,6 +33,7 @@ function closeRefused(o: Outcome): boolean {
 
 export async function run(ctx: CheckContext): Promise<void> {
   await requireBaseline(ctx);
+  await requireServedSession(ctx);
   const wait = probeWaitMs(ctx);
   const [controls, closes, ping] = await Promise.all([
     Promise.all(VIOLATIONS.map(async ([label, spec]) => [label, await probe(ctx, [spec])] as const)),

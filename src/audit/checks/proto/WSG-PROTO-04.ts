@@ -14,6 +14,9 @@ export const meta: CheckMeta = {
   description: 'On separate baseline sessions sends text frames with an overlong sequence (C0 AF), a surrogate (ED A0 80) and a truncated sequence (E2 82), and the valid "€" split across two fragments (E2 | 82 AC). Finding when invalid text is tolerated (not closed) or the valid split is refused with 1007.',
 };
 
+/** Can take a target down: runs alone, after the other checks (see CheckModule.isolated). */
+export const isolated = true;
+
 const INVALID: Array<[string, Buffer]> = [
   ['overlong C0 AF', Buffer.from([0x61, 0xc0, 0xaf, 0x62])],
   ['surrogate ED A0 80', Buffer.from([0x61, 0xed, 0xa0, 0x80])],

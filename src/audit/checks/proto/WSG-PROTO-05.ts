@@ -1,7 +1,7 @@
 import { requireBaseline } from '../../check-helpers.js';
 import { Opcode } from '../../raw/frame-encoder.js';
 import type { CheckContext, CheckMeta } from '../../types.js';
-import { describe, openSession, probe, probeWaitMs, rejected, send, verdict, type Outcome } from './frames.js';
+import { describe, openSession, probe, probeWaitMs, rejected, requireServedSession, send, verdict, type Outcome } from './frames.js';
 
 export const meta: CheckMeta = {
   id: 'WSG-PROTO-05',
@@ -11,8 +11,11 @@ export const meta: CheckMeta = {
   mode: 'safe',
   references: ['RFC6455 §5.4'],
   remediation: 'Fail the connection with close 1002 on a continuation frame with no message open and on a new data frame while a fragmented message is open; answer control frames interleaved between fragments.',
-  description: 'On separate baseline sessions: a continuation frame with no message in progress; a new text frame while a fragmented message is open; a ping between two fragments of a valid message (must be answered). Finding when an error is tolerated or the interleaved ping is refused.',
+  description: 'On separate baseline sessions: a continuation frame with no message in progress; a new text frame while a fragmented message is open; a ping between two fragments of a valid message (must be answered). Skipped when a plain session (one valid ping, no violation) is itself ended right after the 101: such a server answers every probe alike. Finding when an error is tolerated or the interleaved ping is refused.',
 };
+
+/** Can take a target down: runs alone, after the other checks (see CheckModule.isolated). */
+export const isolated = true;
 
 /** A valid fragmented message with our ping between its fragments. */
 async function interleavedPing(ctx: CheckContext): Promise<Outcome> {
@@ -29,6 +32,7 @@ async function interleavedPing(ctx: CheckContext): Promise<Outcome> {
 
 export async function run(ctx: CheckContext): Promise<void> {
   await requireBaseline(ctx);
+  await requireServedSession(ctx);
   const wait = probeWaitMs(ctx);
   const [stray, overlap, ping] = await Promise.all([
     probe(ctx, [{ opcode: Opcode.CONTINUATION, payload: 'wsguard' }]),

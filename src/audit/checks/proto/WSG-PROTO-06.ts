@@ -13,6 +13,9 @@ export const meta: CheckMeta = {
   description: 'Baseline handshake variants: Sec-WebSocket-Version absent, 8, "13;", "13,14", "13\\r"; Sec-WebSocket-Key missing, 10 bytes, not base64; method POST; no Connection: Upgrade; a hixie-76 handshake (Key1/Key2 + 8-byte body); and Sec-WebSocket-Accept checked on the baseline. Finding when a variant gets 101 (info when only version 8, whose framing is RFC 6455 with masking, is accepted) or Accept is wrong.',
 };
 
+/** Can take a target down: runs alone, after the other checks (see CheckModule.isolated). */
+export const isolated = true;
+
 const VARIANTS: Array<[label: string, request: RawHandshakeOptions['request'], severity: Severity]> = [
   ['no Sec-WebSocket-Version', { version: null }, 'low'],
   ['Sec-WebSocket-Version: 8 (hybi-08 draft)', { version: '8' }, 'info'],

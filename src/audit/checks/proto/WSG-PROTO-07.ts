@@ -16,6 +16,9 @@ export const meta: CheckMeta = {
   description: 'On one connection: (a) an upgrade with Sec-WebSocket-Version: 1337, then after the non-101 answer a plain "GET /"; (b) a POST / with Upgrade: websocket, then "GET /". The same GET is also sent on a fresh connection. Finding (high) when the GET after the refused upgrade gets a different answer than from outside (a tunnel to the backend); medium/tentative when the connection stays open but silent after the refusal.',
 };
 
+/** Can take a target down: runs alone, after the other checks (see CheckModule.isolated). */
+export const isolated = true;
+
 interface Exchange {
   first: HttpResponse;
   second: HttpResponse | null;

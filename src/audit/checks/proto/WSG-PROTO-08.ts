@@ -14,6 +14,9 @@ export const meta: CheckMeta = {
   description: 'Baseline handshakes offering permessage-deflate alone, then with server_max_window_bits=7, =16, =08, client_max_window_bits=abc and an unknown parameter. Finding when compression keeps its context across messages (low on an authenticated endpoint, info otherwise) or an invalid offer is accepted (low).',
 };
 
+/** Can take a target down: runs alone, after the other checks (see CheckModule.isolated). */
+export const isolated = true;
+
 const INVALID = [
   'permessage-deflate; server_max_window_bits=7',
   'permessage-deflate; server_max_window_bits=16',

@@ -41,6 +41,9 @@ export function describe(o: Outcome, waitMs: number): string {
 export function send(ctx: CheckContext, conn: RawConnection, f: FrameSpec | Buffer): void {
   if (Buffer.isBuffer(f)) {
     conn.write(f);
+    // Hand-made bytes are recorded too: the liveness watch names the last frame sent before a crash.
+    const raw = rawFrame(f);
+    if (raw) ctx.recordFrame(raw, 'out');
     return;
   }
   conn.write(encodeFrame(f));
@@ -80,6 +83,21 @@ export async function verdict(ctx: CheckContext, conn: RawConnection, opts: { pi
   }
 }
 
+/** The frame hand-made bytes start with (header fields and unmasked payload), or null when too short to tell. */
+function rawFrame(b: Buffer): Frame | null {
+  if (b.length < 2) return null;
+  const b0 = b[0] ?? 0;
+  const b1 = b[1] ?? 0;
+  const len7 = b1 & 0x7f;
+  const masked = (b1 & 0x80) !== 0;
+  const start = 2 + (len7 === 126 ? 2 : len7 === 127 ? 8 : 0) + (masked ? 4 : 0);
+  if (b.length < start) return null;
+  const key = b.subarray(start - 4, start);
+  const payload = Buffer.from(b.subarray(start));
+  if (masked) for (let i = 0; i < payload.length; i++) payload[i] = (payload[i] ?? 0) ^ (key[i % 4] ?? 0);
+  return { fin: (b0 & 0x80) !== 0, rsv1: (b0 & 0x40) !== 0, rsv2: (b0 & 0x20) !== 0, rsv3: (b0 & 0x10) !== 0, opcode: b0 & 0x0f, masked, payload };
+}
+
 /** One probe on its own session: send `frames`, read the verdict, close. */
 export async function probe(ctx: CheckContext, frames: Array<FrameSpec | Buffer>, opts: { ping?: boolean } = {}): Promise<Outcome> {
   const conn = await openSession(ctx);
@@ -89,4 +107,14 @@ export async function probe(ctx: CheckContext, frames: Array<FrameSpec | Buffer>
   } finally {
     conn.destroy();
   }
+}
+
+/**
+ * Skips unless a plain baseline session (no violation, one valid ping) stays open: a server
+ * that ends every session right after the 101 answers every probe the same way, so its
+ * closes say nothing about how it treats bad frames. Memoised: one plain session per audit.
+ */
+export async function requireServedSession(ctx: CheckContext): Promise<void> {
+  const plain = await ctx.memo('proto:plain-session', () => probe(ctx, []));
+  if (rejected(plain)) ctx.skip(`not applicable: the server ends every session right after the 101 (a plain session with one valid ping: ${describe(plain, probeWaitMs(ctx))}), so its answer to malformed frames cannot be told from that`);
 }

@@ -1,0 +1,118 @@
+/**
+ * The liveness watch against targets that really go down (a `ws` server that drops its port and
+ * every connection): a crash names the one check and input that preceded it, even in an audit
+ * of many checks; a target killed by the baseline handshake itself is reported as such; and a
+ * target that dies mid-audit never yields "No findings." or passes.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { runAudit } from '../../src/audit/runner.js';
+import { loadChecks } from '../../src/audit/registry.js';
+import { selectChecks } from '../../src/audit/select.js';
+import { resolveOptions, type AuditOptionsInput } from '../../src/audit/options.js';
+import type { AuditReport } from '../../src/audit/types.js';
+import { startFragileServer, type FragileServerOptions } from '../fixtures/fragile-server.js';
+
+const servers: Array<{ close(): Promise<void> }> = [];
+after(() => Promise.all(servers.map((s) => s.close())));
+const all = await loadChecks();
+const base: AuditOptionsInput = { allowedOrigins: ['https://app.example.com'], requestTimeoutMs: 2000, livenessWindowMs: 1500 };
+
+async function fragile(o: FragileServerOptions) {
+  const s = await startFragileServer(o);
+  servers.push(s);
+  return s;
+}
+
+async function audit(url: string, only: string[], extra: AuditOptionsInput = {}): Promise<AuditReport> {
+  const options = { ...base, only, ...extra };
+  const checks = selectChecks(all, resolveOptions(new URL(url), options));
+  return (await runAudit(new URL(url), options, { checks })).report;
+}
+
+const status = (r: AuditReport) => Object.fromEntries(r.checks.map((c) => [c.id, c.status]));
+
+test('a frame that kills the target: LIVE-01 names the one check that sent it, every check before it is judged, every check after it is not', async () => {
+  const s = await fragile({ dieOnProtocolError: true });
+  // Many checks at the default concurrency: the frame-abuse checks still run alone, after the others.
+  const r = await audit(s.url, ['FINGER', 'ORIGIN', 'AUTH-03', 'LIMIT-01', 'PROTO', 'LIVE']);
+  assert.equal(s.dead, true, 'the fixture died');
+  const crash = r.findings.filter((f) => f.checkId === 'WSG-LIVE-01');
+  assert.equal(crash.length, 1, JSON.stringify(r.findings));
+  // PROTO-01's unmasked frame is the first one ws must refuse; nothing ran beside it.
+  assert.match(crash[0]?.evidence ?? '', /^After WSG-PROTO-01 \(input: its last frame sent: "hello"\) the target stopped answering/);
+  assert.doesNotMatch(crash[0]?.evidence ?? '', /ran alongside/);
+  const st = status(r);
+  for (const id of ['WSG-ORIGIN-01', 'WSG-FINGER-01', 'WSG-LIMIT-01']) assert.ok(st[id] === 'pass' || st[id] === 'fail', `${id} judged before the crash (${st[id]})`);
+  for (const c of r.checks.filter((x) => /ORIGIN|FINGER|AUTH|LIMIT/.test(x.id))) assert.doesNotMatch(c.reason ?? '', /not judged/, `${c.id} ran before the crash`);
+  for (const id of ['WSG-PROTO-03', 'WSG-PROTO-04', 'WSG-PROTO-05', 'WSG-PROTO-06', 'WSG-PROTO-07', 'WSG-PROTO-08']) {
+    const c = r.checks.find((x) => x.id === id);
+    assert.equal(c?.status, 'skipped', `${id}: ${JSON.stringify(c)}`);
+    assert.match(c?.reason ?? '', /^not judged: the target stopped answering after WSG-PROTO-01/);
+  }
+});
+
+test('runs: fingerprints first, the checks that can kill a target last and one at a time', async () => {
+  const s = await fragile({});
+  const starts: Array<{ id: string; start: number; end: number }> = [];
+  const options = { ...base, only: ['FINGER-01', 'ORIGIN', 'AUTH-03', 'LIMIT-01', 'PROTO-01', 'PROTO-03', 'PROTO-04', 'LIVE'] };
+  const checks = selectChecks(all, resolveOptions(new URL(s.url), options)).map((m) => ({
+    ...m,
+    run: async (ctx: Parameters<typeof m.run>[0]) => {
+      const start = Date.now();
+      try {
+        await m.run(ctx);
+      } finally {
+        starts.push({ id: m.meta.id, start, end: Date.now() });
+      }
+    },
+  }));
+  const { report } = await runAudit(new URL(s.url), options, { checks });
+  assert.equal(report.findings.filter((f) => f.checkId.startsWith('WSG-LIVE')).length, 0, JSON.stringify(report.findings));
+  const active = starts.filter((x) => !x.id.startsWith('WSG-LIVE')).sort((a, b) => a.start - b.start);
+  assert.equal(active[0]?.id, 'WSG-FINGER-01');
+  const finger = active.find((x) => x.id === 'WSG-FINGER-01')!;
+  for (const x of active.filter((y) => y.id !== 'WSG-FINGER-01')) assert.ok(x.start >= finger.end, `${x.id} started before the fingerprint ended`);
+  const isolated = new Set(['WSG-LIMIT-01', 'WSG-PROTO-01', 'WSG-PROTO-03', 'WSG-PROTO-04']);
+  const ordinaryEnd = Math.max(...active.filter((x) => !isolated.has(x.id)).map((x) => x.end));
+  const alone = active.filter((x) => isolated.has(x.id)).sort((a, b) => a.start - b.start);
+  assert.equal(alone.length, 4);
+  alone.forEach((x, i) => {
+    assert.ok(x.start >= ordinaryEnd, `${x.id} started before the ordinary checks ended`);
+    if (i > 0) assert.ok(x.start >= alone[i - 1]!.end, `${x.id} overlapped ${alone[i - 1]!.id}`);
+  });
+});
+
+test('a target that answered the baseline handshake and never again: LIVE-01 names the baseline handshake; no check passes', async () => {
+  const s = await fragile({ dieAfterHandshakes: 1 });
+  const r = await audit(s.url, ['ORIGIN', 'AUTH-01', 'LIVE']);
+  const crash = r.findings.filter((f) => f.checkId === 'WSG-LIVE-01');
+  assert.equal(crash.length, 1, JSON.stringify(r.findings));
+  assert.match(crash[0]?.evidence ?? '', /^After the baseline handshake \(the auditor's first request, before any check ran\) the target stopped answering/);
+  for (const c of r.checks.filter((x) => !x.id.startsWith('WSG-LIVE'))) {
+    assert.equal(c.status, 'skipped', JSON.stringify(c));
+    assert.match(c.reason ?? '', /^not judged: the target stopped answering after the baseline handshake/);
+  }
+});
+
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'audit', ...args], { timeout: 90_000, env: { ...process.env, WSGUARD_DEBUG: '' } }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+test('CLI: a target that dies after two handshakes → the report says it went down and which checks were not judged, exit 1; never "No findings."', async () => {
+  const s = await fragile({ dieAfterHandshakes: 2 });
+  const r = await cli([s.url, '--only', 'ORIGIN,AUTH,LIVE', '--origin', 'https://app.example.com', '--liveness-window', '1.5', '--timeout', '10']);
+  assert.equal(r.code, 1, r.stderr);
+  assert.doesNotMatch(r.stdout, /No findings\./);
+  assert.match(r.stdout, /WSG-LIVE-01 Target stopped answering after a probe \(crash\) \[certain\]/);
+  assert.match(r.stdout, /still down at the end of the audit/);
+  // Whatever ran into the dead target is listed as not evaluated (skipped, none passed or erred), most as "not judged".
+  const ids = [1, 2, 3, 4, 5, 6].flatMap((n) => [`WSG-ORIGIN-0${n}`, `WSG-AUTH-0${n}`]);
+  for (const id of ids) assert.match(r.stdout, new RegExp(`^ {2}${id} skipped: `, 'm'), `${id} not listed as skipped:\n${r.stdout}`);
+  assert.ok((r.stdout.match(/^ {2}WSG-\S+ skipped: not judged: /gm) ?? []).length >= 6, r.stdout);
+});
