@@ -41,7 +41,7 @@ class Context implements HandlerContext {
 
   ack(payload: AckPayload): void {
     this.replied = true;
-    this.connection.sendRaw(serializeAck(payload ?? EMPTY, this.id));
+    this.connection.sendRaw(serializeAck(payload || EMPTY, this.id)); // any falsy result acks `{}`, as before
   }
 }
 
