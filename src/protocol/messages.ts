@@ -13,7 +13,9 @@ export { SUBPROTOCOL, BEARER_SUBPROTOCOL_PREFIX } from './constants.js';
 export const Envelope = z.strictObject({
   type: z.string().min(1).max(32).regex(/^[a-z][a-z0-9_.]*$/),
   id: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/).optional(),
-  payload: z.record(z.string(), z.unknown()).optional(),
+  // Any JSON object; its route's schema checks it next. A loose object rather than a record: the
+  // same values pass (JSON.parse makes only plain objects), at half the cost per message.
+  payload: z.looseObject({}).optional(),
 });
 export type Envelope = z.infer<typeof Envelope>;
 
@@ -86,3 +88,26 @@ export type ServerMessage =
   | { type: 'session.expiring'; payload: { exp: number } };
 
 export type ServerMessageType = ServerMessage['type'];
+
+/**
+ * `ack` serialized from a template: byte for byte `JSON.stringify({ type: 'ack', payload, id })`
+ * (id omitted when undefined). It runs once per accepted message: building the object and
+ * stringifying it cost several times more (and more garbage) than two short stringifies.
+ */
+export function serializeAck(payload: { seq?: number }, id: string | undefined): string {
+  const p = JSON.stringify(payload) as string | undefined;
+  if (p === undefined) return JSON.stringify(id === undefined ? { type: 'ack', payload } : { type: 'ack', payload, id });
+  return id === undefined ? `{"type":"ack","payload":${p}}` : `{"type":"ack","payload":${p},"id":${JSON.stringify(id)}}`;
+}
+
+/**
+ * `message` with the request's correlation id, serialized: byte for byte
+ * `JSON.stringify({ ...message, id })`. The spread copy takes JSON.stringify's slow path (about
+ * 0.8 µs against 0.25 µs for the plain object), so the id is appended to the message's own JSON.
+ */
+export function serializeWithId(message: ServerMessage, id: string): string {
+  const json = JSON.stringify(message) as string | undefined;
+  // An own `id` keeps its place under the spread; anything that is not a plain `{…}` goes the long way.
+  if (json === undefined || 'id' in message || json.length < 3 || json.charCodeAt(json.length - 1) !== 0x7d) return JSON.stringify({ ...message, id });
+  return `${json.slice(0, -1)},"id":${JSON.stringify(id)}}`;
+}

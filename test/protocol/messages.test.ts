@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Envelope, FileUploadPayload, isSafeRelativePath, isValidChannel, isAllowed } from '../../src/protocol/index.js';
+import { Envelope, FileUploadPayload, isSafeRelativePath, isValidChannel, isAllowed, serializeAck, serializeWithId, type ServerMessage } from '../../src/protocol/index.js';
 
 test('envelope is strict', () => {
   assert.equal(Envelope.safeParse({ type: 'ping', payload: {} }).success, true);
@@ -39,4 +39,27 @@ test('channels and permission patterns: only a trailing /* is a wildcard, defaul
   assert.equal(isAllowed(['files:acme'], 'files:acme/reports'), false);
   assert.equal(isAllowed(undefined, 'files:acme'), false);
   assert.equal(isAllowed([], 'files:acme'), false);
+});
+
+test('ack and id templates: byte for byte what JSON.stringify of the merged object gives', () => {
+  const ids = [undefined, 'n1', 'A:b.c_d-e', 'x'.repeat(64), 'quote"back\\slash', '\u2028\ud800'];
+  const payloads: { seq?: number }[] = [{}, { seq: 0 }, { seq: Number.MAX_SAFE_INTEGER }, Object.freeze({})];
+  for (const id of ids) {
+    for (const payload of payloads) {
+      const expected = JSON.stringify(id === undefined ? { type: 'ack', payload } : { type: 'ack', payload, id });
+      assert.equal(serializeAck(payload, id), expected);
+    }
+  }
+  const messages: ServerMessage[] = [
+    { type: 'subscribed', payload: { channel: 'files:acme', seq: 7, epoch: 'e1' } },
+    { type: 'unsubscribed', payload: { channel: 'a', reason: 'forbidden' } },
+    { type: 'error', payload: { code: 'forbidden', message: 'No.', field: 'payload.channel' } },
+    { type: 'pong', payload: {} },
+    // An own id keeps its place in the spread (and is replaced), which the template must honour.
+    { type: 'ack', id: 'old', payload: { seq: 1 } },
+    { type: 'ack', id: undefined, payload: {} },
+  ];
+  for (const id of ids.slice(1) as string[]) {
+    for (const m of messages) assert.equal(serializeWithId(m, id), JSON.stringify({ ...m, id }));
+  }
 });

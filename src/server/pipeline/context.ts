@@ -1,13 +1,17 @@
 /** Builds the handler context for a message that passed validation. */
 import type { Identity } from '../../auth/types.js';
-import type { ServerMessage } from '../../protocol/index.js';
+import { serializeAck, serializeWithId, type ServerMessage } from '../../protocol/index.js';
 import type { GuardConnection } from '../connection.js';
-import type { MessageContext } from '../types.js';
+import type { AckPayload, MessageContext } from '../types.js';
 import type { Routed } from './types.js';
 
 export interface HandlerContext extends MessageContext {
   readonly replied: boolean;
+  /** The automatic `ack` (handler stage), serialized from a template. */
+  ack(payload: AckPayload): void;
 }
+
+const EMPTY = Object.freeze({});
 
 /** A class rather than an object literal with closures: one per message, on the hot path. */
 class Context implements HandlerContext {
@@ -31,7 +35,13 @@ class Context implements HandlerContext {
   reply(message: ServerMessage): void {
     this.replied = true;
     const id = this.id;
-    this.connection.send(id !== undefined && message.type !== 'event' && message.type !== 'session.expiring' ? { ...message, id } : message);
+    if (id === undefined || message.type === 'event' || message.type === 'session.expiring') this.connection.send(message);
+    else this.connection.sendRaw(serializeWithId(message, id));
+  }
+
+  ack(payload: AckPayload): void {
+    this.replied = true;
+    this.connection.sendRaw(serializeAck(payload || EMPTY, this.id)); // any falsy result acks `{}`, as before
   }
 }
 

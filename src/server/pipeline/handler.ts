@@ -8,7 +8,6 @@ import type { HandlerContext } from './context.js';
 import type { Contextualized, Stage, StageOutcome } from './types.js';
 
 const DONE: StageOutcome = { done: true };
-const EMPTY_ACK = { type: 'ack', payload: {} } as const;
 
 export function handlerStage(): Stage<Contextualized> {
   return {
@@ -39,7 +38,7 @@ export function handlerStage(): Stage<Contextualized> {
 
 function finish(m: Contextualized, ctx: HandlerContext, result: AckPayload, t0: number): StageOutcome {
   try {
-    if (!ctx.replied) ctx.reply(result ? { type: 'ack', payload: result } : EMPTY_ACK);
+    if (!ctx.replied) ctx.ack(result);
   } finally {
     observe(m, t0);
   }

@@ -59,3 +59,22 @@ test('handler: ctx.reply replaces the ack; messages of one connection are handle
   ]);
   ws.close();
 });
+
+test('handler: the automatic ack on the wire is the JSON of { type, payload, id } (templated, not built)', async (t) => {
+  const h = await startGuard();
+  t.after(() => h.close());
+  h.guard.message('seq', z.object({ n: z.number().int() }), (_ctx, p) => (p.n === 0 ? undefined : { seq: p.n }));
+  const ws = await connect(h, { token: await mintToken() });
+  const raw: string[] = [];
+  ws.on('message', (d) => raw.push(String(d)));
+  ws.send(JSON.stringify({ type: 'seq', id: 'a:1', payload: { n: 0 } }));
+  ws.send(JSON.stringify({ type: 'seq', payload: { n: 5 } }));
+  ws.send(JSON.stringify({ type: 'seq', id: 'b', payload: { n: 9 } }));
+  await waitFor(() => raw.length === 3, 5000, 'acks');
+  assert.deepEqual(raw, [
+    JSON.stringify({ type: 'ack', payload: {}, id: 'a:1' }),
+    JSON.stringify({ type: 'ack', payload: { seq: 5 } }),
+    JSON.stringify({ type: 'ack', payload: { seq: 9 }, id: 'b' }),
+  ]);
+  ws.close();
+});
