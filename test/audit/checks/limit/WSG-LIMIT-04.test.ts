@@ -2,6 +2,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startWeakServer, type WeakServerOptions } from '../../../fixtures/weak-server.js';
 import { ALLOWED, runCheck } from '../../harness.js';
+import { corpusCase, withTarget } from '../../../corpus/start.js';
 
 const servers: Array<{ close(): Promise<void> }> = [];
 after(() => Promise.all(servers.map((s) => s.close())));
@@ -27,4 +28,16 @@ test('LIMIT-04: deflate with the 64 KiB cap applied after inflation → pass; no
   const off = await audit({});
   assert.equal(off.result.status, 'skipped');
   assert.match(off.result.reason ?? '', /permessage-deflate/);
+});
+
+const aiohttp = corpusCase('py-aiohttp');
+test('LIMIT-04 on aiohttp (Debian python3-aiohttp 3.8.4): its one cap (max_msg_size 4 MiB) applies after inflation → no bomb claim', { skip: aiohttp.skip }, async () => {
+  await withTarget(aiohttp.target, async (url) => {
+    const r = await runCheck('WSG-LIMIT-04', url, { ...aiohttp.target.audit });
+    assert.deepEqual(r.findings.map((f) => `${f.confidence}: ${f.evidence}`), []);
+    assert.equal(r.result.status, 'pass', r.result.reason);
+    // The 64 MiB bomb was refused with its documented reason, after inflating to the cap.
+    const closes = r.traffic.entries().filter((e) => e.kind === 'close' && e.direction === 'in').map((e) => `${e.closeCode ?? ''} ${e.text}`);
+    assert.ok(closes.some((c) => /^1009 Decompressed message size/.test(c)), closes.join(' | '));
+  });
 });
