@@ -159,6 +159,7 @@ export const CORPUS: CorpusTarget[] = [
       { check: 'WSG-PROTO-01', why: 'the ws 5 receiver never requires the MASK bit on client frames (ws 7.0.0 made the server reject unmasked frames)', source: 'ws 5.2.2 lib/receiver.js; ws 7.0.0 release notes' },
       { check: 'WSG-PROTO-03', why: 'without the optional utf-8-validate module ws 5 accepts invalid UTF-8 (close reasons included)', source: 'ws 5 README, "Opt-in for performance and spec compliance"; lib/validation.js' },
       { check: 'WSG-PROTO-04', why: 'without the optional utf-8-validate module ws 5 accepts invalid UTF-8 in text messages', source: 'ws 5 README, "Opt-in for performance and spec compliance"; lib/validation.js' },
+      { check: 'WSG-PROTO-06', why: 'handleUpgrade accepts the hybi-08 draft (Sec-WebSocket-Version 8) and only checks that a Sec-WebSocket-Key is present (ws 8 added the key format check)', source: 'ws 5.2.2 lib/websocket-server.js handleUpgrade' },
       noRateLimit('ws'), noFragmentCap('ws', 'ws doc/ws.md (maxPayload only)'), laxLength('ws', 'ws 5 lib/receiver.js getPayloadLength16/64'), noConnCap('ws', 'ws doc/ws.md (no such option)'),
     ],
   },
@@ -172,6 +173,11 @@ export const CORPUS: CorpusTarget[] = [
     // Defaults per its docs/WebSocketServer.md: maxReceivedFrameSize 64 KiB, maxReceivedMessageSize
     // 1 MiB (no LIMIT-01), keepalive pings every 20 s (no SESSION-03), no permessage-deflate.
     weaknesses: [
+      { check: 'WSG-PROTO-01', why: 'the frame parser reads the MASK bit but never requires it on a client frame', source: 'WebSocket-Node 1.0.28 lib/WebSocketFrame.js addData' },
+      { check: 'WSG-PROTO-03', why: 'close reasons are checked with isValidUTF8, which without the optional native build (lib/Validation.fallback.js) accepts anything', source: 'WebSocket-Node 1.0.28 lib/Validation.js, lib/Validation.fallback.js' },
+      { check: 'WSG-PROTO-04', why: 'text messages are checked with the same isValidUTF8: without the native build invalid UTF-8 passes', source: 'WebSocket-Node 1.0.28 lib/Validation.fallback.js; lib/WebSocketConnection.js processFrame' },
+      { check: 'WSG-PROTO-06', why: 'the version is read with parseInt ("13;" and "13,14" pass), version 8 is accepted, Sec-WebSocket-Key is not validated and the method is not checked', source: 'WebSocket-Node 1.0.28 lib/WebSocketRequest.js readHandshake' },
+      laxLength('WebSocket-Node', 'WebSocket-Node 1.0.28 lib/WebSocketFrame.js addData (16/64-bit lengths)'),
       noRateLimit('WebSocket-Node'),
       noConnCap('WebSocket-Node', 'WebSocket-Node docs/WebSocketServer.md (no such option)'),
       noFragmentCap('WebSocket-Node', 'WebSocket-Node docs/WebSocketServer.md (maxReceivedMessageSize only)'),
@@ -189,6 +195,8 @@ export const CORPUS: CorpusTarget[] = [
     weaknesses: [
       { check: 'WSG-SESSION-03', why: 'WebSocketResponse heartbeat is None (off) unless set', source: 'aiohttp docs, WebSocketResponse(heartbeat=None)' },
       { check: 'WSG-LIMIT-01', why: 'max_msg_size defaults to 4 MiB', source: 'aiohttp docs, WebSocketResponse(max_msg_size=4*1024*1024)' },
+      { check: 'WSG-PROTO-01', why: 'the frame parser applies the mask only when the bit is set and never requires it from a client', source: 'aiohttp 3.8.4 http_websocket.py WebSocketReader.parse_frame' },
+      { check: 'WSG-PROTO-03', why: 'close codes of 3000 and above are not checked, and 1006 is in ALLOWED_CLOSE_CODES (every WSCloseCode member)', source: 'aiohttp 3.8.4 http_websocket.py (ALLOWED_CLOSE_CODES, _feed_data)' },
       noRateLimit('aiohttp'),
       noConnCap('aiohttp', 'aiohttp docs, WebSocketResponse (no such option)'),
       noFragmentCap('aiohttp', 'aiohttp docs, WebSocketResponse(max_msg_size) (the only bound on a fragmented message)'),
