@@ -63,6 +63,7 @@ for (const t of CORPUS.filter((x) => only.length === 0 || only.includes(x.name))
       rows.push({ target: t, profile, seconds: (Date.now() - t0) / 1000, s, alive: server.alive(), claimed });
       if (args.values.verbose) {
         for (const f of report.findings) process.stderr.write(`  ${f.checkId} ${f.severity}/${f.confidence}${s.unexpected.includes(f) ? ' UNEXPECTED' : ''}: ${f.evidence.slice(0, 300)}\n`);
+        if (!server.alive()) process.stderr.write(`  target stderr: ${server.stderr().slice(0, 1500)}\n`);
         for (const w of s.missed) process.stderr.write(`  missed ${w.check}: ${report.checks.find((c) => c.id === w.check)?.status ?? 'not run'} ${report.checks.find((c) => c.id === w.check)?.reason ?? ''}\n`);
       }
     } catch (e) {

@@ -45,6 +45,8 @@ export interface Running {
   close(): Promise<void>;
   /** Still running (a corpus server the audit killed is a finding to look at). */
   alive(): boolean;
+  /** The first 4 000 characters the server wrote to stderr (why it died, when it did). */
+  stderr(): string;
 }
 
 export async function startTarget(t: CorpusTarget, timeoutMs = 15_000): Promise<Running> {
@@ -66,6 +68,7 @@ export async function startTarget(t: CorpusTarget, timeoutMs = 15_000): Promise<
   return {
     url: `ws://127.0.0.1:${port}${t.path}`,
     alive: () => child.exitCode === null && child.signalCode === null,
+    stderr: () => err,
     close: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');

@@ -16,7 +16,7 @@ export interface Weakness {
   source: string;
   /** Only the intrusive profile can show it. */
   intrusive?: boolean;
-  /** The weakness is that the input takes the server down (a "no longer answers" claim backs it). */
+  /** The weakness is that the input takes the server down (WSG-LIVE-01/02 naming this check back it). */
   crash?: boolean;
 }
 
@@ -197,6 +197,7 @@ export const CORPUS: CorpusTarget[] = [
       { check: 'WSG-LIMIT-01', why: 'max_msg_size defaults to 4 MiB', source: 'aiohttp docs, WebSocketResponse(max_msg_size=4*1024*1024)' },
       { check: 'WSG-PROTO-01', why: 'the frame parser applies the mask only when the bit is set and never requires it from a client', source: 'aiohttp 3.8.4 http_websocket.py WebSocketReader.parse_frame' },
       { check: 'WSG-PROTO-03', why: 'close codes of 3000 and above are not checked, and 1006 is in ALLOWED_CLOSE_CODES (every WSCloseCode member)', source: 'aiohttp 3.8.4 http_websocket.py (ALLOWED_CLOSE_CODES, _feed_data)' },
+      laxLength('aiohttp', 'aiohttp 3.8.4 http_websocket.py WebSocketReader.parse_frame (UNPACK_LEN2/UNPACK_LEN3)'),
       noRateLimit('aiohttp'),
       noConnCap('aiohttp', 'aiohttp docs, WebSocketResponse (no such option)'),
       noFragmentCap('aiohttp', 'aiohttp docs, WebSocketResponse(max_msg_size) (the only bound on a fragmented message)'),
