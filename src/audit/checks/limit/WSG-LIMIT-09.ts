@@ -66,6 +66,14 @@ async function escapeGrowth(ctx: CheckContext, threshold: number): Promise<{ gre
   return null;
 }
 
+/** Shares (d)'s measurement with WSG-FINGER-03, which names the advisory when the library is known. */
+const EXTENSIONS_REDOS = 'limit-09:extensions-redos';
+
+/** LIMIT-09's (d) evidence when it measured the ReDoS in this audit, else null (also when it did not run). */
+export function measuredExtensionsRedos(ctx: CheckContext): Promise<string | null> {
+  return ctx.memo(EXTENSIONS_REDOS, () => Promise.resolve(null));
+}
+
 export function timeoutMs(o: AuditOptions): number {
   return 25 * o.requestTimeoutMs + 4 * 10_000 + 10_000;
 }
@@ -90,6 +98,10 @@ export async function run(ctx: CheckContext): Promise<void> {
   const sp = await growth(ctx, spaces(30_000), spaces(66_000));
   if (sp > threshold) slow.push(`(c) Sec-WebSocket-Protocol with 66 000 vs 30 000 spaces: +${sp} ms`);
   const ex = await escapeGrowth(ctx, threshold);
-  if (ex) slow.push(`(d) Sec-WebSocket-Extensions with ${ex.n} vs 2 \\c repeats: +${ex.grew} ms`);
+  if (ex) {
+    const d = `(d) Sec-WebSocket-Extensions with ${ex.n} vs 2 \\c repeats: +${ex.grew} ms`;
+    slow.push(d);
+    void ctx.memo(EXTENSIONS_REDOS, () => Promise.resolve(d));
+  }
   if (slow.length) ctx.report({ confidence: 'certain', evidence: `Handshake latency grows with header length (super-linear parsing, in each of three interleaved measurements): ${slow.join('; ')}.` });
 }
