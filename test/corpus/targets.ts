@@ -51,6 +51,8 @@ const laxLength = (lib: string, src: string): Weakness => ({ check: 'WSG-PROTO-0
  */
 const WS_CVE_2021_32640: Weakness = { check: 'WSG-LIMIT-09', why: 'ReDoS in the Sec-WebSocket-Protocol parser (CVE-2021-32640, fixed in 7.4.6 / 6.2.2); handleUpgrade throws on a request whose Upgrade header Node dropped', source: 'GHSA-6fc8-4gx4-v693; ws 7.4.5 lib/websocket-server.js handleUpgrade', intrusive: true, crash: true };
 const WS_CVE_2021_32640_5: Weakness = { ...WS_CVE_2021_32640, why: 'ReDoS in the Sec-WebSocket-Protocol parser (CVE-2021-32640, fixed in 5.2.3); handleUpgrade throws on a request whose Upgrade header Node dropped', source: 'GHSA-6fc8-4gx4-v693; ws 5.2.2 lib/websocket-server.js handleUpgrade' };
+/** The corpus apps check their credential on every upgrade and throttle nothing (ws offers no such option). */
+const noLoginThrottle = (app: string): Weakness => ({ check: 'WSG-AUTH-06', why: 'wrong credentials are refused at full speed, with no throttling or lockout', source: `the app (test/corpus/targets/${app}); ws doc/ws.md (no such option)`, intrusive: true });
 const noConnCap = (lib: string, src: string): Weakness => ({ check: 'WSG-LIMIT-06', why: `${lib} has no per-client connection cap`, source: src, intrusive: true });
 
 export const CORPUS: CorpusTarget[] = [
@@ -69,6 +71,7 @@ export const CORPUS: CorpusTarget[] = [
       WS_CVE_2021_32640,
       { check: 'WSG-FINGER-03', why: 'a version in the CVE-2021-32640 range (ws sends no banner: only the advisory\'s own trigger, an intrusive probe, can show it)', source: 'GHSA-6fc8-4gx4-v693', intrusive: true },
       noRateLimit('ws'), noFragmentCap('ws', 'ws doc/ws.md (maxPayload only)'), laxLength('ws', 'ws 7 lib/receiver.js getPayloadLength16/64'), noConnCap('ws', 'ws doc/ws.md (no such option)'),
+      noLoginThrottle('ws7-cookie.mjs'),
     ],
   },
   {
@@ -88,6 +91,7 @@ export const CORPUS: CorpusTarget[] = [
       { check: 'WSG-PROTO-03', why: 'without the optional utf-8-validate module ws 6 accepts invalid UTF-8 (close reasons included)', source: 'ws 6 README, "Opt-in for performance and spec compliance"; lib/validation.js' },
       { check: 'WSG-PROTO-04', why: 'without the optional utf-8-validate module ws 6 accepts invalid UTF-8 in text messages', source: 'ws 6 README, "Opt-in for performance and spec compliance"; lib/validation.js' },
       noRateLimit('ws'), noFragmentCap('ws', 'ws doc/ws.md (maxPayload only)'), laxLength('ws', 'ws 6 lib/receiver.js getPayloadLength16/64'), noConnCap('ws', 'ws doc/ws.md (no such option)'),
+      noLoginThrottle('ws6-token.mjs'),
       { check: 'WSG-AUTH-03', why: 'the token travels in the URL (logged by proxies, kept in history), as this app chose', source: 'the app (test/corpus/targets/ws6-token.mjs); OWASP WebSocket cheat sheet' },
     ],
   },
