@@ -3,7 +3,11 @@
  * the intrusive profile on their defaults, scores the findings against each server's stated
  * weaknesses, and writes recall, precision and wall time per target and in total into
  * docs/audit.md (between the corpus markers). A fresh server for each profile.
+ *
+ * Limited runs (targets named, --profile, --checks) print the same section to stdout and leave
+ * docs/audit.md alone: the doc holds whole runs only.
  */
+import { parseArgs } from 'node:util';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadChecks } from '../src/audit/registry.js';
 import { runAudit } from '../src/audit/runner.js';
@@ -21,19 +25,47 @@ const checks = await loadChecks();
 const known = new Set(checks.map((c) => c.meta.id));
 const rows: Row[] = [];
 const skipped: string[] = [];
-const only = process.argv.slice(2);
+const USAGE = `usage: npx tsx scripts/audit-corpus.ts [options] [target ...]
+
+  target ...          only these corpus targets (${CORPUS.map((t) => t.name).join(', ')})
+  --profile P         only this profile: safe or intrusive (default both)
+  --checks ID,...     only these checks (ids or areas, as --only; WSG-LIVE-* always kept)
+  --verbose           print every claim with its evidence
+  --help              this text
+
+With no limit the section in docs/audit.md is rewritten; a limited run prints it instead.
+`;
+const args = parseArgs({ allowPositionals: true, options: { profile: { type: 'string' }, checks: { type: 'string' }, verbose: { type: 'boolean' }, help: { type: 'boolean' } } });
+if (args.values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+const only = args.positionals;
+const unknownTarget = only.find((n) => !CORPUS.some((t) => t.name === n));
+const profiles = args.values.profile ? [args.values.profile] : ['safe', 'intrusive'];
+if (unknownTarget || profiles.some((p) => p !== 'safe' && p !== 'intrusive')) {
+  process.stderr.write(`${unknownTarget ? `unknown target ${unknownTarget}` : `unknown profile ${args.values.profile}`}\n${USAGE}`);
+  process.exit(2);
+}
+const onlyChecks = args.values.checks ? [...args.values.checks.split(','), 'LIVE'] : [];
+const limited = only.length > 0 || profiles.length < 2 || onlyChecks.length > 0;
 
 for (const t of CORPUS.filter((x) => only.length === 0 || only.includes(x.name))) {
   const why = missing(t);
   if (why) { skipped.push(`${t.name}: ${why}`); continue; }
-  for (const profile of ['safe', 'intrusive'] as const) {
+  for (const profile of profiles as Array<'safe' | 'intrusive'>) {
     const server = await startTarget(t);
     const t0 = Date.now();
     try {
-      const { report } = await runAudit(new URL(server.url), { ...t.audit, intrusive: profile === 'intrusive' }, { checks });
+      const { report } = await runAudit(new URL(server.url), { ...t.audit, intrusive: profile === 'intrusive', ...(onlyChecks.length ? { only: onlyChecks } : {}) }, { checks });
       const s = score(t, report, profile === 'intrusive');
       const claimed = [...new Set(report.findings.filter(claims).map((f) => f.checkId))];
       rows.push({ target: t, profile, seconds: (Date.now() - t0) / 1000, s, alive: server.alive(), claimed });
+      if (args.values.verbose) {
+        for (const f of report.findings) process.stderr.write(`  ${f.checkId} ${f.severity}/${f.confidence}${s.unexpected.includes(f) ? ' UNEXPECTED' : ''}: ${f.evidence.slice(0, 300)}\n`);
+        if (!server.alive()) process.stderr.write(`  target stderr: ${server.stderr().slice(0, 1500)}\n`);
+        for (const w of s.missed) process.stderr.write(`  missed ${w.check}: ${report.checks.find((c) => c.id === w.check)?.status ?? 'not run'} ${report.checks.find((c) => c.id === w.check)?.reason ?? ''}\n`);
+      }
     } catch (e) {
       rows.push({ target: t, profile, seconds: (Date.now() - t0) / 1000, s: score(t, { findings: [] } as never, profile === 'intrusive'), alive: server.alive(), claimed: [], error: (e as Error).message });
     } finally {
@@ -91,6 +123,10 @@ lines.push('');
 if (skipped.length) lines.push('Not run here: ' + skipped.join('; ') + '.', '');
 lines.push(END);
 
+if (limited) {
+  process.stdout.write(lines.join('\n') + '\n');
+  process.exit(0);
+}
 const doc = readFileSync(DOC, 'utf8');
 const a = doc.indexOf(START);
 const b = doc.indexOf(END);

@@ -221,7 +221,7 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
         if (closed) return { outcome: 'rejected', detail: `101 then close ${closed.code} ${closed.reason}`.trim() };
         return { outcome: 'unknown', detail: '101 and the socket stays open; no --canary to tell whether it serves protected data' };
       }
-      const judge = canaryJudge(options.canaryExpect, await baselineCanary(), options.protocol === 'socket.io');
+      const judge = canaryJudge(options.canaryExpect, await baselineCanary(), options.protocol === 'socket.io', options.canary);
       const from = s.messages.length;
       s.send(options.canary);
       let level: 'certain' | 'tentative' | null = null;

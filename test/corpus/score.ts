@@ -19,7 +19,15 @@ export interface Score {
 /** A claim that the target went down after the check: it backs only a stated crash. */
 const CRASH = /crash-class|no longer completes a baseline handshake|stops answering/i;
 
+/**
+ * WSG-LIVE-01/02 file a crash (or a slow recovery) under their own id, naming the check whose
+ * input came before it ("After WSG-LIMIT-09 (input: …)"): that backs the named check's stated
+ * crash, and nothing else (a crash blamed on another check is a wrong claim).
+ */
+const LIVE_AFTER = /^After (WSG-[A-Z]+-\d+)\b/;
+
 function backs(f: Finding, w: Weakness): boolean {
+  if (f.checkId === 'WSG-LIVE-01' || f.checkId === 'WSG-LIVE-02') return w.crash === true && LIVE_AFTER.exec(f.evidence)?.[1] === w.check;
   return f.checkId === w.check && (!CRASH.test(f.evidence) || w.crash === true);
 }
 

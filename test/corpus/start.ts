@@ -2,7 +2,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { CorpusTarget } from './targets.js';
+import { CORPUS, type CorpusTarget } from './targets.js';
 
 export const CORPUS_DIR = fileURLToPath(new URL('.', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -17,11 +17,36 @@ export function missing(t: CorpusTarget): string | null {
   return null;
 }
 
+/**
+ * One corpus target for a test: the target, and the test's skip (why it cannot run here). CI
+ * installs the corpus (.ci/run), so there a missing install is not skipped: the test fails on it.
+ */
+export function corpusCase(name: string): { target: CorpusTarget; skip: string | false } {
+  const target = CORPUS.find((t) => t.name === name);
+  if (!target) throw new Error(`no corpus target ${name}`);
+  const why = missing(target);
+  return { target, skip: why && !process.env.CI ? why : false };
+}
+
+/** Starts the target, runs `fn` against its URL, stops it. */
+export async function withTarget<T>(t: CorpusTarget, fn: (url: string, running: Running) => Promise<T>): Promise<T> {
+  const why = missing(t);
+  if (why) throw new Error(`${t.name}: ${why}`);
+  const server = await startTarget(t);
+  try {
+    return await fn(server.url, server);
+  } finally {
+    await server.close();
+  }
+}
+
 export interface Running {
   url: string;
   close(): Promise<void>;
   /** Still running (a corpus server the audit killed is a finding to look at). */
   alive(): boolean;
+  /** The first 4 000 characters the server wrote to stderr (why it died, when it did). */
+  stderr(): string;
 }
 
 export async function startTarget(t: CorpusTarget, timeoutMs = 15_000): Promise<Running> {
@@ -43,6 +68,7 @@ export async function startTarget(t: CorpusTarget, timeoutMs = 15_000): Promise<
   return {
     url: `ws://127.0.0.1:${port}${t.path}`,
     alive: () => child.exitCode === null && child.signalCode === null,
+    stderr: () => err,
     close: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');

@@ -2,7 +2,7 @@
  * The audit corpus: real third-party WebSocket servers at published versions, each with the
  * weaknesses its own docs, changelog or advisories state (the ground truth), and what an operator
  * would give the auditor. Servers come from test/corpus/package.json (npm, `npm run corpus:install`)
- * and Debian packages (python3-websockets, python3-tornado; .ci/run installs them).
+ * and Debian packages (python3-websockets, python3-tornado, python3-aiohttp; .ci/run installs them).
  *
  * Counting: a finding claims a weakness when its severity is low or above and its confidence is
  * not tentative; info findings and tentative ones are observations, not claims.
@@ -16,7 +16,7 @@ export interface Weakness {
   source: string;
   /** Only the intrusive profile can show it. */
   intrusive?: boolean;
-  /** The weakness is that the input takes the server down (a "no longer answers" claim backs it). */
+  /** The weakness is that the input takes the server down (WSG-LIVE-01/02 naming this check back it). */
   crash?: boolean;
 }
 
@@ -50,6 +50,9 @@ const laxLength = (lib: string, src: string): Weakness => ({ check: 'WSG-PROTO-0
  * req.headers.upgrade.toLowerCase() on undefined (websocket-server.js, ws 6 and 7.4.x).
  */
 const WS_CVE_2021_32640: Weakness = { check: 'WSG-LIMIT-09', why: 'ReDoS in the Sec-WebSocket-Protocol parser (CVE-2021-32640, fixed in 7.4.6 / 6.2.2); handleUpgrade throws on a request whose Upgrade header Node dropped', source: 'GHSA-6fc8-4gx4-v693; ws 7.4.5 lib/websocket-server.js handleUpgrade', intrusive: true, crash: true };
+const WS_CVE_2021_32640_5: Weakness = { ...WS_CVE_2021_32640, why: 'ReDoS in the Sec-WebSocket-Protocol parser (CVE-2021-32640, fixed in 5.2.3); handleUpgrade throws on a request whose Upgrade header Node dropped', source: 'GHSA-6fc8-4gx4-v693; ws 5.2.2 lib/websocket-server.js handleUpgrade' };
+/** The corpus apps check their credential on every upgrade and throttle nothing (ws offers no such option). */
+const noLoginThrottle = (app: string): Weakness => ({ check: 'WSG-AUTH-06', why: 'wrong credentials are refused at full speed, with no throttling or lockout', source: `the app (test/corpus/targets/${app}); ws doc/ws.md (no such option)`, intrusive: true });
 const noConnCap = (lib: string, src: string): Weakness => ({ check: 'WSG-LIMIT-06', why: `${lib} has no per-client connection cap`, source: src, intrusive: true });
 
 export const CORPUS: CorpusTarget[] = [
@@ -68,6 +71,7 @@ export const CORPUS: CorpusTarget[] = [
       WS_CVE_2021_32640,
       { check: 'WSG-FINGER-03', why: 'a version in the CVE-2021-32640 range (ws sends no banner: only the advisory\'s own trigger, an intrusive probe, can show it)', source: 'GHSA-6fc8-4gx4-v693', intrusive: true },
       noRateLimit('ws'), noFragmentCap('ws', 'ws doc/ws.md (maxPayload only)'), laxLength('ws', 'ws 7 lib/receiver.js getPayloadLength16/64'), noConnCap('ws', 'ws doc/ws.md (no such option)'),
+      noLoginThrottle('ws7-cookie.mjs'),
     ],
   },
   {
@@ -87,6 +91,7 @@ export const CORPUS: CorpusTarget[] = [
       { check: 'WSG-PROTO-03', why: 'without the optional utf-8-validate module ws 6 accepts invalid UTF-8 (close reasons included)', source: 'ws 6 README, "Opt-in for performance and spec compliance"; lib/validation.js' },
       { check: 'WSG-PROTO-04', why: 'without the optional utf-8-validate module ws 6 accepts invalid UTF-8 in text messages', source: 'ws 6 README, "Opt-in for performance and spec compliance"; lib/validation.js' },
       noRateLimit('ws'), noFragmentCap('ws', 'ws doc/ws.md (maxPayload only)'), laxLength('ws', 'ws 6 lib/receiver.js getPayloadLength16/64'), noConnCap('ws', 'ws doc/ws.md (no such option)'),
+      noLoginThrottle('ws6-token.mjs'),
       { check: 'WSG-AUTH-03', why: 'the token travels in the URL (logged by proxies, kept in history), as this app chose', source: 'the app (test/corpus/targets/ws6-token.mjs); OWASP WebSocket cheat sheet' },
     ],
   },
@@ -141,6 +146,65 @@ export const CORPUS: CorpusTarget[] = [
       noConnCap('Tornado', 'Tornado docs (no such setting)'),
       laxLength('Tornado', 'tornado/websocket.py 6.2, _receive_frame'),
       { check: 'WSG-PROTO-06', why: 'accepts the hybi-07/08 drafts (Sec-WebSocket-Version 7 and 8) and does not validate Sec-WebSocket-Key', source: 'tornado/websocket.py 6.2 (Sec-WebSocket-Version: 7, 8, 13)' },
+    ],
+  },
+  {
+    name: 'ws5-echo',
+    software: 'ws 5.2.2 (npm), plain echo, no authentication',
+    command: node('ws5-echo.mjs'),
+    needs: { npm: 'ws5' },
+    path: '/',
+    audit: { messages: ['hello'] },
+    weaknesses: [
+      { check: 'WSG-LIMIT-01', why: 'maxPayload defaults to 100 MiB', source: 'ws 5 doc/ws.md: maxPayload default 104857600' },
+      WS_NO_HEARTBEAT,
+      WS_CVE_2021_32640_5,
+      { check: 'WSG-FINGER-03', why: 'a version in the CVE-2021-32640 range (fixed in 5.2.3; no banner: only the advisory\'s own trigger, an intrusive probe, can show it)', source: 'GHSA-6fc8-4gx4-v693', intrusive: true },
+      { check: 'WSG-PROTO-01', why: 'the ws 5 receiver never requires the MASK bit on client frames (ws 7.0.0 made the server reject unmasked frames)', source: 'ws 5.2.2 lib/receiver.js; ws 7.0.0 release notes' },
+      { check: 'WSG-PROTO-03', why: 'without the optional utf-8-validate module ws 5 accepts invalid UTF-8 (close reasons included)', source: 'ws 5 README, "Opt-in for performance and spec compliance"; lib/validation.js' },
+      { check: 'WSG-PROTO-04', why: 'without the optional utf-8-validate module ws 5 accepts invalid UTF-8 in text messages', source: 'ws 5 README, "Opt-in for performance and spec compliance"; lib/validation.js' },
+      { check: 'WSG-PROTO-06', why: 'handleUpgrade accepts the hybi-08 draft (Sec-WebSocket-Version 8) and only checks that a Sec-WebSocket-Key is present (ws 8 added the key format check)', source: 'ws 5.2.2 lib/websocket-server.js handleUpgrade' },
+      noRateLimit('ws'), noFragmentCap('ws', 'ws doc/ws.md (maxPayload only)'), laxLength('ws', 'ws 5 lib/receiver.js getPayloadLength16/64'), noConnCap('ws', 'ws doc/ws.md (no such option)'),
+    ],
+  },
+  {
+    name: 'websocket-node',
+    software: 'WebSocket-Node (npm websocket 1.0.28), README echo server',
+    command: node('websocket-node.mjs'),
+    needs: { npm: 'websocket' },
+    path: '/',
+    audit: { messages: ['hello'] },
+    // Defaults per its docs/WebSocketServer.md: maxReceivedFrameSize 64 KiB, maxReceivedMessageSize
+    // 1 MiB (no LIMIT-01), keepalive pings every 20 s (no SESSION-03), no permessage-deflate.
+    weaknesses: [
+      { check: 'WSG-PROTO-01', why: 'the frame parser reads the MASK bit but never requires it on a client frame', source: 'WebSocket-Node 1.0.28 lib/WebSocketFrame.js addData' },
+      { check: 'WSG-PROTO-03', why: 'close reasons are checked with isValidUTF8, which without the optional native build (lib/Validation.fallback.js) accepts anything', source: 'WebSocket-Node 1.0.28 lib/Validation.js, lib/Validation.fallback.js' },
+      { check: 'WSG-PROTO-04', why: 'text messages are checked with the same isValidUTF8: without the native build invalid UTF-8 passes', source: 'WebSocket-Node 1.0.28 lib/Validation.fallback.js; lib/WebSocketConnection.js processFrame' },
+      { check: 'WSG-PROTO-06', why: 'the version is read with parseInt ("13;" and "13,14" pass), version 8 is accepted, Sec-WebSocket-Key is not validated and the method is not checked', source: 'WebSocket-Node 1.0.28 lib/WebSocketRequest.js readHandshake' },
+      laxLength('WebSocket-Node', 'WebSocket-Node 1.0.28 lib/WebSocketFrame.js addData (16/64-bit lengths)'),
+      noRateLimit('WebSocket-Node'),
+      noConnCap('WebSocket-Node', 'WebSocket-Node docs/WebSocketServer.md (no such option)'),
+      noFragmentCap('WebSocket-Node', 'WebSocket-Node docs/WebSocketServer.md (maxReceivedMessageSize only)'),
+    ],
+  },
+  {
+    name: 'py-aiohttp',
+    software: 'aiohttp 3.8.4 (Debian python3-aiohttp)',
+    command: python('py-aiohttp.py'),
+    needs: { debian: 'python3-aiohttp', python: 'aiohttp' },
+    path: '/ws',
+    audit: { messages: ['hello'] },
+    // compress=True by default: permessage-deflate is negotiated, and max_msg_size (4 MiB) is
+    // applied to the inflated message too (no LIMIT-04).
+    weaknesses: [
+      { check: 'WSG-SESSION-03', why: 'WebSocketResponse heartbeat is None (off) unless set', source: 'aiohttp docs, WebSocketResponse(heartbeat=None)' },
+      { check: 'WSG-LIMIT-01', why: 'max_msg_size defaults to 4 MiB', source: 'aiohttp docs, WebSocketResponse(max_msg_size=4*1024*1024)' },
+      { check: 'WSG-PROTO-01', why: 'the frame parser applies the mask only when the bit is set and never requires it from a client', source: 'aiohttp 3.8.4 http_websocket.py WebSocketReader.parse_frame' },
+      { check: 'WSG-PROTO-03', why: 'close codes of 3000 and above are not checked, and 1006 is in ALLOWED_CLOSE_CODES (every WSCloseCode member)', source: 'aiohttp 3.8.4 http_websocket.py (ALLOWED_CLOSE_CODES, _feed_data)' },
+      laxLength('aiohttp', 'aiohttp 3.8.4 http_websocket.py WebSocketReader.parse_frame (UNPACK_LEN2/UNPACK_LEN3)'),
+      noRateLimit('aiohttp'),
+      noConnCap('aiohttp', 'aiohttp docs, WebSocketResponse (no such option)'),
+      noFragmentCap('aiohttp', 'aiohttp docs, WebSocketResponse(max_msg_size) (the only bound on a fragmented message)'),
     ],
   },
 ];

@@ -1,5 +1,5 @@
 import { anonymousProbe } from '../../check-helpers.js';
-import { isControlPacket, looksLikeError } from '../../canary.js';
+import { isControlPacket, isEchoOf, looksLikeError } from '../../canary.js';
 import type { CheckContext, CheckMeta } from '../../types.js';
 
 export const meta: CheckMeta = {
@@ -32,7 +32,7 @@ async function anonymousExchange(ctx: CheckContext): Promise<{ sent: string; rep
     for (const sent of samples) {
       const from = s.messages.length;
       s.send(sent);
-      const reply = await s.waitFor((m) => m !== sent && !isControlPacket(m, socketIo) && !looksLikeError(m) && m.trim() !== '', ctx.options.canaryWaitMs, from);
+      const reply = await s.waitFor((m) => !isEchoOf(m, sent) && !isControlPacket(m, socketIo) && !looksLikeError(m) && m.trim() !== '', ctx.options.canaryWaitMs, from);
       if (reply !== null) return { sent, reply };
       if (s.closed) return null;
     }

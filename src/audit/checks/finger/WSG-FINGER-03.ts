@@ -2,6 +2,7 @@ import { requireBaseline, sharedHandshake, statusLine } from '../../check-helper
 import type { LivenessEvent } from '../../liveness-log.js';
 import type { CheckContext, CheckMeta, Severity, TrafficEntry } from '../../types.js';
 import { identify } from './WSG-FINGER-02.js';
+import { measuredExtensionsRedos } from '../limit/WSG-LIMIT-09.js';
 
 export const meta: CheckMeta = {
   id: 'WSG-FINGER-03',
@@ -12,7 +13,7 @@ export const meta: CheckMeta = {
   passive: true,
   references: ['S10', 'S11', 'S12', 'CWE-1104', 'ASVS 15.2.1'],
   remediation: 'Upgrade the named component to a fixed release (the advisory gives it); until then apply the advisory\'s workaround, and stop announcing the version (WSG-FINGER-01).',
-  description: 'Names an advisory only when the version is shown to be in its affected range: (a) a version banner in any recorded answer (Server, X-Powered-By, error pages: Python websockets, Apache Tomcat) compared with the advisory\'s range; (b) a behaviour only affected versions show: the library identified by WSG-FINGER-02\'s signatures and the target stopping answering (WSG-LIVE-01) right after the advisory\'s own trigger (ws and > 2 000 headers, Engine.IO and an RSV2/RSV3 frame, Gorilla and a 64-bit length with the MSB set). (c) framework disclosure: when <engineio path>?EIO=4&transport=polling answers an Engine.IO open packet, the same with EIO=3: finding (low, certain) when the legacy v3 protocol is accepted (allowEIO3 on). Adds the baseline and a Sec-WebSocket-Version: 1337 handshake so banners are seen alone. A library without a version is WSG-FINGER-02 and names no advisory.',
+  description: 'Names an advisory only when the version is shown to be in its affected range: (a) a version banner in any recorded answer (Server, X-Powered-By, error pages: Python websockets, Apache Tomcat) compared with the advisory\'s range; (b) a behaviour only affected versions show: the library identified by WSG-FINGER-02\'s signatures and the target stopping answering (WSG-LIVE-01) right after the advisory\'s own trigger (ws and > 2 000 headers, Engine.IO and an RSV2/RSV3 frame, Gorilla and a 64-bit length with the MSB set), or Faye websocket-driver and WSG-LIMIT-09 measuring the Sec-WebSocket-Extensions ReDoS (websocket-extensions, CVE-2020-7662/7663). (c) framework disclosure: when <engineio path>?EIO=4&transport=polling answers an Engine.IO open packet, the same with EIO=3: finding (low, certain) when the legacy v3 protocol is accepted (allowEIO3 on). Adds the baseline and a Sec-WebSocket-Version: 1337 handshake so banners are seen alone. A library without a version is WSG-FINGER-02 and names no advisory.',
 };
 
 type Version = number[];
@@ -132,6 +133,25 @@ function behaviourFindings(ctx: CheckContext, events: readonly LivenessEvent[]):
   }
 }
 
+/**
+ * The ReDoS of CVE-2020-7662 (npm websocket-extensions < 0.1.4) / CVE-2020-7663 (gem < 0.1.5),
+ * measured by WSG-LIMIT-09 with the advisory's own header, on the library that uses that parser:
+ * fixed versions parse it in linear time, so the measurement is the version proof.
+ */
+async function redosFindings(ctx: CheckContext): Promise<void> {
+  const measured = await measuredExtensionsRedos(ctx);
+  if (!measured) return;
+  const libraries = identify(ctx.traffic.entries());
+  const sig = [...libraries.keys()].find((s) => s.library === 'Faye websocket-driver (Node.js/Ruby)');
+  if (!sig) return;
+  ctx.report({
+    severity: 'high',
+    confidence: 'likely',
+    title: 'Known-vulnerable version: websocket-extensions (CVE-2020-7662 / CVE-2020-7663)',
+    evidence: `${sig.library} identified from ${libraries.get(sig) ?? 'its signature'}, and WSG-LIMIT-09 measured the advisory's ReDoS: ${measured}: websocket-extensions before 0.1.4 (npm, CVE-2020-7662) or 0.1.5 (Ruby gem, CVE-2020-7663).`,
+  });
+}
+
 /** Engine.IO open packet of a polling GET with protocol `eio`, or null. */
 function engineIoOpen(ctx: CheckContext, eio: string): Promise<{ status: string; body: string } | null> {
   return ctx.memo(`finger:engineio-polling:${eio}`, () => engineIoOpenOnce(ctx, eio));
@@ -171,5 +191,6 @@ export async function run(ctx: CheckContext): Promise<void> {
   await prepare(ctx);
   bannerFindings(ctx);
   behaviourFindings(ctx, ctx.livenessEvents());
+  await redosFindings(ctx);
   await legacyEngineIo(ctx);
 }

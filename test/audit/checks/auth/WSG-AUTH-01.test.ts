@@ -71,3 +71,24 @@ test('AUTH-01 on a hostile target: a frame the auditor must refuse (RSV1 unnegot
   assert.notEqual(r.result.status, 'pass', `${r.result.status}: ${r.result.reason ?? ''}`);
   if (r.result.status !== 'fail') assert.match(r.result.reason ?? '', /frame the auditor had to refuse/);
 });
+
+test('AUTH-01 on a plain ws echo server: the canary coming back is an echo, not protected data served anonymously', async () => {
+  const { WebSocketServer } = await import('ws');
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  wss.on('connection', (ws) => {
+    ws.on('error', () => undefined);
+    ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
+  });
+  await new Promise((r) => wss.once('listening', r));
+  track({ close: () => new Promise<void>((r) => { for (const c of wss.clients) c.terminate(); wss.close(() => r()); }) });
+  const url = `ws://127.0.0.1:${(wss.address() as { port: number }).port}/`;
+  // No pattern: the baseline's answer (the echo) used to be taken as the protected answer.
+  const bare = await runCheck('WSG-AUTH-01', url, { allowedOrigins: [ALLOWED], canary: '{"type":"whoami"}' });
+  assert.deepEqual(bare.findings.map((f) => `${f.severity}/${f.confidence}: ${f.evidence}`), []);
+  // A pattern the canary itself matches proves nothing either.
+  const matching = await runCheck('WSG-AUTH-01', url, { allowedOrigins: [ALLOWED], canary: '{"type":"whoami"}', canaryExpect: 'whoami' });
+  assert.deepEqual(matching.findings.map((f) => `${f.severity}/${f.confidence}: ${f.evidence}`), []);
+  // Sample messages echoed back are no data either (and they are not the canary).
+  const samples = await runCheck('WSG-AUTH-01', url, { allowedOrigins: [ALLOWED], messages: ['{ "type": "hello" }'] });
+  assert.deepEqual(samples.findings.map((f) => f.evidence), []);
+});

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { startSocketIoServer } from '../../../fixtures/socketio-server.js';
 import type { WeakServerOptions } from '../../../fixtures/weak-server.js';
 import { ALLOWED, runCheck, auditWeak, track } from '../../harness.js';
+import { corpusCase, withTarget } from '../../../corpus/start.js';
 
 const audit = (weak: WeakServerOptions, before: string[] = [], extra = {}) => auditWeak('WSG-FINGER-03', weak, extra, before);
 
@@ -68,4 +69,19 @@ test('FINGER-03: Socket.IO with allowEIO3 → legacy protocol finding (low, cert
   track(modern);
   const ok = await runCheck('WSG-FINGER-03', modern.url, { allowedOrigins: [ALLOWED] });
   assert.equal(ok.result.status, 'pass', JSON.stringify(ok.findings));
+});
+
+const faye = corpusCase('faye');
+test('FINGER-03 on faye-websocket 0.11.3 + websocket-extensions 0.1.3 (npm): Faye identified + the ReDoS LIMIT-09 measured → CVE-2020-7662; the same slowdown on ws names nothing', { skip: faye.skip }, async () => {
+  await withTarget(faye.target, async (url) => {
+    const r = await runCheck('WSG-FINGER-03', url, { ...faye.target.audit, concurrency: 1 }, ['WSG-PROTO-01', 'WSG-LIMIT-09']);
+    const f = r.findings.find((x) => x.checkId === 'WSG-FINGER-03');
+    assert.ok(f, JSON.stringify(r.findings.map((x) => `${x.checkId}: ${x.evidence.slice(0, 120)}`)));
+    assert.equal(f.title, 'Known-vulnerable version: websocket-extensions (CVE-2020-7662 / CVE-2020-7663)');
+    assert.match(f.evidence, /^Faye websocket-driver \(Node\.js\/Ruby\) identified from .*WSG-LIMIT-09 measured the advisory's ReDoS: \(d\) Sec-WebSocket-Extensions/);
+  });
+  // A ws server slowed by the same header (the fixture's stand-in) is not websocket-extensions.
+  const ws = await audit({ slowExtensionParsing: true }, ['WSG-PROTO-01', 'WSG-LIMIT-09'], { concurrency: 1 });
+  assert.ok(ws.findings.some((x) => x.checkId === 'WSG-LIMIT-09'), 'the slowdown was measured');
+  assert.deepEqual(ws.findings.filter((x) => x.checkId === 'WSG-FINGER-03'), []);
 });

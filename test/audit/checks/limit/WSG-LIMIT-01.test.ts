@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { WeakServerOptions } from '../../../fixtures/weak-server.js';
-import { auditWeak } from '../../harness.js';
+import { runCheck, auditWeak } from '../../harness.js';
+import { corpusCase, withTarget } from '../../../corpus/start.js';
 
 const audit = (weak: WeakServerOptions, intrusive: boolean) => auditWeak('WSG-LIMIT-01', weak, { intrusive });
 
@@ -24,4 +25,20 @@ test('LIMIT-01: 64 KiB cap on the reassembled message (fixture default) → pass
   const ok = await audit({}, true);
   assert.equal(ok.result.status, 'pass', ok.result.reason);
   assert.equal(ok.findings.length, 0);
+});
+
+const wsNode = corpusCase('websocket-node');
+test('LIMIT-01 on WebSocket-Node 1.0.28 (npm websocket): a 64 KiB frame cap under a 1 MiB message cap is no fragmentation bypass', { skip: wsNode.skip }, async () => {
+  await withTarget(wsNode.target, async (url) => {
+    for (const intrusive of [false, true]) {
+      const r = await runCheck('WSG-LIMIT-01', url, { ...wsNode.target.audit, intrusive });
+      assert.deepEqual(r.findings.map((f) => `${f.title ?? ''}: ${f.evidence}`), [], `intrusive=${intrusive}`);
+      assert.equal(r.result.status, 'pass', r.result.reason);
+      // What it refused, as its docs say: one 64 KiB + 1 frame (maxReceivedFrameSize), then the
+      // 1 MiB + 1 message in 64 KiB fragments (maxReceivedMessageSize), both with 1009.
+      const closes = r.traffic.entries().filter((e) => e.kind === 'close' && e.direction === 'in').map((e) => `${e.closeCode ?? ''} ${e.text}`);
+      assert.ok(closes.some((c) => /^1009 .*frame size/i.test(c)), closes.join(' | '));
+      assert.ok(closes.some((c) => /^1009 .*message size/i.test(c)), closes.join(' | '));
+    }
+  });
 });
