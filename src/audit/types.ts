@@ -109,6 +109,8 @@ export interface HandshakeVariant {
   endpoint?: Partial<Pick<Endpoint, 'port' | 'tls'>>;
   /** Return 429/503 as they are instead of waiting (Retry-After, ≤ 5 s) and retrying. */
   acceptThrottle?: boolean;
+  /** "Does the target still answer?": never named as the input that preceded a crash. */
+  livenessProbe?: boolean;
 }
 
 /** An ordinary `ws` connection with its traffic recorded. */
