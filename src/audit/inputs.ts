@@ -42,8 +42,8 @@ const OPCODE_NAMES: Record<number, string> = { 0: 'continuation', 1: 'text', 2: 
 
 export function formatSize(n: number): string {
   const mib = 1024 * 1024;
-  if (n >= mib) return `${Math.floor(n / mib)} MiB${n % mib ? ` + ${n % mib}` : ''} bytes`;
-  if (n >= 1024) return `${Math.floor(n / 1024)} KiB${n % 1024 ? ` + ${n % 1024}` : ''} bytes`;
+  if (n >= mib) return `${Math.floor(n / mib)} MiB${n % mib ? ` + ${n % mib} bytes` : ''}`;
+  if (n >= 1024) return `${Math.floor(n / 1024)} KiB${n % 1024 ? ` + ${n % 1024} bytes` : ''}`;
   return `${n} byte${n === 1 ? '' : 's'}`;
 }
 
@@ -117,7 +117,7 @@ export class InputLog {
 
 /** Header lines of a request head, name lower-cased, plus its request line. */
 function headLines(bytes: Buffer): { line: string; headers: Array<[string, string, string]> } {
-  const text = bytes.subarray(0, 16 * 1024).toString('latin1');
+  const text = bytes.subarray(0, 1024 * 1024).toString('latin1');
   const head = text.split('\r\n\r\n')[0] ?? '';
   const [line = '', ...rest] = head.split('\r\n');
   const headers: Array<[string, string, string]> = [];

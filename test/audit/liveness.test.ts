@@ -92,7 +92,7 @@ test('a message over 1 MiB kills the target: LIVE-01 names the 1 MiB + 1 byte te
   assert.equal(s.dead, true, 'the fixture died');
   const crash = r.findings.filter((f) => f.checkId === 'WSG-LIVE-01');
   assert.equal(crash.length, 1, JSON.stringify(r.findings));
-  assert.match(crash[0]?.evidence ?? '', /^After WSG-LIMIT-01 \(input: the first input it got no answer to: text frame \(opcode 0x1\), 1 MiB \+ 1 bytes "a{48}"…\)/);
+  assert.match(crash[0]?.evidence ?? '', /^After WSG-LIMIT-01 \(input: the first input it got no answer to: text frame \(opcode 0x1\), 1 MiB \+ 1 bytes\)/);
   assert.equal(r.checks.find((c) => c.id === 'WSG-LIMIT-01')?.reason, NOT_JUDGED);
 });
 
