@@ -105,7 +105,12 @@ export class InputLog {
       return last ? `its last input: ${this.words(last)}` : undefined;
     }
     const more = candidates.length - 1;
-    return `the first input it got no answer to: ${this.words(first)}${more ? ` (then ${more} more unanswered input${more === 1 ? '' : 's'})` : ''}`;
+    // A server can answer the fatal input and die right after (sockjs 0.3.19 answers a handshake
+    // without a version 400, then throws): the input just before, when it was not an ordinary
+    // handshake, is named too.
+    const before = list[list.indexOf(first) - 1];
+    const prev = before?.answered() && !before.what.endsWith('(as the baseline)') ? `; just before it, answered: ${this.words(before)}` : '';
+    return `the first input it got no answer to: ${this.words(first)}${more ? ` (then ${more} more unanswered input${more === 1 ? '' : 's'})` : ''}${prev}`;
   }
 
   private words(e: InputEntry): string {

@@ -40,7 +40,15 @@ test('the input named: the earliest unanswered, unless something sent clearly la
   log.add({ checkId: 'C', what: 'the killer', probe: false, answered: answered(false) });
   log.add({ checkId: 'C', what: 'nonce ping', probe: true, answered: answered(false) });
   log.add({ checkId: 'C', what: 'sent after', probe: false, answered: answered(false) });
-  assert.equal(log.trigger('C'), 'the first input it got no answer to: the killer (then 1 more unanswered input)');
+  assert.equal(log.trigger('C'), 'the first input it got no answer to: the killer (then 1 more unanswered input); just before it, answered: answered later');
+  // Answered and then dead (sockjs): the input before the first unanswered one is named too, unless an ordinary handshake.
+  const seq = new InputLog();
+  seq.add({ checkId: 'S', what: 'handshake GET /ws HTTP/1.1 (as the baseline)', probe: false, answered: answered(true) });
+  seq.add({ checkId: 'S', what: 'handshake GET /ws HTTP/1.1 with Sec-WebSocket-Version: 8', probe: false, answered: answered(false) });
+  assert.equal(seq.trigger('S'), 'the first input it got no answer to: handshake GET /ws HTTP/1.1 with Sec-WebSocket-Version: 8');
+  seq.add({ checkId: 'T', what: 'handshake GET /ws HTTP/1.1 without Sec-WebSocket-Version', probe: false, answered: answered(true) });
+  seq.add({ checkId: 'T', what: 'handshake GET /ws HTTP/1.1 with Sec-WebSocket-Version: 8', probe: false, answered: answered(false) });
+  assert.equal(seq.trigger('T'), 'the first input it got no answer to: handshake GET /ws HTTP/1.1 with Sec-WebSocket-Version: 8; just before it, answered: handshake GET /ws HTTP/1.1 without Sec-WebSocket-Version');
   const all = new InputLog();
   all.add({ checkId: 'D', what: 'a', probe: false, answered: answered(true) });
   all.add({ checkId: 'D', what: 'b', probe: false, answered: answered(true) });
