@@ -158,9 +158,9 @@ export function describeHandshakeDiff(request: Buffer, baseline: Buffer, extra =
     changed.push(`${name}: ${clip(v)}`);
   }
   const missing = [...base.keys()].filter((n) => !seen.has(n) && n !== 'pragma' && n !== 'cache-control' && n !== 'user-agent' && n !== 'accept-language');
-  if (changed.length) words.push(changed.length > 4 ? `${changed.slice(0, 3).join(', ')} and ${changed.length - 3} more headers (${request.length} bytes in all)` : changed.join(', '));
+  if (changed.length) words.push(`with ${changed.length > 4 ? `${changed.slice(0, 3).join(', ')} and ${changed.length - 3} more headers (${request.length} bytes in all)` : changed.join(', ')}`);
   if (missing.length) words.push(`without ${missing.map((n) => a.headers.find(([x]) => x === n)?.[1] ?? n).join(', ')}`);
-  const diff = words.length ? ` with ${words.join('; ')}` : ' (as the baseline)';
+  const diff = words.length ? ` ${words.join('; ')}` : ' (as the baseline)';
   return `handshake ${clip(b.line, 100)}${diff}${extra}`;
 }
 

@@ -28,6 +28,7 @@ test('a handshake in words names only what differs from the baseline request', (
   assert.equal(describeHandshakeDiff(buildHandshakeRequest({ ...base, version: '1337' }), baseline), 'handshake GET /chat HTTP/1.1 with Sec-WebSocket-Version: 1337');
   assert.equal(describeHandshakeDiff(buildHandshakeRequest({ ...base, omit: ['upgrade'], headers: [...base.headers, ['Sec-WebSocket-Key1', '4 @1  46546xW%0l 1 5']] }), baseline), 'handshake GET /chat HTTP/1.1 with Sec-WebSocket-Key1: 4 @1  46546xW%0l 1 5; without Upgrade');
   assert.equal(describeHandshakeDiff(baseline, baseline), 'handshake GET /chat HTTP/1.1 (as the baseline)');
+  assert.equal(describeHandshakeDiff(buildHandshakeRequest({ ...base, version: null }), baseline), 'handshake GET /chat HTTP/1.1 without Sec-WebSocket-Version');
 });
 
 test('the input named: the earliest unanswered, unless something sent clearly later was answered; probes never', async () => {
