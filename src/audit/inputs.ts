@@ -34,6 +34,9 @@ export interface InputEntry {
   fragments?: { kind: string; frames: number; bytes: number; fin: boolean };
 }
 
+/** How a handshake identical to the baseline request ends, in words. */
+const AS_BASELINE = ' (as the baseline)';
+
 /** Inputs sent this close after a candidate (concurrent probes) cannot clear it by being answered. */
 const BURST_MS = 25;
 const PER_CHECK = 512;
@@ -98,10 +101,14 @@ export class InputLog {
     const list = this.entries(checkId).filter((e) => !e.probe);
     const answeredAt = list.filter((e) => e.answered()).map((e) => e.at);
     const latestAnswer = answeredAt.length ? Math.max(...answeredAt) : -Infinity;
-    const candidates = list.filter((e) => !e.answered() && latestAnswer <= e.at + BURST_MS);
+    // The baseline request is what the watch itself sends to see the target alive: a copy of it
+    // that went unanswered is the silence, not its cause (ws 1.x answers the fatal ping with a
+    // close, then throws, and the next probe's ordinary handshake is the first unanswered input).
+    const named = list.filter((e) => !e.what.endsWith(AS_BASELINE));
+    const candidates = named.filter((e) => !e.answered() && latestAnswer <= e.at + BURST_MS);
     const first = candidates[0];
     if (!first) {
-      const last = list[list.length - 1];
+      const last = named[named.length - 1] ?? list[list.length - 1];
       return last ? `its last input: ${this.words(last)}` : undefined;
     }
     const more = candidates.length - 1;
@@ -109,7 +116,7 @@ export class InputLog {
     // without a version 400, then throws): the input just before, when it was not an ordinary
     // handshake, is named too.
     const before = list[list.indexOf(first) - 1];
-    const prev = before?.answered() && !before.what.endsWith('(as the baseline)') ? `; just before it, answered: ${this.words(before)}` : '';
+    const prev = before?.answered() && !before.what.endsWith(AS_BASELINE) ? `; just before it, answered: ${this.words(before)}` : '';
     return `the first input it got no answer to: ${this.words(first)}${more ? ` (then ${more} more unanswered input${more === 1 ? '' : 's'})` : ''}${prev}`;
   }
 
@@ -160,7 +167,7 @@ export function describeHandshakeDiff(request: Buffer, baseline: Buffer, extra =
   const missing = [...base.keys()].filter((n) => !seen.has(n) && n !== 'pragma' && n !== 'cache-control' && n !== 'user-agent' && n !== 'accept-language');
   if (changed.length) words.push(`with ${changed.length > 4 ? `${changed.slice(0, 3).join(', ')} and ${changed.length - 3} more headers (${request.length} bytes in all)` : changed.join(', ')}`);
   if (missing.length) words.push(`without ${missing.map((n) => a.headers.find(([x]) => x === n)?.[1] ?? n).join(', ')}`);
-  const diff = words.length ? ` ${words.join('; ')}` : ' (as the baseline)';
+  const diff = words.length ? ` ${words.join('; ')}` : AS_BASELINE;
   return `handshake ${clip(b.line, 100)}${diff}${extra}`;
 }
 

@@ -47,6 +47,11 @@ test('the input named: the earliest unanswered, unless something sent clearly la
   seq.add({ checkId: 'S', what: 'handshake GET /ws HTTP/1.1 (as the baseline)', probe: false, answered: answered(true) });
   seq.add({ checkId: 'S', what: 'handshake GET /ws HTTP/1.1 with Sec-WebSocket-Version: 8', probe: false, answered: answered(false) });
   assert.equal(seq.trigger('S'), 'the first input it got no answer to: handshake GET /ws HTTP/1.1 with Sec-WebSocket-Version: 8');
+  // ws 1.x: the fatal ping is answered (close 1002), then the process throws; the next ordinary handshake gets no answer.
+  seq.add({ checkId: 'W', what: 'handshake GET /ws HTTP/1.1 (as the baseline)', probe: false, answered: answered(true) });
+  seq.add({ checkId: 'W', what: 'ping frame (opcode 0x9), 126 bytes', probe: false, answered: answered(true) });
+  seq.add({ checkId: 'W', what: 'handshake GET /ws HTTP/1.1 (as the baseline)', probe: false, answered: answered(false) });
+  assert.equal(seq.trigger('W'), 'its last input: ping frame (opcode 0x9), 126 bytes');
   seq.add({ checkId: 'T', what: 'handshake GET /ws HTTP/1.1 without Sec-WebSocket-Version', probe: false, answered: answered(true) });
   seq.add({ checkId: 'T', what: 'handshake GET /ws HTTP/1.1 with Sec-WebSocket-Version: 8', probe: false, answered: answered(false) });
   assert.equal(seq.trigger('T'), 'the first input it got no answer to: handshake GET /ws HTTP/1.1 with Sec-WebSocket-Version: 8; just before it, answered: handshake GET /ws HTTP/1.1 without Sec-WebSocket-Version');
