@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 import type { ConnectionMeter } from './bounds.js';
 import type { AuditSocket, ConnectResult, TrafficRecorder } from './types.js';
 import type { ConcreteRequest } from './request-variant.js';
+import type { SentFrame } from './inputs.js';
 
 export interface OpenOptions {
   timeoutMs: number;
@@ -20,6 +21,8 @@ export interface OpenOptions {
   noAutoPong?: boolean;
   /** Byte limits (bounds.ts): the socket is dropped when the target sends more. */
   meter?: ConnectionMeter;
+  /** Notes each message before it is sent (the liveness watch names the input that preceded a crash). */
+  noteInput?: (frame: SentFrame, answered: () => boolean) => void;
 }
 
 const MAX_BODY = 16 * 1024;
@@ -38,12 +41,15 @@ class RecordedSocket implements AuditSocket {
   protocolError: string | null = null;
   private waiters = new Set<() => void>();
   private readCursor = 0;
+  /** Messages and closes received: "did the target answer what was sent?" */
+  private received = 0;
 
   constructor(readonly ws: WebSocket, readonly upgradeHeaders: Record<string, string | string[] | undefined>, private readonly o: OpenOptions) {
     ws.on('message', (data, isBinary) => {
       const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
       const over = o.meter?.take(buf.length + MESSAGE_OVERHEAD);
       if (over) { this.limitError = over.message; ws.terminate(); return; }
+      this.received++;
       const text = isBinary ? buf.toString('latin1') : buf.toString('utf8');
       o.recorder.record({ checkId: o.checkId, kind: 'frame', direction: 'in', text, bytes: isBinary ? buf : undefined, opcode: isBinary ? 2 : 1 });
       if (o.socketIo && text === '2') { this.ws.send('3'); return; }
@@ -51,6 +57,8 @@ class RecordedSocket implements AuditSocket {
       this.wake();
     });
     ws.on('close', (code, reason) => {
+      // 1006: no close frame (a dropped connection, or our own terminate) is no answer.
+      if (code !== 1006) this.received++;
       this.closed = { code, reason: reason.toString('utf8') };
       o.recorder.record({ checkId: o.checkId, kind: 'close', direction: 'in', text: this.closed.reason, bytes: reason, closeCode: code });
       this.wake();
@@ -87,6 +95,10 @@ class RecordedSocket implements AuditSocket {
 
   send(data: string | Buffer): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
+    const text = typeof data === 'string';
+    const seen = this.received;
+    // Noted before it goes out: a message that kills the target must still be on record.
+    this.o.noteInput?.({ fin: true, rsv1: false, rsv2: false, rsv3: false, opcode: text ? 1 : 2, masked: true, length: text ? Buffer.byteLength(data) : data.length, prefix: text ? Buffer.from(data.slice(0, 64)).subarray(0, 64) : data.subarray(0, 64) }, () => this.received > seen);
     this.o.recorder.record({ checkId: this.o.checkId, kind: 'frame', direction: 'out', text: data.toString() });
     this.ws.send(data);
   }

@@ -10,11 +10,17 @@ import type { ConnectionBudget } from './budget.js';
 import { canaryJudge } from './canary.js';
 import { concreteRequest, credentialsOf } from './request-variant.js';
 import { rawHandshake, type RawHandshakeResult } from './raw/raw-handshake.js';
+import { buildHandshakeRequest, type HandshakeRequestSpec } from './raw/handshake.js';
+import type { RawConnection } from './raw/raw-connection.js';
+import { describeFrame, describeHandshakeDiff, InputLog, type InputEntry } from './inputs.js';
 import type { Frame } from './raw/frame-decoder.js';
 import { endpointOf, type Endpoint } from './raw/target.js';
 import type { AuditOptions, AuditSocket, AuthProbe, CheckContext, ConnectResult, FindingInput, HandshakeVariant, TrafficRecorder } from './types.js';
 
 export class CheckSkipped extends Error {}
+
+/** A fixed key for describing requests: keys differ on every request and say nothing. */
+const DESCRIBE_KEY = 'd3NndWFyZC1kZXNjcmliZQ==';
 
 /** State shared by every check of one audit. */
 export interface AuditShared {
@@ -32,8 +38,8 @@ export interface AuditShared {
   liveness?: LivenessLog;
   /** Connection attempts per check, answered or not (the liveness watch asks whether a check tried). */
   attempts?: Map<string, number>;
-  /** Each check's last handshake, in words (the input a crash is attributed to when no frame was sent). */
-  lastHandshake?: Map<string, string>;
+  /** What each check sent, noted before sending (the input a crash is attributed to). */
+  inputs?: InputLog;
   /**
    * When attempts started going unanswered (no HTTP answer at all: refused, reset, timed out),
    * cleared by the next answer any check gets. If the target is then found down, its silence
@@ -87,6 +93,7 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
   };
   shared.bytes ??= new AuditBytes({ perConnection: options.maxConnectionBytes, perCheck: options.maxCheckBytes, total: options.maxAuditBytes });
   const bytes = shared.bytes.forCheck(checkId);
+  const inputs = (shared.inputs ??= new InputLog());
 
   const recordHttp = (r: RawHandshakeResult) => {
     const head = r.response.rawHeaders.map(([k, v]) => `${k}: ${v}`).join('\n');
@@ -113,20 +120,41 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
     return withThrottleRetry(variant, () => handshakeOnce(variant, tag), (r) => ({ status: r.response.status, retryAfter: r.response.headers['retry-after']?.[0] }));
   }
 
-  async function handshakeOnce(variant: HandshakeVariant, tag: string): Promise<RawHandshakeResult> {
-    countAttempt(tag);
+  /** The request spec and endpoint of a variant, as rawHandshake gets them. */
+  function requestOf(variant: HandshakeVariant): { ep: Endpoint; raw: NonNullable<HandshakeVariant['raw']>; request: HandshakeRequestSpec } {
     const req = concreteRequest(target, options, variant);
     const ep = endpointOf(req.url);
     const headers = [...req.headers];
     if (req.protocols.length) headers.push(['Sec-WebSocket-Protocol', req.protocols.join(', ')]);
     const raw = variant.raw ?? {};
-    (shared.lastHandshake ??= new Map()).set(checkId, describeHandshake(`${req.url.pathname}${req.url.search}`, raw));
+    const path = `${req.url.pathname}${req.url.search}`;
+    // Variants of the baseline go out as a browser sends them; raw probes keep their own layout.
+    const request: HandshakeRequestSpec = { path, host: ep.hostHeader, headers, ...(raw.request || raw.rawRequest ? {} : { layout: 'browser' as const }), ...raw.request, ...(raw.request?.headers ? { headers: [...headers, ...raw.request.headers] } : {}) };
+    return { ep, raw, request };
+  }
+
+  /** A handshake in words, against the baseline request (what differs is what the check tried). */
+  function describeHandshake(variant: HandshakeVariant): string {
+    const { raw, request } = requestOf(variant);
+    const bytes = (spec: HandshakeRequestSpec) => buildHandshakeRequest({ ...spec, key: spec.key === undefined ? DESCRIBE_KEY : spec.key });
+    const sent = raw.rawRequest ?? bytes(request);
+    const slices = raw.sliceBytes ? `, sent ${raw.sliceBytes} byte${raw.sliceBytes === 1 ? '' : 's'} at a time` : '';
+    return describeHandshakeDiff(sent, bytes(requestOf({}).request), slices);
+  }
+
+  async function handshakeOnce(variant: HandshakeVariant, tag: string): Promise<RawHandshakeResult> {
+    countAttempt(tag);
+    const { ep, raw, request } = requestOf(variant);
+    const described = describeHandshake(variant);
+    let answeredYet = false;
+    // The liveness watch's own probes are not inputs of a check.
+    const own = tag === 'liveness' || variant.livenessProbe === true || checkId === 'WSG-LIVE-01' || variant.endpoint !== undefined;
+    const input = own ? undefined : inputs.add({ checkId, what: described, probe: false, answered: () => answeredYet });
     const r = await rawHandshake(
       { ...ep, host: endpoint.host },
       {
         ...raw,
-        // Variants of the baseline go out as a browser sends them; raw probes keep their own layout.
-        request: { path: `${req.url.pathname}${req.url.search}`, host: ep.hostHeader, headers, ...(raw.request || raw.rawRequest ? {} : { layout: 'browser' as const }), ...raw.request, ...(raw.request?.headers ? { headers: [...headers, ...raw.request.headers] } : {}) },
+        request,
         timeoutMs: raw.timeoutMs ?? options.requestTimeoutMs,
         signal,
         // The target's host, whatever the variant says: nothing goes anywhere else.
@@ -134,8 +162,11 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
       },
     ).catch((e: unknown) => {
       answered(false, variant);
+      // Never connected: the request did not reach the target, so it cannot be what took it down.
+      if (input && /ECONNREFUSED|^connect to .* timed out/.test((e as Error).message)) input.probe = true;
       throw e;
     });
+    answeredYet = true;
     answered(true, variant);
     recordHttp(r);
     if (r.connection) {
@@ -143,8 +174,29 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
       if (disposed || signal.aborted) conn.destroy();
       else openRaw.add(conn);
       conn.onFrame = (f) => recordFrame(f, 'in');
+      if (checkId !== 'WSG-LIVE-01') watchFrames(conn);
     }
     return r;
+  }
+
+  /** Notes each frame a raw connection sends, fragments of one message as one input. */
+  function watchFrames(conn: RawConnection): void {
+    let message: InputEntry | undefined;
+    conn.onSent = (f) => {
+      const seen = conn.framesReceived;
+      if (f.opcode === 0 && message?.fragments && !message.fragments.fin) {
+        message.fragments.frames++;
+        message.fragments.bytes += f.length;
+        message.fragments.fin = f.fin;
+        const prev = message.answered;
+        message.answered = () => prev() && conn.framesReceived > seen;
+        return;
+      }
+      // Pongs and the nonce pings of the frame probes ("is it still alive?") are the auditor's own.
+      const probe = f.opcode === 0xa || (f.opcode === 0x9 && f.length <= 125 && f.prefix.subarray(0, 8).toString('latin1') === 'wsguard-');
+      const e = inputs.add({ checkId, what: describeFrame(f), probe, answered: () => conn.framesReceived > seen });
+      message = f.opcode < 8 && !f.fin ? Object.assign(e, { fragments: { kind: f.opcode === 2 ? 'binary' : 'text', frames: 1, bytes: f.length, fin: false } }) : f.opcode < 8 ? undefined : message;
+    };
   }
 
   function recordFrame(frame: Frame, direction: 'in' | 'out' = 'in'): void {
@@ -165,10 +217,15 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
     countAttempt('connect');
     const req = concreteRequest(target, options, variant);
     const creds = credentialsOf(options, variant);
+    let answeredYet = false;
+    const input = variant.endpoint ? undefined : inputs.add({ checkId, what: describeHandshake(variant), probe: false, answered: () => answeredYet });
     const r = await openAuditSocket(req, {
       timeoutMs: options.requestTimeoutMs, signal, recorder: traffic, checkId,
       socketIo: options.protocol === 'socket.io', socketIoToken: creds?.token, noAutoPong: opts.noAutoPong, meter: bytes.connection(),
+      noteInput: (f, answeredIt) => { inputs.add({ checkId, what: describeFrame(f), probe: false, answered: answeredIt }); },
     });
+    answeredYet = r.ok || r.status !== undefined;
+    if (input && !r.ok && /ECONNREFUSED/.test(r.error ?? '')) input.probe = true;
     answered(r.ok || r.status !== undefined, variant);
     if (r.ok && (disposed || signal.aborted)) r.socket.close();
     else if (r.ok) openSockets.add(r.socket);
@@ -290,18 +347,4 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
       bytes.release();
     },
   };
-}
-
-/** A handshake in words, for the liveness watch: the path and what the variant added or changed. */
-function describeHandshake(path: string, raw: NonNullable<HandshakeVariant['raw']>): string {
-  if (raw.rawRequest) {
-    const line = raw.rawRequest.subarray(0, Math.min(raw.rawRequest.length, 200)).toString('latin1').split('\r\n')[0] ?? '';
-    return `raw request ${JSON.stringify(line.slice(0, 80))} (${raw.rawRequest.length} bytes)`;
-  }
-  const extra = raw.request?.headers ?? [];
-  const names = [...new Set(extra.map(([n]) => n))];
-  const bytes = extra.reduce((n, [k, v]) => n + k.length + v.length + 4, 0);
-  const added = extra.length ? ` with ${extra.length} added header${extra.length === 1 ? '' : 's'} (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}; ${bytes} bytes)` : '';
-  const slices = raw.sliceBytes ? `, sent ${raw.sliceBytes} byte${raw.sliceBytes === 1 ? '' : 's'} at a time` : '';
-  return `${raw.request?.method ?? 'GET'} ${path}${added}${slices}`;
 }

@@ -28,7 +28,7 @@ export function livenessLog(shared: AuditShared): LivenessLog {
  */
 export async function probeAlive(ctx: CheckContext, timeoutMs = 5000): Promise<{ alive: boolean; detail: string }> {
   try {
-    const r = await ctx.handshake({ acceptThrottle: true, raw: { timeoutMs } });
+    const r = await ctx.handshake({ acceptThrottle: true, livenessProbe: true, raw: { timeoutMs } });
     const s = r.response.status;
     if (r.upgraded) return { alive: true, detail: 'HTTP 101' };
     return s === 502 || s === 504 ? { alive: false, detail: `HTTP ${s} from a proxy` } : { alive: true, detail: `HTTP ${s}` };
@@ -121,22 +121,13 @@ function triedAnything(shared: AuditShared, checkId: string): boolean {
 }
 
 /**
- * The last thing `checkId` sent, as the input when the check noted none: its last frame (not
- * the liveness pings of the frame probes, nor automatic pongs), else its last handshake.
+ * The input that preceded the silence (inputs.ts): the earliest one `checkId` sent that the
+ * target never answered, noted before it went out; the auditor's liveness pings and its
+ * cleanup closes are never named.
  */
-function lastSent(shared: AuditShared, checkId: string): string[] {
-  const entries = shared.traffic.entries();
-  for (let i = entries.length - 1; i >= 0; i--) {
-    const e = entries[i];
-    if (e?.checkId !== checkId || e.direction !== 'out') continue;
-    if (e.opcode === 0xa || (e.opcode === 0x9 && e.text.startsWith('wsguard-'))) continue;
-    const text = e.text.length > 80 ? `${e.text.slice(0, 80)}… (${e.text.length} chars)` : e.text;
-    if (e.kind === 'close') return [`its last frame sent: close frame ${e.closeCode ?? '(no code)'}`];
-    const op = e.opcode === undefined || e.opcode === 1 ? '' : `opcode 0x${e.opcode.toString(16)} `;
-    return [`its last frame sent: ${op}${JSON.stringify(text)}`];
-  }
-  const handshake = shared.lastHandshake?.get(checkId);
-  return handshake ? [`its last handshake: ${handshake}`] : [];
+function triggerInput(shared: AuditShared, checkId: string): string[] {
+  const t = shared.inputs?.trigger(checkId);
+  return t ? [t] : [];
 }
 
 /**
@@ -159,7 +150,7 @@ export async function afterCheck(shared: AuditShared, checkId: string, alongside
       if (quick.alive) {
         // The check saw it down, and it answers now: it came back on its own.
         const earliest = suspects[0];
-        if (earliest) log.events.push({ after: checkId, inputs: suspects.map((x) => x.input), since: earliest.at, probes: 1, failures: 0, outcome: 'recovered', answeredAt: Date.now(), lastFailure: earliest.at, detail: 'the check\'s own probe got no answer', alongside });
+        if (earliest) log.events.push({ after: checkId, inputs: [...suspects.map((x) => x.input), ...triggerInput(shared, checkId)], since: earliest.at, probes: 1, failures: 0, outcome: 'recovered', answeredAt: Date.now(), lastFailure: earliest.at, detail: 'the check\'s own probe got no answer', alongside });
         return;
       }
     }
@@ -183,7 +174,8 @@ async function confirm(shared: AuditShared, ctx: CheckContext, log: LivenessLog,
   if (first.alive) return; // it answered while we waited for the lock
   // The silence began at the check's own note, else at the first attempt that went unanswered, else now.
   const since = suspects[0]?.at ?? shared.silentSince ?? Date.now();
-  const inputs = suspects.length ? suspects.map((x) => x.input) : lastSent(shared, checkId);
+  // What the check said it was doing (reportIfDown), then the exact input.
+  const inputs = [...suspects.map((x) => x.input), ...triggerInput(shared, checkId)];
   const event: LivenessEvent = { after: checkId, inputs, since, probes: 1, failures: 1, outcome: 'down', lastFailure: Date.now(), detail: first.detail, alongside };
   const windowMs = shared.options.livenessWindowMs;
   for (const wait of BACKOFF) {

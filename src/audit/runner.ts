@@ -1,8 +1,9 @@
 /**
  * Runs the selected checks against one target with per-check deadlines, in this order: the
- * fingerprints; the ordinary checks with bounded concurrency, long observations alongside them;
+ * fingerprints that are not isolated; the ordinary checks with bounded concurrency, long observations alongside them;
  * the checks that can take a target down (CheckModule.isolated), alone and one at a time, each
- * followed by a liveness probe, so a crash names exactly one check; the passive checks last.
+ * followed by a liveness probe, so a crash names exactly one check and is not judged as that
+ * check's own verdict; the passive checks last.
  * Yields the report object. Stopped early (--max-time, a signal) it still yields the report of
  * everything evaluated so far, marked incomplete.
  */
@@ -49,6 +50,9 @@ export interface RunAuditResult {
 }
 
 class AuditStopped extends Error {}
+
+/** The verdict of an isolated check after which the target was found down. */
+export const NOT_JUDGED_CRASH = 'not judged: the target went down during this check (see WSG-LIVE-01)';
 
 /** Why a check whose probes were still throttled after the retries is not judged. */
 export function throttledReason(statuses: number[]): string {
@@ -115,7 +119,7 @@ export async function runAudit(target: URL, input: AuditOptionsInput = {}, run: 
     // Passive checks read recorded traffic only; a finding stands (it was seen); an error, or a
     // skip after trying the target, while it was down is the silence, not the check's own verdict.
     const tried = (shared.attempts?.get(r.id) ?? 0) > 0;
-    if (r.status === 'fail' || (r.status === 'skipped' && !tried) || !when || passive.has(r.id)) return r;
+    if (r.status === 'fail' || (r.status === 'skipped' && !tried) || !when || passive.has(r.id) || r.reason === NOT_JUDGED_CRASH) return r;
     const down = (shared.liveness?.events ?? []).find((e) => when.end >= e.since && when.start <= (e.answeredAt ?? Infinity));
     const said = r.status !== 'pass' && r.reason ? `; it said: ${r.reason}` : '';
     return down ? { ...r, status: 'skipped', reason: `not judged: the target was not answering while this check ran (down after ${down.after}, see WSG-LIVE-01/02${said})` } : r;
@@ -185,6 +189,19 @@ export async function runAudit(target: URL, input: AuditOptionsInput = {}, run: 
         const why = throttledReason(handle.throttled);
         result = { ...result, status: 'skipped', reason: result.status === 'skipped' && result.reason ? `${why} (${result.reason})` : why };
       }
+      results.set(meta.id, result);
+      ran.set(meta.id, { start: t0, end: Date.now() });
+      // Post-check hook (e.g. a liveness probe), only for checks that really ran.
+      if (run.afterCheck && !meta.passive && !stop.signal.aborted) await run.afterCheck(meta, stop.signal);
+      // Liveness watch (liveness.ts): did this check take the target down? Reported by WSG-LIVE-01/02.
+      if (watchLiveness && meta.area !== 'LIVE' && !stop.signal.aborted) await afterCheck(shared, meta.id, alongside(meta.id, t0));
+      // A check that ran alone and took the target down judged a dying server: what it saw (a
+      // dropped connection read as "no pong") is the crash, which WSG-LIVE-01 reports with the
+      // check and input. Its own findings and verdict are dropped.
+      if (mod.isolated && shared.liveness?.events.some((e) => e.after === meta.id && e.outcome === 'down')) {
+        results.set(meta.id, { id: meta.id, status: 'skipped', durationMs: result.durationMs, reason: NOT_JUDGED_CRASH });
+        return;
+      }
       for (const f of handle.findings) {
         findings.push({
           checkId: meta.id,
@@ -196,12 +213,6 @@ export async function runAudit(target: URL, input: AuditOptionsInput = {}, run: 
           references: meta.references,
         });
       }
-      results.set(meta.id, result);
-      ran.set(meta.id, { start: t0, end: Date.now() });
-      // Post-check hook (e.g. a liveness probe), only for checks that really ran.
-      if (run.afterCheck && !meta.passive && !stop.signal.aborted) await run.afterCheck(meta, stop.signal);
-      // Liveness watch (liveness.ts): did this check take the target down? Reported by WSG-LIVE-01/02.
-      if (watchLiveness && meta.area !== 'LIVE' && !stop.signal.aborted) await afterCheck(shared, meta.id, alongside(meta.id, t0));
     }
 
     const step = async (mod: CheckModule) => {
@@ -251,7 +262,8 @@ export async function runAudit(target: URL, input: AuditOptionsInput = {}, run: 
     // Checks that can take the target down run last, alone: every other check is judged first,
     // and a crash names exactly one check.
     const isolated = active.filter((m) => m.isolated);
-    // Fingerprints first: the version and library are read before anything can disturb the target.
+    // Fingerprints that send only ordinary handshakes first, before anything can disturb the
+    // target (FINGER-01 is isolated: its Sec-WebSocket-Version: 1337 handshake crashes some servers).
     const fingerprints = active.filter((m) => m.meta.area === 'FINGER' && !isolated.includes(m));
     await pool(fingerprints);
     const ordinary = active.filter((m) => !isolated.includes(m) && !fingerprints.includes(m));

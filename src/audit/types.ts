@@ -109,6 +109,8 @@ export interface HandshakeVariant {
   endpoint?: Partial<Pick<Endpoint, 'port' | 'tls'>>;
   /** Return 429/503 as they are instead of waiting (Retry-After, ≤ 5 s) and retrying. */
   acceptThrottle?: boolean;
+  /** "Does the target still answer?": never named as the input that preceded a crash. */
+  livenessProbe?: boolean;
 }
 
 /** An ordinary `ws` connection with its traffic recorded. */
@@ -227,8 +229,9 @@ export interface CheckModule {
   isolated?: boolean;
   /**
    * Safe probes to make before every other check, while the target is certainly up (a
-   * fingerprint's banner handshakes), memoised so that `run` reads the same answers when it
-   * judges later. Findings are only reported by `run`.
+   * fingerprint's Engine.IO polling GET), memoised so that `run` reads the same answers when it
+   * judges later. Findings are only reported by `run`. Never a probe that can crash a server
+   * (an odd Sec-WebSocket-Version): it would run beside the pool and take every check with it.
    */
   prepare?(ctx: CheckContext): Promise<void>;
 }

@@ -41,11 +41,16 @@ test('a frame that kills the target: LIVE-01 names the one check that sent it, e
   const crash = r.findings.filter((f) => f.checkId === 'WSG-LIVE-01');
   assert.equal(crash.length, 1, JSON.stringify(r.findings));
   // PROTO-01's unmasked frame is the first one ws must refuse; nothing ran beside it.
-  assert.match(crash[0]?.evidence ?? '', /^After WSG-PROTO-01 \(input: its last frame sent: "hello"\) the target stopped answering/);
+  assert.match(crash[0]?.evidence ?? '', /^After WSG-PROTO-01 \(input: (the first input it got no answer to|its last input): text frame \(opcode 0x1\), 5 bytes "hello": unmasked \(clients must mask\)\) the target stopped answering/);
   assert.doesNotMatch(crash[0]?.evidence ?? '', /ran alongside/);
   const st = status(r);
-  for (const id of ['WSG-ORIGIN-01', 'WSG-FINGER-01', 'WSG-LIMIT-01']) assert.ok(st[id] === 'pass' || st[id] === 'fail', `${id} judged before the crash (${st[id]})`);
-  for (const c of r.checks.filter((x) => /ORIGIN|FINGER|AUTH|LIMIT/.test(x.id))) assert.doesNotMatch(c.reason ?? '', /not judged/, `${c.id} ran before the crash`);
+  for (const id of ['WSG-ORIGIN-01', 'WSG-LIMIT-01']) assert.ok(st[id] === 'pass' || st[id] === 'fail', `${id} judged before the crash (${st[id]})`);
+  for (const c of r.checks.filter((x) => /ORIGIN|AUTH|LIMIT/.test(x.id))) assert.doesNotMatch(c.reason ?? '', /not judged/, `${c.id} ran before the crash`);
+  // The check that took it down is not judged either: what it saw was the crash.
+  assert.equal(r.checks.find((x) => x.id === 'WSG-PROTO-01')?.reason, 'not judged: the target went down during this check (see WSG-LIVE-01)');
+  assert.equal(r.findings.filter((f) => f.checkId === 'WSG-PROTO-01').length, 0);
+  // FINGER-01's odd-version handshake runs with the isolated checks, last of the safe ones: after the crash.
+  assert.equal(st['WSG-FINGER-01'], 'skipped');
   for (const id of ['WSG-PROTO-03', 'WSG-PROTO-04', 'WSG-PROTO-05', 'WSG-PROTO-06', 'WSG-PROTO-07', 'WSG-PROTO-08']) {
     const c = r.checks.find((x) => x.id === id);
     assert.equal(c?.status, 'skipped', `${id}: ${JSON.stringify(c)}`);
@@ -53,7 +58,45 @@ test('a frame that kills the target: LIVE-01 names the one check that sent it, e
   }
 });
 
-test('runs: fingerprints first, the checks that can kill a target last and one at a time', async () => {
+const NOT_JUDGED = 'not judged: the target went down during this check (see WSG-LIVE-01)';
+
+for (const mode of [true, 'after-close'] as const) test(`a 126-byte ping kills the target (ws 1.x without an error listener; ${mode === true ? 'no answer' : 'its close 1002 goes out first'}): LIVE-01 names that ping, not a close or a handshake sent around it; PROTO-03 is not judged`, async () => {
+  const s = await fragile({ dieOnOversizeControl: mode });
+  const r = await audit(s.url, ['PROTO-03', 'LIVE']);
+  assert.equal(s.dead, true, 'the fixture died');
+  const crash = r.findings.filter((f) => f.checkId === 'WSG-LIVE-01');
+  assert.equal(crash.length, 1, JSON.stringify(r.findings));
+  assert.match(crash[0]?.evidence ?? '', /^After WSG-PROTO-03 \(input: (the first input it got no answer to|its last input): ping frame \(opcode 0x9\), 126 bytes "a{48}"…: over the 125-byte limit for control frames\)/);
+  assert.doesNotMatch(crash[0]?.evidence ?? '', /close frame/);
+  // What PROTO-03 saw ("no pong, connection dropped") was the crash: no finding, no verdict.
+  assert.equal(r.findings.filter((f) => f.checkId === 'WSG-PROTO-03').length, 0, JSON.stringify(r.findings));
+  assert.deepEqual(r.checks.find((c) => c.id === 'WSG-PROTO-03')?.status, 'skipped');
+  assert.equal(r.checks.find((c) => c.id === 'WSG-PROTO-03')?.reason, NOT_JUDGED);
+});
+
+test('a handshake with Sec-WebSocket-Version: 1337 kills the target (sockjs 0.3.19): LIVE-01 names that header; FINGER-01 runs after the ordinary checks, which are judged', async () => {
+  const s = await fragile({ dieOnOddVersion: true });
+  const r = await audit(s.url, ['FINGER-01', 'ORIGIN', 'AUTH-03', 'LIVE']);
+  assert.equal(s.dead, true, 'the fixture died');
+  const crash = r.findings.filter((f) => f.checkId === 'WSG-LIVE-01');
+  assert.equal(crash.length, 1, JSON.stringify(r.findings));
+  assert.match(crash[0]?.evidence ?? '', /^After WSG-FINGER-01 \(input: [^)]*handshake GET \/ws HTTP\/1\.1 with Sec-WebSocket-Version: 1337\)/);
+  for (const c of r.checks.filter((x) => /ORIGIN|AUTH/.test(x.id))) assert.doesNotMatch(c.reason ?? '', /not judged/, `${c.id} ran before the crash`);
+  assert.equal(r.checks.find((c) => c.id === 'WSG-ORIGIN-01')?.status, 'fail');
+  assert.equal(r.checks.find((c) => c.id === 'WSG-FINGER-01')?.reason, NOT_JUDGED);
+});
+
+test('a message over 1 MiB kills the target: LIVE-01 names the 1 MiB + 1 byte text frame LIMIT-01 streamed, not its handshake', async () => {
+  const s = await fragile({ dieOnMessageOver: 512 * 1024 });
+  const r = await audit(s.url, ['LIMIT-01', 'LIVE']);
+  assert.equal(s.dead, true, 'the fixture died');
+  const crash = r.findings.filter((f) => f.checkId === 'WSG-LIVE-01');
+  assert.equal(crash.length, 1, JSON.stringify(r.findings));
+  assert.match(crash[0]?.evidence ?? '', /^After WSG-LIMIT-01 \(input: the first input it got no answer to: text frame \(opcode 0x1\), 1 MiB \+ 1 bytes\)/);
+  assert.equal(r.checks.find((c) => c.id === 'WSG-LIMIT-01')?.reason, NOT_JUDGED);
+});
+
+test('runs: the checks that can kill a target last and one at a time, FINGER-01 (an odd-version handshake) last of the safe ones', async () => {
   const s = await fragile({});
   const starts: Array<{ id: string; start: number; end: number }> = [];
   const options = { ...base, only: ['FINGER-01', 'ORIGIN', 'AUTH-03', 'LIMIT-01', 'PROTO-01', 'PROTO-03', 'PROTO-04', 'LIVE'] };
@@ -71,13 +114,11 @@ test('runs: fingerprints first, the checks that can kill a target last and one a
   const { report } = await runAudit(new URL(s.url), options, { checks });
   assert.equal(report.findings.filter((f) => f.checkId.startsWith('WSG-LIVE')).length, 0, JSON.stringify(report.findings));
   const active = starts.filter((x) => !x.id.startsWith('WSG-LIVE')).sort((a, b) => a.start - b.start);
-  assert.equal(active[0]?.id, 'WSG-FINGER-01');
-  const finger = active.find((x) => x.id === 'WSG-FINGER-01')!;
-  for (const x of active.filter((y) => y.id !== 'WSG-FINGER-01')) assert.ok(x.start >= finger.end, `${x.id} started before the fingerprint ended`);
-  const isolated = new Set(['WSG-LIMIT-01', 'WSG-PROTO-01', 'WSG-PROTO-03', 'WSG-PROTO-04']);
+  const isolated = new Set(['WSG-LIMIT-01', 'WSG-PROTO-01', 'WSG-PROTO-03', 'WSG-PROTO-04', 'WSG-FINGER-01']);
   const ordinaryEnd = Math.max(...active.filter((x) => !isolated.has(x.id)).map((x) => x.end));
   const alone = active.filter((x) => isolated.has(x.id)).sort((a, b) => a.start - b.start);
-  assert.equal(alone.length, 4);
+  assert.equal(alone.length, 5);
+  assert.equal(alone[4]?.id, 'WSG-FINGER-01');
   alone.forEach((x, i) => {
     assert.ok(x.start >= ordinaryEnd, `${x.id} started before the ordinary checks ended`);
     if (i > 0) assert.ok(x.start >= alone[i - 1]!.end, `${x.id} overlapped ${alone[i - 1]!.id}`);

@@ -9,6 +9,7 @@ import { FrameDecoder, type Frame } from './frame-decoder.js';
 import { encodeFrame, type FrameSpec } from './frame-encoder.js';
 import { parseResponseHead, type HttpResponseHead } from './handshake.js';
 import type { ConnectionMeter } from '../bounds.js';
+import { OutgoingFrames, type SentFrame } from '../inputs.js';
 
 /** What one frame object costs beyond its payload (object, Buffer view, queue slot: about 250 bytes of heap), so a flood of empty frames is bounded too. */
 const FRAME_OVERHEAD = 256;
@@ -53,6 +54,12 @@ export class RawConnection {
   /** Frames decoded while nobody listened (those that came with the 101). */
   private unheard: Frame[] = [];
   error: Error | null = null;
+  /** Frames received so far (the liveness watch asks whether an input got any answer). */
+  framesReceived = 0;
+  /** Each frame header written after the 101, as it starts to go out (the auditor's own close excluded). */
+  onSent: ((frame: SentFrame) => void) | null = null;
+  private outgoing: OutgoingFrames | null = null;
+  private closing = false;
 
   private constructor(readonly socket: net.Socket, private readonly signal?: AbortSignal, private readonly meter?: ConnectionMeter) {
     socket.on('data', (d: Buffer) => this.onData(d));
@@ -123,6 +130,7 @@ export class RawConnection {
       for (const f of this.decoder?.push(d) ?? []) {
         if (this.overLimit(FRAME_OVERHEAD)) return;
         this.frames.push(f);
+        this.framesReceived++;
         if (this.frameListener) this.frameListener(f);
         else if (this.unheard.length < 1024) this.unheard.push(f);
       }
@@ -159,7 +167,10 @@ export class RawConnection {
   }
 
   write(data: Buffer | string): void {
-    if (!this.ended && !this.socket.destroyed) this.socket.write(data);
+    if (this.ended || this.socket.destroyed) return;
+    // Noted before the write: an input that kills the target must still be on record.
+    if (this.decoder && this.onSent && !this.closing) (this.outgoing ??= new OutgoingFrames((f) => this.onSent?.(f))).push(typeof data === 'string' ? Buffer.from(data) : data);
+    this.socket.write(data);
   }
 
   /** Sends `data` in pieces of `chunkSize` bytes, `delayMs` apart (slow or byte-by-byte sends). */
@@ -270,6 +281,8 @@ export class RawConnection {
     try {
       const p = Buffer.alloc(2);
       p.writeUInt16BE(code, 0);
+      // Cleanup, not an input: the liveness watch never names it.
+      this.closing = true;
       if (this.decoder) this.sendFrame({ opcode: 0x8, payload: p });
       this.socket.end();
       setTimeout(() => this.socket.destroy(), 200).unref();

@@ -12,7 +12,7 @@ export const meta: CheckMeta = {
   passive: true,
   references: ['STEWS-F 100', 'STEWS-F 200', 'STEWS-F 600', 'S10', 'S11', 'S12'],
   remediation: 'Answer protocol errors with standard close codes and short generic reasons, and handshake errors with a bare status; keep the library patched (WSG-FINGER-03 reports versions shown to be vulnerable).',
-  description: 'Runs after the active checks and matches every close reason, HTTP refusal and header recorded during the audit (PROTO-02/03/06 probes especially) against library signatures (ws, Gorilla, Faye, Tomcat/Spring, Ratchet, Python websockets, Engine.IO, uWebSockets); adds its own safe probes (Sec-WebSocket-Version: 1337, a bad key, an unmasked frame, close code 999) so it works alone. Finding (info) per library identified, with confidence and where it was seen; no advisories (a fingerprint carries no version: see WSG-FINGER-03).',
+  description: 'Runs after the active checks and matches every close reason, HTTP refusal and header recorded during the audit (PROTO-02/03/06 probes especially) against library signatures (ws, Gorilla, Faye, Tomcat/Spring, Ratchet, Python websockets, Engine.IO, uWebSockets); adds its own probes (Sec-WebSocket-Version: 1337, a bad key, an unmasked frame, close code 999: RFC 6455 negative tests, made after the active checks because some servers crash on them) so it works alone. Finding (info) per library identified, with confidence and where it was seen; no advisories (a fingerprint carries no version: see WSG-FINGER-03).',
 };
 
 export interface Signature {
@@ -32,15 +32,14 @@ export const SIGNATURES: Signature[] = [
   { library: 'uWebSockets', pattern: /^uWebSockets: \d+/im, confidence: 'likely' },
 ];
 
-/** The handshake probes (memoised): made first, while the target is certainly up (see CheckModule.prepare). */
+/**
+ * The handshake probes (memoised, FINGER-01 shares the first). RFC 6455 negative tests that crash
+ * some servers, so they are not made early (no `prepare`): this check runs after the active ones.
+ */
 const handshakeProbes = (ctx: CheckContext): Array<Promise<unknown>> => [
   sharedHandshake(ctx, 'version:1337', { raw: { request: { version: '1337' } } }),
   sharedHandshake(ctx, 'key:bad', { raw: { request: { key: 'not*base64*at*all!!!!!==' } } }),
 ];
-
-export async function prepare(ctx: CheckContext): Promise<void> {
-  await Promise.allSettled(handshakeProbes(ctx));
-}
 
 /** Its own safe probes, so the check works without the PROTO checks (their traffic is recorded too). */
 async function ownProbes(ctx: CheckContext): Promise<void> {

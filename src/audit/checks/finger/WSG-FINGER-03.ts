@@ -13,7 +13,7 @@ export const meta: CheckMeta = {
   passive: true,
   references: ['S10', 'S11', 'S12', 'CWE-1104', 'ASVS 15.2.1'],
   remediation: 'Upgrade the named component to a fixed release (the advisory gives it); until then apply the advisory\'s workaround, and stop announcing the version (WSG-FINGER-01).',
-  description: 'Names an advisory only when the version is shown to be in its affected range: (a) a version banner in any recorded answer (Server, X-Powered-By, error pages: Python websockets, Apache Tomcat) compared with the advisory\'s range; (b) a behaviour only affected versions show: the library identified by WSG-FINGER-02\'s signatures and the target stopping answering (WSG-LIVE-01) right after the advisory\'s own trigger (ws and > 2 000 headers, Engine.IO and an RSV2/RSV3 frame, Gorilla and a 64-bit length with the MSB set), or Faye websocket-driver and WSG-LIMIT-09 measuring the Sec-WebSocket-Extensions ReDoS (websocket-extensions, CVE-2020-7662/7663). (c) framework disclosure: when <engineio path>?EIO=4&transport=polling answers an Engine.IO open packet, the same with EIO=3: finding (low, certain) when the legacy v3 protocol is accepted (allowEIO3 on). Adds the baseline and a Sec-WebSocket-Version: 1337 handshake so banners are seen alone. A library without a version is WSG-FINGER-02 and names no advisory.',
+  description: 'Names an advisory only when the version is shown to be in its affected range: (a) a version banner in any recorded answer (Server, X-Powered-By, error pages: Python websockets, Apache Tomcat) compared with the advisory\'s range; (b) a behaviour only affected versions show: the library identified by WSG-FINGER-02\'s signatures and the target stopping answering (WSG-LIVE-01) right after the advisory\'s own trigger (ws and > 2 000 headers, Engine.IO and an RSV2/RSV3 frame, Gorilla and a 64-bit length with the MSB set), or Faye websocket-driver and WSG-LIMIT-09 measuring the Sec-WebSocket-Extensions ReDoS (websocket-extensions, CVE-2020-7662/7663). (c) framework disclosure: when <engineio path>?EIO=4&transport=polling answers an Engine.IO open packet, the same with EIO=3: finding (low, certain) when the legacy v3 protocol is accepted (allowEIO3 on). Adds the baseline and a Sec-WebSocket-Version: 1337 handshake so banners are seen alone (the latter after the active checks: some servers crash on it). A library without a version is WSG-FINGER-02 and names no advisory.',
 };
 
 type Version = number[];
@@ -180,15 +180,19 @@ async function legacyEngineIo(ctx: CheckContext): Promise<void> {
   });
 }
 
-/** The probes (memoised), made first while the target is certainly up; `run` judges after every other check. */
+/**
+ * The Engine.IO polling probes (memoised), made first while the target is certainly up; `run`
+ * judges after every other check. The Sec-WebSocket-Version: 1337 handshake is not made early:
+ * some servers crash on it (FINGER-01 makes it alone, with the checks that can take a target down).
+ */
 export async function prepare(ctx: CheckContext): Promise<void> {
-  // Banners on the refusal as well as the 101 (FINGER-01 shares these probes).
-  await Promise.allSettled([sharedHandshake(ctx, 'version:1337', { raw: { request: { version: '1337' } } }), engineIoOpen(ctx, '4').then((v4) => v4 && engineIoOpen(ctx, '3'))]);
+  await engineIoOpen(ctx, '4').then((v4) => v4 && engineIoOpen(ctx, '3'));
 }
 
 export async function run(ctx: CheckContext): Promise<void> {
   await requireBaseline(ctx);
-  await prepare(ctx);
+  // Banners on the refusal as well as the 101 (FINGER-01 shares this probe).
+  await Promise.allSettled([sharedHandshake(ctx, 'version:1337', { raw: { request: { version: '1337' } } }), prepare(ctx)]);
   bannerFindings(ctx);
   behaviourFindings(ctx, ctx.livenessEvents());
   await redosFindings(ctx);

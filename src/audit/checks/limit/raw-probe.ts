@@ -45,7 +45,8 @@ export type Verdict = { kind: 'accepted' } | { kind: 'closed'; code?: number; re
 export async function pingVerdict(s: RawSocket, timeoutMs: number): Promise<Verdict> {
   const early = tooBigAnswer(s) ? { kind: 'accepted' as const } : closedVerdict(s);
   if (early) return early;
-  const token = randomBytes(8);
+  // "wsguard-" marks it as the auditor's own liveness ping: the watch never names it as the input.
+  const token = Buffer.concat([Buffer.from('wsguard-'), randomBytes(8)]);
   s.conn.sendFrame({ opcode: Opcode.PING, payload: token });
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -9,7 +9,7 @@ test('INPUT-03: deep nesting "crashes" the server → WSG-LIVE-01 names INPUT-03
   const r = await audit({ crashOnHostileJson: true }, ['WSG-LIVE-01']);
   assert.deepEqual(r.findings.map((f) => f.checkId), ['WSG-LIVE-01']);
   assert.equal(r.findings[0]?.severity, 'high');
-  assert.match(r.findings[0]?.evidence ?? '', /^After WSG-INPUT-03 \(input: one message \(10 000-deep nesting\)\) the target stopped answering/);
+  assert.match(r.findings[0]?.evidence ?? '', /^After WSG-INPUT-03 \(input: one message \(10 000-deep nesting\); [^)]*text frame \(opcode 0x1\), 19 KiB \+ 544 bytes "\[{48}"…\) the target stopped answering/);
 });
 
 test('INPUT-03: __proto__ merged into later replies → prototype pollution finding', async () => {

@@ -16,7 +16,7 @@ test('LIVE-02: down for about a second, then back → low "slow to recover", no 
   const f = r.findings[0];
   assert.equal(f?.severity, 'low');
   assert.equal(f?.confidence, 'likely');
-  assert.match(f?.evidence ?? '', /^After WSG-INPUT-03 \(input: one message \(10 000-deep nesting\)\) the target did not complete a baseline handshake .*; it answered again \d+\.\d s later, after \d+ probes?\. Slow to recover, not a crash\.$/);
+  assert.match(f?.evidence ?? '', /^After WSG-INPUT-03 \(input: one message \(10 000-deep nesting\); the first input it got no answer to: text frame \(opcode 0x1\), 19 KiB \+ 544 bytes "\[{48}"…\) the target did not complete a baseline handshake .*; it answered again \d+\.\d s later, after \d+ probes?\. Slow to recover, not a crash\.$/);
 });
 
 test('LIVE-02: a target that never goes silent → nothing', async () => {
