@@ -6,7 +6,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { isControlPacket, isEchoOf, looksLikeError } from '../../canary.js';
-import { anonymousProbe, credentialAccepted, jwtPart } from '../../check-helpers.js';
+import { anonymousProbe, credentialAccepted, jwtPart, socketIoSettled } from '../../check-helpers.js';
 import type { AuthProbe, CheckContext, Confidence, Credentials, HandshakeVariant } from '../../types.js';
 
 /** One thing that may carry the credential, and how to put a value of it back into the credentials. */
@@ -132,6 +132,7 @@ function operatorAnswers(ctx: CheckContext): Promise<string[]> {
     if (!canary) return [];
     const r = await ctx.connect();
     if (!r.ok) return [];
+    await socketIoSettled(ctx, r.socket);
     const from = r.socket.messages.length;
     r.socket.send(canary);
     await r.socket.collect(canaryWaitMs);
@@ -149,7 +150,6 @@ async function canaryServed(ctx: CheckContext, variant: HandshakeVariant): Promi
   const s = r.socket;
   try {
     const re = canaryExpect ? new RegExp(canaryExpect) : null;
-    let level: 'certain' | 'shape' | null = null;
     const judge = (m: string): 'certain' | 'shape' | null => {
       if (isControlPacket(m, protocol === 'socket.io') || isEchoOf(m, canary)) return null;
       if (re?.test(m)) return 'certain';
@@ -157,14 +157,15 @@ async function canaryServed(ctx: CheckContext, variant: HandshakeVariant): Promi
       const sh = shapeOf(m);
       return sh !== null && shapes.has(sh) ? 'shape' : null;
     };
+    await socketIoSettled(ctx, s);
     const from = s.messages.length;
     s.send(canary);
-    const hit = await s.waitFor((m) => (level = judge(m)) !== null, canaryWaitMs, from);
-    if (hit === null || level === null) {
+    const hit = await s.waitFor((m) => judge(m) !== null, canaryWaitMs, from);
+    if (hit === null) {
       const closed = s.closed;
       return { outcome: 'rejected', detail: closed ? `101 then close ${closed.code} ${closed.reason}`.trim() : `101 but no protected answer within ${canaryWaitMs} ms` };
     }
-    const byShape = (level as string) === 'shape';
+    const byShape = judge(hit) === 'shape';
     return { outcome: 'accepted', confidence: byShape ? 'likely' : 'certain', byShape, detail: `101, canary answered${byShape ? ' (shaped like the operator\'s own answer)' : ''}: ${hit.slice(0, 200)}` };
   } finally {
     s.close();

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { type Weak, audit } from './setup.js';
+import { startSocketIoServer } from '../../../fixtures/socketio-server.js';
+import { ALLOWED, runCheck, track } from '../../harness.js';
 
 test('AUTH-02: alg none / ignored signature / ignored expiry → critical finding; verified JWT → pass', async () => {
   const none = await audit('WSG-AUTH-02', { acceptAlgNone: true });
@@ -58,4 +60,12 @@ test('AUTH-02: any session cookie value served → high finding for the tampered
 test('AUTH-02: a cookie the server does not check (the bearer token authenticates) is not reported', async () => {
   const r = await audit('WSG-AUTH-02', {}, (_s, token) => ({ credentials: { token, cookie: 'theme=dark' } }));
   assert.equal(r.result.status, 'pass', r.result.reason);
+});
+
+test('AUTH-02: Socket.IO middleware that takes any token with the right prefix (token in the CONNECT packet) → high finding', async () => {
+  const s = track(await startSocketIoServer({ authTokenPrefix: 'tok-' }));
+  const r = await runCheck('WSG-AUTH-02', s.url, { allowedOrigins: [ALLOWED], credentials: { token: 'tok-alice' }, canary: '421["whoami"]', canaryExpect: 'alice@example\\.com' });
+  assert.equal(r.result.status, 'fail', r.result.reason);
+  assert.deepEqual(r.findings.map((f) => f.severity), ['high']);
+  assert.match(r.findings[0]?.evidence ?? '', /last character changed \(tok…cr\) → 101, canary answered \(shaped like the operator's own answer\): 431\[\{.*alicr@example\.com/);
 });
