@@ -38,7 +38,7 @@ test('AUTH-02: opaque token checked by its prefix only → high finding with the
   assert.deepEqual(r.findings.map((f) => [f.severity, f.confidence]), [['high', 'likely']]);
   const evidence = r.findings[0]?.evidence ?? '';
   assert.match(evidence, /token \(sent as header\), last character changed \(tok…cr\) → 101, canary answered \(shaped like the operator's own answer\): .*protected-data-of-alicr/);
-  assert.doesNotMatch(evidence, /made-up/);
+  assert.doesNotMatch(evidence, /made-up value/);
   assert.doesNotMatch(evidence, /tok-alice/, 'the credential itself is masked');
 });
 

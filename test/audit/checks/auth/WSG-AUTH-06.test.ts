@@ -13,5 +13,5 @@ test('AUTH-06: a wrong credential that is served → high "Wrong credential acce
   const r = await audit('WSG-AUTH-06', { auth: 'cookie', acceptAnySessionCookie: true }, () => ({ credentials: { cookie: 'sid=alice' } }));
   assert.equal(r.result.status, 'fail', r.result.reason);
   assert.deepEqual(r.findings.map((f) => [f.title, f.severity, f.confidence]), [['Wrong credential accepted', 'high', 'certain']]);
-  assert.match(r.findings[0]?.evidence ?? '', /cookie sid=wsguard-wrong-… .*protected-data-of-wsguard-wrong-0/);
+  assert.match(r.findings[0]?.evidence ?? '', /cookie sid=wsguard-wrong-…\) was served: 101, canary answered: .*protected-data-of-wsguard-wrong-0/);
 });
