@@ -50,12 +50,22 @@ export function credentialItems(c: Credentials, opts: { opaqueTokenOnly: boolean
       out.push({ label: `cookie ${name || '(unnamed)'}`, value, with: (v) => ({ ...c, cookie: put(v) }), without: () => ({ ...c, cookie: put(null) || undefined }) });
     });
   }
-  Object.keys(c.headers).filter((k) => CREDENTIAL_HEADER.test(k)).slice(0, MAX_HEADERS).forEach((name) => {
+  credentialHeaders(c).forEach((name) => {
     const value = c.headers[name] ?? '';
     const rest = Object.fromEntries(Object.entries(c.headers).filter(([k]) => k !== name));
     out.push({ label: `header ${name}`, value, with: (v) => ({ ...c, headers: { ...rest, [name]: v } }), without: () => ({ ...c, headers: rest }) });
   });
   return out;
+}
+
+/** Names of the operator's --header entries that carry a credential (Authorization, X-Api-Key…). */
+export function credentialHeaders(c: Credentials): string[] {
+  return Object.keys(c.headers).filter((k) => CREDENTIAL_HEADER.test(k)).slice(0, MAX_HEADERS);
+}
+
+/** The header value with its credential replaced, its scheme (`Bearer `) kept. */
+export function replaceCredential(v: string, by: string): string {
+  return schemeSplit(v)[0] + by;
 }
 
 /** `Bearer abc` → [`Bearer `, `abc`]: the scheme is kept, the credential after it forged. */

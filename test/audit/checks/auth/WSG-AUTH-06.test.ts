@@ -15,3 +15,9 @@ test('AUTH-06: a wrong credential that is served → high "Wrong credential acce
   assert.deepEqual(r.findings.map((f) => [f.title, f.severity, f.confidence]), [['Wrong credential accepted', 'high', 'certain']]);
   assert.match(r.findings[0]?.evidence ?? '', /cookie sid=wsguard-wrong-…\) was served: 101, canary answered: .*protected-data-of-wsguard-wrong-0/);
 });
+
+test('AUTH-06: the credential given only as a --header is falsified too (a wrong bearer token, no throttle → finding)', async () => {
+  const r = await audit('WSG-AUTH-06', { noAuthThrottle: true }, (_s, token) => ({ credentials: { headers: { Authorization: `Bearer ${token}` } } }));
+  assert.equal(r.findings[0]?.checkId, 'WSG-AUTH-06', r.result.reason);
+  assert.match(r.findings[0]?.evidence ?? '', /20 wrong credentials were each evaluated .*HTTP 401/);
+});
