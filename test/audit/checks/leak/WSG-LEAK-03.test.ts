@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
 import { startWeakServer, type WeakConnection } from '../../../fixtures/weak-server.js';
+import { startSocketIoServer } from '../../../fixtures/socketio-server.js';
 import { defaultCredentials } from '../../../../src/audit/options.js';
 import { ALLOWED } from '../../harness.js';
 import { runChecks, status, track } from './run.js';
@@ -99,4 +100,17 @@ test('LEAK-03: another user\'s chat broadcast arriving during the canary is not 
     clearInterval(timer);
     chatter.close();
   }
+});
+
+test('LEAK-03 on Socket.IO (token in the CONNECT packet): B\'s answer is learnt, replies stay with their sender → pass, not skipped', async () => {
+  const s = track(await startSocketIoServer({ authTokenPrefix: 'tok-' }));
+  const r = await runChecks(['WSG-LEAK-03'], s.url, {
+    allowedOrigins: [ALLOWED],
+    credentials: { token: 'tok-alice' },
+    secondIdentity: { ...defaultCredentials(), token: 'tok-bob' },
+    canary: '421["whoami"]', canaryExpect: '@example\\.com', canaryWaitMs: 300,
+    messages: ['421["whoami"]'],
+    sessionWaitMs: 800,
+  });
+  assert.equal(status(r, 'WSG-LEAK-03'), 'pass', r.checks[0]?.reason);
 });
