@@ -1,6 +1,6 @@
 import { credentialAccepted, jwtPart, requireAuthEnforced } from '../../check-helpers.js';
 import { hasAnyCredential } from '../../request-variant.js';
-import type { CheckContext, CheckMeta, Confidence } from '../../types.js';
+import type { AuditOptions, CheckContext, CheckMeta, Confidence } from '../../types.js';
 import { type CredentialItem, credentialItems, isJwt, madeUp, maskValue, servedTo, strongest, tamper } from './forged.js';
 
 export const meta: CheckMeta = {
@@ -32,6 +32,12 @@ export function algNone(token: string): string | null {
 
 /** Sends failing credentials: runs after the other checks (the target may throttle us). */
 export const phase = 1;
+
+/** Every refused probe waits out the canary window: up to 4 token variants, 2 per credential, 3 comparisons. */
+export function timeoutMs(o: AuditOptions): number {
+  const probes = 4 + 2 * credentialItems(o.credentials, { opaqueTokenOnly: true }).length + 3;
+  return Math.max(o.timeoutMs, probes * (o.canaryWaitMs + 1000));
+}
 
 export async function run(ctx: CheckContext): Promise<void> {
   const creds = ctx.options.credentials;
