@@ -1,5 +1,7 @@
 import { credentialAccepted, jwtPart, requireAuthEnforced } from '../../check-helpers.js';
-import type { CheckContext, CheckMeta } from '../../types.js';
+import { hasAnyCredential } from '../../request-variant.js';
+import type { AuditOptions, CheckContext, CheckMeta, Confidence } from '../../types.js';
+import { type CredentialItem, credentialItems, isJwt, madeUp, maskValue, servedTo, strongest, tamper } from './forged.js';
 
 export const meta: CheckMeta = {
   id: 'WSG-AUTH-02',
@@ -9,7 +11,7 @@ export const meta: CheckMeta = {
   mode: 'safe',
   references: ['ASVS 9.1.1', 'ASVS 9.2.1', 'ASVS 7.2.1'],
   remediation: 'Verify token signatures with a pinned algorithm list (never `none`), and check exp/nbf/aud/iss with a small clock skew.',
-  description: 'With the operator token (--token), sent the way the baseline sends it: one signature byte flipped; a JWT re-encoded with alg none; the expired token (--expired-token) and a token for another audience (--other-audience-token) if supplied. Finding when any is accepted (101 + canary data, or 101 where no credential gets 401/403).',
+  description: 'With the operator token (--token), sent the way the baseline sends it: for a JWT one signature byte flipped and the JWT re-encoded with alg none; the expired token (--expired-token) and a token for another audience (--other-audience-token) if supplied. Critical finding when any is accepted (101 + canary data, or 101 where no credential gets 401/403). Then every opaque credential (a non-JWT token, each --cookie, each credential --header such as Authorization or X-Api-Key) with its last character changed and as a made-up value of the same shape: high finding when one is served (the canary answer, or one shaped like the operator\'s own that an anonymous client does not get; without --canary, a 101 where no credential gets 401/403, or a socket left open where no credential gets it closed), unless the request still works without that credential.',
 };
 
 /** Changes one character in the middle of the signature (still valid base64url). */
@@ -31,23 +33,71 @@ export function algNone(token: string): string | null {
 /** Sends failing credentials: runs after the other checks (the target may throttle us). */
 export const phase = 1;
 
+/** Every refused probe waits out the canary window: up to 4 token variants, 2 per credential, 3 comparisons. */
+export function timeoutMs(o: AuditOptions): number {
+  const probes = 4 + 2 * credentialItems(o.credentials, { opaqueTokenOnly: true }).length + 3;
+  return Math.max(o.timeoutMs, probes * (o.canaryWaitMs + 1000));
+}
+
 export async function run(ctx: CheckContext): Promise<void> {
   const creds = ctx.options.credentials;
-  if (!creds.token) ctx.skip('needs the operator token (--token)');
+  const jwt = creds.token !== undefined && isJwt(creds.token);
+  const items = credentialItems(creds, { opaqueTokenOnly: true });
+  if (!creds.token && items.length === 0) ctx.skip('needs the operator credential (--token, --cookie, or a credential --header such as Authorization or X-Api-Key)');
   await requireAuthEnforced(ctx);
-  const variants: Array<[string, string]> = [['signature byte flipped', flipSignature(creds.token)]];
-  const none = algNone(creds.token);
-  if (none) variants.push(['JWT with alg: none', none]);
+  await tokenVariants(ctx, jwt);
+  await opaqueVariants(ctx, items);
+}
+
+/** JWT forgeries (critical): flipped signature, alg none; and the operator's expired / other-audience tokens. */
+async function tokenVariants(ctx: CheckContext, jwt: boolean): Promise<void> {
+  const creds = ctx.options.credentials;
+  if (!creds.token) return;
+  const variants: Array<[string, string]> = [];
+  if (jwt) {
+    variants.push(['signature byte flipped', flipSignature(creds.token)]);
+    const none = algNone(creds.token);
+    if (none) variants.push(['JWT with alg: none', none]);
+  }
   if (ctx.options.expiredToken) variants.push(['expired token', ctx.options.expiredToken]);
   if (ctx.options.otherAudienceToken) variants.push(['token for another audience', ctx.options.otherAudienceToken]);
   const accepted: string[] = [];
-  let confidence: 'certain' | 'likely' | 'tentative' = 'tentative';
+  const levels: Confidence[] = [];
   for (const [label, token] of variants) {
     const p = await credentialAccepted(ctx, { credentials: { ...creds, token } });
     if (p.outcome === 'accepted') {
       accepted.push(`${label}: ${p.detail}`);
-      if (p.confidence === 'certain' || (p.confidence === 'likely' && confidence === 'tentative')) confidence = p.confidence;
+      levels.push(p.confidence);
     }
   }
-  if (accepted.length) ctx.report({ confidence, evidence: `Accepted forged credentials (sent as ${creds.tokenIn}):\n${accepted.join('\n')}` });
+  if (accepted.length) ctx.report({ confidence: strongest(levels), evidence: `Accepted forged credentials (sent as ${creds.tokenIn}):\n${accepted.join('\n')}` });
+}
+
+/**
+ * Opaque credentials (an opaque token, each cookie, each credential header), high: the last
+ * character changed, and a made-up value of the same shape. A server that checks only a prefix
+ * or the presence of a session cookie serves them.
+ */
+async function opaqueVariants(ctx: CheckContext, items: CredentialItem[]): Promise<void> {
+  const served: string[] = [];
+  const levels: Confidence[] = [];
+  for (const item of items) {
+    let needed: boolean | undefined;
+    for (const { how, value } of [tamper(item.value), { how: 'made-up value', value: madeUp(item.value) }]) {
+      const p = await servedTo(ctx, item.with(value));
+      if (p.outcome !== 'accepted') continue;
+      // With other credentials in the request, this one may not be what the server checks.
+      const rest = item.without();
+      needed ??= !hasAnyCredential(rest) || (await servedTo(ctx, rest)).outcome !== 'accepted';
+      if (!needed) break;
+      served.push(`${item.label}, ${how} (${maskValue(value)}) → ${p.detail}`);
+      levels.push(p.confidence);
+    }
+  }
+  if (served.length) {
+    ctx.report({
+      severity: 'high', confidence: strongest(levels),
+      evidence: `Tampered or made-up credentials were served as the operator's own:\n${served.join('\n')}`,
+    });
+  }
 }

@@ -1,3 +1,5 @@
+import { isEchoOf } from '../../canary.js';
+import { socketIoSettled } from '../../check-helpers.js';
 import { fill, injectionTemplates, short, stringFields } from './inject.js';
 import { inputOptions } from '../../options.js';
 import { reportIfDown } from '../limit/liveness.js';
@@ -11,7 +13,7 @@ export const meta: CheckMeta = {
   mode: 'intrusive',
   references: ['PS', 'WSTG step 6', 'OWASP-CS', 'RFC6455 §10.1'],
   remediation: 'Treat message content as data: validate it with a schema, and HTML-encode it wherever a client renders it (or sanitise fields declared as HTML on the server) before relaying or storing.',
-  description: 'Puts <img src=x onerror=wsg1>, "><svg onload=wsg2>, javascript:wsg3 and <img src=1 oNeRrOr=wsg4> into the injection points of the operator messages ({{payload}} marker, else every string leaf of a JSON message at any depth except its type field, or a whole plain-text message, replaced and appended to) and watches the sender and a second observer socket (the second identity when given). Finding: a payload comes back unencoded (javascript: only in url/href/link/src fields); certain when it is in a field named by --render-field, tentative otherwise.',
+  description: 'Puts <img src=x onerror=wsg1>, "><svg onload=wsg2>, javascript:wsg3 and <img src=1 oNeRrOr=wsg4> into the injection points of the operator messages ({{payload}} marker, else every string leaf of a JSON message at any depth except its type field, or a whole plain-text message, replaced and appended to) and watches the sender and a second observer socket (the second identity when given). Finding: a payload comes back unencoded (javascript: only in url/href/link/src fields); certain when it is in a field named by --render-field, tentative otherwise. A message that comes back whole to its own sender only (an echo server) is self-reflection: info, not high.',
 };
 
 /** Can take a target down: runs alone, after the other checks (see CheckModule.isolated). */
@@ -32,27 +34,47 @@ async function probe(ctx: CheckContext): Promise<void> {
   const observer = await ctx.connect(second ? { credentials: second } : {});
   const watched: Array<[string, AuditSocket]> = [['sender', sender.socket]];
   if (observer.ok) watched.push([second ? 'second identity' : 'observer', observer.socket]);
+  await Promise.all(watched.map(([, s]) => socketIoSettled(ctx, s)));
   const starts = watched.map(([, s]) => s.messages.length);
 
-  for (const t of templates) for (const p of PAYLOADS) sender.socket.send(fill(t, p));
+  const sent: string[] = [];
+  for (const t of templates) for (const p of PAYLOADS) { const m = fill(t, p); sent.push(m); sender.socket.send(m); }
   await sender.socket.collect(ctx.options.canaryWaitMs);
 
-  const hits: Array<{ payload: string; where: string; key: string }> = [];
+  const hits: Array<{ payload: string; where: string; key: string; echo: boolean }> = [];
   watched.forEach(([where, s], i) => {
     for (const frame of s.messages.slice(starts[i])) {
+      // The whole message sent coming back to its own sender is an echo: it reaches no one else.
+      const echo = where === 'sender' && isSelfEcho(frame, sent);
       for (const p of PAYLOADS) {
         const f = stringFields(frame).find((x) => x.value.includes(p) && (!p.startsWith('javascript:') || URL_KEY.test(x.key)));
-        if (f && !hits.some((h) => h.payload === p && h.where === where)) hits.push({ payload: p, where, key: f.key });
+        const same = hits.find((h) => h.payload === p && h.where === where);
+        if (f && !same) hits.push({ payload: p, where, key: f.key, echo });
+        else if (f && same && same.echo && !echo) Object.assign(same, { key: f.key, echo: false });
       }
     }
   });
   if (!hits.length) return;
-  const rendered = hits.filter((h) => renderFields.includes(h.key));
-  const relayed = hits.some((h) => h.where !== 'sender');
+  const list = (hs: typeof hits) => short(hs.map((h) => `${h.payload} unencoded in "${h.key}" on the ${h.where} socket`).join('; '), 400);
+  const real = hits.filter((h) => !h.echo);
+  if (!real.length) {
+    ctx.report({
+      severity: 'info', confidence: 'certain',
+      evidence: `The server echoes each message verbatim to its sender only (${list(hits)}): self-reflection, not stored or cross-user script injection; it matters only if the client renders its own echoed messages as HTML.`,
+    });
+    return;
+  }
+  const rendered = real.filter((h) => renderFields.includes(h.key));
+  const relayed = real.some((h) => h.where !== 'sender');
   ctx.report({
     confidence: rendered.length ? 'certain' : 'tentative',
-    evidence: `${short(hits.map((h) => `${h.payload} unencoded in "${h.key}" on the ${h.where} socket`).join('; '), 400)}${relayed ? ' (relayed to other connections: stored/broadcast)' : ' (reflected to the sender)'}${rendered.length ? '' : '; no --render-field confirms the client renders it as HTML'}.`,
+    evidence: `${list(real)}${relayed ? ' (relayed to other connections: stored/broadcast)' : ' (reflected to the sender in a reply of its own)'}${rendered.length ? '' : '; no --render-field confirms the client renders it as HTML'}.`,
   });
+}
+
+/** The frame is one of the sent messages itself (equal text or JSON, or a whole string field carrying it). */
+function isSelfEcho(frame: string, sent: string[]): boolean {
+  return sent.some((m) => isEchoOf(frame, m) || stringFields(frame).some((f) => f.key !== '(frame)' && f.value === m));
 }
 
 export async function run(ctx: CheckContext): Promise<void> {

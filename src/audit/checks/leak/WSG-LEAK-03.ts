@@ -1,5 +1,5 @@
-import { isControlPacket, looksLikeError } from '../../canary.js';
-import { jwtPart } from '../../check-helpers.js';
+import { isControlPacket, isEchoOf, looksLikeError } from '../../canary.js';
+import { jwtPart, socketIoSettled } from '../../check-helpers.js';
 import { authzOptions } from '../../options.js';
 import type { AuditOptions, AuditSocket, CheckContext, CheckMeta } from '../../types.js';
 import { mask, short } from './traffic-scan.js';
@@ -12,7 +12,7 @@ export const meta: CheckMeta = {
   mode: 'safe',
   references: ['ASVS 8.2.2', 'PS'],
   remediation: 'Fan messages out per authorised subscription (room/channel membership checked on join and on every publish), never to every connection; include only the recipient\'s own data.',
-  description: 'Opens session A (operator) and session B (--second identity), learns what is B\'s (its token subject, values only B\'s canary answer contains), lets B send the operator\'s messages (or the canary), and records what A receives for up to --session-wait (default 20 s, 60 s with --thorough). Finding when A receives B-scoped data it did not ask for. The second identity must not be entitled to A\'s data: when B\'s canary answer equals A\'s, or B may subscribe to A\'s channel (--subscribe-template with --own-id), the check is skipped instead of reporting what B may rightly see. Skipped without a second identity or an action to perform.',
+  description: 'Opens session A (operator) and session B (--second identity), learns what is B\'s (its token subject, values only B\'s canary answer contains: the reply to the canary on B alone, matching --canary-expect when given, never a frame A receives at the same time such as another user\'s broadcast), lets B send the operator\'s messages (or the canary), and records what A receives for up to --session-wait (default 20 s, 60 s with --thorough). Finding when A receives B-scoped data it did not ask for. The second identity must not be entitled to A\'s data: when B\'s canary answer equals A\'s, or B may subscribe to A\'s channel (--subscribe-template with --own-id), the check is skipped instead of reporting what B may rightly see. Skipped without a second identity or an action to perform.',
 };
 
 function windowMs(o: AuditOptions): number {
@@ -28,12 +28,21 @@ export function timeoutMs(o: AuditOptions): number {
 
 const words = (texts: string[]) => new Set(texts.flatMap((t) => t.match(/[\w.@-]{6,}/g) ?? []));
 
-async function canaryReplies(s: AuditSocket, canary: string | undefined, waitMs: number): Promise<string[]> {
-  if (!canary) return [];
+/**
+ * The answer `s` gets to the canary: what arrives on it within the wait and not, at the same time,
+ * on `other` (a frame both sessions get is traffic fanned out to everyone, e.g. another user's
+ * chat, not a reply), matching --canary-expect when given. Asked one session at a time.
+ */
+async function canaryAnswer(s: AuditSocket, other: AuditSocket, o: Pick<AuditOptions, 'canary' | 'canaryExpect' | 'protocol'> & { waitMs: number }): Promise<string[]> {
+  if (!o.canary) return [];
+  const socketIo = o.protocol === 'socket.io';
+  const re = o.canaryExpect ? new RegExp(o.canaryExpect) : null;
   const from = s.messages.length;
-  s.send(canary);
-  await s.collect(waitMs);
-  return s.messages.slice(from);
+  const fromOther = other.messages.length;
+  s.send(o.canary);
+  await s.collect(o.waitMs);
+  const fannedOut = new Set(other.messages.slice(fromOther));
+  return s.messages.slice(from).filter((m) => !fannedOut.has(m) && !isControlPacket(m, socketIo) && !isEchoOf(m, o.canary) && (re ? re.test(m) : !looksLikeError(m)));
 }
 
 /**
@@ -62,8 +71,11 @@ export async function run(ctx: CheckContext): Promise<void> {
   if (!a.ok) return ctx.skip(`session A could not connect (${a.status ?? a.error})`);
   if (!b.ok) return ctx.skip(`session B (second identity) could not connect (${b.status ?? b.error})`);
 
+  await Promise.all([socketIoSettled(ctx, a.socket), socketIoSettled(ctx, b.socket)]);
   // What belongs to B and not to A: B's token subject, and values only B's canary answer carries.
-  const [aReplies, bReplies] = await Promise.all([canaryReplies(a.socket, o.canary, o.canaryWaitMs), canaryReplies(b.socket, o.canary, o.canaryWaitMs)]);
+  const ask = { canary: o.canary, canaryExpect: o.canaryExpect, protocol: o.protocol, waitMs: o.canaryWaitMs };
+  const aReplies = await canaryAnswer(a.socket, b.socket, ask);
+  const bReplies = await canaryAnswer(b.socket, a.socket, ask);
   // B entitled to A's data makes A seeing B's activity normal, not a leak: do not report it.
   const entitled = await entitlement(ctx, aReplies, bReplies, b.socket);
   if (entitled) ctx.skip(`the second identity is entitled to A's data (${entitled}): give one without rights to A's channel or data`);

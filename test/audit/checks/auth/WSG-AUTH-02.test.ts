@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { type Weak, audit } from './setup.js';
+import { startSocketIoServer } from '../../../fixtures/socketio-server.js';
+import { ALLOWED, runCheck, track } from '../../harness.js';
 
 test('AUTH-02: alg none / ignored signature / ignored expiry → critical finding; verified JWT → pass', async () => {
   const none = await audit('WSG-AUTH-02', { acceptAlgNone: true });
@@ -25,4 +27,45 @@ test('AUTH-02: token for another audience accepted → finding; audience checked
 test('AUTH-02: without a canary a 101 for a forged token counts (anonymous gets 401)', async () => {
   const r = await audit('WSG-AUTH-02', { acceptAlgNone: true }, () => ({ canary: undefined, canaryExpect: undefined }));
   assert.equal(r.findings[0]?.confidence, 'likely');
+});
+
+// Per-user canary: a forged identity's answer (protected-data-of-alicr) does not match it, only its shape does.
+const ALICE_ONLY = { canary: '{"type":"whoami"}', canaryExpect: 'protected-data-of-alice\\b' };
+
+test('AUTH-02: opaque token checked by its prefix only → high finding with the exchange; the made-up one is refused', async () => {
+  const r = await audit('WSG-AUTH-02', { opaqueTokenPrefix: 'tok-' }, () => ({ credentials: { token: 'tok-alice' }, ...ALICE_ONLY }));
+  assert.equal(r.result.status, 'fail', r.result.reason);
+  assert.deepEqual(r.findings.map((f) => [f.severity, f.confidence]), [['high', 'likely']]);
+  const evidence = r.findings[0]?.evidence ?? '';
+  assert.match(evidence, /token \(sent as header\), last character changed \(tok…cr\) → 101, canary answered \(shaped like the operator's own answer\): .*protected-data-of-alicr/);
+  assert.doesNotMatch(evidence, /made-up value/);
+  assert.doesNotMatch(evidence, /tok-alice/, 'the credential itself is masked');
+});
+
+test('AUTH-02: the credential in a --header (Authorization: Bearer <opaque>) is tampered too', async () => {
+  const r = await audit('WSG-AUTH-02', { opaqueTokenPrefix: 'tok-' }, () => ({ credentials: { headers: { Authorization: 'Bearer tok-alice' } }, ...ALICE_ONLY }));
+  assert.match(r.findings[0]?.evidence ?? '', /header Authorization, last character changed \(Bearer tok…cr\) → 101/);
+});
+
+test('AUTH-02: any session cookie value served → high finding for the tampered and the made-up cookie; a real session store → pass', async () => {
+  const weak = await audit('WSG-AUTH-02', { auth: 'cookie', acceptAnySessionCookie: true }, () => ({ credentials: { cookie: 'sid=alice' }, ...ALICE_ONLY }));
+  assert.deepEqual(weak.findings.map((f) => f.severity), ['high']);
+  assert.match(weak.findings[0]?.evidence ?? '', /cookie sid, last character changed \(a…\) → 101, canary answered/);
+  assert.match(weak.findings[0]?.evidence ?? '', /cookie sid, made-up value/);
+  const ok = await audit('WSG-AUTH-02', { auth: 'cookie' }, (s) => ({ credentials: { cookie: s.createSession('alice') }, ...ALICE_ONLY }));
+  assert.equal(ok.result.status, 'pass', ok.result.reason);
+  assert.deepEqual(ok.findings, []);
+});
+
+test('AUTH-02: a cookie the server does not check (the bearer token authenticates) is not reported', async () => {
+  const r = await audit('WSG-AUTH-02', {}, (_s, token) => ({ credentials: { token, cookie: 'theme=dark' } }));
+  assert.equal(r.result.status, 'pass', r.result.reason);
+});
+
+test('AUTH-02: Socket.IO middleware that takes any token with the right prefix (token in the CONNECT packet) → high finding', async () => {
+  const s = track(await startSocketIoServer({ authTokenPrefix: 'tok-' }));
+  const r = await runCheck('WSG-AUTH-02', s.url, { allowedOrigins: [ALLOWED], credentials: { token: 'tok-alice' }, canary: '421["whoami"]', canaryExpect: 'alice@example\\.com' });
+  assert.equal(r.result.status, 'fail', r.result.reason);
+  assert.deepEqual(r.findings.map((f) => f.severity), ['high']);
+  assert.match(r.findings[0]?.evidence ?? '', /last character changed \(tok…cr\) → 101, canary answered \(shaped like the operator's own answer\): 431\[\{.*alicr@example\.com/);
 });

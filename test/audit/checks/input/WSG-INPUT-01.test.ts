@@ -25,3 +25,16 @@ test('INPUT-01: HTML-escaped relay → pass; no message → skipped', async () =
   const none = await audit({}, { messages: [] });
   assert.equal(none.result.status, 'skipped');
 });
+
+test('INPUT-01: a pure echo server (each message back to its own sender only) → info self-reflection, not high', async () => {
+  const r = await audit({ onAppMessage: (msg, conn) => { conn.ws.send(msg.raw); return true; } });
+  assert.deepEqual(r.findings.map((f) => [f.severity, f.confidence]), [['info', 'certain']]);
+  assert.match(r.findings[0]?.evidence ?? '', /echoes each message verbatim to its sender only .*self-reflection/);
+  assert.doesNotMatch(r.findings[0]?.evidence ?? '', /observer/);
+});
+
+test('INPUT-01: the payload in a reply of the server\'s own (not the message echoed) → still high/tentative', async () => {
+  const r = await audit({ onAppMessage: (msg, conn) => { conn.send({ type: 'ack', text: msg.json?.text ?? null }); return true; } });
+  assert.deepEqual(r.findings.map((f) => [f.severity, f.confidence]), [['high', 'tentative']]);
+  assert.match(r.findings[0]?.evidence ?? '', /reflected to the sender in a reply of its own/);
+});

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { WebSocket } from 'ws';
 import { startWeakServer, type WeakConnection } from '../../../fixtures/weak-server.js';
+import { startSocketIoServer } from '../../../fixtures/socketio-server.js';
 import { defaultCredentials } from '../../../../src/audit/options.js';
 import { ALLOWED } from '../../harness.js';
 import { runChecks, status, track } from './run.js';
@@ -64,4 +66,51 @@ test('LEAK-03: a second identity entitled to A\'s channel (may subscribe to it) 
   assert.equal(status(r, 'WSG-LEAK-03'), 'skipped');
   assert.equal(r.findings.length, 0);
   assert.match(r.checks[0]?.reason ?? '', /entitled to A's data \(it may subscribe to A's/);
+});
+
+test('LEAK-03: another user\'s chat broadcast arriving during the canary is not B\'s answer (no "entitled" skip); B\'s fan-out → finding', async () => {
+  const seen = new Set<WeakConnection>();
+  const s = track(await startWeakServer({
+    onAppMessage: (msg, conn) => {
+      seen.add(conn);
+      if (msg.json?.type === 'say') { for (const c of seen) c.send({ from: conn.user, text: msg.json.text ?? null }); return true; }
+      if (msg.json?.type !== 'echo') return false;
+      for (const c of seen) c.send({ type: 'activity', user: conn.user, data: msg.json.data ?? null });
+      return true;
+    },
+  }));
+  const alice = await s.mintToken('alice');
+  // A third session of alice's chats all along, as a busy room (or a concurrent check) does.
+  const chatter = new WebSocket(s.url, { headers: { Authorization: `Bearer ${alice}`, Origin: ALLOWED } });
+  await new Promise((resolve, reject) => { chatter.once('open', resolve); chatter.once('error', reject); });
+  let sent = 0;
+  const timer = setInterval(() => { if (sent++ < 400) chatter.send('{"type":"say","text":"hi"}'); }, 20);
+  try {
+    const r = await runChecks(['WSG-LEAK-03'], s.url, {
+      allowedOrigins: [ALLOWED],
+      credentials: { token: alice },
+      secondIdentity: { ...defaultCredentials(), token: await s.mintToken('bob') },
+      canary: '{"type":"whoami"}', canaryWaitMs: 300,
+      messages: ['{"type":"echo","data":"hello"}'],
+      sessionWaitMs: 1500,
+    });
+    assert.equal(status(r, 'WSG-LEAK-03'), 'fail', r.checks[0]?.reason);
+    assert.match(r.findings[0]?.evidence ?? '', /received a message carrying B's value/);
+  } finally {
+    clearInterval(timer);
+    chatter.close();
+  }
+});
+
+test('LEAK-03 on Socket.IO (token in the CONNECT packet): B\'s answer is learnt, replies stay with their sender → pass, not skipped', async () => {
+  const s = track(await startSocketIoServer({ authTokenPrefix: 'tok-' }));
+  const r = await runChecks(['WSG-LEAK-03'], s.url, {
+    allowedOrigins: [ALLOWED],
+    credentials: { token: 'tok-alice' },
+    secondIdentity: { ...defaultCredentials(), token: 'tok-bob' },
+    canary: '421["whoami"]', canaryExpect: '@example\\.com', canaryWaitMs: 300,
+    messages: ['421["whoami"]'],
+    sessionWaitMs: 800,
+  });
+  assert.equal(status(r, 'WSG-LEAK-03'), 'pass', r.checks[0]?.reason);
 });
