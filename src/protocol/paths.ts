@@ -42,10 +42,11 @@ const RESERVED = /^(?:con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u
 
 /**
  * Look-alikes Windows' "best fit" conversion (a client using the ANSI file APIs) turns into a separator:
- * yen and won signs are `\` in the Japanese and Korean code pages, division slash and fraction slash
- * `/`, set minus `\`. The fullwidth and small forms (`＼`, `．`, `：`, `／`, `﹨`) are caught by NFKC below.
+ * yen and won signs are `\` in the Japanese and Korean code pages, division slash, fraction slash and
+ * big solidus `/`, set minus and reverse solidus operator `\`, ratio, modifier colon and triangular
+ * colon `:`. The fullwidth and small forms (`＼`, `．`, `：`, `／`, `﹨`) are caught by NFKC below.
  */
-const BEST_FIT = /[\u00a5\u20a9\u2215\u2216\u2044]/;
+const BEST_FIT = /[\u00a5\u20a9\u2215\u2216\u2044\u2236\ua789\u02d0\u29f5\u29f8]/;
 
 /** No lone surrogate (String.prototype.isWellFormed, Node 20; not yet in TypeScript's ES2022 lib). */
 export function isWellFormed(s: string): boolean {

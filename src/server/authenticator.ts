@@ -53,10 +53,10 @@ export class Authenticator {
   }
 
   /**
-   * A session (a connection, a ticket for one, a refresh) needs a token that has not expired yet. The
-   * clock tolerance lets a token past its `exp` through one HTTP request, but a connection admitted
-   * with it would be closed at once (the session ends at `exp`), and its client would reconnect with
-   * the same token again and again until the tolerance ran out.
+   * A token past its `exp` opens nothing (a connection, a ticket, a refresh, an HTTP request), clock
+   * tolerance or not: a connection admitted with it would be closed at once (the session ends at
+   * `exp`), and its client would reconnect with the same token again and again until the tolerance
+   * ran out. The tolerance still applies to `iat`.
    */
   assertOpensSession(identity: Pick<Identity, 'exp'>, nowMs = Date.now()): void {
     if (identity.exp !== undefined && identity.exp * 1000 <= nowMs) throw new TokenError('expired');

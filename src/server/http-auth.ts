@@ -1,7 +1,7 @@
 /**
  * The one bearer check every HTTP route uses (the guard's ticket endpoint, the hub's publish and
  * admin routes), so their answers cannot diverge:
- *   no token → 401 unauthenticated · bad/expired/revoked/too long-lived → 401 invalid_token (a failed attempt
+ *   no token → 401 unauthenticated · bad/expired (past exp, clock tolerance or not)/revoked/too long-lived → 401 invalid_token (a failed attempt
  *   charged to the IP) · revocation store down → 503 unavailable + Retry-After (nothing charged).
  * Same rule as the WebSocket gate: only failures are throttled. An IP whose failed-auth bucket is empty
  * still has its credential verified; a valid one proceeds (users behind a shared NAT are not locked
@@ -38,7 +38,10 @@ export async function bearerAuth(authenticator: Authenticator, req: IncomingMess
     return { ok: false, status: 401, code: 'unauthenticated', reason: 'no_credentials', headers: { 'WWW-Authenticate': 'Bearer' } };
   }
   try {
-    return { ok: true, identity: await authenticator.verifyToken(token, 'bearer') };
+    const identity = await authenticator.verifyToken(token, 'bearer');
+    // Past exp is refused on every route, as at the WebSocket gate (the clock tolerance is for iat).
+    authenticator.assertOpensSession(identity);
+    return { ok: true, identity };
   } catch (err) {
     if (err instanceof WsguardError && err.code === 'unavailable') return unavailable();
     if (!(err instanceof TokenError)) throw err;

@@ -97,14 +97,16 @@ export function createTicketHandler(deps: TicketHandlerDeps): HttpHandler {
         refused(auth.reason);
         return fail(res, auth.code, auth.status, auth.headers);
       }
-      if (!perIp.take(ip)) {
-        refused('ticket_rate_ip');
-        return fail(res, 'rate_limited', 429, { 'Retry-After': retryIp });
-      }
       const identity: Identity = auth.identity;
       if (!perUser.take(identity.sub)) {
         refused('ticket_rate_user');
         return fail(res, 'rate_limited', 429, { 'Retry-After': retryUser });
+      }
+      // The address's budget is spent by tickets issued, not by requests its own subject's limits
+      // refuse: one account hammering past its own rate or cap must not lock out its NAT neighbours.
+      if (!perIp.peek(ip)) {
+        refused('ticket_rate_ip');
+        return fail(res, 'rate_limited', 429, { 'Retry-After': retryIp });
       }
       let issued: IssuedTicket;
       try {
@@ -128,6 +130,7 @@ export function createTicketHandler(deps: TicketHandlerDeps): HttpHandler {
         }
         throw err;
       }
+      perIp.take(ip);
       json(res, 200, issued);
     })().catch((err: unknown) => {
       deps.onError?.(err);

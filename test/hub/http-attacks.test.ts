@@ -132,6 +132,13 @@ test('a body that is not valid UTF-8 is 400 naming the body, never stored as U+F
   assert.equal(answer.error.field, 'body');
 });
 
+test('HTTP publish refuses a token past its exp, clock tolerance or not (401 invalid_token), as the WebSocket gate and the ticket endpoint do', async () => {
+  const late = await token('late-pub', ALICE, -5); // 5 s past exp: inside the 30 s clock tolerance
+  const r = await fetch(hub.url + '/api/channels/files%3Aacme/events', { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${late}` }, body: JSON.stringify({ type: 'file_upload', payload: upload('files:acme', 'late.pdf') }) });
+  assert.equal(r.status, 401);
+  assert.equal(((await r.json()) as { error: { code: string } }).error.code, 'invalid_token');
+});
+
 test('a chunked body past the limit is answered 413 (and the connection closed), not reset', async () => {
   const alice = await token('chunked', ALICE);
   const chunk = Buffer.alloc(70 * 1024, 'a');

@@ -19,12 +19,28 @@ import { refuse, type GateStage, type HandshakeContext, type Refusal, type Refus
 /** Query parameters that carry reusable credentials; their presence alone refuses the handshake. */
 export const QUERY_CREDENTIALS = ['token', 'access_token', 'jwt', 'id_token', 'bearer', 'auth', 'apikey', 'api_key'];
 
-/** A JWT's shape (a base64url JSON header, three parts): refused in the query under any name, or as a bare key. */
-const JWT_SHAPE = /^eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+/**
+ * A JWT's shape (a base64url JSON header, three parts) anywhere in a query name or value, embedded
+ * too (`state={"token":"eyJ…"}`, `next=https://…?token=eyJ…`): the URL, and so every access log
+ * on the way, would hold the token.
+ */
+const JWT_SHAPE = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/;
 
 function queryCarriesCredential(params: URLSearchParams): boolean {
-  for (const [name, value] of params) if (QUERY_CREDENTIALS.includes(name) || JWT_SHAPE.test(value) || JWT_SHAPE.test(name)) return true;
+  for (const [name, value] of params) {
+    if (QUERY_CREDENTIALS.includes(name) || JWT_SHAPE.test(value) || JWT_SHAPE.test(name)) return true;
+    // Values nested once more (a URL in a parameter) are still percent-encoded inside.
+    if (value.includes('%') && JWT_SHAPE.test(safeDecode(value))) return true;
+  }
   return false;
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 export interface AuthenticateDeps {

@@ -34,7 +34,7 @@ test('authenticate: no, forged, alg:none, expired, exp-less and foreign-key toke
 });
 
 test('authenticate: a JWT in the query string is refused even when valid', async (t) => {
-  const h = await startGuard();
+  const h = await startGuard({ authFailures: { perMin: 600, burst: 100 } }); // every refusal here is a failure: 401, not yet 429
   t.after(() => h.close());
   const token = await mintToken();
   for (const key of ['token', 'access_token', 'jwt']) {
@@ -43,7 +43,8 @@ test('authenticate: a JWT in the query string is refused even when valid', async
   }
   // Under any other name, as a bare key, or with its dots percent-encoded (found by the attacker).
   const encoded = token.replaceAll('.', '%2E');
-  for (const query of [`foo=${token}`, token, `a=${encoded}`, `x=1&state=${token}`]) {
+  const embedded = [`a=1;t=${token}`, `x=${token},`, `x=${token}%20`, `x="${token}"`, `x=%23${token}`, `x=jwt:${token}`, `state={"token":"${token}"}`, `next=${encodeURIComponent(`https://app.example/cb?token=${token}`)}`];
+  for (const query of [`foo=${token}`, token, `a=${encoded}`, `x=1&state=${token}`, ...embedded]) {
     assert.equal(await handshakeStatus(h, { token, path: `/ws?${query}` }), 401, query.slice(0, 12));
   }
   assert.ok(h.events.some((e) => e.kind === 'handshake_refused' && e.reason === 'query_token'));

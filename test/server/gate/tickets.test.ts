@@ -108,3 +108,16 @@ test('tickets: requests without a valid token do not spend the address\'s mintin
   // The budget still bounds what valid tokens mint from one address.
   assert.equal((await getTicket(h, valid)).status, 429);
 });
+
+test('tickets: requests one subject\'s own rate or cap refuses do not spend the address\'s minting budget (one account cannot lock out its NAT neighbours)', async (t) => {
+  const h = await startGuard({ auth: { jwt: { secret: SECRET }, ticketLimits: { perIpPerMin: 6, perUserPerMin: 3, maxPerUser: 100, maxTotal: 1000 } } });
+  t.after(() => h.close());
+  const mallory = await mintToken({ sub: 'mallory' });
+  const statuses: number[] = [];
+  for (let i = 0; i < 20; i++) statuses.push((await getTicket(h, mallory)).status);
+  assert.deepEqual(statuses.slice(0, 3), [200, 200, 200]);
+  assert.ok(statuses.slice(3).every((s) => s === 429), statuses.join());
+  // 3 of the address's 6 were spent by mallory's issued tickets; the 17 refused requests spent none.
+  const alice = await mintToken({ sub: 'alice' });
+  for (let i = 0; i < 3; i++) assert.equal((await getTicket(h, alice)).status, 200, `alice ${i + 1}`);
+});
