@@ -194,6 +194,9 @@ export function openAuditSocket(req: ConcreteRequest, o: OpenOptions): Promise<C
         const open = await socket.waitFor((m) => m.startsWith('0'), o.timeoutMs);
         if (open === null) { socket.close(); return finish({ ok: false, error: 'no Engine.IO open packet' }); }
         socket.send(o.socketIoToken ? `40${JSON.stringify({ token: o.socketIoToken })}` : '40');
+        // Socket.IO 4 closes a connection whose first event arrives before it has answered the
+        // CONNECT: every check waits for the answer (40 accepted, 44 refused) before it sends anything.
+        await socket.waitFor((m) => /^4[04]/.test(m), o.timeoutMs);
       }
       if (req.firstMessage) {
         socket.send(req.firstMessage);

@@ -1,7 +1,7 @@
 /** Small helpers shared by checks: baseline gate, the probe Origin, evidence formatting. */
 import type { RawHandshakeResult } from './raw/raw-handshake.js';
 import { hasAmbientCredential, hasAnyCredential } from './request-variant.js';
-import type { AuditSocket, AuthProbe, CheckContext, HandshakeVariant, Severity } from './types.js';
+import type { AuthProbe, CheckContext, HandshakeVariant, Severity } from './types.js';
 
 /** P in CHECKS.md: an RFC 2606 reserved name no one can own. */
 export const PROBE_ORIGIN = 'https://wsguard-probe.example';
@@ -95,12 +95,3 @@ export function jwtPart(token: string, i: 0 | 1): Record<string, unknown> | null
   }
 }
 
-/**
- * Socket.IO: waits for the answer to the client's CONNECT (`40…` accepted, `44…` refused). socket.io
- * 4 closes the connection ("invalid state") when an event arrives before its namespace connection
- * is made, which an event sent right after the CONNECT can do: the verdict would hang on timing.
- */
-export async function socketIoSettled(ctx: CheckContext, s: AuditSocket): Promise<void> {
-  if (ctx.options.protocol !== 'socket.io') return;
-  await s.waitFor((m) => /^4[04]/.test(m), ctx.options.canaryWaitMs, 0);
-}

@@ -6,7 +6,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { isControlPacket, isEchoOf, looksLikeError } from '../../canary.js';
-import { anonymousProbe, credentialAccepted, jwtPart, socketIoSettled } from '../../check-helpers.js';
+import { anonymousProbe, credentialAccepted, jwtPart } from '../../check-helpers.js';
 import type { AuthProbe, CheckContext, Confidence, Credentials, HandshakeVariant } from '../../types.js';
 
 /** One thing that may carry the credential, and how to put a value of it back into the credentials. */
@@ -142,7 +142,6 @@ function operatorAnswers(ctx: CheckContext): Promise<string[]> {
     if (!canary) return [];
     const r = await ctx.connect();
     if (!r.ok) return [];
-    await socketIoSettled(ctx, r.socket);
     const from = r.socket.messages.length;
     r.socket.send(canary);
     await r.socket.collect(canaryWaitMs);
@@ -167,7 +166,6 @@ async function canaryServed(ctx: CheckContext, variant: HandshakeVariant): Promi
       const sh = shapeOf(m);
       return sh !== null && shapes.has(sh) ? 'shape' : null;
     };
-    await socketIoSettled(ctx, s);
     const from = s.messages.length;
     s.send(canary);
     const hit = await s.waitFor((m) => judge(m) !== null, canaryWaitMs, from);

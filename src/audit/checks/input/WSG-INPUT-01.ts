@@ -1,5 +1,4 @@
 import { isEchoOf } from '../../canary.js';
-import { socketIoSettled } from '../../check-helpers.js';
 import { fill, injectionTemplates, short, stringFields } from './inject.js';
 import { inputOptions } from '../../options.js';
 import { reportIfDown } from '../limit/liveness.js';
@@ -34,7 +33,6 @@ async function probe(ctx: CheckContext): Promise<void> {
   const observer = await ctx.connect(second ? { credentials: second } : {});
   const watched: Array<[string, AuditSocket]> = [['sender', sender.socket]];
   if (observer.ok) watched.push([second ? 'second identity' : 'observer', observer.socket]);
-  await Promise.all(watched.map(([, s]) => socketIoSettled(ctx, s)));
   const starts = watched.map(([, s]) => s.messages.length);
 
   const sent: string[] = [];

@@ -1,5 +1,5 @@
 import { isControlPacket, isEchoOf, looksLikeError } from '../../canary.js';
-import { jwtPart, socketIoSettled } from '../../check-helpers.js';
+import { jwtPart } from '../../check-helpers.js';
 import { authzOptions } from '../../options.js';
 import type { AuditOptions, AuditSocket, CheckContext, CheckMeta } from '../../types.js';
 import { mask, short } from './traffic-scan.js';
@@ -71,7 +71,6 @@ export async function run(ctx: CheckContext): Promise<void> {
   if (!a.ok) return ctx.skip(`session A could not connect (${a.status ?? a.error})`);
   if (!b.ok) return ctx.skip(`session B (second identity) could not connect (${b.status ?? b.error})`);
 
-  await Promise.all([socketIoSettled(ctx, a.socket), socketIoSettled(ctx, b.socket)]);
   // What belongs to B and not to A: B's token subject, and values only B's canary answer carries.
   const ask = { canary: o.canary, canaryExpect: o.canaryExpect, protocol: o.protocol, waitMs: o.canaryWaitMs };
   const aReplies = await canaryAnswer(a.socket, b.socket, ask);
