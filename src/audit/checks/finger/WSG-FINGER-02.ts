@@ -22,7 +22,7 @@ export interface Signature {
 }
 
 export const SIGNATURES: Signature[] = [
-  { library: 'ws (Node.js)', pattern: /Missing or invalid Sec-WebSocket-(?:Version|Key) header|Invalid Upgrade header|Invalid or unacceptable Sec-WebSocket-Extensions header|Sec-WebSocket-Version: 13, 8|Invalid WebSocket frame: /, confidence: 'likely' },
+  { library: 'ws (Node.js)', pattern: /Missing or invalid Sec-WebSocket-(?:Version|Key) header|Invalid Upgrade header|Invalid or unacceptable Sec-WebSocket-Extensions header|Sec-WebSocket-Version: 13, 8(?![\d,])|Invalid WebSocket frame: /, confidence: 'likely' },
   { library: 'Gorilla websocket (Go)', pattern: /unexpected reserved bits 0x|incorrect mask flag|unknown opcode \d|control frame length > 125|websocket: (?:the client is not using the websocket protocol|unsupported version|not a websocket handshake|request origin not allowed)/, confidence: 'likely' },
   { library: 'Faye websocket-driver (Node.js/Ruby)', pattern: /One or more reserved bits are on|Received unmasked frame|Unrecognized frame opcode|Received fragmented control frame|Received control frame having too long payload/, confidence: 'likely' },
   { library: 'Apache Tomcat / Spring WebSocket (Java)', pattern: /The client frame set the reserved bits to|unrecognised opCode|could not be decoded to UTF-8 because it contained invalid byte sequences/, confidence: 'likely' },

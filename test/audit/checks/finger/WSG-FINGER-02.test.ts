@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startLaxServer } from '../../../fixtures/lax-server.js';
 import { runCheck, auditWeak, track } from '../../harness.js';
+import { identify } from '../../../../src/audit/checks/finger/WSG-FINGER-02.js';
+import type { TrafficEntry } from '../../../../src/audit/types.js';
 
 test('FINGER-02: ws handshake refusals and Gorilla-style close reasons are identified', async () => {
   const r = await auditWeak('WSG-FINGER-02', {});
@@ -23,4 +25,10 @@ test('FINGER-02: bare statuses and empty close reasons → pass', async () => {
   track(lax);
   const r = await runCheck('WSG-FINGER-02', lax.url);
   assert.equal(r.result.status, 'pass', r.result.reason);
+});
+
+test('FINGER-02: "13, 8, 7" (gevent-websocket, Python) is not ws\'s "13, 8" (found by the outsider auditor)', () => {
+  const answer = (versions: string) => [{ checkId: 'WSG-FINGER-01', kind: 'http', direction: 'in', status: 426, text: `HTTP/1.1 426 Upgrade Required\r\nSec-WebSocket-Version: ${versions}\r\n` } as TrafficEntry];
+  assert.deepEqual([...identify(answer('13, 8, 7')).keys()].map((s) => s.library), []);
+  assert.deepEqual([...identify(answer('13, 8')).keys()].map((s) => s.library), ['ws (Node.js)']);
 });
