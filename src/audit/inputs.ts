@@ -6,14 +6,10 @@
  * connection, or the auditor's own cleanup.
  */
 
+import type { FrameHeader } from './raw/frame-decoder.js';
+
 /** One outgoing frame header (what the raw connection saw being written). */
-export interface SentFrame {
-  fin: boolean;
-  rsv1: boolean;
-  rsv2: boolean;
-  rsv3: boolean;
-  opcode: number;
-  masked: boolean;
+export interface SentFrame extends FrameHeader {
   /** Declared payload length. */
   length: number;
   /** The first payload bytes written with the header (unmasked), at most 64. */
@@ -210,7 +206,7 @@ export class OutgoingFrames {
   }
 }
 
-function parseHeader(b: Buffer): { bits: Omit<SentFrame, 'length' | 'prefix'>; length: number; start: number; key?: Buffer } | null {
+function parseHeader(b: Buffer): { bits: FrameHeader; length: number; start: number; key?: Buffer } | null {
   if (b.length < 2) return null;
   const b0 = b[0] ?? 0;
   const b1 = b[1] ?? 0;

@@ -2,13 +2,17 @@
  * Incremental parser for frames the server sends. Bounded: a frame larger than `maxPayload`
  * is an error, never an allocation. Close frames get their code and reason decoded.
  */
-export interface Frame {
+/** The header bits of a frame, either way (frames sent are described with the same fields). */
+export interface FrameHeader {
   fin: boolean;
   rsv1: boolean;
   rsv2: boolean;
   rsv3: boolean;
   opcode: number;
   masked: boolean;
+}
+
+export interface Frame extends FrameHeader {
   payload: Buffer;
   /** Close frames only. */
   closeCode?: number;
