@@ -30,11 +30,12 @@ export class Authenticator {
     this.retryAfterSec = Math.ceil(60 / failures.perMin);
   }
 
-  /** Verified, unrevoked identity; throws TokenError otherwise. */
+  /** Verified, unexpired (past exp is refused whatever the clock tolerance), unrevoked identity; throws TokenError otherwise. */
   async verifyToken(token: string, method: Identity['method']): Promise<Identity> {
     if (!this.verifier) throw new TokenError('invalid');
     const identity = withMethod(await this.verifier(token), method);
     this.assertLifetime(identity);
+    this.assertOpensSession(identity);
     await this.assertNotRevoked(identity);
     return identity;
   }

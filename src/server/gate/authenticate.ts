@@ -103,9 +103,7 @@ export function authenticateStage(deps: AuthenticateDeps): GateStage {
     if (token !== undefined || ctx.req.headers.authorization !== undefined) {
       if (token === undefined) return fail(ctx, 'invalid_token'); // malformed Authorization header
       try {
-        const identity = await deps.authenticator.verifyToken(token, bearer !== undefined ? 'bearer' : 'subprotocol');
-        deps.authenticator.assertOpensSession(identity);
-        ctx.identity = identity;
+        ctx.identity = await deps.authenticator.verifyToken(token, bearer !== undefined ? 'bearer' : 'subprotocol');
         return undefined;
       } catch (err) {
         if (err instanceof WsguardError) throw err;
