@@ -36,16 +36,22 @@ const FLAGS: Record<string, [keyof AuditOptionsInput, Kind]> = {
 
 /** The high-privilege identity for AUTHZ-01. */
 const PRIV = { 'priv-token': 'token', 'priv-cookie': 'cookie' } as const;
+/** The session --logout-cmd ends (SESSION-01), so that the other checks keep theirs. */
+const LOGOUT = { 'logout-token': 'token', 'logout-cookie': 'cookie' } as const;
 
 export const OPERATOR_FLAG_SPEC: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {
   ...Object.fromEntries(Object.entries(FLAGS).map(([f, [, k]]) => [f, k === 'boolean' ? { type: 'boolean' } : k === 'strings' ? { type: 'string', multiple: true } : { type: 'string' }])),
   'priv-token': { type: 'string' },
   'priv-cookie': { type: 'string' },
+  'logout-token': { type: 'string' },
+  'logout-cookie': { type: 'string' },
 };
 
 export const OPERATOR_FLAG_HELP = `limits:      --max-message BYTES   --max-conns N   --fragments N   --rate-messages N   --rate-window SECONDS
              --slow-interval SECONDS   --slow-wait SECONDS   --backpressure-wait SECONDS   --stream-message MSG
 input:       --render-field NAME (repeatable)   --sleep SECONDS   --ip-banned   --ip-limit-attempts N
+session:     --logout-token T   --logout-cookie 'k=v' (the session --logout-cmd ends; without one it ends the
+             main session, so SESSION-01 runs after every other check)
 windows:     --session-wait SECONDS (SESSION-01, LEAK-03)   --session-grace SECONDS (SESSION-02)   --auth-window SECONDS (AUTH-05)
 authz:       --priv-message MSG (repeatable)   --priv-token T   --priv-cookie 'k=v'   --subscribe-template MSG ({{id}})
              --own-id ID   --foreign-id ID   --mass-assign-message MSG   --read-message MSG`;
@@ -66,6 +72,8 @@ export function operatorFlagOptions(values: Record<string, unknown>): AuditOptio
   }
   const priv = Object.entries(PRIV).filter(([f]) => typeof values[f] === 'string');
   if (priv.length) out.privIdentity = Object.fromEntries(priv.map(([f, k]) => [k, values[f]]));
+  const logout = Object.entries(LOGOUT).filter(([f]) => typeof values[f] === 'string');
+  if (logout.length) out.logoutIdentity = Object.fromEntries(logout.map(([f, k]) => [k, values[f]]));
   // Typed by FLAGS' keys; resolveOptions validates each value's range.
   return out as AuditOptionsInput;
 }

@@ -115,6 +115,7 @@ export const OPTION_FLAGS: Readonly<Record<string, string>> = {
   'credentials.authMessage': '--auth-message',
   secondIdentity: '--second-token/--second-cookie/--second-header',
   privIdentity: '--priv-token/--priv-cookie',
+  logoutIdentity: '--logout-token/--logout-cookie',
   subprotocols: '--subprotocol',
   ticketCmd: '--ticket-cmd',
   ticketTtlMs: '--ticket-ttl',
@@ -223,6 +224,8 @@ export const AuditOptionsSchema = z.strictObject({
   lateMarginMs: ms.default(D.lateMarginMs),
   /** Shell command that logs the operator session out (SESSION-01). */
   logoutCmd: text.optional(),
+  /** The session logoutCmd ends (default: the main credentials, and SESSION-01 then runs last). */
+  logoutIdentity: CredentialsSchema.optional(),
   /** Short-lived token (exp ≤ 2 min) for SESSION-02. */
   shortToken: text.optional(),
   /** Expired token for AUTH-02. */

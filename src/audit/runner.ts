@@ -258,7 +258,9 @@ export async function runAudit(target: URL, input: AuditOptionsInput = {}, run: 
     }
 
     if (watchLiveness) await beforeChecks(shared);
-    const active = selected.filter((m) => !m.meta.passive);
+    // A check that logs the main session out waits for every check that still needs it.
+    const last = selected.filter((m) => !m.meta.passive && m.endsSession?.(options));
+    const active = selected.filter((m) => !m.meta.passive && !last.includes(m));
     // Checks that can take the target down run last, alone: every other check is judged first,
     // and a crash names exactly one check.
     const isolated = active.filter((m) => m.isolated);
@@ -278,6 +280,7 @@ export async function runAudit(target: URL, input: AuditOptionsInput = {}, run: 
     }
     await watching;
     for (const mod of isolatedOrder(isolated)) await step(mod);
+    for (const mod of last) await step(mod);
     // Passive checks read recorded traffic only: they run even after a stop, over what was seen.
     await runPassive(selected.filter((m) => m.meta.passive && m.meta.area !== 'LIVE'));
     // The liveness reports last: every other check (passive ones probe too) has been watched.

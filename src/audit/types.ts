@@ -228,6 +228,11 @@ export interface CheckModule {
    */
   isolated?: boolean;
   /**
+   * True when the check ends the session every other check uses (a logout of the main
+   * credentials): it then runs after all of them, alone.
+   */
+  endsSession?(options: AuditOptions): boolean;
+  /**
    * Safe probes to make before every other check, while the target is certainly up (a
    * fingerprint's Engine.IO polling GET), memoised so that `run` reads the same answers when it
    * judges later. Findings are only reported by `run`. Never a probe that can crash a server

@@ -3,9 +3,9 @@
  * `wsguard audit --intrusive --fail-on medium` given everything a hub operator can give: the
  * subprotocol, a ticket command, short-lived and expired tokens, a second identity without rights
  * to the first one's channel, a privileged message with a privileged identity, a foreign channel,
- * and sample messages. Passes when nothing is medium or higher and every check is evaluated
- * (pass or fail) except those with nothing to probe on this hub (NOT_APPLICABLE, 7 of 49: 42
- * evaluated; the issue's target of 45 of 50 needs WSG-FINGER-03 and a logout endpoint).
+ * sample messages, and a revoke command with the session it ends. Passes when nothing is medium
+ * or higher and every check is evaluated (pass or fail) except those with nothing to probe on this
+ * hub (NOT_APPLICABLE: 6 of 50, so at least 44 evaluated).
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -32,15 +32,11 @@ after(async () => {
 interface Finding { checkId: string; severity: string; title: string; evidence: string }
 interface Report { checks: { id: string; status: string; reason?: string }[]; findings: Finding[] }
 
-/**
- * Checks with nothing to probe on this hub, and why: they must be the only ones not evaluated.
- * SESSION-01 needs --logout-cmd, which needs an admin revocation endpoint the hub does not have yet.
- */
+/** Checks with nothing to probe on this hub, and why: they must be the only ones not evaluated. */
 const NOT_APPLICABLE: Record<string, RegExp> = {
   'WSG-TLS-01': /loopback target/,
   'WSG-ORIGIN-06': /no Engine\.IO polling endpoint/,
   'WSG-AUTH-05': /not a first-message-auth endpoint/,
-  'WSG-SESSION-01': /needs a logout or revoke command/,
   'WSG-SESSION-04': /no session identifier issued/,
   'WSG-LIMIT-04': /did not negotiate permessage-deflate/,
   'WSG-LIMIT-08': /not enough to test its send queue/,
@@ -63,6 +59,11 @@ test('self-audit: wsguard audit --intrusive --fail-on medium, given what an oper
   const second = await signToken({ secret: SECRET, sub: 'bob', perms: { subscribe: ['files:bob'], publish: ['files:bob'] }, ttlSec: 1800 });
   // The privileged identity may publish where the auditor may not.
   const priv = await signToken({ secret: SECRET, sub: 'admin', perms: { subscribe: ['files:*'], publish: ['files:*'] }, ttlSec: 1800 });
+  // SESSION-01 logs out a session of its own (revoking its subject), so the other checks keep theirs.
+  const session = await signToken({ secret: SECRET, sub: 'auditor-logout', perms, ttlSec: 1800 });
+  const admin = await signToken({ secret: SECRET, sub: 'ops', perms: { subscribe: [], publish: [], admin: ['revoke'] }, ttlSec: 1800 });
+  const main = new URL('../../src/cli/main.ts', import.meta.url).pathname;
+  const logout = `'${process.execPath}' --import tsx '${main}' revoke --sub auditor-logout --url '${origin}'`;
   const ticketScript = join(dir, 'ticket.mjs');
   writeFileSync(ticketScript, `process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
 const r = await fetch(${JSON.stringify(`${origin}/api/tickets`)}, { method: 'POST', headers: { authorization: 'Bearer ${token}', origin: ${JSON.stringify(origin)} } });
@@ -82,8 +83,9 @@ console.log(j.ticket);
     '--message', upload('files:acme', 'reports/q1.txt'), '--mass-assign-message', upload('files:acme', 'reports/q2.txt'),
     '--canary', JSON.stringify({ type: 'subscribe', id: 'canary', payload: { channel: 'files:acme' } }), '--canary-expect', '"subscribed"',
     '--ip-limit-attempts', '30',
+    '--logout-cmd', logout, '--logout-token', session,
   ];
-  const r = await runCli(args);
+  const r = await runCli(args, { WSGUARD_ADMIN_TOKEN: admin, NODE_EXTRA_CA_CERTS: join(dir, 'ca.pem') });
   let report: Report | undefined;
   try {
     report = JSON.parse(r.stdout) as Report;
@@ -101,8 +103,10 @@ console.log(j.ticket);
   const unexplained = notEvaluated.filter((c) => !(NOT_APPLICABLE[c.id]?.test(c.reason ?? '') && c.status === 'skipped'));
   assert.deepEqual(unexplained.map((c) => `${c.id} ${c.status}: ${c.reason ?? ''}`), [], 'checks not evaluated for a reason other than the hub having nothing to probe');
   assert.ok(evaluated.length >= report.checks.length - Object.keys(NOT_APPLICABLE).length);
-  // The hub is served over TLS here, so the TLS checks see its real profile and certificate.
+  assert.ok(evaluated.length >= 44, `${evaluated.length} checks evaluated`);
   const byId = Object.fromEntries(report.checks.map((c) => [c.id, c]));
+  assert.equal(byId['WSG-SESSION-01']?.status, 'pass', `the revoked session was closed: ${JSON.stringify(byId['WSG-SESSION-01'])}`);
+  // The hub is served over TLS here, so the TLS checks see its real profile and certificate.
   assert.equal(byId['WSG-TLS-02']?.status, 'pass', `WSG-TLS-02 (versions and suites) evaluated and passed: ${JSON.stringify(byId['WSG-TLS-02'])}`);
   assert.equal(byId['WSG-TLS-03']?.status, 'pass', `WSG-TLS-03 (certificate) evaluated and passed: ${JSON.stringify(byId['WSG-TLS-03'])}`);
   assert.equal(byId['WSG-TLS-01']?.status, 'skipped', `WSG-TLS-01: ${JSON.stringify(byId['WSG-TLS-01'])}`);
