@@ -1,7 +1,7 @@
 import { credentialAccepted, jwtPart, requireAuthEnforced } from '../../check-helpers.js';
 import { hasAnyCredential } from '../../request-variant.js';
 import type { AuditOptions, CheckContext, CheckMeta, Confidence } from '../../types.js';
-import { type CredentialItem, credentialItems, isJwt, madeUp, maskValue, servedTo, strongest, tamper } from './forged.js';
+import { type CredentialItem, credentialItems, isJwt, madeUp, maskValue, requireCanaryAnswered, servedTo, strongest, tamper } from './forged.js';
 
 export const meta: CheckMeta = {
   id: 'WSG-AUTH-02',
@@ -45,6 +45,7 @@ export async function run(ctx: CheckContext): Promise<void> {
   const items = credentialItems(creds, { opaqueTokenOnly: true });
   if (!creds.token && items.length === 0) ctx.skip('needs the operator credential (--token, --cookie, or a credential --header such as Authorization or X-Api-Key)');
   await requireAuthEnforced(ctx);
+  await requireCanaryAnswered(ctx);
   await tokenVariants(ctx, jwt);
   await opaqueVariants(ctx, items);
 }
