@@ -157,3 +157,15 @@ test('CLI: a target that dies after two handshakes → the report says it went d
   for (const id of ids) assert.match(r.stdout, new RegExp(`^ {2}${id} skipped: `, 'm'), `${id} not listed as skipped:\n${r.stdout}`);
   assert.ok((r.stdout.match(/^ {2}WSG-\S+ skipped: not judged: /gm) ?? []).length >= 6, r.stdout);
 });
+
+test('a target that answers a check\'s handshake (the baseline request, sent again) and dies right after: LIVE-01 names that check and says its input was answered, never "the baseline handshake" alone', async () => {
+  // Baseline (1), the watch's fresh handshake (2), AUTH-03's first reuse of the URL (3): answered, then the process dies.
+  const s = await fragile({ dieAfterHandshakes: 3 });
+  const url = `${s.url}?token=tok-alice`;
+  const r = await audit(url, ['AUTH-03', 'LIVE'], { credentials: { token: 'tok-alice', tokenIn: 'query', tokenParam: 'token' } });
+  const crash = r.findings.filter((f) => f.checkId === 'WSG-LIVE-01');
+  assert.equal(crash.length, 1, JSON.stringify(r.findings));
+  const evidence = crash[0]?.evidence ?? '';
+  assert.match(evidence, /^After WSG-AUTH-03 \(input: its last input: handshake GET \/ws\?token=tok-alice HTTP\/1\.1, the baseline request sent again by WSG-AUTH-03 \(its copy 1 of 1\), answered just before the silence\)/);
+  assert.doesNotMatch(evidence, /the baseline handshake|\(as the baseline\)/);
+});
