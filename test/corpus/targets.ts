@@ -168,6 +168,27 @@ export const CORPUS: CorpusTarget[] = [
     ],
   },
   {
+    name: 'ws4-echo',
+    software: 'ws 4.1.0 (npm), plain echo, no authentication',
+    command: node('ws4-echo.mjs'),
+    needs: { npm: 'ws4' },
+    path: '/',
+    audit: { messages: ['hello'] },
+    // Not CVE-2021-32640: the advisory's range starts at 5.0.0, and ws 4.1.0's server splits
+    // Sec-WebSocket-Protocol with /, */ (linear), not the / *, */ of 5.x–7.4.5. FINGER-03 must not name it.
+    weaknesses: [
+      { check: 'WSG-LIMIT-01', why: 'maxPayload defaults to 100 MiB', source: 'ws 4.1.0 lib/websocket-server.js (maxPayload: 100 * 1024 * 1024)' },
+      WS_NO_HEARTBEAT,
+      { check: 'WSG-LIMIT-09', why: 'past Node\'s maxHeadersCount the Upgrade header is dropped and handleUpgrade calls req.headers.upgrade.toLowerCase() on undefined: the process dies (CVE-2024-37890 range, fixed only from 5.2.4)', source: 'GHSA-3h5v-q93c-6h6q; ws 4.1.0 lib/websocket-server.js handleUpgrade', intrusive: true, crash: true },
+      { check: 'WSG-FINGER-03', why: 'a version in the CVE-2024-37890 range (no banner: only the advisory\'s own trigger, an intrusive probe, can show it)', source: 'GHSA-3h5v-q93c-6h6q', intrusive: true },
+      { check: 'WSG-PROTO-01', why: 'the ws 4 receiver never requires the MASK bit on client frames (ws 7.0.0 made the server reject unmasked frames)', source: 'ws 4.1.0 lib/receiver.js; ws 7.0.0 release notes' },
+      { check: 'WSG-PROTO-03', why: 'without the optional utf-8-validate module ws 4 accepts invalid UTF-8 (close reasons included)', source: 'ws 4.1.0 lib/validation.js (isValidUTF8 is () => true without it)' },
+      { check: 'WSG-PROTO-04', why: 'without the optional utf-8-validate module ws 4 accepts invalid UTF-8 in text messages', source: 'ws 4.1.0 lib/validation.js' },
+      { check: 'WSG-PROTO-06', why: 'handleUpgrade accepts the hybi-08 draft (Sec-WebSocket-Version 8) and only checks that a Sec-WebSocket-Key is present', source: 'ws 4.1.0 lib/websocket-server.js handleUpgrade' },
+      noRateLimit('ws'), noFragmentCap('ws', 'ws doc/ws.md (maxPayload only)'), laxLength('ws', 'ws 4 lib/receiver.js getPayloadLength16/64'), noConnCap('ws', 'ws doc/ws.md (no such option)'),
+    ],
+  },
+  {
     name: 'websocket-node',
     software: 'WebSocket-Node (npm websocket 1.0.28), README echo server',
     command: node('websocket-node.mjs'),
