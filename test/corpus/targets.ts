@@ -176,16 +176,34 @@ export const CORPUS: CorpusTarget[] = [
     audit: { messages: ['hello'] },
     // Not CVE-2021-32640: the advisory's range starts at 5.0.0, and ws 4.1.0's server splits
     // Sec-WebSocket-Protocol with /, */ (linear), not the / *, */ of 5.x–7.4.5. FINGER-03 must not name it.
+    // It is in CVE-2024-37890's range, but nothing shows it is ws: no banner, a bare "Bad Request"
+    // refusal, and a frame error drops the connection without a close reason (receiver errors
+    // finalize the socket), so FINGER-02 has no signature and FINGER-03 names no advisory.
     weaknesses: [
       { check: 'WSG-LIMIT-01', why: 'maxPayload defaults to 100 MiB', source: 'ws 4.1.0 lib/websocket-server.js (maxPayload: 100 * 1024 * 1024)' },
       WS_NO_HEARTBEAT,
       { check: 'WSG-LIMIT-09', why: 'past Node\'s maxHeadersCount the Upgrade header is dropped and handleUpgrade calls req.headers.upgrade.toLowerCase() on undefined: the process dies (CVE-2024-37890 range, fixed only from 5.2.4)', source: 'GHSA-3h5v-q93c-6h6q; ws 4.1.0 lib/websocket-server.js handleUpgrade', intrusive: true, crash: true },
-      { check: 'WSG-FINGER-03', why: 'a version in the CVE-2024-37890 range (no banner: only the advisory\'s own trigger, an intrusive probe, can show it)', source: 'GHSA-3h5v-q93c-6h6q', intrusive: true },
       { check: 'WSG-PROTO-01', why: 'the ws 4 receiver never requires the MASK bit on client frames (ws 7.0.0 made the server reject unmasked frames)', source: 'ws 4.1.0 lib/receiver.js; ws 7.0.0 release notes' },
       { check: 'WSG-PROTO-03', why: 'without the optional utf-8-validate module ws 4 accepts invalid UTF-8 (close reasons included)', source: 'ws 4.1.0 lib/validation.js (isValidUTF8 is () => true without it)' },
       { check: 'WSG-PROTO-04', why: 'without the optional utf-8-validate module ws 4 accepts invalid UTF-8 in text messages', source: 'ws 4.1.0 lib/validation.js' },
       { check: 'WSG-PROTO-06', why: 'handleUpgrade accepts the hybi-08 draft (Sec-WebSocket-Version 8) and only checks that a Sec-WebSocket-Key is present', source: 'ws 4.1.0 lib/websocket-server.js handleUpgrade' },
       noRateLimit('ws'), noFragmentCap('ws', 'ws doc/ws.md (maxPayload only)'), laxLength('ws', 'ws 4 lib/receiver.js getPayloadLength16/64'), noConnCap('ws', 'ws doc/ws.md (no such option)'),
+    ],
+  },
+  {
+    name: 'py-gevent',
+    software: 'gevent-websocket 0.10.1 on gevent 22.10 (Debian python3-gevent-websocket), README echo app',
+    command: python('py-gevent.py'),
+    needs: { debian: 'python3-gevent-websocket', python: 'geventwebsocket' },
+    path: '/',
+    audit: { messages: ['hello'] },
+    // Ground truth for the checks this target was added for (LIMIT-01 and the liveness watch);
+    // other claims show up as unexpected until someone reads them against the source.
+    weaknesses: [
+      { check: 'WSG-LIMIT-01', why: 'no message size limit: read_message appends every frame\'s payload with no bound', source: 'geventwebsocket 0.10.1 websocket.py (WebSocket.read_message; no size option)' },
+      { check: 'WSG-SESSION-03', why: 'sends no pings and closes no idle socket', source: 'geventwebsocket 0.10.1 websocket.py (no ping timer)' },
+      noRateLimit('gevent-websocket'),
+      noConnCap('gevent-websocket', 'gevent-websocket README (no such option)'),
     ],
   },
   {
