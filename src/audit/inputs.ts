@@ -33,6 +33,11 @@ export interface InputEntry {
 /** How a handshake identical to the baseline request ends, in words. */
 const AS_BASELINE = ' (as the baseline)';
 
+/** A handshake described as the baseline request sent again (one a healthy target answers). */
+export function isBaselineCopy(what: string): boolean {
+  return what.endsWith(AS_BASELINE);
+}
+
 /** Inputs sent this close after a candidate (concurrent probes) cannot clear it by being answered. */
 const BURST_MS = 25;
 const PER_CHECK = 512;
