@@ -200,7 +200,7 @@ export const CORPUS: CorpusTarget[] = [
     // Ground truth for the checks this target was added for (LIMIT-01 and the liveness watch);
     // other claims show up as unexpected until someone reads them against the source.
     weaknesses: [
-      { check: 'WSG-LIMIT-01', why: 'no message size limit: read_message appends every frame\'s payload with no bound', source: 'geventwebsocket 0.10.1 websocket.py (WebSocket.read_message; no size option)' },
+      { check: 'WSG-LIMIT-01', why: 'no message size limit: read_message appends every frame\'s payload with no bound; swallowing a 16 MiB message keeps the one gevent loop busy, so new handshakes time out meanwhile', source: 'geventwebsocket 0.10.1 websocket.py (WebSocket.read_message; no size option)', crash: true },
       { check: 'WSG-SESSION-03', why: 'sends no pings and closes no idle socket', source: 'geventwebsocket 0.10.1 websocket.py (no ping timer)' },
       noRateLimit('gevent-websocket'),
       noConnCap('gevent-websocket', 'gevent-websocket README (no such option)'),
