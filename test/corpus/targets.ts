@@ -202,6 +202,9 @@ export const CORPUS: CorpusTarget[] = [
     weaknesses: [
       { check: 'WSG-LIMIT-01', why: 'no message size limit: read_message appends every frame\'s payload with no bound; swallowing a 16 MiB message keeps the one gevent loop busy, so new handshakes time out meanwhile', source: 'geventwebsocket 0.10.1 websocket.py (WebSocket.read_message; no size option)', crash: true },
       { check: 'WSG-SESSION-03', why: 'sends no pings and closes no idle socket', source: 'geventwebsocket 0.10.1 websocket.py (no ping timer)' },
+      { check: 'WSG-PROTO-01', why: 'unmasked client frames are read as they come (the mask is applied only when the bit is set)', source: 'geventwebsocket 0.10.1 websocket.py (read_frame: if header.mask)' },
+      { check: 'WSG-PROTO-03', why: 'close() sends its message without packing the status code, so a bad close code or reason is never answered 1002/1007: every close frame it sends carries no code', source: 'geventwebsocket 0.10.1 websocket.py (WebSocket.close, handle_close)' },
+      { check: 'WSG-PROTO-06', why: 'accepts the hybi-07/08 drafts (Sec-WebSocket-Version 7 and 8) besides 13', source: 'geventwebsocket 0.10.1 handler.py (SUPPORTED_VERSIONS = 13, 8, 7)' },
       noRateLimit('gevent-websocket'),
       noConnCap('gevent-websocket', 'gevent-websocket README (no such option)'),
     ],
