@@ -85,7 +85,7 @@ export const CORPUS: CorpusTarget[] = [
       { check: 'WSG-LIMIT-01', why: 'maxPayload defaults to 100 MiB', source: 'ws 6 doc/ws.md: maxPayload default 104857600' },
       WS_NO_HEARTBEAT,
       WS_CVE_2021_32640,
-      { check: 'WSG-FINGER-03', why: 'a version in the CVE-2021-32640 range (ws sends no banner: only the advisory\'s own trigger, an intrusive probe, can show it)', source: 'GHSA-6fc8-4gx4-v693', intrusive: true },
+      { check: 'WSG-FINGER-03', why: 'a version in the CVE-2021-32640 range (ws sends no banner; its "Content-type" refusal identifies ws 4–6, and the Sec-WebSocket-Protocol parse time, growing quadratically, is the advisory\'s own proof)', source: 'GHSA-6fc8-4gx4-v693; ws 6.2.1 lib/websocket-server.js (abortHandshake, handleUpgrade)' },
       { check: 'WSG-ORIGIN-01', why: 'ws checks no Origin (the application\'s verifyClient must): a page on any origin that holds the token gets in', source: 'ws 6 doc/ws.md (verifyClient, info.origin)' },
       { check: 'WSG-PROTO-01', why: 'the ws 6 receiver never requires the MASK bit on client frames (ws 7.0.0 made the server reject unmasked frames)', source: 'ws 6.2.1 lib/receiver.js; ws 7.0.0 release notes' },
       { check: 'WSG-PROTO-03', why: 'without the optional utf-8-validate module ws 6 accepts invalid UTF-8 (close reasons included)', source: 'ws 6 README, "Opt-in for performance and spec compliance"; lib/validation.js' },
@@ -159,7 +159,7 @@ export const CORPUS: CorpusTarget[] = [
       { check: 'WSG-LIMIT-01', why: 'maxPayload defaults to 100 MiB', source: 'ws 5 doc/ws.md: maxPayload default 104857600' },
       WS_NO_HEARTBEAT,
       WS_CVE_2021_32640_5,
-      { check: 'WSG-FINGER-03', why: 'a version in the CVE-2021-32640 range (fixed in 5.2.3; no banner: only the advisory\'s own trigger, an intrusive probe, can show it)', source: 'GHSA-6fc8-4gx4-v693', intrusive: true },
+      { check: 'WSG-FINGER-03', why: 'a version in the CVE-2021-32640 range (fixed in 5.2.3; no banner: its "Content-type" refusal identifies ws 4–6, and the Sec-WebSocket-Protocol parse time, growing quadratically, is the advisory\'s own proof)', source: 'GHSA-6fc8-4gx4-v693; ws 5.2.2 lib/websocket-server.js (abortHandshake, handleUpgrade)' },
       { check: 'WSG-PROTO-01', why: 'the ws 5 receiver never requires the MASK bit on client frames (ws 7.0.0 made the server reject unmasked frames)', source: 'ws 5.2.2 lib/receiver.js; ws 7.0.0 release notes' },
       { check: 'WSG-PROTO-03', why: 'without the optional utf-8-validate module ws 5 accepts invalid UTF-8 (close reasons included)', source: 'ws 5 README, "Opt-in for performance and spec compliance"; lib/validation.js' },
       { check: 'WSG-PROTO-04', why: 'without the optional utf-8-validate module ws 5 accepts invalid UTF-8 in text messages', source: 'ws 5 README, "Opt-in for performance and spec compliance"; lib/validation.js' },
@@ -176,13 +176,13 @@ export const CORPUS: CorpusTarget[] = [
     audit: { messages: ['hello'] },
     // Not CVE-2021-32640: the advisory's range starts at 5.0.0, and ws 4.1.0's server splits
     // Sec-WebSocket-Protocol with /, */ (linear), not the / *, */ of 5.x–7.4.5. FINGER-03 must not name it.
-    // It is in CVE-2024-37890's range, but nothing shows it is ws: no banner, a bare "Bad Request"
-    // refusal, and a frame error drops the connection without a close reason (receiver errors
-    // finalize the socket), so FINGER-02 has no signature and FINGER-03 names no advisory.
+    // It is in CVE-2024-37890's range: its refusal ("Connection: close", "Content-type: text/html",
+    // in that order and case) identifies ws, and LIMIT-09's 2 100 headers kill it (intrusive).
     weaknesses: [
       { check: 'WSG-LIMIT-01', why: 'maxPayload defaults to 100 MiB', source: 'ws 4.1.0 lib/websocket-server.js (maxPayload: 100 * 1024 * 1024)' },
       WS_NO_HEARTBEAT,
       { check: 'WSG-LIMIT-09', why: 'past Node\'s maxHeadersCount the Upgrade header is dropped and handleUpgrade calls req.headers.upgrade.toLowerCase() on undefined: the process dies (CVE-2024-37890 range, fixed only from 5.2.4)', source: 'GHSA-3h5v-q93c-6h6q; ws 4.1.0 lib/websocket-server.js handleUpgrade', intrusive: true, crash: true },
+      { check: 'WSG-FINGER-03', why: 'a version in the CVE-2024-37890 range (fixed only from 5.2.4): ws identified, and the target dies right after the advisory\'s own trigger (an intrusive probe)', source: 'GHSA-3h5v-q93c-6h6q; ws 4.1.0 lib/websocket-server.js (abortConnection, handleUpgrade)', intrusive: true },
       { check: 'WSG-PROTO-01', why: 'the ws 4 receiver never requires the MASK bit on client frames (ws 7.0.0 made the server reject unmasked frames)', source: 'ws 4.1.0 lib/receiver.js; ws 7.0.0 release notes' },
       { check: 'WSG-PROTO-03', why: 'without the optional utf-8-validate module ws 4 accepts invalid UTF-8 (close reasons included)', source: 'ws 4.1.0 lib/validation.js (isValidUTF8 is () => true without it)' },
       { check: 'WSG-PROTO-04', why: 'without the optional utf-8-validate module ws 4 accepts invalid UTF-8 in text messages', source: 'ws 4.1.0 lib/validation.js' },
