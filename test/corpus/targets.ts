@@ -207,6 +207,8 @@ export const CORPUS: CorpusTarget[] = [
       { check: 'WSG-PROTO-06', why: 'accepts the hybi-07/08 drafts (Sec-WebSocket-Version 7 and 8) besides 13', source: 'geventwebsocket 0.10.1 handler.py (SUPPORTED_VERSIONS = 13, 8, 7)' },
       noRateLimit('gevent-websocket'),
       noConnCap('gevent-websocket', 'gevent-websocket README (no such option)'),
+      noFragmentCap('gevent-websocket', 'geventwebsocket 0.10.1 websocket.py (read_message loops until FIN, no frame count)'),
+      laxLength('gevent-websocket', 'geventwebsocket 0.10.1 websocket.py (Header.decode_header: 126/127 read as given)'),
     ],
   },
   {
