@@ -12,12 +12,23 @@ import { concreteRequest, credentialsOf } from './request-variant.js';
 import { rawHandshake, type RawHandshakeResult } from './raw/raw-handshake.js';
 import { buildHandshakeRequest, type HandshakeRequestSpec } from './raw/handshake.js';
 import type { RawConnection } from './raw/raw-connection.js';
-import { describeFrame, describeHandshakeDiff, InputLog, type InputEntry } from './inputs.js';
+import { describeFrame, describeHandshakeDiff, InputLog, isBaselineCopy, type InputEntry } from './inputs.js';
 import type { Frame } from './raw/frame-decoder.js';
 import { endpointOf, type Endpoint } from './raw/target.js';
 import type { AuditOptions, AuditSocket, AuthProbe, CheckContext, ConnectResult, FindingInput, HandshakeVariant, TrafficRecorder } from './types.js';
 
 export class CheckSkipped extends Error {}
+
+export interface Stall {
+  at: number;
+  /** The timeout, in words. */
+  detail: string;
+  /** Epoch ms of the first answer the target gave any request after it. */
+  answeredAt?: number;
+}
+
+/** The auditor gave up waiting (as opposed to a refusal or a reset, which are answers of a kind). */
+const TIMED_OUT = /timed out|within \d+ ms/;
 
 /** A fixed key for describing requests: keys differ on every request and say nothing. */
 const DESCRIBE_KEY = 'd3NndWFyZC1kZXNjcmliZQ==';
@@ -46,6 +57,12 @@ export interface AuditShared {
    * began there, and every check running since then ran into it.
    */
   silentSince?: number;
+  /**
+   * Per check, its first copy of the baseline request that got no answer within the timeout (the
+   * target answers that request when well: it was busy), and when anything was answered next.
+   * The liveness watch turns a stall the target got over before the check ended into WSG-LIVE-02.
+   */
+  stalls?: Map<string, Stall>;
   /** Results (handshakes, connections, auth probes) whose final answer was a 429/503 after the retries. */
   throttledResults?: WeakMap<object, number>;
 }
@@ -80,10 +97,19 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
     if (disposed || signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('check finished');
   };
   /** An attempt at the target's own endpoint got an HTTP answer (true) or none at all (false). */
-  const answered = (yes: boolean, variant: HandshakeVariant) => {
+  const answered = (yes: boolean, variant: HandshakeVariant, stall?: { what: string; error: string }) => {
     if (variant.endpoint || signal.aborted) return; // another port, or our own stop: says nothing about the target
-    if (yes) shared.silentSince = undefined;
-    else shared.silentSince ??= Date.now();
+    if (yes) {
+      shared.silentSince = undefined;
+      for (const s of shared.stalls?.values() ?? []) s.answeredAt ??= Date.now();
+      return;
+    }
+    shared.silentSince ??= Date.now();
+    // Only a request the target answers when well, given up on: a check's odd request may rightly go unanswered.
+    if (stall && checkId !== 'WSG-LIVE-01' && !variant.livenessProbe && isBaselineCopy(stall.what) && TIMED_OUT.test(stall.error)) {
+      const stalls = (shared.stalls ??= new Map());
+      if (!stalls.has(checkId)) stalls.set(checkId, { at: Date.now(), detail: stall.error });
+    }
   };
   const countAttempt = (tag: string) => {
     ensureRunning();
@@ -161,7 +187,7 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
         connect: { ...raw.connect, host: endpoint.host, meter: bytes.connection() },
       },
     ).catch((e: unknown) => {
-      answered(false, variant);
+      answered(false, variant, { what: described, error: (e as Error).message });
       // Never connected: the request did not reach the target, so it cannot be what took it down.
       if (input && /ECONNREFUSED|^connect to .* timed out/.test((e as Error).message)) input.probe = true;
       throw e;
@@ -226,7 +252,7 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
     });
     answeredYet = r.ok || r.status !== undefined;
     if (input && !r.ok && /ECONNREFUSED/.test(r.error ?? '')) input.probe = true;
-    answered(r.ok || r.status !== undefined, variant);
+    answered(r.ok || r.status !== undefined, variant, input && !r.ok ? { what: input.what, error: r.error ?? '' } : undefined);
     if (r.ok && (disposed || signal.aborted)) r.socket.close();
     else if (r.ok) openSockets.add(r.socket);
     return r;

@@ -33,6 +33,11 @@ export interface InputEntry {
 /** How a handshake identical to the baseline request ends, in words. */
 const AS_BASELINE = ' (as the baseline)';
 
+/** A handshake described as the baseline request sent again (one a healthy target answers). */
+export function isBaselineCopy(what: string): boolean {
+  return what.endsWith(AS_BASELINE);
+}
+
 /** Inputs sent this close after a candidate (concurrent probes) cannot clear it by being answered. */
 const BURST_MS = 25;
 const PER_CHECK = 512;
@@ -105,7 +110,11 @@ export class InputLog {
     const first = candidates[0];
     if (!first) {
       const last = named[named.length - 1] ?? list[list.length - 1];
-      return last ? `its last input: ${this.words(last)}` : undefined;
+      if (!last) return undefined;
+      // A copy of the baseline request must not read as "the baseline handshake" (the auditor's
+      // first request) being blamed: it is this check's, and when it was answered the target
+      // died after that answer (on the connection that followed, or its end).
+      return `its last input: ${last.what.endsWith(AS_BASELINE) ? this.baselineCopy(last, list) : this.words(last)}`;
     }
     const more = candidates.length - 1;
     // A server can answer the fatal input and die right after (sockjs 0.3.19 answers a handshake
@@ -114,6 +123,13 @@ export class InputLog {
     const before = list[list.indexOf(first) - 1];
     const prev = before?.answered() && !before.what.endsWith(AS_BASELINE) ? `; just before it, answered: ${this.words(before)}` : '';
     return `the first input it got no answer to: ${this.words(first)}${more ? ` (then ${more} more unanswered input${more === 1 ? '' : 's'})` : ''}${prev}`;
+  }
+
+  /** A check's copy of the baseline request, in words: whose it is and which of its copies. */
+  private baselineCopy(e: InputEntry, list: readonly InputEntry[]): string {
+    const copies = list.filter((x) => x.what.endsWith(AS_BASELINE));
+    const answered = e.answered() ? ', answered just before the silence' : ', never answered';
+    return `${e.what.slice(0, -AS_BASELINE.length)}, the baseline request sent again by ${e.checkId} (its copy ${copies.indexOf(e) + 1} of ${copies.length})${answered}`;
   }
 
   private words(e: InputEntry): string {

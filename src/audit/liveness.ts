@@ -138,6 +138,8 @@ function triggerInput(shared: AuditShared, checkId: string): string[] {
 export async function afterCheck(shared: AuditShared, checkId: string, alongside: string[] = []): Promise<void> {
   const log = livenessLog(shared);
   const suspects = log.takeSuspects(checkId);
+  const stall = shared.stalls?.get(checkId);
+  shared.stalls?.delete(checkId);
   // A check that tried to reach nothing cannot have taken the target down.
   if (!suspects.length && !log.openCrash() && !triedAnything(shared, checkId)) return;
   const timeoutMs = probeTimeout(shared);
@@ -151,6 +153,9 @@ export async function afterCheck(shared: AuditShared, checkId: string, alongside
         // The check saw it down, and it answers now: it came back on its own.
         const earliest = suspects[0];
         if (earliest) log.events.push({ after: checkId, inputs: [...suspects.map((x) => x.input), ...triggerInput(shared, checkId)], since: earliest.at, probes: 1, failures: 0, outcome: 'recovered', answeredAt: Date.now(), lastFailure: earliest.at, detail: 'the check\'s own probe got no answer', alongside });
+        // The check's own copy of the baseline request went unanswered (whatever became of the
+        // check: an error ends it there), and the target is back now: busy, for that long.
+        else if (stall) log.events.push({ after: checkId, inputs: triggerInput(shared, checkId), since: stall.at, probes: 1, failures: 0, outcome: 'recovered', answeredAt: stall.answeredAt ?? Date.now(), lastFailure: stall.at, detail: `the check's own baseline request: ${stall.detail}`, alongside });
         return;
       }
     }

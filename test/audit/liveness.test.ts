@@ -157,3 +157,27 @@ test('CLI: a target that dies after two handshakes → the report says it went d
   for (const id of ids) assert.match(r.stdout, new RegExp(`^ {2}${id} skipped: `, 'm'), `${id} not listed as skipped:\n${r.stdout}`);
   assert.ok((r.stdout.match(/^ {2}WSG-\S+ skipped: not judged: /gm) ?? []).length >= 6, r.stdout);
 });
+
+test('a target that answers a check\'s handshake (the baseline request, sent again) and dies right after: LIVE-01 names that check and says its input was answered, never "the baseline handshake" alone', async () => {
+  // Baseline (1), the watch's fresh handshake (2), AUTH-03's first reuse of the URL (3): answered, then the process dies.
+  const s = await fragile({ dieAfterHandshakes: 3 });
+  const url = `${s.url}?token=tok-alice`;
+  const r = await audit(url, ['AUTH-03', 'LIVE'], { credentials: { token: 'tok-alice', tokenIn: 'query', tokenParam: 'token' } });
+  const crash = r.findings.filter((f) => f.checkId === 'WSG-LIVE-01');
+  assert.equal(crash.length, 1, JSON.stringify(r.findings));
+  const evidence = crash[0]?.evidence ?? '';
+  assert.match(evidence, /^After WSG-AUTH-03 \(input: its last input: handshake GET \/ws\?token=tok-alice HTTP\/1\.1, the baseline request sent again by WSG-AUTH-03 \(its copy 1 of 1\), answered just before the silence\)/);
+  assert.doesNotMatch(evidence, /the baseline handshake|\(as the baseline\)/);
+});
+
+test('a target busy for a moment after a big message (gevent-websocket): LIMIT-01 errs on its next handshake, and the stall is still LIVE-02 naming LIMIT-01', async () => {
+  // Upgrades are held 2.6 s after a message over 1 MiB: LIMIT-01's next handshake times out (2 s),
+  // and the watch's own probe, made right after, is answered.
+  const s = await fragile({ stallOnMessageOver: { bytes: 1024 * 1024, ms: 2600 } });
+  const r = await audit(s.url, ['LIMIT-01', 'LIVE'], { intrusive: true });
+  assert.equal(r.checks.find((c) => c.id === 'WSG-LIMIT-01')?.status, 'skipped', JSON.stringify(r.checks));
+  const slow = r.findings.filter((f) => f.checkId === 'WSG-LIVE-02');
+  assert.equal(slow.length, 1, JSON.stringify(r.findings));
+  assert.match(slow[0]?.evidence ?? '', /^After WSG-LIMIT-01 \(input: .*\) the target did not complete a baseline handshake \(.*within 2000 ms\); it answered again \d+\.\d s later/);
+  assert.equal(r.findings.filter((f) => f.checkId === 'WSG-LIVE-01').length, 0);
+});

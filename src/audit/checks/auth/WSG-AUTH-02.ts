@@ -1,7 +1,7 @@
 import { credentialAccepted, jwtPart, requireAuthEnforced } from '../../check-helpers.js';
 import { hasAnyCredential } from '../../request-variant.js';
 import type { AuditOptions, CheckContext, CheckMeta, Confidence } from '../../types.js';
-import { type CredentialItem, credentialItems, isJwt, madeUp, maskValue, servedTo, strongest, tamper } from './forged.js';
+import { type CredentialItem, credentialItems, isJwt, madeUp, maskValue, requireCanaryAnswered, servedTo, strongest, tamper } from './forged.js';
 
 export const meta: CheckMeta = {
   id: 'WSG-AUTH-02',
@@ -11,7 +11,7 @@ export const meta: CheckMeta = {
   mode: 'safe',
   references: ['ASVS 9.1.1', 'ASVS 9.2.1', 'ASVS 7.2.1'],
   remediation: 'Verify token signatures with a pinned algorithm list (never `none`), and check exp/nbf/aud/iss with a small clock skew.',
-  description: 'With the operator token (--token), sent the way the baseline sends it: for a JWT one signature byte flipped and the JWT re-encoded with alg none; the expired token (--expired-token) and a token for another audience (--other-audience-token) if supplied. Critical finding when any is accepted (101 + canary data, or 101 where no credential gets 401/403). Then every opaque credential (a non-JWT token, each --cookie, each credential --header such as Authorization or X-Api-Key) with its last character changed and as a made-up value of the same shape: high finding when one is served (the canary answer, or one shaped like the operator\'s own that an anonymous client does not get; without --canary, a 101 where no credential gets 401/403, or a socket left open where no credential gets it closed), unless the request still works without that credential.',
+  description: 'With the operator token (--token), sent the way the baseline sends it: for a JWT one signature byte flipped and the JWT re-encoded with alg none; the expired token (--expired-token) and a token for another audience (--other-audience-token) if supplied. Critical finding when any is accepted (101 + canary data, or 101 where no credential gets 401/403). Then every opaque credential (a non-JWT token, each --cookie, each credential --header such as Authorization or X-Api-Key) with its last character changed and as a made-up value of the same shape: high finding when one is served (the canary answer, or one shaped like the operator\'s own that an anonymous client does not get; without --canary, a 101 where no credential gets 401/403, or a socket left open where no credential gets it closed), unless the request still works without that credential. With --canary, skipped when the operator\'s own connection gets no answer to it (matching --canary-expect): no control, no evidence.',
 };
 
 /** Changes one character in the middle of the signature (still valid base64url). */
@@ -45,6 +45,7 @@ export async function run(ctx: CheckContext): Promise<void> {
   const items = credentialItems(creds, { opaqueTokenOnly: true });
   if (!creds.token && items.length === 0) ctx.skip('needs the operator credential (--token, --cookie, or a credential --header such as Authorization or X-Api-Key)');
   await requireAuthEnforced(ctx);
+  await requireCanaryAnswered(ctx);
   await tokenVariants(ctx, jwt);
   await opaqueVariants(ctx, items);
 }

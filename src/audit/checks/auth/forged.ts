@@ -150,6 +150,21 @@ function operatorAnswers(ctx: CheckContext): Promise<string[]> {
   });
 }
 
+/**
+ * With --canary, a forged credential's silence is evidence only if the operator's own connection
+ * gets an answer: when even the control goes unanswered (a server that answers nothing, a wrong
+ * canary), every probe would look "rejected" and the check would pass on no evidence. Skips then.
+ */
+export async function requireCanaryAnswered(ctx: CheckContext): Promise<void> {
+  const { canary, canaryExpect, canaryWaitMs } = ctx.options;
+  if (!canary) return;
+  const answers = await operatorAnswers(ctx);
+  if (!answers.length) ctx.skip(`no evidence: the operator's own connection got no answer to the canary within ${canaryWaitMs} ms, so a forged credential's silence proves nothing (check --canary)`);
+  if (canaryExpect && !answers.some((m) => new RegExp(canaryExpect).test(m))) {
+    ctx.skip(`no evidence: the operator's own answer to the canary does not match --canary-expect (${answers[0]?.slice(0, 100) ?? ''}), so a forged credential's answer could not be recognised`);
+  }
+}
+
 /** Sends the canary over a connection made with `variant`: the operator's answer (regex), or its shape. */
 async function canaryServed(ctx: CheckContext, variant: HandshakeVariant): Promise<AuthProbe & { byShape?: boolean }> {
   const { canary = '', canaryExpect, canaryWaitMs, protocol } = ctx.options;

@@ -23,6 +23,9 @@ export interface Signature {
 
 export const SIGNATURES: Signature[] = [
   { library: 'ws (Node.js)', pattern: /Missing or invalid Sec-WebSocket-(?:Version|Key) header|Invalid Upgrade header|Invalid or unacceptable Sec-WebSocket-Extensions header|Sec-WebSocket-Version: 13, 8(?![\d,])|Invalid WebSocket frame: /, confidence: 'likely' },
+  // ws 4–6 refuse a handshake with these three headers, in this order and case ("Content-type"),
+  // and nothing else: their only tell (no banner, no close reasons; ws 7 capitalised the T).
+  { library: 'ws (Node.js)', pattern: /^Connection: close\nContent-type: text\/html\nContent-Length: \d+$/m, confidence: 'likely' },
   { library: 'Gorilla websocket (Go)', pattern: /unexpected reserved bits 0x|incorrect mask flag|unknown opcode \d|control frame length > 125|websocket: (?:the client is not using the websocket protocol|unsupported version|not a websocket handshake|request origin not allowed)/, confidence: 'likely' },
   { library: 'Faye websocket-driver (Node.js/Ruby)', pattern: /One or more reserved bits are on|Received unmasked frame|Unrecognized frame opcode|Received fragmented control frame|Received control frame having too long payload/, confidence: 'likely' },
   { library: 'Apache Tomcat / Spring WebSocket (Java)', pattern: /The client frame set the reserved bits to|unrecognised opCode|could not be decoded to UTF-8 because it contained invalid byte sequences/, confidence: 'likely' },
@@ -58,7 +61,7 @@ export function identify(entries: readonly TrafficEntry[]): Map<Signature, strin
     if (e.direction !== 'in' || e.kind === 'frame') continue;
     for (const sig of SIGNATURES) {
       const m = sig.pattern.exec(e.text);
-      if (m && !hits.has(sig)) hits.set(sig, `${e.kind === 'close' ? `close ${e.closeCode ?? ''} reason` : `HTTP ${e.status ?? ''} answer`} "${m[0].slice(0, 70)}" (seen by ${e.checkId})`);
+      if (m && !hits.has(sig)) hits.set(sig, `${e.kind === 'close' ? `close ${e.closeCode ?? ''} reason` : `HTTP ${e.status ?? ''} answer`} "${m[0].slice(0, 70).replace(/\n/g, ' | ')}" (seen by ${e.checkId})`);
     }
   }
   return hits;

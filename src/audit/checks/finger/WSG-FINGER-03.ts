@@ -13,7 +13,7 @@ export const meta: CheckMeta = {
   passive: true,
   references: ['S10', 'S11', 'S12', 'CWE-1104', 'ASVS 15.2.1'],
   remediation: 'Upgrade the named component to a fixed release (the advisory gives it); until then apply the advisory\'s workaround, and stop announcing the version (WSG-FINGER-01).',
-  description: 'Names an advisory only when the version is shown to be in its affected range: (a) a version banner in any recorded answer (Server, X-Powered-By, error pages: Python websockets, Apache Tomcat) compared with the advisory\'s range; (b) a behaviour only affected versions show: the library identified by WSG-FINGER-02\'s signatures and the target stopping answering (WSG-LIVE-01) right after the advisory\'s own trigger (ws and > 2 000 headers, Engine.IO and an RSV2/RSV3 frame, Gorilla and a 64-bit length with the MSB set), or Faye websocket-driver and WSG-LIMIT-09 measuring the Sec-WebSocket-Extensions ReDoS (websocket-extensions, CVE-2020-7662/7663). (c) framework disclosure: when <engineio path>?EIO=4&transport=polling answers an Engine.IO open packet, the same with EIO=3: finding (low, certain) when the legacy v3 protocol is accepted (allowEIO3 on). Adds the baseline and a Sec-WebSocket-Version: 1337 handshake so banners are seen alone (the latter after the active checks: some servers crash on it). A library without a version is WSG-FINGER-02 and names no advisory.',
+  description: 'Names an advisory only when the version is shown to be in its affected range: (a) a version banner in any recorded answer (Server, X-Powered-By, error pages: Python websockets, Apache Tomcat) compared with the advisory\'s range; (b) a behaviour only affected versions show: the library identified by WSG-FINGER-02\'s signatures and the target stopping answering (WSG-LIVE-01) right after the advisory\'s own trigger (ws and > 2 000 headers, Engine.IO and an RSV2/RSV3 frame, Gorilla and a 64-bit length with the MSB set), or Faye websocket-driver and WSG-LIMIT-09 measuring the Sec-WebSocket-Extensions ReDoS (websocket-extensions, CVE-2020-7662/7663), or ws and its own safe timing of CVE-2021-32640 (ws 5.0.0–5.2.2, 6.0.0–6.2.1, 7.0.0–7.4.5): handshakes with Sec-WebSocket-Protocol "b" + 1 000 vs 14 000 spaces + "x" in three interleaved pairs, the long one at least 50 ms and three times slower in each (fixed versions and ws 4 parse it in linear time). (c) framework disclosure: when <engineio path>?EIO=4&transport=polling answers an Engine.IO open packet, the same with EIO=3: finding (low, certain) when the legacy v3 protocol is accepted (allowEIO3 on). Adds the baseline and a Sec-WebSocket-Version: 1337 handshake so banners are seen alone (the latter after the active checks: some servers crash on it). A library without a version is WSG-FINGER-02 and names no advisory.',
 };
 
 type Version = number[];
@@ -152,6 +152,49 @@ async function redosFindings(ctx: CheckContext): Promise<void> {
   });
 }
 
+/** Spaces in the Sec-WebSocket-Protocol probes: the long one stays under Node's 16 KiB header limit with the baseline's headers. */
+const PROTOCOL_SPACES = { short: 1000, long: 14_000 };
+/** Growth from the short to the long probe, in each of three interleaved pairs, that only quadratic parsing shows. */
+const PROTOCOL_GROWTH_MS = 50;
+
+/** One handshake with Sec-WebSocket-Protocol "b" + `spaces` spaces + "x", timed; null when it got no HTTP answer. */
+async function timedProtocol(ctx: CheckContext, spaces: number): Promise<{ ms: number; status: number } | null> {
+  const t0 = Date.now();
+  try {
+    const r = await ctx.handshake({ raw: { request: { headers: [['Sec-WebSocket-Protocol', `b${' '.repeat(spaces)}x`]] } } });
+    return { ms: Date.now() - t0, status: r.response.status };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CVE-2021-32640 (ws 5.0.0–5.2.2, 6.0.0–6.2.1, 7.0.0–7.4.5): the server splits
+ * Sec-WebSocket-Protocol on the regex ` *, *`, quadratic in a run of spaces; fixed versions (and
+ * ws 4, which splits on `, *`, linear) answer both lengths alike. A ws version sends no banner, so
+ * this timing (six handshakes, the longest costing an affected server ~0.1–0.3 s of parsing) is
+ * the version proof: growth in each of three interleaved pairs, the long at least three times
+ * the short, both answered alike (a 431 or a refusal before the parser measures nothing).
+ */
+async function protocolRedos(ctx: CheckContext): Promise<void> {
+  const libraries = identify(ctx.traffic.entries());
+  const sig = [...libraries.keys()].find((s) => s.library === 'ws (Node.js)');
+  if (!sig) return;
+  const pairs: string[] = [];
+  for (let i = 0; i < 3 && !ctx.signal.aborted; i++) {
+    const a = await timedProtocol(ctx, PROTOCOL_SPACES.short);
+    const b = await timedProtocol(ctx, PROTOCOL_SPACES.long);
+    if (!a || !b || a.status !== b.status || b.status === 431 || b.ms - a.ms < PROTOCOL_GROWTH_MS || b.ms < 3 * a.ms) return;
+    pairs.push(`${a.ms} → ${b.ms} ms`);
+  }
+  ctx.report({
+    severity: 'medium',
+    confidence: 'likely',
+    title: 'Known-vulnerable version: ws (CVE-2021-32640)',
+    evidence: `${sig.library} identified from ${libraries.get(sig) ?? 'its signature'}, and a handshake with Sec-WebSocket-Protocol "b" + ${PROTOCOL_SPACES.long} spaces + "x" took far longer than one with ${PROTOCOL_SPACES.short} spaces in each of three interleaved pairs (${pairs.join(', ')}): the quadratic Sec-WebSocket-Protocol parsing of CVE-2021-32640 (GHSA-6fc8-4gx4-v693), ws 5.0.0–5.2.2, 6.0.0–6.2.1, 7.0.0–7.4.5 (fixed in 5.2.3, 6.2.2, 7.4.6). Until upgraded, a smaller --max-http-header-size bounds it.`,
+  });
+}
+
 /** Engine.IO open packet of a polling GET with protocol `eio`, or null. */
 function engineIoOpen(ctx: CheckContext, eio: string): Promise<{ status: string; body: string } | null> {
   return ctx.memo(`finger:engineio-polling:${eio}`, () => engineIoOpenOnce(ctx, eio));
@@ -196,5 +239,6 @@ export async function run(ctx: CheckContext): Promise<void> {
   bannerFindings(ctx);
   behaviourFindings(ctx, ctx.livenessEvents());
   await redosFindings(ctx);
+  await protocolRedos(ctx);
   await legacyEngineIo(ctx);
 }

@@ -1,7 +1,7 @@
 import { requireBaseline } from '../../check-helpers.js';
 import { Opcode } from '../../raw/frame-encoder.js';
-import type { CheckContext, CheckMeta } from '../../types.js';
-import { describe, probe, probeWaitMs, rejected } from './frames.js';
+import type { AuditOptions, CheckContext, CheckMeta } from '../../types.js';
+import { describe, probe, probeWaitMs, rejected, type Outcome } from './frames.js';
 
 export const meta: CheckMeta = {
   id: 'WSG-PROTO-04',
@@ -23,15 +23,20 @@ const INVALID: Array<[string, Buffer]> = [
   ['truncated E2 82', Buffer.from([0x61, 0xe2, 0x82])],
 ];
 
+/** Four probes one after another, each a handshake and a verdict wait. */
+export function timeoutMs(o: AuditOptions): number {
+  return Math.max(o.timeoutMs, 4 * (o.requestTimeoutMs + Math.min(1500, o.requestTimeoutMs)));
+}
+
 export async function run(ctx: CheckContext): Promise<void> {
   await requireBaseline(ctx);
   const wait = probeWaitMs(ctx);
-  const [invalid, split] = await Promise.all([
-    Promise.all(INVALID.map(async ([label, payload]) => [label, await probe(ctx, [{ opcode: Opcode.TEXT, payload }])] as const)),
-    probe(ctx, [
-      { opcode: Opcode.TEXT, payload: Buffer.from([0xe2]), fin: false },
-      { opcode: Opcode.CONTINUATION, payload: Buffer.from([0x82, 0xac]) },
-    ]),
+  // One probe at a time: against a fragile server, probes sent together blur which one did the damage.
+  const invalid: Array<readonly [string, Outcome]> = [];
+  for (const [label, payload] of INVALID) invalid.push([label, await probe(ctx, [{ opcode: Opcode.TEXT, payload }])]);
+  const split = await probe(ctx, [
+    { opcode: Opcode.TEXT, payload: Buffer.from([0xe2]), fin: false },
+    { opcode: Opcode.CONTINUATION, payload: Buffer.from([0x82, 0xac]) },
   ]);
   const lax = invalid.filter(([, o]) => !rejected(o)).map(([label, o]) => `text with ${label}: ${describe(o, wait)}`);
   // Only 1007 says "bad UTF-8"; another close code may be the application refusing the content.

@@ -1,6 +1,6 @@
 import { requireBaseline } from '../../check-helpers.js';
 import { Opcode } from '../../raw/frame-encoder.js';
-import type { CheckContext, CheckMeta } from '../../types.js';
+import type { AuditOptions, CheckContext, CheckMeta } from '../../types.js';
 import { describe, openSession, probe, probeWaitMs, rejected, requireServedSession, send, verdict, type Outcome } from './frames.js';
 
 export const meta: CheckMeta = {
@@ -30,15 +30,19 @@ async function interleavedPing(ctx: CheckContext): Promise<Outcome> {
   }
 }
 
+/** A plain session, then three probes one after another, each a handshake and a verdict wait. */
+export function timeoutMs(o: AuditOptions): number {
+  return Math.max(o.timeoutMs, 4 * (o.requestTimeoutMs + Math.min(1500, o.requestTimeoutMs)));
+}
+
 export async function run(ctx: CheckContext): Promise<void> {
   await requireBaseline(ctx);
   await requireServedSession(ctx);
   const wait = probeWaitMs(ctx);
-  const [stray, overlap, ping] = await Promise.all([
-    probe(ctx, [{ opcode: Opcode.CONTINUATION, payload: 'wsguard' }]),
-    probe(ctx, [{ opcode: Opcode.TEXT, payload: 'ab', fin: false }, { opcode: Opcode.TEXT, payload: 'cd' }]),
-    interleavedPing(ctx),
-  ]);
+  // One probe at a time: against a fragile server, probes sent together blur which one did the damage.
+  const stray = await probe(ctx, [{ opcode: Opcode.CONTINUATION, payload: 'wsguard' }]);
+  const overlap = await probe(ctx, [{ opcode: Opcode.TEXT, payload: 'ab', fin: false }, { opcode: Opcode.TEXT, payload: 'cd' }]);
+  const ping = await interleavedPing(ctx);
   const lax: string[] = [];
   if (!rejected(stray)) lax.push(`continuation with no message open: ${describe(stray, wait)}`);
   if (!rejected(overlap)) lax.push(`new text frame inside a fragmented message: ${describe(overlap, wait)}`);

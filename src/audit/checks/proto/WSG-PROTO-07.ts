@@ -2,7 +2,7 @@ import { requireBaseline } from '../../check-helpers.js';
 import { buildHandshakeRequest } from '../../raw/handshake.js';
 import { RawConnection, type HttpResponse } from '../../raw/raw-connection.js';
 import { concreteRequest } from '../../request-variant.js';
-import type { CheckContext, CheckMeta } from '../../types.js';
+import type { AuditOptions, CheckContext, CheckMeta } from '../../types.js';
 import { probeWaitMs } from './frames.js';
 
 export const meta: CheckMeta = {
@@ -24,6 +24,11 @@ interface Exchange {
   second: HttpResponse | null;
   /** The connection was still open after the first answer. */
   openAfter: boolean;
+}
+
+/** Three exchanges one after another: connect, an answer, and for two of them a second answer's wait. */
+export function timeoutMs(o: AuditOptions): number {
+  return Math.max(o.timeoutMs, 3 * (2 * o.requestTimeoutMs + Math.min(1500, o.requestTimeoutMs)));
 }
 
 export async function run(ctx: CheckContext): Promise<void> {
@@ -60,7 +65,10 @@ export async function run(ctx: CheckContext): Promise<void> {
 
   const badVersion = buildHandshakeRequest({ path: `${req.url.pathname}${req.url.search}`, host: ep.hostHeader, version: '1337', headers });
   const postUpgrade = buildHandshakeRequest({ path: '/', host: ep.hostHeader, method: 'POST', headers: [...headers, ['Content-Length', '0']] });
-  const [direct, a, b] = await Promise.all([exchange(plainGet, null), exchange(badVersion, plainGet), exchange(postUpgrade, plainGet)]);
+  // One probe at a time: against a fragile server, probes sent together blur which one did the damage.
+  const direct = await exchange(plainGet, null);
+  const a = await exchange(badVersion, plainGet);
+  const b = await exchange(postUpgrade, plainGet);
   const outside = direct ? `HTTP ${direct.first.status}` : 'no answer';
 
   for (const [label, x] of [['upgrade with Sec-WebSocket-Version: 1337', a], ['POST / with Upgrade: websocket', b]] as const) {

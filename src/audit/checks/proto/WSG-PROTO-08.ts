@@ -1,7 +1,7 @@
 import { requireBaseline, statusLine } from '../../check-helpers.js';
 import { header } from '../../raw/handshake.js';
 import { hasAnyCredential } from '../../request-variant.js';
-import type { CheckContext, CheckMeta } from '../../types.js';
+import type { AuditOptions, CheckContext, CheckMeta } from '../../types.js';
 
 export const meta: CheckMeta = {
   id: 'WSG-PROTO-08',
@@ -35,9 +35,17 @@ async function offer(ctx: CheckContext, value: string): Promise<{ accepted: stri
   }
 }
 
+/** Six handshakes one after another. */
+export function timeoutMs(o: AuditOptions): number {
+  return Math.max(o.timeoutMs, (1 + INVALID.length) * o.requestTimeoutMs);
+}
+
 export async function run(ctx: CheckContext): Promise<void> {
   await requireBaseline(ctx);
-  const [plain, ...bad] = await Promise.all([offer(ctx, 'permessage-deflate'), ...INVALID.map((v) => offer(ctx, v))]);
+  // One probe at a time: against a fragile server, probes sent together blur which one did the damage.
+  const plain = await offer(ctx, 'permessage-deflate');
+  const bad: Array<Awaited<ReturnType<typeof offer>>> = [];
+  for (const v of INVALID) bad.push(await offer(ctx, v));
   const accepted = INVALID.filter((_, i) => bad[i]?.accepted);
   if (accepted.length) {
     ctx.report({ title: 'Invalid permessage-deflate parameters accepted', confidence: 'certain', evidence: `Got 101 with permessage-deflate for: ${accepted.map((v) => `"${v.slice(20)}"`).join(', ')} (expected no extension or 400).` });

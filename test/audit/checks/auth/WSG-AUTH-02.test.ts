@@ -69,3 +69,33 @@ test('AUTH-02: Socket.IO middleware that takes any token with the right prefix (
   assert.deepEqual(r.findings.map((f) => f.severity), ['high']);
   assert.match(r.findings[0]?.evidence ?? '', /last character changed \(tok…cr\) → 101, canary answered \(shaped like the operator's own answer\): 431\[\{.*alicr@example\.com/);
 });
+
+/** Refuses a handshake without a bearer token (401), upgrades any token at all, and never answers a message. */
+async function silentAnyTokenServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const { createServer } = await import('node:http');
+  const { WebSocketServer } = await import('ws');
+  const wss = new WebSocketServer({ noServer: true });
+  const server = createServer((_req, res) => res.writeHead(404).end());
+  server.on('upgrade', (req, socket, head) => {
+    if (!/^Bearer \S/.test(req.headers.authorization ?? '')) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, () => { /* open, and silent: the canary is never answered */ });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as import('node:net').AddressInfo;
+  return {
+    url: `ws://127.0.0.1:${port}/`,
+    close: () => new Promise<void>((resolve) => { for (const c of wss.clients) c.terminate(); wss.close(); server.close(() => resolve()); }),
+  };
+}
+
+test('AUTH-02: the operator\'s own canary is never answered → skipped with the reason, not a pass (no evidence either way)', async () => {
+  const s = track(await silentAnyTokenServer());
+  const jwt = `${Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url')}.${Buffer.from('{"sub":"alice"}').toString('base64url')}.c2lnbmF0dXJl`;
+  const r = await runCheck('WSG-AUTH-02', s.url, { allowedOrigins: [ALLOWED], credentials: { token: jwt }, canary: '{"type":"whoami"}', canaryExpect: 'alice' });
+  assert.equal(r.result.status, 'skipped', r.result.reason);
+  assert.match(r.result.reason ?? '', /canary/);
+  assert.deepEqual(r.findings, []);
+});

@@ -85,3 +85,25 @@ test('FINGER-03 on faye-websocket 0.11.3 + websocket-extensions 0.1.3 (npm): Fay
   assert.ok(ws.findings.some((x) => x.checkId === 'WSG-LIMIT-09'), 'the slowdown was measured');
   assert.deepEqual(ws.findings.filter((x) => x.checkId === 'WSG-FINGER-03'), []);
 });
+
+const ws5 = corpusCase('ws5-echo');
+test('FINGER-03 on ws 5.2.2 (npm): ws identified + the Sec-WebSocket-Protocol parse time grows in every pair → CVE-2021-32640, in the safe profile', { skip: ws5.skip }, async () => {
+  await withTarget(ws5.target, async (url) => {
+    const r = await runCheck('WSG-FINGER-03', url, { ...ws5.target.audit, intrusive: false }, ['WSG-PROTO-02', 'WSG-FINGER-02']);
+    const f = r.findings.find((x) => x.checkId === 'WSG-FINGER-03');
+    assert.ok(f, JSON.stringify(r.findings.map((x) => `${x.checkId}: ${x.evidence.slice(0, 120)}`)));
+    assert.equal(f.title, 'Known-vulnerable version: ws (CVE-2021-32640)');
+    assert.match(f.evidence, /^ws \(Node\.js\) identified from .*three interleaved pairs \(\d+ → \d+ ms, \d+ → \d+ ms, \d+ → \d+ ms\)/);
+  });
+});
+
+const ws4 = corpusCase('ws4-echo');
+test('FINGER-03 names no CVE-2021-32640 on ws 4.1.0 (its server splits the header in linear time) nor on ws 8 (fixed)', { skip: ws4.skip }, async () => {
+  await withTarget(ws4.target, async (url) => {
+    const r = await runCheck('WSG-FINGER-03', url, { ...ws4.target.audit, intrusive: false }, ['WSG-PROTO-02', 'WSG-FINGER-02']);
+    assert.deepEqual(r.findings.filter((x) => x.checkId === 'WSG-FINGER-03'), []);
+  });
+  const ws8 = await audit({}, ['WSG-FINGER-02']);
+  assert.ok(ws8.findings.some((x) => x.checkId === 'WSG-FINGER-02'), 'ws 8 is identified, so the timing is measured');
+  assert.deepEqual(ws8.findings.filter((x) => x.checkId === 'WSG-FINGER-03'), []);
+});
