@@ -8,7 +8,7 @@ import type { ConnectionMeter } from './bounds.js';
 import type { AuditSocket, ConnectResult, TrafficRecorder } from './types.js';
 import type { ConcreteRequest } from './request-variant.js';
 import type { SentFrame } from './inputs.js';
-import { connectPacket, eventPacket, readableMessage } from './socketio.js';
+import { connectPacket, eventPacket } from './socketio.js';
 
 export interface OpenOptions {
   timeoutMs: number;
@@ -58,7 +58,7 @@ class RecordedSocket implements AuditSocket {
       const text = isBinary ? buf.toString('latin1') : buf.toString('utf8');
       o.recorder.record({ checkId: o.checkId, kind: 'frame', direction: 'in', text, bytes: isBinary ? buf : undefined, opcode: isBinary ? 2 : 1 });
       if (o.socketIo && text === '2') { this.ws.send('3'); return; }
-      this.messages.push(o.socketIo ? readableMessage(text) : text);
+      this.messages.push(text);
       this.wake();
     });
     ws.on('close', (code, reason) => {
@@ -102,7 +102,9 @@ class RecordedSocket implements AuditSocket {
     if (this.ws.readyState !== WebSocket.OPEN) return;
     // An event the operator wrote as a JSON array goes out as a Socket.IO EVENT; anything else
     // (a packet written out in full, the checks' malformed ones) as it is.
-    const data = this.o.socketIo && typeof message === 'string' ? eventPacket(message, this.o.socketIoNamespace ?? '/', this.ackId++) ?? message : message;
+    const event = this.o.socketIo && typeof message === 'string' ? eventPacket(message, this.o.socketIoNamespace ?? '/', this.ackId + 1) : null;
+    if (event) this.ackId++;
+    const data = event ?? message;
     const text = typeof data === 'string';
     const seen = this.received;
     // Noted before it goes out: a message that kills the target must still be on record.

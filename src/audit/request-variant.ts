@@ -24,10 +24,12 @@ function authMessageOf(c: Credentials): string | undefined {
 
 /**
  * The auth payload of a Socket.IO CONNECT (`io(url, { auth })`): --auth-message when it is a JSON
- * object, else `{"token": …}` with the token; none without credentials.
+ * object, else `{"token": …}`. With --token-in message the token travels only here; with the
+ * default (header) also here, as Socket.IO clients send it; a token placed in the query or a
+ * subprotocol stays there alone (moving it, as WSG-AUTH-03 does, must leave no copy behind).
  */
 export function socketIoAuth(c: Credentials | null): Record<string, unknown> | undefined {
-  if (!c) return undefined;
+  if (!c || (c.tokenIn !== 'message' && c.tokenIn !== 'header' && !c.authMessage)) return undefined;
   const template = authMessageOf(c);
   if (template !== undefined) {
     try {

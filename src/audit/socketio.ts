@@ -3,8 +3,9 @@
  * operator writes events the way a Socket.IO client emits them, as a JSON array
  * (`["chat","hi"]` is `socket.emit("chat", "hi")`); on the wire that is an Engine.IO message
  * (`4`) holding a Socket.IO EVENT (`2`), namespace and ack id: `42/nsp,7["chat","hi"]`. Replies
- * (EVENT `42…`, ACK `43…`) come back to the checks as their arguments array, the same form, so
- * canary patterns, echo detection and evidence read them as the operator wrote them.
+ * stay on record as they came (the operator's --canary-expect may match `431[…`); comparisons
+ * (is it an echo, the same answer as before) read EVENT `42…` and ACK `43…` as their arguments
+ * array, the form the operator writes, whatever namespace and ack id they carried.
  * Encoding and decoding are socket.io-parser's (the reference implementation's own codec).
  */
 import { Decoder, Encoder, PacketType, type Packet } from 'socket.io-parser';
@@ -52,11 +53,11 @@ export function decodePacket(text: string): Packet | null {
 }
 
 /**
- * What a check reads for a received message: an EVENT or ACK as its JSON arguments array
- * (`["chat","<p>hi</p>"]`, `[{"user":"alice"}]`), whatever namespace and ack id it carried;
- * everything else (open, CONNECT answers, ping, binary packets) as it came.
+ * An EVENT or ACK as its JSON arguments array (`["chat","<p>hi</p>"]`, `[{"user":"alice"}]`),
+ * whatever namespace and ack id it carried; anything else (open, CONNECT answers, ping, binary
+ * packets, plain text) as it is.
  */
-export function readableMessage(text: string): string {
+export function eventArgs(text: string): string {
   if (!/^4[23]/.test(text)) return text;
   const p = decodePacket(text);
   if (!p || (p.type !== PacketType.EVENT && p.type !== PacketType.ACK) || !Array.isArray(p.data)) return text;

@@ -4,6 +4,7 @@
  * forged identity gets (`alicf@…`), so an answer shaped like the operator's own (same JSON keys,
  * same Socket.IO event) counts too, unless a client without credentials gets that shape as well.
  */
+import { eventArgs } from '../../socketio.js';
 import { randomInt } from 'node:crypto';
 import { isControlPacket, isEchoOf, looksLikeError } from '../../canary.js';
 import { anonymousProbe, credentialAccepted, jwtPart } from '../../check-helpers.js';
@@ -124,7 +125,7 @@ export function maskValue(v: string): string {
 /** Keys (and a Socket.IO event name) of a JSON reply; null for text or a trivial object. */
 export function shapeOf(message: string): string | null {
   let v: unknown;
-  try { v = JSON.parse(message.replace(/^\d+(?=[[{])/, '')); } catch { return null; }
+  try { v = JSON.parse(eventArgs(message).replace(/^\d+(?=[[{])/, '')); } catch { return null; }
   const keys = (x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.keys(x).sort() : []);
   if (Array.isArray(v)) {
     const [head, ...rest] = v;
