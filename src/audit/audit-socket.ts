@@ -20,7 +20,7 @@ export interface OpenOptions {
   socketIoAuth?: Record<string, unknown>;
   /** Socket.IO namespace to CONNECT to and emit on (default `/`). */
   socketIoNamespace?: string;
-  /** Do not auto-answer protocol pings (SESSION-03). */
+  /** Answer neither protocol pings nor Engine.IO pings (SESSION-03: the server's heartbeat gets no client traffic back). */
   noAutoPong?: boolean;
   /** Byte limits (bounds.ts): the socket is dropped when the target sends more. */
   meter?: ConnectionMeter;
@@ -46,6 +46,8 @@ class RecordedSocket implements AuditSocket {
   private readCursor = 0;
   /** Messages and closes received: "did the target answer what was sent?" */
   private received = 0;
+  /** Engine.IO pings received (not kept in messages: heartbeat, not application data). */
+  engineIoPings = 0;
   /** Next Socket.IO ack id. */
   private ackId = 0;
 
@@ -57,7 +59,12 @@ class RecordedSocket implements AuditSocket {
       this.received++;
       const text = isBinary ? buf.toString('latin1') : buf.toString('utf8');
       o.recorder.record({ checkId: o.checkId, kind: 'frame', direction: 'in', text, bytes: isBinary ? buf : undefined, opcode: isBinary ? 2 : 1 });
-      if (o.socketIo && text === '2') { this.ws.send('3'); return; }
+      if (o.socketIo && text === '2') {
+        if (!o.noAutoPong) this.ws.send('3');
+        this.engineIoPings++;
+        this.wake();
+        return;
+      }
       this.messages.push(text);
       this.wake();
     });
