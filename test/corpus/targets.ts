@@ -213,8 +213,10 @@ export const CORPUS: CorpusTarget[] = [
     command: node('socketio4.mjs'),
     needs: { npm: 'socket.io' },
     path: '/socket.io/',
-    // The operator's view: io(url, { auth: { token } }), events as JSON arrays, whoami answered by ack.
-    audit: { credentials: { token: 'corpus-token-alice', tokenIn: 'message' }, canary: '["whoami"]', canaryExpect: '"user"', messages: ['["chat","hello"]'] },
+    // The operator's view: io(url, { auth: { token } }), events as JSON arrays, whoami answered by
+    // ack, and the chat reply rendered as HTML by the client (a top-level argument is "(root)").
+    audit: { credentials: { token: 'corpus-token-alice', tokenIn: 'message' }, canary: '["whoami"]', canaryExpect: '"user"', messages: ['["chat","hello"]'], renderFields: ['(root)'] },
+    ci: true,
     // Defaults per its docs: pingInterval 25 s (no SESSION-03), maxHttpBufferSize 1e6 (no LIMIT-01);
     // CVE-2022-41940 is fixed in the engine.io 6.2.1 installed, CVE-2023-32695 in the socket.io-parser 4.2.3+ installed.
     weaknesses: [
