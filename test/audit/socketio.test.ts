@@ -44,7 +44,7 @@ test('AUTH-02 on Socket.IO, --token-in message: a middleware that takes any toke
   const weak = track(await startSocketIoServer({ authTokenPrefix: '' }));
   const w = await runCheck('WSG-AUTH-02', weak.url.replace(/\?.*/, ''), OPERATOR);
   assert.equal(w.result.status, 'fail', w.result.reason);
-  assert.match(w.findings[0]?.evidence ?? '', /made-up value .*→ 101, canary answered: 431\[\{"id"/);
+  assert.match(w.findings[0]?.evidence ?? '', /token \(sent in the Socket\.IO CONNECT auth\), made-up value .*→ 101, canary answered: 431\[\{"id"/);
   const strict = track(await startSocketIoServer({ authToken: TOKEN }));
   const s = await runCheck('WSG-AUTH-02', strict.url, OPERATOR);
   assert.equal(s.result.status, 'pass', JSON.stringify(s.findings));

@@ -39,10 +39,10 @@ function splitCookie(cookie: string): Array<[string, string]> {
 const joinCookie = (pairs: Array<[string, string]>) => pairs.map(([k, v]) => (k ? `${k}=${v}` : v)).join('; ');
 
 /** The credentials the operator gave that can be forged: an opaque token, each cookie, each credential header. */
-export function credentialItems(c: Credentials, opts: { opaqueTokenOnly: boolean }): CredentialItem[] {
+export function credentialItems(c: Credentials, opts: { opaqueTokenOnly: boolean; socketIo?: boolean }): CredentialItem[] {
   const out: CredentialItem[] = [];
   if (c.token && !(opts.opaqueTokenOnly && isJwt(c.token))) {
-    out.push({ label: `token (sent as ${c.tokenIn})`, value: c.token, with: (v) => ({ ...c, token: v }), without: () => ({ ...c, token: undefined }) });
+    out.push({ label: `token (sent ${tokenPlacement(c, opts.socketIo === true)})`, value: c.token, with: (v) => ({ ...c, token: v }), without: () => ({ ...c, token: undefined }) });
   }
   if (c.cookie) {
     const pairs = splitCookie(c.cookie);
@@ -57,6 +57,13 @@ export function credentialItems(c: Credentials, opts: { opaqueTokenOnly: boolean
     out.push({ label: `header ${name}`, value, with: (v) => ({ ...c, headers: { ...rest, [name]: v } }), without: () => ({ ...c, headers: rest }) });
   });
   return out;
+}
+
+/** Where the token travels, in words: on Socket.IO "message" is the CONNECT auth payload. */
+export function tokenPlacement(c: Credentials, socketIo: boolean): string {
+  if (!socketIo) return `as ${c.tokenIn}`;
+  if (c.tokenIn === 'message') return 'in the Socket.IO CONNECT auth';
+  return c.tokenIn === 'header' ? 'as header and in the Socket.IO CONNECT auth' : `as ${c.tokenIn}`;
 }
 
 /** Names of the operator's --header entries that carry a credential (Authorization, X-Api-Key…). */
