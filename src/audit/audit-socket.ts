@@ -8,6 +8,7 @@ import type { ConnectionMeter } from './bounds.js';
 import type { AuditSocket, ConnectResult, TrafficRecorder } from './types.js';
 import type { ConcreteRequest } from './request-variant.js';
 import type { SentFrame } from './inputs.js';
+import { connectPacket, eventPacket } from './socketio.js';
 
 export interface OpenOptions {
   timeoutMs: number;
@@ -15,9 +16,11 @@ export interface OpenOptions {
   recorder: TrafficRecorder;
   checkId: string;
   socketIo: boolean;
-  /** Token for the Socket.IO CONNECT auth payload. */
-  socketIoToken?: string;
-  /** Do not auto-answer protocol pings (SESSION-03). */
+  /** The Socket.IO CONNECT auth payload (where Socket.IO clients put their token). */
+  socketIoAuth?: Record<string, unknown>;
+  /** Socket.IO namespace to CONNECT to and emit on (default `/`). */
+  socketIoNamespace?: string;
+  /** Answer neither protocol pings nor Engine.IO pings (SESSION-03: the server's heartbeat gets no client traffic back). */
   noAutoPong?: boolean;
   /** Byte limits (bounds.ts): the socket is dropped when the target sends more. */
   meter?: ConnectionMeter;
@@ -43,6 +46,10 @@ class RecordedSocket implements AuditSocket {
   private readCursor = 0;
   /** Messages and closes received: "did the target answer what was sent?" */
   private received = 0;
+  /** Engine.IO pings received (not kept in messages: heartbeat, not application data). */
+  engineIoPings = 0;
+  /** Next Socket.IO ack id. */
+  private ackId = 0;
 
   constructor(readonly ws: WebSocket, readonly upgradeHeaders: Record<string, string | string[] | undefined>, private readonly o: OpenOptions) {
     ws.on('message', (data, isBinary) => {
@@ -52,7 +59,12 @@ class RecordedSocket implements AuditSocket {
       this.received++;
       const text = isBinary ? buf.toString('latin1') : buf.toString('utf8');
       o.recorder.record({ checkId: o.checkId, kind: 'frame', direction: 'in', text, bytes: isBinary ? buf : undefined, opcode: isBinary ? 2 : 1 });
-      if (o.socketIo && text === '2') { this.ws.send('3'); return; }
+      if (o.socketIo && text === '2') {
+        if (!o.noAutoPong) this.ws.send('3');
+        this.engineIoPings++;
+        this.wake();
+        return;
+      }
       this.messages.push(text);
       this.wake();
     });
@@ -93,8 +105,13 @@ class RecordedSocket implements AuditSocket {
     });
   }
 
-  send(data: string | Buffer): void {
+  send(message: string | Buffer): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
+    // An event the operator wrote as a JSON array goes out as a Socket.IO EVENT; anything else
+    // (a packet written out in full, the checks' malformed ones) as it is.
+    const event = this.o.socketIo && typeof message === 'string' ? eventPacket(message, this.o.socketIoNamespace ?? '/', this.ackId + 1) : null;
+    if (event) this.ackId++;
+    const data = event ?? message;
     const text = typeof data === 'string';
     const seen = this.received;
     // Noted before it goes out: a message that kills the target must still be on record.
@@ -186,14 +203,23 @@ export function openAuditSocket(req: ConcreteRequest, o: OpenOptions): Promise<C
     // Node's AggregateError (a host name with several addresses, all refused) has an empty message:
     // fall back to its code, so a skip reason never reads "connection failed ()".
     ws.on('error', (e) => finish({ ok: false, error: e.message || (e as NodeJS.ErrnoException).code || e.name || 'connection error' }));
-    ws.on('open', async () => {
+    ws.on('open', () => {
       clearTimeout(deadline);
       const socket = new RecordedSocket(ws, upgradeHeaders, o);
+      // A target that breaks the protocol during the Engine.IO/auth exchange fails this connection,
+      // never the audit (a rejection here had no one to catch it and ended the process).
+      afterOpen(socket, req, o).then(finish, (e: unknown) => { socket.close(); finish({ ok: false, error: (e as Error).message }); });
+    });
+  });
+}
+
+/** The exchange between the 101 and the first application message: Engine.IO open, CONNECT, first-message auth. */
+async function afterOpen(socket: RecordedSocket, req: ConcreteRequest, o: OpenOptions): Promise<ConnectResult> {
       if (o.socketIo) {
         // Engine.IO open packet, then Socket.IO CONNECT to the main namespace.
         const open = await socket.waitFor((m) => m.startsWith('0'), o.timeoutMs);
-        if (open === null) { socket.close(); return finish({ ok: false, error: 'no Engine.IO open packet' }); }
-        socket.send(o.socketIoToken ? `40${JSON.stringify({ token: o.socketIoToken })}` : '40');
+        if (open === null) { socket.close(); return { ok: false, error: 'no Engine.IO open packet' }; }
+        socket.send(connectPacket(o.socketIoNamespace ?? '/', o.socketIoAuth));
         // Socket.IO 4 closes a connection whose first event arrives before it has answered the
         // CONNECT: every check waits for the answer (40 accepted, 44 refused) before it sends anything.
         await socket.waitFor((m) => /^4[04]/.test(m), o.timeoutMs);
@@ -203,7 +229,5 @@ export function openAuditSocket(req: ConcreteRequest, o: OpenOptions): Promise<C
         // Let first-message auth settle (ack or close) before the check sends anything else.
         await socket.waitFor(() => true, Math.min(1000, o.timeoutMs), socket.messages.length);
       }
-      finish({ ok: true, socket });
-    });
-  });
+      return { ok: true, socket };
 }

@@ -1,5 +1,6 @@
 /** Judging whether a reply is the operator's protected data (AUTH-*, SESSION-*). */
 import { isDeepStrictEqual } from 'node:util';
+import { eventArgs } from './socketio.js';
 
 const ERROR_LIKE = /"(?:type|event|status)"\s*:\s*"(?:error|denied|forbidden|unauthori[sz]ed)|unauthori[sz]ed|unauthenticated|forbidden|access denied|not allowed|login required|invalid token|revoked|expired/i;
 
@@ -14,13 +15,14 @@ export function isControlPacket(message: string, socketIo: boolean): boolean {
 
 /**
  * The reply is what we sent coming back (an echo server, or a reflected request): it carries
- * nothing the server holds, whatever a pattern says. Equal text, or equal JSON.
+ * nothing the server holds, whatever a pattern says. Equal text, or equal JSON; a Socket.IO
+ * event or ack compared by its arguments (`["chat","hi"]` sent comes back as `42["chat","hi"]`).
  */
 export function isEchoOf(reply: string, sent: string | undefined): boolean {
   if (sent === undefined) return false;
   if (reply.trim() === sent.trim()) return true;
   try {
-    return isDeepStrictEqual(JSON.parse(reply), JSON.parse(sent));
+    return isDeepStrictEqual(JSON.parse(eventArgs(reply)), JSON.parse(eventArgs(sent)));
   } catch {
     return false;
   }
@@ -34,13 +36,16 @@ export interface CanaryJudge {
 /** `canary`: the message sent; its echo is never protected data (an echo server "answers" it to anyone). */
 export function canaryJudge(expect: string | undefined, baselineReplies: string[], socketIo: boolean, canary?: string): CanaryJudge {
   const re = expect ? new RegExp(expect) : null;
-  const baseline = new Set(baselineReplies.filter((m) => !isEchoOf(m, canary)));
+  // Socket.IO acks carry the ack id of their own connection: the same answer on another socket
+  // differs only there.
+  const same = (m: string) => (socketIo ? eventArgs(m) : m);
+  const baseline = new Set(baselineReplies.filter((m) => !isEchoOf(m, canary)).map(same));
   return {
     judge(message) {
       if (isControlPacket(message, socketIo) || isEchoOf(message, canary)) return null;
       if (re) return re.test(message) ? 'certain' : null;
       if (looksLikeError(message)) return null;
-      if (baseline.has(message)) return 'certain';
+      if (baseline.has(same(message))) return 'certain';
       return baseline.size > 0 ? 'tentative' : null;
     },
   };

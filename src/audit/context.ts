@@ -8,7 +8,7 @@ import { AuditBytes } from './bounds.js';
 import { LivenessLog } from './liveness-log.js';
 import type { ConnectionBudget } from './budget.js';
 import { canaryJudge } from './canary.js';
-import { concreteRequest, credentialsOf } from './request-variant.js';
+import { concreteRequest, credentialsOf, socketIoAuth } from './request-variant.js';
 import { rawHandshake, type RawHandshakeResult } from './raw/raw-handshake.js';
 import { buildHandshakeRequest, type HandshakeRequestSpec } from './raw/handshake.js';
 import type { RawConnection } from './raw/raw-connection.js';
@@ -247,7 +247,7 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
     const input = variant.endpoint ? undefined : inputs.add({ checkId, what: describeHandshake(variant), probe: false, answered: () => answeredYet });
     const r = await openAuditSocket(req, {
       timeoutMs: options.requestTimeoutMs, signal, recorder: traffic, checkId,
-      socketIo: options.protocol === 'socket.io', socketIoToken: creds?.token, noAutoPong: opts.noAutoPong, meter: bytes.connection(),
+      socketIo: options.protocol === 'socket.io', socketIoAuth: socketIoAuth(creds), socketIoNamespace: options.namespace, noAutoPong: opts.noAutoPong, meter: bytes.connection(),
       noteInput: (f, answeredIt) => { inputs.add({ checkId, what: describeFrame(f), probe: false, answered: answeredIt }); },
     });
     answeredYet = r.ok || r.status !== undefined;

@@ -21,6 +21,8 @@ export const AUDIT_DEFAULTS = {
   browserOnly: false,
   /** Engine.IO path of a Socket.IO target. `--engineio-path` */
   engineioPath: '/socket.io/',
+  /** Socket.IO namespace the audit connects to and emits on. `--namespace` */
+  namespace: '/',
   /** Run the intrusive checks too. `--intrusive` */
   intrusive: false,
   /** Check ids or areas to run, or to leave out. `--only`, `--skip` */
@@ -130,6 +132,7 @@ export const OPTION_FLAGS: Readonly<Record<string, string>> = {
   browserOnly: '--browser-only',
   protocol: '--protocol',
   engineioPath: '--engineio-path',
+  namespace: '--namespace',
   intrusive: '--intrusive',
   only: '--only',
   skip: '--skip',
@@ -250,6 +253,7 @@ export const AuditOptionsSchema = z.strictObject({
   /** Default: socket.io when the target path has /socket.io, else ws. */
   protocol: z.enum(['ws', 'socket.io'], { error: 'must be one of ws, socket.io' }).optional(),
   engineioPath: z.string().startsWith('/', 'must start with /').default(D.engineioPath),
+  namespace: z.string().startsWith('/', 'must start with /').default(D.namespace),
   intrusive: z.boolean().default(D.intrusive),
   only: texts.default(() => [...D.only]),
   skip: texts.default(() => [...D.skip]),

@@ -18,6 +18,28 @@ export function credentialsOf(options: AuditOptions, variant: HandshakeVariant):
   return variant.credentials ?? options.credentials;
 }
 
+function authMessageOf(c: Credentials): string | undefined {
+  return c.authMessage?.split('{{token}}').join(c.token ?? '');
+}
+
+/**
+ * The auth payload of a Socket.IO CONNECT (`io(url, { auth })`): --auth-message when it is a JSON
+ * object, else `{"token": …}`. With --token-in message the token travels only here; with the
+ * default (header) also here, as Socket.IO clients send it; a token placed in the query or a
+ * subprotocol stays there alone (moving it, as WSG-AUTH-03 does, must leave no copy behind).
+ */
+export function socketIoAuth(c: Credentials | null): Record<string, unknown> | undefined {
+  if (!c || (c.tokenIn !== 'message' && c.tokenIn !== 'header' && !c.authMessage)) return undefined;
+  const template = authMessageOf(c);
+  if (template !== undefined) {
+    try {
+      const v: unknown = JSON.parse(template);
+      if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+    } catch { /* not JSON: fall back to the token */ }
+  }
+  return c.token ? { token: c.token } : undefined;
+}
+
 export function hasAnyCredential(c: Credentials | null | undefined): boolean {
   return Boolean(c && (c.cookie || c.token || Object.keys(c.headers).length > 0));
 }
@@ -58,7 +80,10 @@ export function concreteRequest(target: URL, options: AuditOptions, variant: Han
       if (creds.tokenIn === 'query') url.searchParams.set(creds.tokenParam, creds.token);
       if (creds.tokenIn === 'subprotocol') protocols.push(creds.tokenSubprotocolPrefix + creds.token);
     }
-    if (creds.authMessage) firstMessage = creds.authMessage.split('{{token}}').join(creds.token ?? '');
+    // Socket.IO authenticates in its CONNECT packet (socketIoAuth): a bare text frame is not a
+    // Socket.IO packet, and Engine.IO closes the transport on it.
+    if (options.protocol === 'socket.io') firstMessage = undefined;
+    else if (creds.authMessage) firstMessage = authMessageOf(creds);
     else if (creds.tokenIn === 'message' && creds.token) firstMessage = JSON.stringify({ type: 'auth', token: creds.token });
   }
   for (const [k, v] of Object.entries(variant.headers ?? {})) set(k, v);

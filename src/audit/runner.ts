@@ -11,7 +11,7 @@ import { setMaxListeners } from 'node:events';
 import { AuditCannotRunError, BaselineFailedError, baselineHint } from './baseline.js';
 import { ConnectionBudget } from './budget.js';
 import { CheckSkipped, createContext, type AuditShared } from './context.js';
-import { resolveOptions, type AuditOptionsInput } from './options.js';
+import { parseTarget, resolveOptions, type AuditOptionsInput } from './options.js';
 import type { RawHandshakeResult } from './raw/raw-handshake.js';
 import { endpointOf } from './raw/target.js';
 import { afterCheck, beforeChecks, stillDown } from './liveness.js';
@@ -71,8 +71,11 @@ export function bySeverityDesc(a: Finding, b: Finding): number {
   return SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity) || a.checkId.localeCompare(b.checkId);
 }
 
-export async function runAudit(target: URL, input: AuditOptionsInput = {}, run: RunOptions = {}): Promise<RunAuditResult> {
-  const options = resolveOptions(target, input);
+export async function runAudit(given: URL, input: AuditOptionsInput = {}, run: RunOptions = {}): Promise<RunAuditResult> {
+  const options = resolveOptions(given, input);
+  // A Socket.IO target named by its path alone (the API, not the CLI) still needs EIO=4 and the
+  // websocket transport: without them Engine.IO answers another protocol version.
+  const target = options.protocol === 'socket.io' ? parseTarget(given.href, 'socket.io', options.engineioPath) : given;
   const startedAt = new Date();
   const all = run.checks ?? (await loadChecks());
   const selected = selectChecks(all, options);

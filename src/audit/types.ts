@@ -131,6 +131,8 @@ export interface AuditSocket {
   /** Resolves with the close (or null after timeoutMs). */
   waitClose(timeoutMs: number): Promise<{ code: number; reason: string } | null>;
   readonly closed: { code: number; reason: string } | null;
+  /** Engine.IO pings received on a Socket.IO target (kept out of `messages`). */
+  readonly engineIoPings: number;
   close(): void;
 }
 

@@ -36,7 +36,7 @@ credentials: --header 'Name: value' (repeatable)   --cookie 'k=v'   --token T   
              entitled to the first identity's data, e.g. not a member of its channel)
 tls:         --ca FILE (extra trusted CA; NODE_EXTRA_CA_CERTS works too)   --insecure (skip certificate verification)
 messages:    --canary MSG   --canary-expect REGEX   --message MSG|@FILE (repeatable)
-protocol:    --protocol ws|socket.io   --engineio-path PATH   --idle-wait SECONDS   --concurrency N
+protocol:    --protocol ws|socket.io   --engineio-path PATH   --namespace NSP   --idle-wait SECONDS   --concurrency N
 liveness:    --liveness-window SECONDS (how long a silent target is probed before it is called down, 12)
 ${OPERATOR_FLAG_HELP}`;
 
@@ -53,7 +53,7 @@ const OPTIONS = {
   'second-token': { type: 'string' }, 'second-cookie': { type: 'string' }, 'second-header': { type: 'string', multiple: true },
   'short-token': { type: 'string' }, 'other-audience-token': { type: 'string' }, 'expired-token': { type: 'string' }, ca: { type: 'string' },
   canary: { type: 'string' }, 'canary-expect': { type: 'string' }, message: { type: 'string', multiple: true },
-  protocol: { type: 'string' }, 'engineio-path': { type: 'string' }, 'idle-wait': { type: 'string' }, concurrency: { type: 'string' },
+  protocol: { type: 'string' }, 'engineio-path': { type: 'string' }, namespace: { type: 'string' }, 'idle-wait': { type: 'string' }, concurrency: { type: 'string' },
   'liveness-window': { type: 'string' },
   'list-checks': { type: 'boolean' }, markdown: { type: 'boolean' }, discover: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -118,6 +118,7 @@ function toOptions(v: Values): AuditOptionsInput {
     canary: v.canary, canaryExpect: v['canary-expect'], messages: messages.length ? messages : undefined,
     protocol: v.protocol === undefined ? undefined : oneOf<'ws' | 'socket.io'>('protocol', v.protocol, ['ws', 'socket.io'], 'ws'),
     engineioPath: v['engineio-path'],
+    namespace: v.namespace,
     intrusive: v.intrusive, only: list(v.only), skip: list(v.skip),
     timeoutMs: seconds('timeout', v.timeout), idleWaitMs: seconds('idle-wait', v['idle-wait']), concurrency,
     livenessWindowMs: seconds('liveness-window', v['liveness-window']),

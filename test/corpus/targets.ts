@@ -251,4 +251,30 @@ export const CORPUS: CorpusTarget[] = [
       noFragmentCap('aiohttp', 'aiohttp docs, WebSocketResponse(max_msg_size) (the only bound on a fragmented message)'),
     ],
   },
+  {
+    name: 'socketio4',
+    software: 'socket.io 4.5.4 (npm; engine.io 6.2.1, socket.io-parser 4.2.x, ws 8.2.3), token in the CONNECT auth payload',
+    command: node('socketio4.mjs'),
+    needs: { npm: 'socket.io' },
+    path: '/socket.io/',
+    // The operator's view: io(url, { auth: { token } }), events as JSON arrays, whoami answered by
+    // ack, and the chat reply rendered as HTML by the client (a top-level argument is "(root)").
+    audit: { credentials: { token: 'corpus-token-alice', tokenIn: 'message' }, canary: '["whoami"]', canaryExpect: '"user"', messages: ['["chat","hello"]'], renderFields: ['(root)'] },
+    ci: true,
+    // Defaults per its docs: pingInterval 25 s (no SESSION-03), maxHttpBufferSize 1e6 (no LIMIT-01);
+    // CVE-2022-41940 is fixed in the engine.io 6.2.1 installed, CVE-2023-32695 in the socket.io-parser 4.2.3+ installed.
+    weaknesses: [
+      { check: 'WSG-AUTH-02', why: 'the io.use() middleware accepts any non-empty token (nothing is verified)', source: 'the app (test/corpus/targets/socketio4.mjs)' },
+      { check: 'WSG-INPUT-01', why: 'the chat event sends the message back inside HTML without encoding it', source: 'the app (test/corpus/targets/socketio4.mjs)', intrusive: true },
+      { check: 'WSG-AUTH-05', why: 'a client whose CONNECT is refused (or that never sends one) keeps its Engine.IO transport until connectTimeout, 45 s by default', source: 'Socket.IO docs, server options (connectTimeout: 45000)' },
+      { check: 'WSG-ORIGIN-01', why: 'Socket.IO checks no Origin on the WebSocket transport (CORS only governs polling; allowRequest is the application\'s job): a page on any origin that holds a token gets in', source: 'Socket.IO docs, "Handling CORS" and server option allowRequest' },
+      { check: 'WSG-FINGER-03', why: 'socket.io 4.5.4 is in the CVE-2024-38355 range (3.0.0 to 4.6.1), and pins engine.io ~6.2.0, in the CVE-2023-31125 range (engine.io 5.1.0 to 6.4.1); /socket.io/socket.io.js announces "Socket.IO v4.5.4"', source: 'GHSA-25hc-qcg6-38wj; GHSA-q9mw-68c2-j6m5' },
+      { check: 'WSG-INPUT-03', why: 'a client emitting the reserved "error" event throws an unhandled \'error\' and ends the process (CVE-2024-38355, fixed in 4.6.2; the app adds no "error" listener)', source: 'GHSA-25hc-qcg6-38wj', intrusive: true, crash: true },
+      noRateLimit('Socket.IO'),
+      noConnCap('Socket.IO', 'Socket.IO docs, server options (no such option)'),
+      noFragmentCap('ws (under Engine.IO)', 'engine.io passes maxHttpBufferSize to ws as maxPayload, the only bound on a fragmented message'),
+      laxLength('ws 8.2.3 (under Engine.IO)', 'ws 8.2.3 lib/receiver.js getPayloadLength16/64'),
+      { check: 'WSG-AUTH-06', why: 'wrong credentials are refused at full speed, with no throttling or lockout', source: 'the app (test/corpus/targets/socketio4.mjs); Socket.IO docs, middlewares (no such option)', intrusive: true },
+    ],
+  },
 ];

@@ -1,7 +1,7 @@
 import { credentialAccepted, jwtPart, requireAuthEnforced } from '../../check-helpers.js';
 import { hasAnyCredential } from '../../request-variant.js';
 import type { AuditOptions, CheckContext, CheckMeta, Confidence } from '../../types.js';
-import { type CredentialItem, credentialItems, isJwt, madeUp, maskValue, requireCanaryAnswered, servedTo, strongest, tamper } from './forged.js';
+import { type CredentialItem, credentialItems, isJwt, madeUp, maskValue, requireCanaryAnswered, servedTo, strongest, tamper, tokenPlacement } from './forged.js';
 
 export const meta: CheckMeta = {
   id: 'WSG-AUTH-02',
@@ -42,7 +42,7 @@ export function timeoutMs(o: AuditOptions): number {
 export async function run(ctx: CheckContext): Promise<void> {
   const creds = ctx.options.credentials;
   const jwt = creds.token !== undefined && isJwt(creds.token);
-  const items = credentialItems(creds, { opaqueTokenOnly: true });
+  const items = credentialItems(creds, { opaqueTokenOnly: true, socketIo: ctx.options.protocol === 'socket.io' });
   if (!creds.token && items.length === 0) ctx.skip('needs the operator credential (--token, --cookie, or a credential --header such as Authorization or X-Api-Key)');
   await requireAuthEnforced(ctx);
   await requireCanaryAnswered(ctx);
@@ -71,7 +71,7 @@ async function tokenVariants(ctx: CheckContext, jwt: boolean): Promise<void> {
       levels.push(p.confidence);
     }
   }
-  if (accepted.length) ctx.report({ confidence: strongest(levels), evidence: `Accepted forged credentials (sent as ${creds.tokenIn}):\n${accepted.join('\n')}` });
+  if (accepted.length) ctx.report({ confidence: strongest(levels), evidence: `Accepted forged credentials (sent ${tokenPlacement(creds, ctx.options.protocol === 'socket.io')}):\n${accepted.join('\n')}` });
 }
 
 /**

@@ -26,7 +26,12 @@ export async function run(ctx: CheckContext): Promise<void> {
   if (!silent.ok) ctx.skip(`anonymous handshake refused (${silent.status ?? silent.error}): authentication happens before the upgrade`);
   const closed = await silent.socket.waitClose(ctx.options.authWindowMs);
   silent.socket.close();
-  if (!closed) ctx.report({ confidence: 'certain', evidence: `An unauthenticated socket that sent nothing was still open after ${ctx.options.authWindowMs / 1000} s.` });
+  // On Socket.IO the socket did send something: the CONNECT without auth that every client sends first.
+  const refused = ctx.options.protocol === 'socket.io' ? silent.socket.messages.find((m) => m.startsWith('44')) : undefined;
+  const what = ctx.options.protocol === 'socket.io'
+    ? `An unauthenticated Socket.IO client (a CONNECT without auth${refused ? `, answered ${refused.slice(0, 80)}` : ''}, then nothing) kept its Engine.IO transport open after`
+    : 'An unauthenticated socket that sent nothing was still open after';
+  if (!closed) ctx.report({ confidence: 'certain', evidence: `${what} ${ctx.options.authWindowMs / 1000} s.` });
 
   const probe = ctx.options.canary ?? ctx.options.messages[0];
   if (!probe) return;

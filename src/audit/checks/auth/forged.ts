@@ -4,6 +4,7 @@
  * forged identity gets (`alicf@…`), so an answer shaped like the operator's own (same JSON keys,
  * same Socket.IO event) counts too, unless a client without credentials gets that shape as well.
  */
+import { eventArgs } from '../../socketio.js';
 import { randomInt } from 'node:crypto';
 import { isControlPacket, isEchoOf, looksLikeError } from '../../canary.js';
 import { anonymousProbe, credentialAccepted, jwtPart } from '../../check-helpers.js';
@@ -38,10 +39,10 @@ function splitCookie(cookie: string): Array<[string, string]> {
 const joinCookie = (pairs: Array<[string, string]>) => pairs.map(([k, v]) => (k ? `${k}=${v}` : v)).join('; ');
 
 /** The credentials the operator gave that can be forged: an opaque token, each cookie, each credential header. */
-export function credentialItems(c: Credentials, opts: { opaqueTokenOnly: boolean }): CredentialItem[] {
+export function credentialItems(c: Credentials, opts: { opaqueTokenOnly: boolean; socketIo?: boolean }): CredentialItem[] {
   const out: CredentialItem[] = [];
   if (c.token && !(opts.opaqueTokenOnly && isJwt(c.token))) {
-    out.push({ label: `token (sent as ${c.tokenIn})`, value: c.token, with: (v) => ({ ...c, token: v }), without: () => ({ ...c, token: undefined }) });
+    out.push({ label: `token (sent ${tokenPlacement(c, opts.socketIo === true)})`, value: c.token, with: (v) => ({ ...c, token: v }), without: () => ({ ...c, token: undefined }) });
   }
   if (c.cookie) {
     const pairs = splitCookie(c.cookie);
@@ -56,6 +57,13 @@ export function credentialItems(c: Credentials, opts: { opaqueTokenOnly: boolean
     out.push({ label: `header ${name}`, value, with: (v) => ({ ...c, headers: { ...rest, [name]: v } }), without: () => ({ ...c, headers: rest }) });
   });
   return out;
+}
+
+/** Where the token travels, in words: on Socket.IO "message" is the CONNECT auth payload. */
+export function tokenPlacement(c: Credentials, socketIo: boolean): string {
+  if (!socketIo) return `as ${c.tokenIn}`;
+  if (c.tokenIn === 'message') return 'in the Socket.IO CONNECT auth';
+  return c.tokenIn === 'header' ? 'as header and in the Socket.IO CONNECT auth' : `as ${c.tokenIn}`;
 }
 
 /** Names of the operator's --header entries that carry a credential (Authorization, X-Api-Key…). */
@@ -124,7 +132,7 @@ export function maskValue(v: string): string {
 /** Keys (and a Socket.IO event name) of a JSON reply; null for text or a trivial object. */
 export function shapeOf(message: string): string | null {
   let v: unknown;
-  try { v = JSON.parse(message.replace(/^\d+(?=[[{])/, '')); } catch { return null; }
+  try { v = JSON.parse(eventArgs(message).replace(/^\d+(?=[[{])/, '')); } catch { return null; }
   const keys = (x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.keys(x).sort() : []);
   if (Array.isArray(v)) {
     const [head, ...rest] = v;

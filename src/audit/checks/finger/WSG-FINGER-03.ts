@@ -13,7 +13,7 @@ export const meta: CheckMeta = {
   passive: true,
   references: ['S10', 'S11', 'S12', 'CWE-1104', 'ASVS 15.2.1'],
   remediation: 'Upgrade the named component to a fixed release (the advisory gives it); until then apply the advisory\'s workaround, and stop announcing the version (WSG-FINGER-01).',
-  description: 'Names an advisory only when the version is shown to be in its affected range: (a) a version banner in any recorded answer (Server, X-Powered-By, error pages: Python websockets, Apache Tomcat) compared with the advisory\'s range; (b) a behaviour only affected versions show: the library identified by WSG-FINGER-02\'s signatures and the target stopping answering (WSG-LIVE-01) right after the advisory\'s own trigger (ws and > 2 000 headers, Engine.IO and an RSV2/RSV3 frame, Gorilla and a 64-bit length with the MSB set), or Faye websocket-driver and WSG-LIMIT-09 measuring the Sec-WebSocket-Extensions ReDoS (websocket-extensions, CVE-2020-7662/7663), or ws and its own safe timing of CVE-2021-32640 (ws 5.0.0–5.2.2, 6.0.0–6.2.1, 7.0.0–7.4.5): handshakes with Sec-WebSocket-Protocol "b" + 1 000 vs 14 000 spaces + "x" in three interleaved pairs, the long one at least 50 ms and three times slower in each (fixed versions and ws 4 parse it in linear time). (c) framework disclosure: when <engineio path>?EIO=4&transport=polling answers an Engine.IO open packet, the same with EIO=3: finding (low, certain) when the legacy v3 protocol is accepted (allowEIO3 on). Adds the baseline and a Sec-WebSocket-Version: 1337 handshake so banners are seen alone (the latter after the active checks: some servers crash on it). A library without a version is WSG-FINGER-02 and names no advisory.',
+  description: 'Names an advisory only when the version is shown to be in its affected range: (a) a version banner in any recorded answer (Server, X-Powered-By, error pages: Python websockets, Apache Tomcat) compared with the advisory\'s range; (b) a behaviour only affected versions show: the library identified by WSG-FINGER-02\'s signatures and the target stopping answering (WSG-LIVE-01) right after the advisory\'s own trigger (ws and > 2 000 headers, Engine.IO and an RSV2/RSV3 frame, Socket.IO and an event named "error" (CVE-2024-38355), Gorilla and a 64-bit length with the MSB set), or Faye websocket-driver and WSG-LIMIT-09 measuring the Sec-WebSocket-Extensions ReDoS (websocket-extensions, CVE-2020-7662/7663), or ws and its own safe timing of CVE-2021-32640 (ws 5.0.0–5.2.2, 6.0.0–6.2.1, 7.0.0–7.4.5): handshakes with Sec-WebSocket-Protocol "b" + 1 000 vs 14 000 spaces + "x" in three interleaved pairs, the long one at least 50 ms and three times slower in each (fixed versions and ws 4 parse it in linear time). (c) framework disclosure: when <engineio path>?EIO=4&transport=polling answers an Engine.IO open packet, GET <engineio path>socket.io.js (Socket.IO 4 serves its client bundle with a "Socket.IO v4.x.y" banner: the server package\'s own version, compared with CVE-2024-38355, and with the engine.io advisories CVE-2023-31125 and CVE-2022-41940 where the release\'s pinned engine.io line is wholly affected) and the same polling GET with EIO=3: finding (low, certain) when the legacy v3 protocol is accepted (allowEIO3 on). Adds the baseline and a Sec-WebSocket-Version: 1337 handshake so banners are seen alone (the latter after the active checks: some servers crash on it). A library without a version is WSG-FINGER-02 and names no advisory.',
 };
 
 type Version = number[];
@@ -60,6 +60,19 @@ const BANNERS: BannerRule[] = [
     ],
   },
   {
+    // socket.io 4 serves its client bundle (client-dist, built with the server) at
+    // <engineio path>socket.io.js; its banner and ETag carry the server package's own version.
+    // The advisories are engine.io's: a socket.io release pins one engine.io minor line (~x.y),
+    // so a range is named only where every release of that line is affected.
+    product: 'Socket.IO',
+    pattern: /\bSocket\.IO v(4\.\d+\.\d+)\b/,
+    advisories: [
+      { id: 'CVE-2024-38355', severity: 'high', range: 'socket.io 3.0.0–4.6.1 (fixed in 4.6.2; 2.x in 2.5.1)', affected: (v) => within(v, '4.0.0', '4.6.2'), condition: 'a client emitting the reserved "error" event ends the process where no socket has an "error" listener' },
+      { id: 'CVE-2023-31125', severity: 'medium', range: 'socket.io 4.1.0–4.5.x (engine.io ~5.1 to ~6.2, inside engine.io 5.1.0–6.4.1; fixed in engine.io 6.4.2, socket.io 4.6.2)', affected: (v) => within(v, '4.1.0', '4.6.0'), condition: 'a crafted upgrade request throws in Server.onWebSocket and ends the process' },
+      { id: 'CVE-2022-41940', severity: 'medium', range: 'socket.io 4.0.0–4.4.x (engine.io ~5.0 to ~6.1, inside engine.io 4.0.0–6.2.0; fixed in engine.io 6.2.1)', affected: (v) => within(v, '4.0.0', '4.5.0'), condition: 'a crafted HTTP request ends the process' },
+    ],
+  },
+  {
     product: 'Apache Tomcat',
     pattern: /\bApache Tomcat\/(\d+\.\d+\.\d+)\b/,
     advisories: [
@@ -83,6 +96,7 @@ interface BehaviourRule {
 const BEHAVIOURS: BehaviourRule[] = [
   { library: 'ws (Node.js)', after: 'WSG-LIMIT-09', input: /2 100 headers/, advisory: { id: 'CVE-2024-37890', range: 'ws < 8.17.1 (7.5.10, 6.2.3, 5.2.4 on older lines)', severity: 'high' } },
   { library: 'Engine.IO / Socket.IO', after: 'WSG-PROTO-02', input: /RSV[23]/, advisory: { id: 'CVE-2022-21676', range: 'engine.io 4.0.0–6.1.0', severity: 'high' } },
+  { library: 'Engine.IO / Socket.IO', after: 'WSG-INPUT-03', input: /reserved "error" event|42\[\\?"error\\?"/, advisory: { id: 'CVE-2024-38355', range: 'socket.io 3.0.0–4.6.1, 2.3.0–2.5.0', severity: 'high' } },
   { library: 'Gorilla websocket (Go)', after: 'WSG-LIMIT-02', input: /MSB|2\^6[23]|STEWS-4/, advisory: { id: 'CVE-2020-27813', range: 'gorilla/websocket ≤ 1.4.0', severity: 'high' } },
 ];
 
@@ -229,7 +243,16 @@ async function legacyEngineIo(ctx: CheckContext): Promise<void> {
  * some servers crash on it (FINGER-01 makes it alone, with the checks that can take a target down).
  */
 export async function prepare(ctx: CheckContext): Promise<void> {
-  await engineIoOpen(ctx, '4').then((v4) => v4 && engineIoOpen(ctx, '3'));
+  await engineIoOpen(ctx, '4').then((v4) => v4 && Promise.all([engineIoOpen(ctx, '3'), clientBundle(ctx)]));
+}
+
+/** GET <engineio path>socket.io.js: Socket.IO's client bundle, whose banner names the server's version (recorded for bannerFindings). */
+function clientBundle(ctx: CheckContext): Promise<unknown> {
+  return ctx.memo('finger:socketio-client-bundle', () => ctx.handshake({
+    path: `${ctx.options.engineioPath.replace(/\/?$/, '/')}socket.io.js`,
+    query: { EIO: null, transport: null },
+    raw: { request: { method: 'GET', omit: ['upgrade', 'connection', 'sec-websocket-key', 'sec-websocket-version'] } },
+  }).catch(() => null));
 }
 
 export async function run(ctx: CheckContext): Promise<void> {

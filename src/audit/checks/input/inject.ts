@@ -5,6 +5,7 @@
  * as a whole (replaced, and appended to). Payloads are JSON-escaped when the marker sits inside
  * a JSON string, so the message stays valid.
  */
+import { eventArgs } from '../../socketio.js';
 import type { AuditSocket, CheckContext } from '../../types.js';
 import { isControlPacket } from '../../canary.js';
 
@@ -80,7 +81,7 @@ export function fillValue(template: string, json: string): string | null {
 /** Every string value in a frame (JSON decoded, Socket.IO `42[...]` prefix stripped) with its key. */
 export function stringFields(frame: string): Array<{ key: string; value: string }> {
   const out: Array<{ key: string; value: string }> = [];
-  const body = frame.replace(/^\d+/, '');
+  const body = eventArgs(frame).replace(/^\d+/, '');
   let v: unknown;
   try { v = JSON.parse(body); } catch { return [{ key: '(frame)', value: frame }]; }
   const walk = (x: unknown, key: string, depth: number) => {

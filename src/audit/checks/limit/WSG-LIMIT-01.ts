@@ -1,5 +1,5 @@
 import { reportIfDown } from './liveness.js';
-import { openRaw, pingVerdict, writeMessage, describe, formatBytes, type Verdict } from './raw-probe.js';
+import { openRaw, pingVerdict, writeMessage, describe, formatBytes, messageEnvelope, type Verdict } from './raw-probe.js';
 import { limitOptions } from '../../options.js';
 import type { CheckContext, CheckMeta } from '../../types.js';
 
@@ -11,7 +11,7 @@ export const meta: CheckMeta = {
   mode: 'safe',
   references: ['OWASP-CS (maxPayload 64 KB)', 'RFC6455 §10.4', 'CWE-1385', 'STEWS-F 600 series', 'S10 (ws CVE-2016-10542)'],
   remediation: 'Cap the reassembled message size at what the application needs (wsguard default 64 KiB; ws default is 100 MiB: set maxPayload) and close with 1009 above it; apply the cap to fragmented messages too.',
-  description: 'Sends text messages of 64 KiB + 1 and 1 MiB + 1 (with --intrusive also 16 MiB + 1 and 100 MiB + 1), one per connection, stopping at the first rejection; then the smallest rejected size (at least 1 MiB + 1) again as 64 KiB fragments. Finding: 1 MiB + 1 or more accepted above the declared cap (--max-message, default 64 KiB; high at ≥ 16 MiB), or a fragmented message of 1 MiB + 1 or more accepted where one smaller frame was refused (cap bypass; a per-frame cap under a message cap of at most 1 MiB is not one).',
+  description: 'Sends text messages of 64 KiB + 1 and 1 MiB + 1 (with --intrusive also 16 MiB + 1 and 100 MiB + 1), one per connection, stopping at the first rejection; then the smallest rejected size (at least 1 MiB + 1) again as 64 KiB fragments. Finding: 1 MiB + 1 or more accepted above the declared cap (--max-message, default 64 KiB; high at ≥ 16 MiB), or a fragmented message of 1 MiB + 1 or more accepted where one smaller frame was refused (cap bypass; a per-frame cap under a message cap of at most 1 MiB is not one). On Socket.IO each message is an event, 42["wsguard","aaa…"] (bare text is an Engine.IO parse error at any size), so the close of maxHttpBufferSize (1009) counts as the cap.',
 };
 
 /** Can take a target down: runs alone, after the other checks (see CheckModule.isolated). */
@@ -28,7 +28,7 @@ const waitFor = (ctx: CheckContext, size: number) => ctx.options.requestTimeoutM
 async function trySize(ctx: CheckContext, size: number, fragment?: number): Promise<Verdict> {
   const s = await openRaw(ctx);
   try {
-    await writeMessage(s, size, fragment, ctx.signal);
+    await writeMessage(s, size, fragment, ctx.signal, messageEnvelope(ctx));
     return await pingVerdict(s, waitFor(ctx, size));
   } finally {
     s.conn.destroy();

@@ -4,7 +4,8 @@
  * (frames are processed in order, so a pong means the parser swallowed the message).
  */
 import { randomBytes } from 'node:crypto';
-import { concreteRequest } from '../../request-variant.js';
+import { concreteRequest, socketIoAuth } from '../../request-variant.js';
+import { connectPacket } from '../../socketio.js';
 import { encodeFrame, Opcode } from '../../raw/frame-encoder.js';
 import { FrameTooLargeError, type Frame } from '../../raw/frame-decoder.js';
 import type { RawConnection } from '../../raw/raw-connection.js';
@@ -31,12 +32,32 @@ export async function openRaw(ctx: CheckContext, opts: { headers?: HeaderList } 
   let closeFrame: Frame | null = null;
   const prev = conn.onFrame;
   conn.onFrame = (f) => { prev?.(f); if (f.opcode === Opcode.CLOSE && !closeFrame) closeFrame = f; };
+  if (ctx.options.protocol === 'socket.io') await socketIoConnect(ctx, conn);
   const first = concreteRequest(ctx.target, ctx.options, {}).firstMessage;
   if (first) {
     conn.sendFrame({ opcode: Opcode.TEXT, payload: first });
     await conn.nextFrame(Math.min(1000, ctx.options.requestTimeoutMs));
   }
   return { conn, headers: r.response.headers, closeFrame: () => closeFrame };
+}
+
+/**
+ * Engine.IO open, then the Socket.IO CONNECT: Socket.IO closes a client whose event names a
+ * namespace it has not joined, so an event on a raw socket without it is refused at any size.
+ */
+async function socketIoConnect(ctx: CheckContext, conn: RawConnection): Promise<void> {
+  const deadline = Date.now() + ctx.options.requestTimeoutMs;
+  const text = async () => {
+    for (;;) {
+      const f = await conn.nextFrame(deadline - Date.now());
+      if (!f || f.opcode === Opcode.CLOSE) return null;
+      if (f.opcode === Opcode.TEXT) return f.payload.toString('utf8');
+    }
+  };
+  let m = await text();
+  if (m === null || !m.startsWith('0')) return;
+  conn.sendFrame({ opcode: Opcode.TEXT, payload: connectPacket(ctx.options.namespace, socketIoAuth(ctx.options.credentials)) });
+  while (m !== null && !/^4[04]/.test(m)) m = await text();
 }
 
 export type Verdict = { kind: 'accepted' } | { kind: 'closed'; code?: number; reason: string } | { kind: 'silent' };
@@ -85,11 +106,37 @@ export function drained(conn: RawConnection): Promise<void> {
   });
 }
 
+/** Bytes a message starts and ends with around its 'a' filler. */
+export interface Envelope { head: Buffer; tail: Buffer }
+
 /**
- * Writes a text message of `size` bytes of 'a', as one frame or as `fragment`-byte fragments,
- * 1 MiB at a time, stopping early once the server has closed. Returns the bytes written.
+ * The envelope that makes a big message one the application layer takes: on Socket.IO a text
+ * message of bare 'a's is an Engine.IO parse error, and the transport closes on it whatever its
+ * size (a 16-byte one too), so the size could never be judged. There it is an EVENT,
+ * `42["wsguard","aaa…"]`, which only a size cap (maxHttpBufferSize) refuses.
  */
-export async function writeMessage(s: RawSocket, size: number, fragment?: number, signal?: AbortSignal): Promise<number> {
+export function messageEnvelope(ctx: CheckContext): Envelope | undefined {
+  return ctx.options.protocol === 'socket.io' ? { head: Buffer.from('42["wsguard","'), tail: Buffer.from('"]') } : undefined;
+}
+
+/** Bytes [from, from + n) of a message of `size` bytes: `env` head, 'a's, `env` tail. */
+function messageBytes(from: number, n: number, size: number, env?: Envelope): Buffer {
+  if (!env || (from >= env.head.length && from + n <= size - env.tail.length)) return n === FILL.length ? FILL : FILL.subarray(0, n);
+  const out = Buffer.from(FILL.subarray(0, n));
+  for (let i = 0; i < n; i++) {
+    const p = from + i;
+    if (p < env.head.length) out[i] = env.head[p] ?? 0x61;
+    else if (p >= size - env.tail.length) out[i] = env.tail[p - (size - env.tail.length)] ?? 0x61;
+  }
+  return out;
+}
+
+/**
+ * Writes a text message of `size` bytes of 'a' (inside `env` when given), as one frame or as
+ * `fragment`-byte fragments, 1 MiB at a time, stopping early once the server has closed.
+ * Returns the bytes written.
+ */
+export async function writeMessage(s: RawSocket, size: number, fragment?: number, signal?: AbortSignal, env?: Envelope): Promise<number> {
   const step = fragment ?? size;
   let sent = 0;
   for (let off = 0; off < size; off += step) {
@@ -99,7 +146,7 @@ export async function writeMessage(s: RawSocket, size: number, fragment?: number
     for (let done = 0; done < len; done += FILL.length) {
       if (closedVerdict(s) || signal?.aborted) return sent;
       const n = Math.min(FILL.length, len - done);
-      s.conn.write(n === FILL.length ? FILL : FILL.subarray(0, n));
+      s.conn.write(messageBytes(off + done, n, size, env));
       sent += n;
       await drained(s.conn);
     }

@@ -33,7 +33,11 @@ export async function run(ctx: CheckContext): Promise<void> {
   if (!r.ok) ctx.skip(`baseline connection failed (${r.status ?? r.error})`);
   const { ws } = r.socket;
   const socketIo = ctx.options.protocol === 'socket.io';
-  const seen = await new Promise<string | null>((resolve) => {
+  // What happened before the watch began counts: a socket the server already closed (Engine.IO
+  // closes during its CONNECT exchange) fires no 'close' for a listener added now, and the watch
+  // would wait out the window and call it "never closed".
+  const early = r.socket.closed ? `close ${r.socket.closed.code}` : socketIo && r.socket.engineIoPings > 0 ? 'Engine.IO ping' : null;
+  const seen = early ?? await new Promise<string | null>((resolve) => {
     const done = (what: string | null) => { clearTimeout(timer); resolve(what); };
     const timer = setTimeout(() => done(null), ctx.options.idleWaitMs + graceMs(ctx.options.idleWaitMs));
     ws.once('ping', () => done('protocol ping'));

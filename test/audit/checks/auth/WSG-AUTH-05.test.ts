@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AuditOptionsInput } from '../../../../src/audit/options.js';
 import { audit } from './setup.js';
+import { runCheck, track } from '../../harness.js';
+import { startSocketIoServer } from '../../../fixtures/socketio-server.js';
 
 test('AUTH-05: no auth window and pre-auth processing → findings; bounded window → pass', async () => {
   const fm = (s: unknown, token: string): AuditOptionsInput => ({ credentials: { token, tokenIn: 'message' }, authWindowMs: 1200 });
@@ -14,4 +16,15 @@ test('AUTH-05: no auth window and pre-auth processing → findings; bounded wind
   assert.equal(ok.result.status, 'pass');
   const hs = await audit('WSG-AUTH-05', {});
   assert.equal(hs.result.status, 'skipped');
+});
+
+test('AUTH-05 on Socket.IO: a refused CONNECT keeps the transport until connectTimeout (45 s default) → finding that says so; connectTimeout under the window → pass', async () => {
+  const opts = { credentials: { token: 'sio-token', tokenIn: 'message' as const }, authWindowMs: 1200 };
+  const lax = track(await startSocketIoServer({ authToken: 'sio-token' }));
+  const r = await runCheck('WSG-AUTH-05', lax.url, opts);
+  assert.equal(r.findings.length, 1, r.result.reason);
+  assert.match(r.findings[0]?.evidence ?? '', /unauthenticated Socket\.IO client \(a CONNECT without auth, answered 44\{"message":"unauthorized"\}, then nothing\) kept its Engine\.IO transport open after 1\.2 s/);
+  const tight = track(await startSocketIoServer({ authToken: 'sio-token', engine: { connectTimeout: 300 } }));
+  const ok = await runCheck('WSG-AUTH-05', tight.url, opts);
+  assert.equal(ok.result.status, 'pass', JSON.stringify(ok.findings));
 });

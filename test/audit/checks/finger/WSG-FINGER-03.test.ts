@@ -71,6 +71,15 @@ test('FINGER-03: Socket.IO with allowEIO3 → legacy protocol finding (low, cert
   assert.equal(ok.result.status, 'pass', JSON.stringify(ok.findings));
 });
 
+const sio = corpusCase('socketio4');
+test('FINGER-03 on socket.io 4.5.4 (npm): the client bundle\'s "Socket.IO v4.5.4" banner → CVE-2024-38355 and CVE-2023-31125 (engine.io ~6.2 line), not CVE-2022-41940 (fixed in the 6.2.1 it may get)', { skip: sio.skip }, async () => {
+  await withTarget(sio.target, async (url) => {
+    const r = await runCheck('WSG-FINGER-03', url, { allowedOrigins: [ALLOWED] });
+    assert.deepEqual(r.findings.map((f) => [f.title, f.severity, f.confidence]), [['Known-vulnerable version: Socket.IO 4.5.4 (CVE-2024-38355)', 'high', 'likely'], ['Known-vulnerable version: Socket.IO 4.5.4 (CVE-2023-31125)', 'medium', 'likely']]);
+    assert.match(r.findings[0]?.evidence ?? '', /"Socket\.IO v4\.5\.4" in an HTTP 200 answer/);
+  });
+});
+
 const faye = corpusCase('faye');
 test('FINGER-03 on faye-websocket 0.11.3 + websocket-extensions 0.1.3 (npm): Faye identified + the ReDoS LIMIT-09 measured → CVE-2020-7662; the same slowdown on ws names nothing', { skip: faye.skip }, async () => {
   await withTarget(faye.target, async (url) => {

@@ -3,6 +3,18 @@ import assert from 'node:assert/strict';
 import type { WeakServerOptions } from '../../../fixtures/weak-server.js';
 import { runCheck, auditWeak } from '../../harness.js';
 import { corpusCase, withTarget } from '../../../corpus/start.js';
+import { track } from '../../harness.js';
+import { startSocketIoServer } from '../../../fixtures/socketio-server.js';
+
+test('LIMIT-01 on Socket.IO: maxHttpBufferSize (1e6 default) closing the transport is the cap → pass; raised to 100 MB → finding (was skipped: bare text is an Engine.IO parse error)', async () => {
+  const def = track(await startSocketIoServer());
+  const ok = await runCheck('WSG-LIMIT-01', def.url, { intrusive: false });
+  assert.equal(ok.result.status, 'pass', ok.result.reason);
+  const big = track(await startSocketIoServer({ engine: { maxHttpBufferSize: 1e8 } }));
+  const weak = await runCheck('WSG-LIMIT-01', big.url, { intrusive: false });
+  assert.equal(weak.result.status, 'fail', weak.result.reason);
+  assert.match(weak.findings[0]?.evidence ?? '', /1 MiB \+ 1 byte text message was accepted/);
+});
 
 const audit = (weak: WeakServerOptions, intrusive: boolean) => auditWeak('WSG-LIMIT-01', weak, { intrusive });
 

@@ -1,6 +1,23 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { audit } from './setup.js';
+import { runCheck, track } from '../../harness.js';
+import { startSocketIoServer } from '../../../fixtures/socketio-server.js';
+
+test('SESSION-03 on Socket.IO: the Engine.IO ping is the heartbeat → pass, and the watching socket sends nothing back (no pong: not client traffic)', async () => {
+  const s = track(await startSocketIoServer({ engine: { pingInterval: 300, pingTimeout: 5000 } }));
+  const r = await runCheck('WSG-SESSION-03', s.url, { idleWaitMs: 3000 });
+  assert.equal(r.result.status, 'pass', r.result.reason);
+  const sent = r.traffic.entries().filter((e) => e.checkId === 'WSG-SESSION-03' && e.direction === 'out' && e.kind === 'frame').map((e) => e.text);
+  assert.deepEqual(sent.filter((t) => t === '3'), [], `sent: ${sent.join(', ')}`);
+});
+
+test('SESSION-03 on Socket.IO: a transport the server closed during the CONNECT exchange counts as closed, not as "never closed" (was a finding)', async () => {
+  const s = track(await startSocketIoServer({ closeOnConnect: true }));
+  const r = await runCheck('WSG-SESSION-03', s.url, { idleWaitMs: 1500 });
+  assert.deepEqual(r.findings.map((f) => f.evidence), []);
+  assert.equal(r.result.status, 'pass', r.result.reason);
+});
 
 test('SESSION-03: no heartbeat → finding; pings → pass', async () => {
   const weak = await audit('WSG-SESSION-03', { noHeartbeat: true }, () => ({ idleWaitMs: 800 }));
