@@ -200,7 +200,7 @@ export class Guard implements GuardCore {
       perIp: o.caps.tcpPerIp,
       trustProxy,
       refused: (ip) => {
-        this.metrics.handshakes.inc({ outcome: 'cap_tcp_ip' });
+        this.metrics.countHandshake('cap_tcp_ip');
         this.security({ kind: 'handshake_refused', reason: 'cap_tcp_ip', status: 0, ip, stage: 'tcp' });
       },
     });
@@ -320,7 +320,7 @@ export class Guard implements GuardCore {
     const ip = clientIp(req, trustProxy);
     if (ip === undefined) {
       // A trusted proxy forwarded garbage: no address to hold limits against, so no handshake.
-      this.metrics.handshakes.inc({ outcome: 'bad_forwarded' });
+      this.metrics.countHandshake('bad_forwarded');
       this.security({ kind: 'handshake_refused', reason: 'bad_forwarded', status: 400, ip: 'unknown', stage: 'client-ip' });
       return writeRefusal(socket, { status: 400, reason: 'bad_forwarded' });
     }
@@ -349,7 +349,7 @@ export class Guard implements GuardCore {
       releaseAll();
       const { refusal, stage } = result;
       if (result.error !== undefined) this.logger.error({ err: { message: (result.error as Error)?.message }, stage }, 'gate stage threw');
-      this.metrics.handshakes.inc({ outcome: refusal.reason });
+      this.metrics.countHandshake(refusal.reason);
       this.security({ kind: 'handshake_refused', reason: refusal.reason, status: refusal.status, ip, stage });
       writeRefusal(socket, refusal);
       return;
@@ -387,7 +387,7 @@ export class Guard implements GuardCore {
     if (cleanups.length > 0) conn.releases = cleanups.slice();
     this.live.add(conn);
     this.metrics.connections.inc();
-    this.metrics.handshakes.inc({ outcome: 'accepted' });
+    this.metrics.countHandshake('accepted');
     // Shared listeners (no closures per connection): they find the connection on the socket.
     (ws as TaggedWebSocket)[CONN] = conn;
     ws.on('error', onWsError);
