@@ -1,7 +1,9 @@
 /**
- * `tsx bench/profile.ts FILE.cpuprofile [N] [--by-file]`: the N functions (or source files) with
- * the most self time in a V8 CPU profile (written by `npm run bench -- --cpu-prof DIR`), as % of
- * samples from the first WebSocket message on (start-up excluded), idle excluded.
+ * `tsx bench/profile.ts FILE.cpuprofile [N] [--by-file] [--from FUNCTION]`: the N functions (or
+ * source files) with the most self time in a V8 CPU profile (written by `npm run bench -- --cpu-prof
+ * DIR`), as % of samples from the first WebSocket message on (start-up excluded), idle excluded.
+ * `--from completeUpgrade` counts from the first upgrade instead: in the handshake scenario the
+ * first message parsed can fall in start-up (module loading then shows as workload).
  */
 import { readFileSync } from 'node:fs';
 
@@ -13,7 +15,9 @@ interface Node {
 }
 
 const byFile = process.argv.includes('--by-file');
-const [file, top = '25'] = process.argv.slice(2).filter((a) => a !== '--by-file');
+const fromAt = process.argv.indexOf('--from');
+const from = fromAt > 0 ? process.argv[fromAt + 1] : undefined;
+const [file, top = '25'] = process.argv.slice(2).filter((a, i, all) => a !== '--by-file' && a !== '--from' && all[i - 1] !== '--from');
 if (!file) {
   console.error('usage: tsx bench/profile.ts FILE.cpuprofile [N]');
   process.exit(2);
@@ -23,7 +27,10 @@ const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const parent = new Map<number, number>();
 for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
 const underWsReceiver = (id: number | undefined): boolean => {
-  for (let i = 0; id !== undefined && i < 200; i++, id = parent.get(id)) if (byId.get(id)?.callFrame.url.includes('ws/lib/receiver.js')) return true;
+  for (let i = 0; id !== undefined && i < 200; i++, id = parent.get(id)) {
+    const frame = byId.get(id)?.callFrame;
+    if (from !== undefined ? frame?.functionName === from : frame?.url.includes('ws/lib/receiver.js')) return true;
+  }
   return false;
 };
 // Start-up (module loading, compiling) is not the workload: count samples from the first

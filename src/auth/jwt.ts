@@ -100,9 +100,11 @@ export function createJwtVerifier(config: JwtConfig): TokenVerifier {
   };
   // Static keys: fast-jwt, synchronous, with a cache of verified tokens bounded by exp (jwt-verifier-cache.ts); JWKS stays on jose.
   const cached = staticKeyVerifier(config, key, algorithms, options.clockTolerance);
-  // A cache hit returns the same payload object: the connections opened with one token (tabs,
-  // reconnects) share one frozen copy of its perms instead of holding a copy each.
-  const permsOf = cached ? new WeakMap<object, Identity['perms']>() : undefined;
+  // A cache hit returns the same payload object (the verifier's own, never handed to anyone else):
+  // its claims are parsed once, and the connections opened with one token (tabs, reconnects) share
+  // one frozen copy of them. The parse is a pure function of that unchanging object, so a hit gets
+  // the answer a new parse would give; expiry and lifetime are checked per verify by the caller.
+  const claimsOf = cached ? new WeakMap<object, Omit<Identity, 'method'>>() : undefined;
   return async (token: string) => {
     // Cheap shape check first: three base64url parts, bounded length.
     if (token.length > 8192 || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(token)) throw new TokenError('malformed');
@@ -115,16 +117,15 @@ export function createJwtVerifier(config: JwtConfig): TokenVerifier {
       const code = (err as { code?: string }).code;
       throw new TokenError(code === 'ERR_JWT_EXPIRED' ? 'expired' : code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' ? 'claims' : 'invalid');
     }
-    // Checked on every verify, cache hit or not.
+    const known = claimsOf?.get(payload);
+    if (known !== undefined) return known;
     const claims = Claims.safeParse(payload);
     if (!claims.success) throw new TokenError('claims');
     const { sub, exp, iat, jti } = claims.data;
-    let perms = permsOf?.get(payload);
-    if (perms === undefined) {
-      const { subscribe, publish, admin } = claims.data.perms;
-      perms = Object.freeze({ subscribe: Object.freeze(subscribe), publish: Object.freeze(publish), ...(admin?.length ? { admin: Object.freeze(admin) } : {}) });
-      permsOf?.set(payload, perms);
-    }
-    return jti !== undefined ? { sub, exp, iat, perms, jti } : { sub, exp, iat, perms };
+    const { subscribe, publish, admin } = claims.data.perms;
+    const perms = Object.freeze({ subscribe: Object.freeze(subscribe), publish: Object.freeze(publish), ...(admin?.length ? { admin: Object.freeze(admin) } : {}) });
+    const result = Object.freeze(jti !== undefined ? { sub, exp, iat, perms, jti } : { sub, exp, iat, perms });
+    claimsOf?.set(payload, result);
+    return result;
   };
 }

@@ -101,6 +101,12 @@ export class Guard implements GuardCore {
   private readonly uncapTcp: () => void;
   private readonly securityLog: SecurityLog;
   private readonly issue: (identity: Identity, origin: string | null) => Promise<IssuedTicket>;
+  /**
+   * Revocations announced to this guard so far (every one passes closeRevoked). A handshake reads it
+   * before its gate; unchanged at registration, no revocation was announced in between, so the
+   * registration re-check (recheckRevocation) has nothing to catch and is skipped.
+   */
+  private revocationsAnnounced = 0;
   private closing: Promise<void> | undefined;
 
   constructor(input: GuardOptions) {
@@ -194,7 +200,7 @@ export class Guard implements GuardCore {
       perIp: o.caps.tcpPerIp,
       trustProxy,
       refused: (ip) => {
-        this.metrics.handshakes.inc({ outcome: 'cap_tcp_ip' });
+        this.metrics.countHandshake('cap_tcp_ip');
         this.security({ kind: 'handshake_refused', reason: 'cap_tcp_ip', status: 0, ip, stage: 'tcp' });
       },
     });
@@ -314,7 +320,7 @@ export class Guard implements GuardCore {
     const ip = clientIp(req, trustProxy);
     if (ip === undefined) {
       // A trusted proxy forwarded garbage: no address to hold limits against, so no handshake.
-      this.metrics.handshakes.inc({ outcome: 'bad_forwarded' });
+      this.metrics.countHandshake('bad_forwarded');
       this.security({ kind: 'handshake_refused', reason: 'bad_forwarded', status: 400, ip: 'unknown', stage: 'client-ip' });
       return writeRefusal(socket, { status: 400, reason: 'bad_forwarded' });
     }
@@ -336,12 +342,14 @@ export class Guard implements GuardCore {
     // cleanups: ctx holds the request, URL and raw token, which would otherwise live as long as the socket.
     const releaseAll = releaser(ctx.cleanups);
     socket.on('close', releaseAll); // not once(): its wrapper would be one more allocation per handshake
+    // Read before any stage looks a revocation up (see announce).
+    const announcedBefore = this.revocationsAnnounced;
     const result = await runGate(this.gate, ctx);
     if (!result.ok) {
       releaseAll();
       const { refusal, stage } = result;
       if (result.error !== undefined) this.logger.error({ err: { message: (result.error as Error)?.message }, stage }, 'gate stage threw');
-      this.metrics.handshakes.inc({ outcome: refusal.reason });
+      this.metrics.countHandshake(refusal.reason);
       this.security({ kind: 'handshake_refused', reason: refusal.reason, status: refusal.status, ip, stage });
       writeRefusal(socket, refusal);
       return;
@@ -366,20 +374,20 @@ export class Guard implements GuardCore {
         // From here the connection's 'close' (which ws always emits) runs the releases, and ws's
         // own socket 'error' listener replaces ours.
         socket.removeListener('error', destroySocket);
-        this.accept(ws, socket, ip, identity, cleanups);
+        this.accept(ws, socket, ip, identity, cleanups, announcedBefore);
       });
     } finally {
       if (!accepted) releaseAll();
     }
   }
 
-  private accept(ws: WebSocket, socket: Duplex, ip: string, identity: Identity | undefined, cleanups: (() => void)[]): void {
+  private accept(ws: WebSocket, socket: Duplex, ip: string, identity: Identity | undefined, cleanups: (() => void)[], announcedBefore: number): void {
     const conn = new GuardConnection(ws, socket, ip, identity, this);
     // A copy sized to its content: the handshake's array grew by push to a 17-slot backing store.
     if (cleanups.length > 0) conn.releases = cleanups.slice();
     this.live.add(conn);
     this.metrics.connections.inc();
-    this.metrics.handshakes.inc({ outcome: 'accepted' });
+    this.metrics.countHandshake('accepted');
     // Shared listeners (no closures per connection): they find the connection on the socket.
     (ws as TaggedWebSocket)[CONN] = conn;
     ws.on('error', onWsError);
@@ -387,7 +395,7 @@ export class Guard implements GuardCore {
     ws.on('ping', onWsPing);
     ws.on('message', onWsMessage);
     ws.on('close', onWsClose); // ws emits 'close' once; once() would add a wrapper per connection
-    if (identity) this.announce(conn);
+    if (identity) this.announce(conn, announcedBefore);
     else conn.startAuthDeadline();
   }
 
@@ -405,14 +413,21 @@ export class Guard implements GuardCore {
     if (conn.announced) this.emitter.emit('disconnect', { connection: conn, code, reason: reason.toString('utf8') });
   }
 
-  private announce(conn: GuardConnection): void {
+  /**
+   * Registers an authenticated connection. `announcedBefore` is revocationsAnnounced as read before
+   * the revocation lookup that admitted it (the gate's): when no revocation was announced since, that
+   * lookup already saw every revocation this node knows of (a store announces a revocation only once
+   * it is written), and any later announcement finds the connection registered, so the re-check is
+   * skipped. Without it (first-message auth) the re-check always runs.
+   */
+  private announce(conn: GuardConnection, announcedBefore?: number): void {
     conn.announced = true;
     let set = this.bySub.get(conn.identity.sub);
     if (!set) this.bySub.set(conn.identity.sub, (set = new Set()));
     set.add(conn);
     conn.scheduleExpiry();
     this.emitter.emit('connection', conn);
-    void this.recheckRevocation(conn);
+    if (announcedBefore !== this.revocationsAnnounced) void this.recheckRevocation(conn);
   }
 
   refreshed(conn: GuardConnection, previous: Identity): void {
@@ -439,6 +454,7 @@ export class Guard implements GuardCore {
   }
 
   private closeRevoked(target: RevocationTarget): void {
+    this.revocationsAnnounced++;
     const candidates = 'sub' in target ? [...(this.bySub.get(target.sub) ?? [])] : [...this.live].filter((c) => c.authenticated && c.hasJti(target.jti));
     for (const c of candidates) {
       if (c.closed) continue;

@@ -11,6 +11,8 @@ export interface GuardMetrics {
   readonly handlerSeconds: Histogram<'type'>;
   /** messages.inc({ type }), added up locally until the metric is read (the hot path: once per message). */
   countMessage(type: string): void;
+  /** handshakes.inc({ outcome }), the same way (once per handshake). */
+  countHandshake(outcome: string): void;
   /** handlerSeconds.observe({ type }, seconds) through a cached labelled child. */
   observeHandler(type: string, seconds: number): void;
 }
@@ -18,7 +20,18 @@ export interface GuardMetrics {
 export function createMetrics(registry: Registry = new Registry()): GuardMetrics {
   const registers = [registry];
   const connections = new Gauge({ name: 'wsguard_connections', help: 'Open WebSocket connections.', registers });
-  const handshakes = new Counter({ name: 'wsguard_handshakes_total', help: 'Handshakes by outcome (accepted or refusal reason).', labelNames: ['outcome'] as const, registers });
+  // prom-client's inc() hashes and validates the labels on every call, a labelled child too.
+  const pendingHandshakes = new Map<string, number>();
+  const handshakes = new Counter({
+    name: 'wsguard_handshakes_total',
+    help: 'Handshakes by outcome (accepted or refusal reason).',
+    labelNames: ['outcome'] as const,
+    registers,
+    collect() {
+      for (const [outcome, n] of pendingHandshakes) if (n > 0) this.inc({ outcome }, n);
+      pendingHandshakes.clear();
+    },
+  });
   // Counted per message in a plain map and handed to prom-client when the metric is read: its
   // inc() hashes the labels on every call, which showed in the inbound profile.
   const pendingMessages = new Map<string, number>();
@@ -47,6 +60,9 @@ export function createMetrics(registry: Registry = new Registry()): GuardMetrics
     handlerSeconds,
     countMessage(type) {
       pendingMessages.set(type, (pendingMessages.get(type) ?? 0) + 1);
+    },
+    countHandshake(outcome) {
+      pendingHandshakes.set(outcome, (pendingHandshakes.get(outcome) ?? 0) + 1);
     },
     observeHandler(type, seconds) {
       let child = handlerChildren.get(type);

@@ -73,17 +73,27 @@ test('jwt: oversized and malformed tokens refused cheaply', async () => {
   await rejectsWith(verify('a.b.c d'), 'malformed');
 });
 
-test('jwt: connections opened with one token share one frozen perms object; another token gets its own', async () => {
+test('jwt: connections opened with one token share one frozen claims object (parsed once); another token gets its own', async () => {
   const verify = createJwtVerifier({ secret });
   const key = new TextEncoder().encode(secret);
   const token = await sign('HS256', key, { perms: { subscribe: ['files:a'], publish: ['files:a'], admin: ['revoke'] } });
   const [a, b] = [await verify(token), await verify(token)];
-  assert.notEqual(a, b, 'one identity per verify');
-  assert.equal(a.perms, b.perms, 'the perms are shared');
+  assert.equal(a, b, 'the cached token\'s claims, parsed once (the Authenticator makes one identity per verify)');
+  assert.ok(Object.isFrozen(a), 'shared, so nobody may change it');
+  assert.throws(() => ((a as { sub: string }).sub = 'admin'), TypeError);
   assert.deepEqual(a.perms, { subscribe: ['files:a'], publish: ['files:a'], admin: ['revoke'] });
   assert.ok(Object.isFrozen(a.perms) && Object.isFrozen(a.perms.subscribe) && Object.isFrozen(a.perms.publish) && Object.isFrozen(a.perms.admin));
   assert.throws(() => (a.perms.publish as string[]).push('files:*'), TypeError);
   const other = await verify(await sign('HS256', key, { perms: { subscribe: ['files:b'], publish: [] } }));
   assert.notEqual(other.perms, a.perms);
   assert.deepEqual(other.perms, { subscribe: ['files:b'], publish: [] });
+});
+
+test('jwt: a token whose claims fail the schema is refused on every verify, cached by the signature check or not', async () => {
+  const verify = createJwtVerifier({ secret });
+  const key = new TextEncoder().encode(secret);
+  const bad = await sign('HS256', key, { perms: { subscribe: 'files:*', publish: [] } });
+  for (let i = 0; i < 3; i++) await rejectsWith(verify(bad), 'claims');
+  const long = await new SignJWT({ exp: now() + 60 }).setProtectedHeader({ alg: 'HS256' }).setSubject('u'.repeat(300)).setIssuedAt().sign(key);
+  for (let i = 0; i < 3; i++) await rejectsWith(verify(long), 'claims');
 });

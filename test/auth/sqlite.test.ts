@@ -63,6 +63,10 @@ test('SqliteRevocationStore: entries expire at their time and are pruned; revoki
     assert.equal(await store.isRevoked({ sub: 'alice' }, now), true);
     assert.equal(await store.isRevoked({ sub: 'alice' }, now + 3600), false, 'issued after the revocation');
     assert.equal(await store.isRevoked({ sub: 'alice' }), true, 'no iat: cannot prove it is newer');
+    // Both keys are looked up at once: either matches, each only its own kind.
+    assert.equal(await store.isRevoked({ sub: 'alice', jti: 'unrevoked' }, now), true, 'by sub, with a jti');
+    assert.equal(await store.isRevoked({ sub: 'alice', jti: 'live' }, now + 3600), true, 'by jti, sub issued after');
+    assert.equal(await store.isRevoked({ sub: 'live', jti: 'alice' }, now), false, 'a sub named like a revoked jti, a jti like a revoked sub');
     assert.equal(store.size, 3);
     // Full: the expired row is pruned to make room, then the cap holds.
     await store.revoke({ jti: 'fourth' }, now + 600);
