@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -123,4 +123,41 @@ test('the tarball: LICENSE, no source maps (src is not shipped), no tests', () =
   assert.deepEqual(files.filter((f) => f.endsWith('.map')), []);
   const build = JSON.parse(readFileSync(join(ROOT, 'tsconfig.build.json'), 'utf8').replace(/^\s*\/\/.*$/gm, '')) as { compilerOptions: { sourceMap?: boolean } };
   assert.equal(build.compilerOptions.sourceMap, false, 'a build would otherwise put maps into dist/');
+});
+
+test('installing the tarball is quiet: the packed package.json has no install-time script (prepack builds; the clone keeps prepare)', { timeout: 120_000 }, (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'wsguard-pack-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const scripts = (pkg as unknown as { scripts: Record<string, string> }).scripts;
+  assert.match(scripts.prepare!, /npm run build/, 'a clone builds on npm install');
+  assert.match(scripts.prepack!, /^npm run build && npm run build:client && node scripts\/pack-manifest\.mjs strip$/, 'the tarball is built fresh, then its manifest stripped');
+  assert.equal(scripts.postpack, 'node scripts/pack-manifest.mjs restore');
+
+  // What `npm pack` does between prepack and postpack, on a copy: the manifest it packs, and the file restored byte for byte.
+  const self = join(dir, 'wsguard');
+  mkdirSync(self);
+  const original = readFileSync(join(ROOT, 'package.json'), 'utf8');
+  writeFileSync(join(self, 'package.json'), original);
+  execFileSync(process.execPath, [join(ROOT, 'scripts/pack-manifest.mjs'), 'strip'], { cwd: self });
+  const packed = JSON.parse(readFileSync(join(self, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  for (const s of ['preinstall', 'install', 'postinstall', 'prepare']) assert.equal(packed.scripts[s], undefined, s);
+  // A second strip before a restore (a failed pack) must not lose the original.
+  assert.equal(spawnSync(process.execPath, [join(ROOT, 'scripts/pack-manifest.mjs'), 'strip'], { cwd: self }).status, 1);
+
+  // npm itself, offline: install a tarball with exactly the packed scripts (dependencies left out: no
+  // registry here) and look for its install-scripts warning.
+  mkdirSync(join(self, 'dist'));
+  writeFileSync(join(self, 'dist/x.js'), '');
+  writeFileSync(join(self, 'package.json'), JSON.stringify({ name: 'wsguard', version: '0.0.0-test', files: ['dist'], scripts: packed.scripts }));
+  execFileSync('npm', ['pack', '--ignore-scripts', '--silent'], { cwd: self });
+  const app = join(dir, 'app');
+  mkdirSync(app);
+  writeFileSync(join(app, 'package.json'), '{"name":"app","version":"1.0.0"}');
+  const install = spawnSync('npm', ['install', '--offline', '--no-audit', '--no-fund', join(self, 'wsguard-0.0.0-test.tgz')], { cwd: app, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(install.status, 0, install.stderr);
+  assert.doesNotMatch(install.stderr, /install-scripts|allowScripts|warn/, install.stderr);
+
+  // postpack: the clone's package.json comes back byte for byte.
+  execFileSync(process.execPath, [join(ROOT, 'scripts/pack-manifest.mjs'), 'restore'], { cwd: self });
+  assert.equal(readFileSync(join(self, 'package.json'), 'utf8'), original);
 });
