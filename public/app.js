@@ -4,7 +4,7 @@
  * so a file named `<img src=x onerror=alert(1)>` is just text.
  */
 import { createClient, ClientError } from '/vendor/wsguard-client.js';
-import { fetchInfo, HttpError, Session } from '/session.js';
+import { fetchInfo, formatRemaining, HttpError, Session, tokenExpiry } from '/session.js';
 
 const MAX_ROWS = 1000;
 const MAX_LOG = 100;
@@ -66,6 +66,47 @@ function renderSubscription(entry) {
   else view = ['stopped', `stopped${seq}`];
   item.dataset.status = view[0];
   status.textContent = view[1];
+}
+
+// ---- token expiry ----
+
+/**
+ * A pasted token cannot be renewed from this tab (dev-mode tokens are, before they expire): the
+ * header shows the time left, and a banner warns before it runs out and says when it has, since the
+ * hub then closes the connection and refuses new ones.
+ */
+let expiryTimer;
+
+function renderExpiry() {
+  const label = $('token-expiry');
+  const banner = $('token-banner');
+  const session = current?.session;
+  if (!session || session.demoUser || session.exp === undefined) {
+    label.hidden = true;
+    banner.hidden = true;
+    return;
+  }
+  const { state, left } = tokenExpiry(session.exp, session.iat, Date.now());
+  const at = new Date(session.exp * 1000).toLocaleTimeString();
+  label.hidden = false;
+  label.dataset.state = state;
+  label.textContent = state === 'expired' ? 'token expired' : `token expires in ${formatRemaining(left)}`;
+  label.title = `The token expires at ${at}.`;
+  banner.hidden = state === 'ok';
+  banner.dataset.state = state;
+  if (state === 'warn') banner.textContent = `Your token expires in ${formatRemaining(left)} (at ${at}). This page cannot renew a pasted token: sign out and sign in with a new one before then.`;
+  if (state === 'expired') banner.textContent = `Your token expired at ${at}. The hub closes the connection and refuses new ones: sign out and sign in with a new token.`;
+  if (state !== current.expiryState) {
+    if (state === 'warn') log(`the token expires in ${formatRemaining(left)}`, 'error');
+    if (state === 'expired') log(`the token expired at ${at}`, 'error');
+    current.expiryState = state;
+  }
+}
+
+function watchExpiry() {
+  clearInterval(expiryTimer);
+  expiryTimer = setInterval(renderExpiry, 1000);
+  renderExpiry();
 }
 
 // ---- sign in / out ----
@@ -151,6 +192,7 @@ async function signIn(makeSession) {
   renderPatterns(session.perms);
   renderState();
   log(`signed in as ${session.sub}`);
+  watchExpiry();
   $('channel-input').focus();
 }
 
@@ -168,6 +210,8 @@ function signOut() {
   $('sign-out').hidden = true;
   $('workspace').hidden = true;
   $('sign-in').hidden = false;
+  clearInterval(expiryTimer);
+  renderExpiry();
   renderState();
 }
 

@@ -69,6 +69,7 @@ export class Session {
     const claims = decodeClaims(token);
     this.sub = typeof claims.sub === 'string' ? claims.sub : '(unknown)';
     this.exp = typeof claims.exp === 'number' ? claims.exp : undefined;
+    this.iat = typeof claims.iat === 'number' ? claims.iat : undefined;
     this.perms = { subscribe: patterns(claims.perms?.subscribe), publish: patterns(claims.perms?.publish) };
   }
 
@@ -110,4 +111,24 @@ export class Session {
       }
     }
   }
+}
+
+/** Warn this long before a token that cannot be renewed expires: 5 minutes, or a quarter of a shorter lifetime. */
+export function expiryWarningMs(expSec, iatSec) {
+  const lifetimeMs = iatSec === undefined ? Infinity : (expSec - iatSec) * 1000;
+  return Math.min(5 * 60_000, lifetimeMs / 4);
+}
+
+/** "4:07", "1h 05m": the time left, to the second under an hour. */
+export function formatRemaining(ms) {
+  const s = Math.max(0, Math.ceil(ms / 1000));
+  if (s >= 3600) return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+/** What the page says about a pasted token at `nowMs`: fine, expiring soon, or expired. */
+export function tokenExpiry(expSec, iatSec, nowMs) {
+  const left = expSec * 1000 - nowMs;
+  if (left <= 0) return { state: 'expired', left: 0 };
+  return { state: left <= expiryWarningMs(expSec, iatSec) ? 'warn' : 'ok', left };
 }

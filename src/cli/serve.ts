@@ -45,8 +45,8 @@ export async function run(argv: string[]): Promise<number> {
   try {
     // Every optional package this configuration needs, checked at once: all the missing ones in one line.
     checkHubPeers(config);
-    // Loaded here, not at the top: a missing peer package (see docs/packaging in README) is one line.
-    const { startHub } = await loadWithPeers(['pino', 'prom-client'], 'wsguard serve', () => import('../hub/app.js'));
+    // Loaded here, not at the top: a peer missing after all (a hand-pruned node_modules) is one line.
+    const { startHub } = await loadWithPeers(['better-sqlite3', 'helmet', 'ioredis'], 'wsguard serve', () => import('../hub/app.js'));
     hub = await startHub(config);
   } catch (err) {
     if (err instanceof MissingPeerError) {

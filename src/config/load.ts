@@ -12,6 +12,7 @@ import type { z } from 'zod';
 import { CONFIG_KEYS, type ConfigKey, type ConfigValues } from './keys.js';
 import { closestKey, unknownEnvNames } from './env-names.js';
 import { checkTlsPair, TlsPairError } from './tls-pair.js';
+import { jsonErrorLocation } from './json-error.js';
 import { WsguardConfigError } from '../protocol/failures.js';
 
 export interface HubConfig {
@@ -80,8 +81,9 @@ function readFileConfig(path: string): Record<string, unknown> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
-  } catch {
-    throw new WsguardConfigError('WSGUARD_CONFIG', `${path} is not valid JSON`);
+  } catch (err) {
+    const { line, column, reason } = jsonErrorLocation(text, err);
+    throw new WsguardConfigError('WSGUARD_CONFIG', `config file ${path}: invalid JSON at line ${line} column ${column}: ${reason}`);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new WsguardConfigError('WSGUARD_CONFIG', `${path} must hold a JSON object`);
   const known = new Set(Object.values(CONFIG_KEYS).map((k) => k.file));

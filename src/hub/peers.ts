@@ -1,7 +1,7 @@
 /**
- * The hub's own dependencies (better-sqlite3, ioredis, helmet; pino and prom-client through
- * wsguard/server) are optional peer dependencies of the package, so a user of wsguard/client or
- * wsguard/server alone never installs or compiles them. The hub loads the modules that need them
+ * The hub's own dependencies (better-sqlite3, ioredis, helmet) are optional peer dependencies of the
+ * package, so a user of wsguard/client or wsguard/server never installs or compiles them (pino and
+ * prom-client, which wsguard/server itself imports, are plain dependencies: always installed). The hub loads the modules that need them
  * lazily and turns a missing package into one line saying what to install.
  */
 export interface Peer {
@@ -29,8 +29,6 @@ export class MissingPeerError extends Error {
 /** The optional packages `wsguard serve` loads with this configuration (SQLite or Redis, not both). */
 export function hubPeers(config: { readonly redis?: unknown }): Peer[] {
   return [
-    { pkg: 'pino', purpose: "the hub's logs" },
-    { pkg: 'prom-client', purpose: "the hub's metrics" },
     config.redis ? { pkg: 'ioredis', purpose: 'cluster mode (WSGUARD_REDIS_URL)' } : { pkg: 'better-sqlite3', purpose: 'the SQLite event log (WSGUARD_DB)' },
     { pkg: 'helmet', purpose: "the hub's HTTP routes" },
   ];

@@ -1,6 +1,8 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -86,6 +88,37 @@ test('start-up failures are one line naming the key: an impossible DB path, a fi
     assert.ok(!r.stderr.includes('secret-pass'), 'no credentials in the line');
     assert.equal(r.stdout, '', 'nothing on stdout (no JSON log lines)');
   }
+});
+
+test('unreachable Redis at start-up: refused exits at once, a silent listener after the command timeout; docs/cluster.md says so', async (t) => {
+  // A listener that accepts and never answers (a firewall's black hole, a wrong service's port).
+  const sockets: Socket[] = [];
+  const silent = createNetServer((s) => sockets.push(s.on('error', () => {})));
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+  t.after(() => {
+    for (const s of sockets) s.destroy();
+    silent.close();
+  });
+  const { port } = silent.address() as AddressInfo;
+  const timed = async (url: string) => {
+    const started = performance.now();
+    const r = await runCli(['serve'], { WSGUARD_PORT: '0', WSGUARD_REDIS_URL: url });
+    return { ...r, ms: performance.now() - started };
+  };
+  // The CLI's own start-up (seconds on a loaded machine) is measured by a run that stops at the
+  // configuration, before Redis: what the docs promise is the time beyond it.
+  const control = await timed('redis://127.0.0.1:6379x');
+  assert.equal(control.code, 2, control.stderr);
+  const refused = await timed('redis://127.0.0.1:1');
+  assert.equal(refused.code, 1, refused.stderr);
+  assert.ok(refused.ms - control.ms < 3000, `refused: ${refused.ms} ms, start-up alone ${control.ms} ms`);
+  const hung = await timed(`redis://127.0.0.1:${port}`);
+  assert.equal(hung.code, 1, hung.stderr);
+  assert.match(hung.stderr, new RegExp(`^wsguard: cannot reach Redis at WSGUARD_REDIS_URL \\(127\\.0\\.0\\.1:${port}\\): Command timed out\n$`));
+  assert.ok(hung.ms - control.ms >= 1500 && hung.ms - control.ms < 8000, `silent listener: ${hung.ms} ms, start-up alone ${control.ms} ms`);
+  const doc = readFileSync(new URL('../../docs/cluster.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+  assert.match(doc, /cannot reach Redis at WSGUARD_REDIS_URL \(host:port\): <reason>`, at the first failed attempt: at once when the connection is refused/);
+  assert.match(doc, /after the 2 s command timeout when something accepts the connection but does not answer/);
 });
 
 test('wsguard token refuses bad input with one line', async () => {

@@ -234,6 +234,37 @@ test('the page without dev mode: no demo users, a refused token is reported, a p
   await page.close();
 });
 
+test('the page with a pasted token: the time left in the header, a banner before it expires, and one saying it has', { skip: SKIP, timeout: 90_000 }, async () => {
+  const h = await hub({ devMode: false });
+  const page = await newPage();
+  await page.goto(h.url);
+  // 24 s: the banner comes a quarter of the lifetime before expiry (6 s), 5 minutes for real tokens.
+  const issued = Date.now();
+  await page.getByLabel('JSON Web Token').fill(await token('bob', BOB, 24));
+  await page.getByRole('button', { name: 'Sign in with token' }).click();
+  await page.locator('#state[data-state="open"]').waitFor();
+  const label = page.locator('#token-expiry');
+  const banner = page.locator('#token-banner');
+  assert.match((await label.textContent()) ?? '', /^token expires in 0:[0-2]\d$/);
+  if (Date.now() - issued < 15_000) assert.equal(await banner.isHidden(), true, 'no warning while plenty of time is left');
+  // Warned before expiry, visibly, with the time left.
+  await page.locator('#token-banner[data-state="warn"]').waitFor({ state: 'visible', timeout: 30_000 });
+  assert.ok(Date.now() < issued + 24_000, 'the warning came before the expiry');
+  assert.match((await banner.textContent()) ?? '', /^Your token expires in 0:0[0-6] \(at .+\)\. This page cannot renew a pasted token: sign out and sign in with a new one before then\.$/);
+  assert.equal(await label.getAttribute('data-state'), 'warn');
+  // Expired: said plainly, and the hub has closed the connection.
+  await page.locator('#token-banner[data-state="expired"]').waitFor({ state: 'visible', timeout: 30_000 });
+  assert.match((await banner.textContent()) ?? '', /^Your token expired at .+\. The hub closes the connection and refuses new ones: sign out and sign in with a new token\.$/);
+  assert.equal(await label.textContent(), 'token expired');
+  await page.locator('#log li', { hasText: 'the token expired at' }).waitFor();
+  await page.locator('#state:not([data-state="open"])').waitFor({ timeout: 20_000 });
+  // Signing out clears both.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  assert.equal(await banner.isHidden(), true);
+  assert.equal(await label.isHidden(), true);
+  await page.close();
+});
+
 test('the page with short idle timers: a quiet subscription stays live; with none the hub closes the connection as idle and the page says so, then resumes', { skip: SKIP, timeout: 60_000 }, async () => {
   const h = await startTestHub({ devMode: true }, { guard: { heartbeatMs: 50, idleTimeoutMs: 300 } });
   hubs.push(h);

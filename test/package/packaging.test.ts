@@ -1,13 +1,13 @@
 /**
  * The package as users install it: a wsguard/client or wsguard/server user never installs the hub's
- * dependencies (better-sqlite3's native build, ioredis, helmet), a client user installs nothing else
- * at all, the hub says in one line which package is missing, and the tarball holds a LICENSE and no
+ * dependencies (better-sqlite3's native build, ioredis, helmet), wsguard/server works with what
+ * `npm install wsguard` installs, the hub says in one line which package is missing, and the tarball holds a LICENSE and no
  * source maps pointing at sources it does not ship.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,12 +22,13 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   devDependencies: Record<string, string>;
 };
 const HUB_ONLY = ['better-sqlite3', 'helmet', 'ioredis'];
-const SERVER_PEERS = ['pino', 'prom-client'];
 const LINT_PEERS = ['eslint', 'typescript-eslint']; // wsguard lint loads them only when it runs
 
 test('dependencies: the small pure-JS ones the server and client need; the rest are optional peers, installed in a clone as dev dependencies', () => {
-  assert.deepEqual(Object.keys(pkg.dependencies).sort(), ['content-type', 'fast-jwt', 'fastest-levenshtein', 'jose', 'proxy-addr', 'ws', 'zod']);
-  assert.deepEqual(Object.keys(pkg.peerDependencies).sort(), [...HUB_ONLY, ...SERVER_PEERS, ...LINT_PEERS].sort());
+  // pino and prom-client are imported by wsguard/server itself: as optional peers, an app that
+  // skipped them got Node's bare "Cannot find package 'prom-client'" at import time.
+  assert.deepEqual(Object.keys(pkg.dependencies).sort(), ['content-type', 'fast-jwt', 'fastest-levenshtein', 'jose', 'pino', 'prom-client', 'proxy-addr', 'ws', 'zod']);
+  assert.deepEqual(Object.keys(pkg.peerDependencies).sort(), [...HUB_ONLY, ...LINT_PEERS].sort());
   for (const name of Object.keys(pkg.peerDependencies)) {
     assert.equal(pkg.peerDependenciesMeta[name]?.optional, true, `${name} is optional (npm would install a required peer for everyone)`);
     assert.ok(pkg.devDependencies[name], `${name}: npm ci installs it for the hub and the tests`);
@@ -62,7 +63,7 @@ test('a missing peer is one line naming the package to install', async () => {
   await assert.rejects(loadWithPeers(['x'], 'y', () => Promise.reject(new Error('boom'))), /^Error: boom$/);
 });
 
-test('installed without the peers: the client and (with pino, prom-client) the server work; `wsguard serve` names the missing package', { timeout: 120_000 }, async (t) => {
+test('installed without the peers: the client and the server work; `wsguard serve` names the missing packages', { timeout: 120_000 }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'wsguard-install-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   // node_modules/wsguard: this package as the tarball would have it (a fresh build, package.json);
@@ -82,27 +83,16 @@ test('installed without the peers: the client and (with pino, prom-client) the s
 
   const client = node("const m = await import('wsguard/client'); console.log(typeof m.createClient);");
   assert.equal(client.stdout.trim(), 'function', client.stderr);
-  const serverWithout = node("await import('wsguard/server');");
-  assert.notEqual(serverWithout.status, 0);
-  assert.match(serverWithout.stderr, /Cannot find package '(pino|prom-client)'/);
   const serve = (env: NodeJS.ProcessEnv = {}) =>
     spawnSync(process.execPath, [join(self, 'dist/cli/main.js'), 'serve'], { cwd: dir, encoding: 'utf8', timeout: 30_000, env: { PATH: process.env.PATH, WSGUARD_PORT: '0', WSGUARD_DB: join(dir, 'x.db'), ...env } });
+  const server = node("const { createGuard } = await import('wsguard/server'); const http = await import('node:http'); const g = createGuard({ server: http.createServer(), auth: { jwt: { secret: 'x'.repeat(32) } }, logger: undefined }); await g.close(); console.log('ok');");
+  assert.equal(server.stdout.trim(), 'ok', server.stderr);
+
   // Every package this configuration needs is named at once, with one install command (not one per start).
   const bare = serve();
   assert.equal(bare.status, 2, bare.stderr);
   assert.equal(
     bare.stderr,
-    "wsguard: wsguard serve needs 4 packages that are not installed: pino for the hub's logs, prom-client for the hub's metrics, better-sqlite3 for the SQLite event log (WSGUARD_DB), helmet for the hub's HTTP routes: npm install pino prom-client better-sqlite3 helmet\n",
-  );
-
-  for (const name of SERVER_PEERS) link(name);
-  const server = node("const { createGuard } = await import('wsguard/server'); const http = await import('node:http'); const g = createGuard({ server: http.createServer(), auth: { jwt: { secret: 'x'.repeat(32) } }, logger: undefined }); await g.close(); console.log('ok');");
-  assert.equal(server.stdout.trim(), 'ok', server.stderr);
-
-  const withServerPeers = serve();
-  assert.equal(withServerPeers.status, 2, withServerPeers.stderr);
-  assert.equal(
-    withServerPeers.stderr,
     "wsguard: wsguard serve needs 2 packages that are not installed: better-sqlite3 for the SQLite event log (WSGUARD_DB), helmet for the hub's HTTP routes: npm install better-sqlite3 helmet\n",
   );
   // Cluster mode needs ioredis instead of better-sqlite3; nothing is connected before the check.
@@ -123,4 +113,41 @@ test('the tarball: LICENSE, no source maps (src is not shipped), no tests', () =
   assert.deepEqual(files.filter((f) => f.endsWith('.map')), []);
   const build = JSON.parse(readFileSync(join(ROOT, 'tsconfig.build.json'), 'utf8').replace(/^\s*\/\/.*$/gm, '')) as { compilerOptions: { sourceMap?: boolean } };
   assert.equal(build.compilerOptions.sourceMap, false, 'a build would otherwise put maps into dist/');
+});
+
+test('installing the tarball is quiet: the packed package.json has no install-time script (prepack builds; the clone keeps prepare)', { timeout: 120_000 }, (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'wsguard-pack-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const scripts = (pkg as unknown as { scripts: Record<string, string> }).scripts;
+  assert.match(scripts.prepare!, /npm run build/, 'a clone builds on npm install');
+  assert.match(scripts.prepack!, /^npm run build && npm run build:client && node scripts\/pack-manifest\.mjs strip$/, 'the tarball is built fresh, then its manifest stripped');
+  assert.equal(scripts.postpack, 'node scripts/pack-manifest.mjs restore');
+
+  // What `npm pack` does between prepack and postpack, on a copy: the manifest it packs, and the file restored byte for byte.
+  const self = join(dir, 'wsguard');
+  mkdirSync(self);
+  const original = readFileSync(join(ROOT, 'package.json'), 'utf8');
+  writeFileSync(join(self, 'package.json'), original);
+  execFileSync(process.execPath, [join(ROOT, 'scripts/pack-manifest.mjs'), 'strip'], { cwd: self });
+  const packed = JSON.parse(readFileSync(join(self, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  for (const s of ['preinstall', 'install', 'postinstall', 'prepare']) assert.equal(packed.scripts[s], undefined, s);
+  // A second strip before a restore (a failed pack) must not lose the original.
+  assert.equal(spawnSync(process.execPath, [join(ROOT, 'scripts/pack-manifest.mjs'), 'strip'], { cwd: self }).status, 1);
+
+  // npm itself, offline: install a tarball with exactly the packed scripts (dependencies left out: no
+  // registry here) and look for its install-scripts warning.
+  mkdirSync(join(self, 'dist'));
+  writeFileSync(join(self, 'dist/x.js'), '');
+  writeFileSync(join(self, 'package.json'), JSON.stringify({ name: 'wsguard', version: '0.0.0-test', files: ['dist'], scripts: packed.scripts }));
+  execFileSync('npm', ['pack', '--ignore-scripts', '--silent'], { cwd: self });
+  const app = join(dir, 'app');
+  mkdirSync(app);
+  writeFileSync(join(app, 'package.json'), '{"name":"app","version":"1.0.0"}');
+  const install = spawnSync('npm', ['install', '--offline', '--no-audit', '--no-fund', join(self, 'wsguard-0.0.0-test.tgz')], { cwd: app, encoding: 'utf8', timeout: 60_000 });
+  assert.equal(install.status, 0, install.stderr);
+  assert.doesNotMatch(install.stderr, /install-scripts|allowScripts|warn/, install.stderr);
+
+  // postpack: the clone's package.json comes back byte for byte.
+  execFileSync(process.execPath, [join(ROOT, 'scripts/pack-manifest.mjs'), 'restore'], { cwd: self });
+  assert.equal(readFileSync(join(self, 'package.json'), 'utf8'), original);
 });
