@@ -126,18 +126,26 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
     traffic.record({ checkId, kind: 'http', direction: 'in', text: `HTTP/${r.response.httpVersion} ${r.response.status} ${r.response.statusText}\n${head}\n\n${r.response.body.toString('utf8')}`, status: r.response.status, headers: r.response.headers });
   };
 
-  /** Waits out a 429/503 (Retry-After, at most 5 s) and retries, at most three times: throttling is not a verdict. */
+  /** What is left of this check's options.throttleWaitMs. */
+  let throttleWaitLeft = options.throttleWaitMs;
+
+  /**
+   * Waits out 429/503 answers (Retry-After, at most 5 s each) while the check's throttle budget
+   * lasts, then gives up: throttling is not a verdict. Checks back off together and come back
+   * spread over a second, so those queued behind a rate limit take turns.
+   */
   async function withThrottleRetry<T>(variant: HandshakeVariant, once: () => Promise<T>, statusOf: (r: T) => { status?: number; retryAfter?: string }): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      // Every check backs off together, so one throttled probe does not make the others hammer.
-      if (shared.throttledUntil > Date.now()) await ctx.sleep(shared.throttledUntil - Date.now());
+    for (;;) {
+      // Another check was refused: wait with it (not from this check's budget: no answer of its own).
+      const pause = shared.throttledUntil - Date.now();
+      if (pause > 0) await ctx.sleep(pause + Math.floor(Math.random() * 1000));
       const r = await once();
       const { status, retryAfter } = statusOf(r);
-      if (variant.acceptThrottle) return r;
-      // Still throttled after the retries: the answer says nothing about the check's question.
-      if (attempt >= 3 || signal.aborted) return markThrottled(r, status);
-      if (status !== 429 && status !== 503) return r;
+      if (variant.acceptThrottle || (status !== 429 && status !== 503)) return r;
       const wait = Math.min(5000, Math.max(250, (Number(retryAfter) || 1) * 1000));
+      // Still throttled when the budget is spent: the answer says nothing about the check's question.
+      if (wait > throttleWaitLeft || signal.aborted) return markThrottled(r, status);
+      throttleWaitLeft -= wait;
       shared.throttledUntil = Math.max(shared.throttledUntil, Date.now() + wait);
     }
   }

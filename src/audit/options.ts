@@ -42,6 +42,12 @@ export const AUDIT_DEFAULTS = {
   maxConnectionBytes: DEFAULT_BYTE_LIMITS.perConnection,
   maxCheckBytes: DEFAULT_BYTE_LIMITS.perCheck,
   maxAuditBytes: DEFAULT_BYTE_LIMITS.total,
+  /**
+   * How long one check may wait out 429/503 answers in all (Retry-After, at most 5 s a time) before
+   * its probe counts as rate-limited: a budget of time, not of attempts, so checks queued behind a
+   * rate limit take turns instead of running out of retries together. Well under timeoutMs.
+   */
+  throttleWaitMs: 8000,
   /** How long a target that stopped answering is probed (bounded back-off) before it is called down. `--liveness-window` */
   livenessWindowMs: 12_000,
   /** Longer observation windows (see OBSERVATION_WINDOWS). `--thorough` */
@@ -269,6 +275,7 @@ export const AuditOptionsSchema = z.strictObject({
   maxCheckBytes: count().default(D.maxCheckBytes),
   maxAuditBytes: count().default(D.maxAuditBytes),
   livenessWindowMs: ms.default(D.livenessWindowMs),
+  throttleWaitMs: ms.default(D.throttleWaitMs),
   insecure: z.boolean().default(D.insecure),
   thorough: z.boolean().default(D.thorough),
   /** Whole-audit deadline: at it, the report of what was evaluated so far, marked incomplete. */

@@ -87,7 +87,7 @@ test('a target that answers every probe 429 after the baseline: the checks are s
     const all = await loadChecks();
     // ORIGIN-02 reads ORIGIN-01's memoised foreign-Origin probe; AUTH-01 goes through the ws client.
     const checks = all.filter((m) => ['WSG-ORIGIN-01', 'WSG-ORIGIN-02', 'WSG-AUTH-01'].includes(m.meta.id));
-    const { report } = await runAudit(new URL(limited.url), { ...base, concurrency: 3 }, { checks });
+    const { report } = await runAudit(new URL(limited.url), { ...base, concurrency: 3, throttleWaitMs: 3000 }, { checks });
     assert.ok(limited.handshakes > 3, 'the probes were sent and refused');
     for (const c of report.checks) {
       assert.equal(c.status, 'skipped', JSON.stringify(c));
@@ -96,5 +96,44 @@ test('a target that answers every probe 429 after the baseline: the checks are s
     assert.deepEqual(report.findings, []);
   } finally {
     await limited.close();
+  }
+});
+
+test('checks queued behind a target\'s handshake rate limit take turns and are all judged, none skipped as rate-limited', async () => {
+  const { createServer } = await import('node:http');
+  const { WebSocketServer } = await import('ws');
+  // The hub's kind of limit, smaller: a bucket of 3 handshakes refilled at 2 per second, 429 + Retry-After: 1 when empty.
+  let tokens = 3;
+  let last = Date.now();
+  let refused = 0;
+  const wss = new WebSocketServer({ noServer: true });
+  const http = createServer((_req, res) => res.writeHead(404).end());
+  http.on('upgrade', (req, socket, head) => {
+    tokens = Math.min(3, tokens + ((Date.now() - last) / 1000) * 2);
+    last = Date.now();
+    if (tokens < 1) {
+      refused++;
+      socket.end('HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    tokens--;
+    wss.handleUpgrade(req, socket, head, (ws) => ws.close());
+  });
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  try {
+    const port = (http.address() as import('node:net').AddressInfo).port;
+    const body = async (ctx: CheckContext) => {
+      for (let i = 0; i < 2; i++) {
+        const r = await ctx.handshake();
+        if (r.response.status !== 101) ctx.report({ confidence: 'certain', evidence: `HTTP ${r.response.status}` });
+      }
+    };
+    const checks = Array.from({ length: 8 }, (_, i) => check(`WSG-ORIGIN-9${i}`, body));
+    const { report } = await runAudit(new URL(`ws://127.0.0.1:${port}/`), { ...base, concurrency: 8, timeoutMs: 30_000 }, { checks });
+    assert.ok(refused > 0, 'the limit was hit');
+    assert.deepEqual(report.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id} ${c.status}: ${c.reason ?? ''}`), []);
+  } finally {
+    wss.close();
+    await new Promise((r) => http.close(r));
   }
 });
