@@ -9,6 +9,8 @@ export interface GuardMetrics {
   readonly violations: Counter<'reason'>;
   readonly security: Counter<'kind'>;
   readonly handlerSeconds: Histogram<'type'>;
+  /** Messages that waited because their connection had maxPipelined publishes in flight. */
+  readonly pipelineFull: Counter;
   /** messages.inc({ type }), added up locally until the metric is read (the hot path: once per message). */
   countMessage(type: string): void;
   /** handlerSeconds.observe({ type }, seconds) through a cached labelled child. */
@@ -55,6 +57,7 @@ export function createMetrics(registry: Registry = new Registry()): GuardMetrics
     },
     connections,
     handshakes,
+    pipelineFull: new Counter({ name: 'wsguard_pipeline_full_total', help: 'Messages that waited because their connection had maxPipelined pipelined messages (publishes) in flight.', registers }),
     violations: new Counter({ name: 'wsguard_violations_total', help: 'Protocol and policy violations by reason.', labelNames: ['reason'], registers }),
     security: new Counter({ name: 'wsguard_security_events_total', help: 'Security events by kind.', labelNames: ['kind'], registers }),
   };
