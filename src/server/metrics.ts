@@ -1,5 +1,6 @@
 /** Prometheus metrics on a per-guard registry (never the global one: tests create many guards). */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
+import { LocalHistogram } from './local-histogram.js';
 
 export interface GuardMetrics {
   readonly registry: Registry;
@@ -8,12 +9,12 @@ export interface GuardMetrics {
   readonly messages: Counter<'type'>;
   readonly violations: Counter<'reason'>;
   readonly security: Counter<'kind'>;
-  readonly handlerSeconds: Histogram<'type'>;
+  readonly handlerSeconds: LocalHistogram;
   /** Messages that waited because their connection had maxPipelined publishes in flight. */
   readonly pipelineFull: Counter;
   /** messages.inc({ type }), added up locally until the metric is read (the hot path: once per message). */
   countMessage(type: string): void;
-  /** handlerSeconds.observe({ type }, seconds) through a cached labelled child. */
+  /** handlerSeconds.observe(type, seconds): the hot path, once per handled message. */
   observeHandler(type: string, seconds: number): void;
 }
 
@@ -34,15 +35,8 @@ export function createMetrics(registry: Registry = new Registry()): GuardMetrics
       pendingMessages.clear();
     },
   });
-  const handlerSeconds = new Histogram({
-    name: 'wsguard_handler_duration_seconds',
-    help: 'Message handler latency.',
-    labelNames: ['type'] as const,
-    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
-    registers,
-  });
   // Label values are route types plus 'unknown'/'invalid': a bounded set.
-  const handlerChildren = new Map<string, Histogram.Internal<'type'>>();
+  const handlerSeconds = new LocalHistogram('wsguard_handler_duration_seconds', 'Message handler latency.', 'type', [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registry);
   return {
     registry,
     messages,
@@ -51,9 +45,7 @@ export function createMetrics(registry: Registry = new Registry()): GuardMetrics
       pendingMessages.set(type, (pendingMessages.get(type) ?? 0) + 1);
     },
     observeHandler(type, seconds) {
-      let child = handlerChildren.get(type);
-      if (!child) handlerChildren.set(type, (child = handlerSeconds.labels(type)));
-      child.observe(seconds);
+      handlerSeconds.observe(type, seconds);
     },
     connections,
     handshakes,
