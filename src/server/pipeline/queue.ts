@@ -21,6 +21,8 @@ export class ConnectionQueue {
   held = false;
   /** Settles when the last started message has been answered. */
   tail: Promise<void> = SETTLED;
+  /** The waiting message last counted as held back by the cap (wsguard_pipeline_full_total). */
+  counted: InboundMessage | undefined;
   /** A pump is running (start() may finish a message synchronously, which pumps again). */
   pumping = false;
   private idleWaiters: (() => void)[] | undefined;

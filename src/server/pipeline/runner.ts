@@ -153,8 +153,16 @@ export function receive(stages: readonly PipelineStage[], core: GuardCore, conn:
     begin(stages, conn, m);
     return;
   }
-  if (!q.held && q.pipelined >= core.options.maxPipelined) core.metrics.pipelineFull.inc();
   q.waiting.push(m);
+  noteFull(q, core);
+}
+
+/** Counts, once per message, a next message held back by the maxPipelined cap alone. */
+function noteFull(q: ConnectionQueue, core: GuardCore): void {
+  const next = q.waiting[0];
+  if (next === undefined || next === q.counted || q.held || q.pipelined < core.options.maxPipelined) return;
+  q.counted = next;
+  core.metrics.pipelineFull.inc();
 }
 
 /** Starts one message; the messages before it are answered, or are pipelined handlers in flight. */
@@ -199,7 +207,12 @@ function pump(stages: readonly PipelineStage[], conn: GuardConnection, q: Connec
   q.pumping = true;
   try {
     const max = conn.core.options.maxPipelined;
-    while (q.waiting.length > 0 && q.open(max)) begin(stages, conn, q.waiting.shift()!);
+    while (q.waiting.length > 0 && q.open(max)) {
+      const next = q.waiting.shift()!;
+      if (next === q.counted) q.counted = undefined; // holds no message (and its data) once it ran
+      begin(stages, conn, next);
+    }
+    noteFull(q, conn.core);
   } finally {
     q.pumping = false;
   }
