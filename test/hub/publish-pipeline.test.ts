@@ -29,6 +29,30 @@ interface Sent {
   readonly frame: string;
 }
 
+/**
+ * Counts, per server-side socket, the writes handed to the OS (`_write`, or one `_writev` for the
+ * chunks a cork gathered) that carry `marker`: socket.write() calls cannot show a cork.
+ */
+function countSyscallWrites(server: TestHub['server'], marker: string): { eventWrites: () => number[] } {
+  const counts: number[] = [];
+  server.on('connection', (socket: Socket) => {
+    const i = counts.push(0) - 1;
+    const s = socket as unknown as { _write: (...a: unknown[]) => unknown; _writev: (...a: unknown[]) => unknown };
+    const write = s._write.bind(socket);
+    const writev = s._writev.bind(socket);
+    const has = (c: unknown) => (typeof c === 'string' || Buffer.isBuffer(c)) && c.includes(marker); // ws writes a string payload as is
+    s._write = (chunk: unknown, ...rest: unknown[]) => {
+      if (has(chunk)) counts[i]! += 1;
+      return write(chunk, ...rest);
+    };
+    s._writev = (chunks: unknown, ...rest: unknown[]) => {
+      if ((chunks as { chunk: unknown }[]).some((c) => has(c.chunk))) counts[i]! += 1;
+      return writev(chunks, ...rest);
+    };
+  });
+  return { eventWrites: () => [...counts] };
+}
+
 function publish(id: string, path: string, payload: object = upload(CH, path)): Sent {
   return { id, frame: JSON.stringify({ type: 'file_upload', id, payload }) };
 }
@@ -102,9 +126,10 @@ test('a burst with an invalid message in the middle: answers in arrival order, t
   }
 });
 
-test('a burst of valid publishes from one connection reaches each subscriber in one write', async () => {
+test('a burst of valid publishes from one connection reaches each subscriber in one write, and its acks leave in one write', async () => {
   const hub = await startTestHub();
   const spy = countEventWrites(hub.server);
+  const ackSpy = countSyscallWrites(hub.server, '"type":"ack"');
   const clients: TestClient[] = [];
   try {
     const bearer = await token('alice', ALICE);
@@ -113,6 +138,7 @@ test('a burst of valid publishes from one connection reaches each subscriber in 
     const pub = await TestClient.connect(hub, bearer);
     clients.push(pub);
     const before = spy.eventWrites();
+    const acksBefore = ackSpy.eventWrites();
     const burst = Array.from({ length: 10 }, (_, i) => publish(`v-${i}`, `g${i}.pdf`));
     sendBurst(pub.ws, burst);
     for (const c of subs) await c.until(() => c.events(CH).length === 11);
@@ -120,6 +146,8 @@ test('a burst of valid publishes from one connection reaches each subscriber in 
     assert.deepEqual(answers(pub).map((m) => (m.type === 'ack' ? m.payload.seq : m.type)), Array.from({ length: 10 }, (_, i) => i + 2));
     const during = spy.eventWrites().map((n, i) => n - (before[i] ?? 0)).filter((n) => n > 0);
     assert.deepEqual(during, [1, 1], 'one write per subscriber for the whole burst');
+    const ackWrites = ackSpy.eventWrites().map((n, i) => n - (acksBefore[i] ?? 0)).filter((n) => n > 0);
+    assert.deepEqual(ackWrites, [1], "the burst's acks in one write");
   } finally {
     for (const c of clients) c.close();
     await hub.close();

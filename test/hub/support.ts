@@ -121,17 +121,17 @@ export class TestClient {
 }
 
 /**
- * Counts, per server-side socket, the writes that carry event frames. Counted on the server's side:
+ * Counts, per server-side socket, the writes that carry event frames (or `marker`). Counted on the server's side:
  * on loopback, in one process, the client's reads merge back-to-back writes, so they cannot tell
  * one write from ten.
  */
-export function countEventWrites(server: HttpServer | HttpsServer): { eventWrites: () => number[] } {
+export function countEventWrites(server: HttpServer | HttpsServer, marker = '"type":"event"'): { eventWrites: () => number[] } {
   const counts: number[] = [];
   server.on('connection', (socket: Socket) => {
     const i = counts.push(0) - 1;
     const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
     (socket as { write: unknown }).write = (chunk: unknown, ...rest: unknown[]) => {
-      if (Buffer.isBuffer(chunk) && chunk.includes('"type":"event"')) counts[i]! += 1;
+      if (Buffer.isBuffer(chunk) && chunk.includes(marker)) counts[i]! += 1;
       return write(chunk, ...rest);
     };
   });
