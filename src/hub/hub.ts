@@ -117,11 +117,15 @@ export class Hub {
     // Schemas from the protocol's registry (CLIENT_MESSAGES), the one the docs and the client use;
     // the guard's builtins register 'ping' and 'auth.refresh' from it too.
     const M = CLIENT_MESSAGES;
+    // Publishes are pipelined: publishFrom queues its append before its first await, so a burst
+    // from one connection is appended in arrival order and shares one group commit (and one write
+    // per subscriber); the runner still answers in arrival order.
+    const publish = { authorize: canPublish, pipelined: true };
     this.guard
       .message('subscribe', M.subscribe, (ctx, p) => this.subscribe(ctx, p), { authorize: canSubscribe })
       .message('unsubscribe', M.unsubscribe, (ctx, p) => this.unsubscribe(ctx, p))
-      .message('file_upload', M.file_upload, (ctx, p) => this.publishCharged(ctx.identity, { kind: 'file_upload', payload: p }), { authorize: canPublish })
-      .message('file_delete', M.file_delete, (ctx, p) => this.publishCharged(ctx.identity, { kind: 'file_delete', payload: p }), { authorize: canPublish });
+      .message('file_upload', M.file_upload, (ctx, p) => this.publishCharged(ctx.identity, { kind: 'file_upload', payload: p }), publish)
+      .message('file_delete', M.file_delete, (ctx, p) => this.publishCharged(ctx.identity, { kind: 'file_delete', payload: p }), publish);
     this.guard.on('disconnect', ({ connection }) => {
       for (const channel of subscriptions(connection).keys()) this.release(connection, channel);
     });

@@ -9,6 +9,7 @@ import type { Identity } from '../auth/types.js';
 import { CloseCode, CloseReason, type ServerMessage } from '../protocol/index.js';
 import type { ViolationReason } from './events.js';
 import type { GuardCore } from './core.js';
+import type { ConnectionQueue } from './pipeline/queue.js';
 import { TokenBucket } from './token-bucket.js';
 import { buildTextFrame } from './text-frame.js';
 import type { Connection } from './types.js';
@@ -18,7 +19,7 @@ import type { Connection } from './types.js';
 const ID_BYTES = 16;
 const idPool = Buffer.alloc(ID_BYTES * 256);
 let idOffset = idPool.length;
-/** The queue of a connection with nothing in flight (shared: one resolved promise, not one each). */
+/** idle() of a connection with nothing in flight (shared: one resolved promise, not one each). */
 const SETTLED: Promise<void> = Promise.resolve();
 
 // The frame of the last Buffer payload sent: the same Buffer object goes to every subscriber of an
@@ -71,8 +72,9 @@ export class GuardConnection implements Connection {
   // Allocated on first use: most connections never need them (idle memory per connection counts).
   private _id: string | undefined;
   private _bucket: TokenBucket | undefined;
-  /** Serializes message handling: one message at a time, in arrival order. */
-  queue: Promise<void> = SETTLED;
+  /** Message order (pipeline/queue.ts), made when a message first goes asynchronous. */
+  messages: ConnectionQueue | undefined;
+  /** Messages received and not yet answered (running, pipelined or waiting); at most maxQueued. */
   queued = 0;
   /** Announced to the app ('connection' event): authenticated and counted per user. */
   announced = false;
@@ -109,6 +111,11 @@ export class GuardConnection implements Connection {
 
   constructor(readonly ws: WebSocket, private readonly socket: Duplex, readonly ip: string, identity: Identity | undefined, readonly core: GuardCore) {
     this._identity = identity;
+  }
+
+  /** Settles once every message received so far has been answered. */
+  idle(): Promise<void> {
+    return this.queued === 0 || this.messages === undefined ? SETTLED : this.messages.whenIdle(this.queued);
   }
 
   /** Random 128-bit id, drawn when first asked for (most idle connections never are). */

@@ -231,6 +231,7 @@ export class Guard implements GuardCore {
       schema: strict,
       handler: handler as MessageHandler<unknown>,
       ...(options.authorize ? { authorize: options.authorize as Route['authorize'] } : {}),
+      ...(options.pipelined ? { pipelined: true } : {}),
     });
     return this;
   }
@@ -275,7 +276,7 @@ export class Guard implements GuardCore {
       const deadline = options.deadlineMs ?? this.options.shutdownDeadlineMs;
       const all = [...this.live];
       for (const c of all) c.draining = true;
-      await within(Promise.all(all.map((c) => c.queue)), deadline / 2);
+      await within(Promise.all(all.map((c) => c.idle())), deadline / 2);
       const closed = all.map((c) => new Promise<void>((resolve) => {
         if (c.ws.readyState === c.ws.CLOSED) resolve();
         else c.ws.once('close', () => resolve());

@@ -1,5 +1,6 @@
 /** Prometheus metrics on a per-guard registry (never the global one: tests create many guards). */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
+import { LocalHistogram } from './local-histogram.js';
 
 export interface GuardMetrics {
   readonly registry: Registry;
@@ -8,12 +9,14 @@ export interface GuardMetrics {
   readonly messages: Counter<'type'>;
   readonly violations: Counter<'reason'>;
   readonly security: Counter<'kind'>;
-  readonly handlerSeconds: Histogram<'type'>;
+  readonly handlerSeconds: LocalHistogram;
+  /** Messages that waited because their connection had maxPipelined publishes in flight. */
+  readonly pipelineFull: Counter;
   /** messages.inc({ type }), added up locally until the metric is read (the hot path: once per message). */
   countMessage(type: string): void;
   /** handshakes.inc({ outcome }), the same way (once per handshake). */
   countHandshake(outcome: string): void;
-  /** handlerSeconds.observe({ type }, seconds) through a cached labelled child. */
+  /** handlerSeconds.observe(type, seconds): the hot path, once per handled message. */
   observeHandler(type: string, seconds: number): void;
 }
 
@@ -45,15 +48,8 @@ export function createMetrics(registry: Registry = new Registry()): GuardMetrics
       pendingMessages.clear();
     },
   });
-  const handlerSeconds = new Histogram({
-    name: 'wsguard_handler_duration_seconds',
-    help: 'Message handler latency.',
-    labelNames: ['type'] as const,
-    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
-    registers,
-  });
   // Label values are route types plus 'unknown'/'invalid': a bounded set.
-  const handlerChildren = new Map<string, Histogram.Internal<'type'>>();
+  const handlerSeconds = new LocalHistogram('wsguard_handler_duration_seconds', 'Message handler latency.', 'type', [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registry);
   return {
     registry,
     messages,
@@ -65,12 +61,11 @@ export function createMetrics(registry: Registry = new Registry()): GuardMetrics
       pendingHandshakes.set(outcome, (pendingHandshakes.get(outcome) ?? 0) + 1);
     },
     observeHandler(type, seconds) {
-      let child = handlerChildren.get(type);
-      if (!child) handlerChildren.set(type, (child = handlerSeconds.labels(type)));
-      child.observe(seconds);
+      handlerSeconds.observe(type, seconds);
     },
     connections,
     handshakes,
+    pipelineFull: new Counter({ name: 'wsguard_pipeline_full_total', help: 'Messages that waited because their connection had maxPipelined pipelined messages (publishes) in flight.', registers }),
     violations: new Counter({ name: 'wsguard_violations_total', help: 'Protocol and policy violations by reason.', labelNames: ['reason'], registers }),
     security: new Counter({ name: 'wsguard_security_events_total', help: 'Security events by kind.', labelNames: ['kind'], registers }),
   };

@@ -82,6 +82,8 @@ export const DEFAULTS = {
   json: { ...DEFAULT_JSON_LIMITS },
   /** Messages waiting for a handler, per connection; past it they are refused with rate_limited. */
   maxQueued: 64,
+  /** Pipelined messages (publishes) of one connection in flight at once; the next waits for them to be answered. */
+  maxPipelined: 16,
   /** guard.close() default deadline. */
   shutdownDeadlineMs: 10_000,
   /** Injected stores (cluster mode passes Redis ones); default: memory. */
@@ -175,6 +177,7 @@ export const OptionsSchema = z.strictObject({
     maxStringLength: positiveInt.default(DEFAULTS.json.maxStringLength),
   }).default(DEFAULTS.json),
   maxQueued: positiveInt.default(DEFAULTS.maxQueued),
+  maxPipelined: positiveInt.default(DEFAULTS.maxPipelined),
   shutdownDeadlineMs: positiveInt.default(DEFAULTS.shutdownDeadlineMs),
   ticketStore: z.custom<TicketStore>((v) => typeof (v as TicketStore | null)?.take === 'function', { message: 'must implement TicketStore' }).optional(),
   revocationStore: z.custom<RevocationStore>((v) => typeof (v as RevocationStore | null)?.isRevoked === 'function', { message: 'must implement RevocationStore' }).optional(),

@@ -57,6 +57,13 @@ export type AuthorizeHook<P> = (ctx: MessageContext, payload: P) => boolean | Pr
 export interface MessageOptions<P> {
   /** Runs before the handler; false answers `forbidden` (and counts as a violation). */
   readonly authorize?: AuthorizeHook<P>;
+  /**
+   * The connection's next messages may start before this one is answered (up to `maxPipelined` in
+   * flight); answers still leave in arrival order. Only for a handler whose effects are ordered by
+   * its synchronous start (the hub's publish queues its append before its first await) and that
+   * changes no connection state a later message's checks read.
+   */
+  readonly pipelined?: boolean;
 }
 
 export interface Route {
@@ -64,4 +71,5 @@ export interface Route {
   readonly schema: z.ZodType;
   readonly handler: MessageHandler<unknown>;
   readonly authorize?: AuthorizeHook<unknown>;
+  readonly pipelined?: boolean;
 }

@@ -73,6 +73,25 @@ test('cross-node delivery: published on A, subscribers on B and C receive every 
   }
 });
 
+test('a pipelined burst from one connection (Redis log): appended and acked in arrival order, delivered in that order on another node', { skip }, async () => {
+  const channel = 'files:acme/burst';
+  const reader = await token('reader', { subscribe: [channel], publish: [] });
+  const b = await connect(1, reader);
+  assert.equal((await b.request('subscribe', { channel })).type, 'subscribed');
+  const pub = await connect(0, await token('alice', ALICE));
+  const socket = (pub.ws as unknown as { _socket: import('node:net').Socket })._socket;
+  socket.cork(); // the whole burst in one TCP write: the node reads it at once and pipelines it
+  for (let i = 0; i < 12; i++) pub.ws.send(JSON.stringify({ type: 'file_upload', id: `p-${i}`, payload: upload(channel, `p${i}.pdf`) }));
+  socket.uncork();
+  await pub.until((box) => box.filter((m) => 'id' in m).length === 12);
+  const answers = pub.inbox.filter((m) => 'id' in m);
+  assert.deepEqual(answers.map((m) => ('id' in m ? m.id : '')), Array.from({ length: 12 }, (_, i) => `p-${i}`));
+  assert.deepEqual(answers.map((m) => (m.type === 'ack' ? m.payload.seq : m.type)), Array.from({ length: 12 }, (_, i) => i + 1));
+  await b.until(() => b.events(channel).length >= 12);
+  const paths = b.inbox.flatMap((m) => (m.type === 'event' ? [m.payload.path] : []));
+  assert.deepEqual(paths, Array.from({ length: 12 }, (_, i) => `p${i}.pdf`));
+});
+
 test('concurrent publishers on three nodes: seqs unique and gap-free, every subscriber sees them in order', { skip }, async (t) => {
   const channel = 'files:acme/concurrent';
   const alice = await token('alice-concurrent', ALICE);

@@ -7,28 +7,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Socket } from 'node:net';
 import type { Identity } from '../../src/auth/types.js';
-import { ALICE, TestClient, removeDir, startTestHub, token, upload } from './support.js';
+import { ALICE, TestClient, countEventWrites, removeDir, startTestHub, token, upload } from './support.js';
 
 const CH = 'files:acme';
 const BURST = 20;
 const SUBSCRIBERS = 3;
 const ALICE_ID: Identity = { sub: 'alice', perms: ALICE, method: 'bearer' };
-
-/** Counts, per server-side socket, the writes that carry event frames. */
-function countEventWrites(server: import('node:http').Server | import('node:https').Server): { eventWrites: () => number[] } {
-  const counts: number[] = [];
-  server.on('connection', (socket: Socket) => {
-    const i = counts.push(0) - 1;
-    const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
-    (socket as { write: unknown }).write = (chunk: unknown, ...rest: unknown[]) => {
-      if (Buffer.isBuffer(chunk) && chunk.includes('"type":"event"')) counts[i]! += 1;
-      return write(chunk, ...rest);
-    };
-  });
-  return { eventWrites: () => [...counts] };
-}
 
 test('a burst of events committed in one tick reaches each subscriber in order, no gap or duplicate, in one write each', async () => {
   const hub = await startTestHub();

@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
+import type { Socket } from 'node:net';
+import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import WebSocket from 'ws';
 import { startHub, type RunningHub, type StartOptions } from '../../src/hub/app.js';
 import { signToken } from '../../src/auth/sign.js';
@@ -115,4 +118,22 @@ export class TestClient {
   close(): void {
     this.ws.close();
   }
+}
+
+/**
+ * Counts, per server-side socket, the writes that carry event frames (or `marker`). Counted on the server's side:
+ * on loopback, in one process, the client's reads merge back-to-back writes, so they cannot tell
+ * one write from ten.
+ */
+export function countEventWrites(server: HttpServer | HttpsServer, marker = '"type":"event"'): { eventWrites: () => number[] } {
+  const counts: number[] = [];
+  server.on('connection', (socket: Socket) => {
+    const i = counts.push(0) - 1;
+    const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+    (socket as { write: unknown }).write = (chunk: unknown, ...rest: unknown[]) => {
+      if (Buffer.isBuffer(chunk) && chunk.includes(marker)) counts[i]! += 1;
+      return write(chunk, ...rest);
+    };
+  });
+  return { eventWrites: () => [...counts] };
 }

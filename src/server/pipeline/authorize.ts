@@ -10,6 +10,7 @@ const FORBIDDEN: StageOutcome = { error: 'forbidden', violation: 'forbidden' };
 export function authorizeStage(): Stage<Routed, Contextualized> {
   return {
     name: 'authorize',
+    ahead: 'check',
     run: (m) => {
       const ctx = (m.ctx = handlerContext(m));
       const hook = m.route.authorize;

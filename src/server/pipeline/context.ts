@@ -41,6 +41,9 @@ class Context implements HandlerContext {
 
   ack(payload: AckPayload): void {
     this.replied = true;
+    // The acks of one group commit (a pipelined burst) are sent in one tick: one write, not one each.
+    // A message answered in its 'message' event is corked already (runner.ts), so this costs a flag test.
+    this.connection.cork();
     this.connection.sendRaw(serializeAck(payload || EMPTY, this.id)); // any falsy result acks `{}`, as before
   }
 }

@@ -11,6 +11,7 @@ export function checkEnvelope(value: unknown): Envelope | undefined {
 export function envelopeStage(): Stage<Parsed, Enveloped> {
   return {
     name: 'envelope',
+    ahead: 'check',
     run: (m) => {
       const envelope = checkEnvelope(m.value);
       if (!envelope) {

@@ -12,8 +12,11 @@ const DONE: StageOutcome = { done: true };
 export function handlerStage(): Stage<Contextualized> {
   return {
     name: 'handler',
+    // Runs ahead only for a pipelined route; its answer still waits for the earlier ones (`after`).
+    ahead: 'pipelined',
     run: (m) => {
       const ctx = m.ctx;
+      const after = m.after;
       const t0 = performance.now();
       let result: AckPayload | Promise<AckPayload>;
       try {
@@ -24,24 +27,27 @@ export function handlerStage(): Stage<Contextualized> {
       }
       if (result instanceof Promise) {
         return result.then(
-          (r) => finish(m, ctx, r, t0),
+          (r) => {
+            observe(m, t0);
+            return after === undefined ? answer(ctx, r) : after.then(() => answer(ctx, r));
+          },
           (err: unknown) => {
             observe(m, t0);
-            throw err;
+            if (after === undefined) throw err;
+            return after.then(() => {
+              throw err;
+            });
           },
         );
       }
-      return finish(m, ctx, result, t0);
+      observe(m, t0);
+      return after === undefined ? answer(ctx, result) : after.then(() => answer(ctx, result));
     },
   };
 }
 
-function finish(m: Contextualized, ctx: HandlerContext, result: AckPayload, t0: number): StageOutcome {
-  try {
-    if (!ctx.replied) ctx.ack(result);
-  } finally {
-    observe(m, t0);
-  }
+function answer(ctx: HandlerContext, result: AckPayload): StageOutcome {
+  if (!ctx.replied) ctx.ack(result);
   return DONE;
 }
 

@@ -5,6 +5,7 @@ import type { InboundMessage, Parsed, Stage } from './types.js';
 export function jsonStage(limits: JsonLimits): Stage<InboundMessage, Parsed> {
   return {
     name: 'json',
+    ahead: 'check',
     run: (m) => {
       const result = parseBoundedJson(m.data.toString('utf8'), limits);
       if (!result.ok) return { error: 'invalid_message', violation: `json_${result.reason}` };

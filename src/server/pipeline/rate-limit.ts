@@ -13,6 +13,7 @@ export function rateLimitStage(): Stage<InboundMessage> {
   watchTurns();
   return {
     name: 'rate-limit',
+    ahead: 'check',
     run: (m) => (m.conn.bucket.takeWithin(m.arrivedFrom, m.receivedAt) ? undefined : { error: 'rate_limited', violation: 'rate_limited' }),
   };
 }

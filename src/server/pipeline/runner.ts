@@ -10,6 +10,7 @@
 import { WsguardError, errorInfo, parseBoundedJson, type ErrorCodeValue } from '../../protocol/index.js';
 import { earliestArrival } from './arrival.js';
 import { checkEnvelope } from './envelope.js';
+import { ConnectionQueue } from './queue.js';
 import type { GuardConnection } from '../connection.js';
 import type { GuardCore } from '../core.js';
 import type { InboundMessage, PipelineStage, StageOutcome } from './types.js';
@@ -24,26 +25,54 @@ export function runPipeline(stages: readonly PipelineStage[], m: InboundMessage)
   return runFrom(stages, m, 0);
 }
 
+/** May this stage run while the messages before `m` are unanswered (see `Ahead` in types.ts)? */
+function mayRunAhead(stage: PipelineStage, m: InboundMessage): boolean {
+  return stage.ahead === 'check' || (stage.ahead === 'pipelined' && m.route?.pipelined === true);
+}
+
+/** Runs `fn` once the messages before `m` are answered (at once when none are unanswered). */
+function inTurn<T>(m: InboundMessage, fn: () => T): T | Promise<Awaited<T>> {
+  const after = m.after;
+  if (after === undefined) return fn();
+  m.after = undefined; // once it settled, everything before is answered: no more waiting
+  return after.then(fn) as Promise<Awaited<T>>;
+}
+
 function runFrom(stages: readonly PipelineStage[], m: InboundMessage, start: number): Promise<void> | undefined {
   let finished = true;
   try {
     for (let i = start; i < stages.length; i++) {
       if (m.conn.closed) return;
-      const outcome = stages[i]!.run(m);
+      const stage = stages[i]!;
+      if (m.after !== undefined && !mayRunAhead(stage, m)) {
+        finished = false;
+        return inTurn(m, () => runFrom(stages, m, i));
+      }
+      const outcome = stage.run(m);
       if (outcome instanceof Promise) {
         finished = false;
+        // A pipelined handler is running (its effects are queued in order): the next message may start.
+        if (stage.ahead === 'pipelined' && m.route?.pipelined === true) m.pipelined = true;
         const next = i + 1;
         return outcome.then(
-          (o) => (o === undefined ? runFrom(stages, m, next) : settle(m, o)),
-          (err: unknown) => settle(m, undefined, err),
+          (o) => (o === undefined ? runFrom(stages, m, next) : inTurn(m, () => settle(m, o))),
+          (err: unknown) => inTurn(m, () => settle(m, undefined, err)),
         );
       }
       if (outcome !== undefined) {
+        if (m.after !== undefined) {
+          finished = false;
+          return inTurn(m, () => settle(m, outcome));
+        }
         apply(m, outcome);
         return;
       }
     }
   } catch (err) {
+    if (m.after !== undefined) {
+      finished = false;
+      return inTurn(m, () => settle(m, undefined, err));
+    }
     fail(m, err);
   } finally {
     if (finished) count(m);
@@ -51,7 +80,7 @@ function runFrom(stages: readonly PipelineStage[], m: InboundMessage, start: num
   return undefined;
 }
 
-/** Ends a message whose last stage was asynchronous: its outcome, or what it threw. */
+/** Ends a message whose answer waited (an asynchronous stage, or earlier messages): its outcome, or what it threw. */
 function settle(m: InboundMessage, outcome: Exclude<StageOutcome, undefined> | undefined, err?: unknown): undefined {
   try {
     if (outcome !== undefined) apply(m, outcome);
@@ -100,8 +129,9 @@ function correlationId(core: GuardCore, data: Buffer, isBinary: boolean): string
 }
 
 /**
- * Runs a received message now when the connection has nothing in flight, else queues it behind
- * the previous ones (bounded): one message at a time, in arrival order.
+ * Runs a received message now when the connection may start one (nothing unanswered, or only
+ * pipelined handlers below the cap), else queues it (bounded by maxQueued): arrival order, and
+ * answers in that order (queue.ts).
  */
 export function receive(stages: readonly PipelineStage[], core: GuardCore, conn: GuardConnection, data: Buffer, isBinary: boolean): void {
   // Stamped here, before any queueing: the rate limit charges by arrival, not by processing.
@@ -118,26 +148,72 @@ export function receive(stages: readonly PipelineStage[], core: GuardCore, conn:
   conn.cork();
   const m: InboundMessage = { conn, core, data, isBinary, receivedAt, arrivedFrom };
   conn.queued++;
-  if (conn.queued === 1) {
-    let pending: Promise<void> | undefined;
-    try {
-      pending = runPipeline(stages, m);
-    } catch {
-      // runPipeline handles its own errors; this only guards the socket's event handler.
-    }
-    if (pending === undefined) {
-      conn.queued--;
-      return;
-    }
-    conn.queue = pending.catch(() => undefined).finally(() => {
-      conn.queued--;
-    });
+  const q = conn.messages;
+  if (q === undefined || (q.waiting.length === 0 && q.open(core.options.maxPipelined))) {
+    begin(stages, conn, m);
     return;
   }
-  conn.queue = conn.queue
-    .then(() => runPipeline(stages, m))
-    .catch(() => undefined)
-    .finally(() => {
-      conn.queued--;
-    });
+  q.waiting.push(m);
+  noteFull(q, core);
+}
+
+/** Counts, once per message, a next message held back by the maxPipelined cap alone. */
+function noteFull(q: ConnectionQueue, core: GuardCore): void {
+  const next = q.waiting[0];
+  if (next === undefined || next === q.counted || q.held || q.pipelined < core.options.maxPipelined) return;
+  q.counted = next;
+  core.metrics.pipelineFull.inc();
+}
+
+/** Starts one message; the messages before it are answered, or are pipelined handlers in flight. */
+function begin(stages: readonly PipelineStage[], conn: GuardConnection, m: InboundMessage): void {
+  const q = conn.messages;
+  if (q !== undefined && q.inflight > 0) m.after = q.tail;
+  let pending: Promise<void> | undefined;
+  try {
+    pending = runPipeline(stages, m);
+  } catch {
+    // runPipeline handles its own errors; this only guards the socket's event handler.
+  }
+  if (pending === undefined) {
+    answered(stages, conn, false, false);
+    return;
+  }
+  const queue = (conn.messages ??= new ConnectionQueue());
+  // Read once, now: a handler that starts later (after an asynchronous check) holds the queue instead.
+  const pipelined = m.pipelined === true;
+  queue.inflight++;
+  if (pipelined) queue.pipelined++;
+  else queue.held = true;
+  queue.tail = pending.then(() => answered(stages, conn, true, pipelined));
+}
+
+/** A started message was answered: count it off, then start what may start now. */
+function answered(stages: readonly PipelineStage[], conn: GuardConnection, async: boolean, pipelined: boolean): void {
+  conn.queued--;
+  const q = conn.messages;
+  if (q === undefined) return;
+  if (async) {
+    q.inflight--;
+    if (pipelined) q.pipelined--;
+    else q.held = false;
+  }
+  pump(stages, conn, q);
+  if (conn.queued === 0) q.idle();
+}
+
+function pump(stages: readonly PipelineStage[], conn: GuardConnection, q: ConnectionQueue): void {
+  if (q.pumping) return; // the pump below us continues
+  q.pumping = true;
+  try {
+    const max = conn.core.options.maxPipelined;
+    while (q.waiting.length > 0 && q.open(max)) {
+      const next = q.waiting.shift()!;
+      if (next === q.counted) q.counted = undefined; // holds no message (and its data) once it ran
+      begin(stages, conn, next);
+    }
+    noteFull(q, conn.core);
+  } finally {
+    q.pumping = false;
+  }
 }

@@ -6,6 +6,7 @@ import type { Enveloped, Routed, Stage } from './types.js';
 export function schemaStage(routes: ReadonlyMap<string, Route>): Stage<Enveloped, Routed> {
   return {
     name: 'schema',
+    ahead: 'check',
     run: (m) => {
       const route = routes.get(m.envelope.type);
       if (!route) return { error: 'unknown_type', violation: 'unknown_type' };

@@ -7,6 +7,7 @@ export const AUTH_MESSAGE = 'auth.refresh';
 export function sessionStage(): Stage<Routed> {
   return {
     name: 'session',
+    ahead: 'check',
     run: (m) =>
       m.conn.authenticated || m.route.type === AUTH_MESSAGE
         ? undefined

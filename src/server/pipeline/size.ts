@@ -5,6 +5,7 @@ import type { InboundMessage, Stage } from './types.js';
 export function sizeStage(maxPayload: number): Stage<InboundMessage> {
   return {
     name: 'size',
+    ahead: 'check',
     run: (m) => (m.data.byteLength > maxPayload ? { close: CloseCode.MESSAGE_TOO_BIG, reason: CloseReason.TOO_BIG, violation: 'too_big' } : undefined),
   };
 }

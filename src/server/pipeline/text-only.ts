@@ -5,6 +5,7 @@ import type { InboundMessage, Stage } from './types.js';
 export function textOnlyStage(): Stage<InboundMessage> {
   return {
     name: 'text-only',
+    ahead: 'check',
     run: (m) => (m.isBinary ? { close: CloseCode.UNSUPPORTED_DATA, reason: CloseReason.BINARY, violation: 'binary' } : undefined),
   };
 }

@@ -27,6 +27,14 @@ export interface InboundMessage {
   payload?: unknown;
   /** Set by 'authorize': the one handler context of this message, which the handler gets too. */
   ctx?: HandlerContext;
+  /**
+   * Set by the runner when the message started while earlier messages of its connection were still
+   * unanswered (pipelined publishes before it): they are answered when this settles, and every
+   * answer of this message (ack, error, close) waits for it.
+   */
+  after?: Promise<void>;
+  /** Set by the runner when a pipelined route's handler started and returned a promise. */
+  pipelined?: boolean;
 }
 
 /** What a message is known to carry once a stage has passed it: each type adds what its stage sets. */
@@ -41,9 +49,19 @@ export type StageOutcome =
   | { readonly close: CloseCodeValue; readonly reason: string; readonly violation: ViolationReason }
   | { readonly done: true };
 
+/**
+ * May a stage run on a message whose connection still has earlier messages unanswered (only ever
+ * pipelined handlers, runner.ts)? 'check': yes, it reads the message and connection state that a
+ * pipelined handler does not change (identity, session, rate bucket by arrival). 'pipelined': yes
+ * when the message's route is declared `pipelined`; once it started, the next message may start
+ * too. Absent: no, the rest of the message waits until the earlier ones are answered.
+ */
+export type Ahead = 'check' | 'pipelined';
+
 /** A stage as the runner and `guard.pipeline` see it: a name and a run over the message. */
 export interface PipelineStage {
   readonly name: string;
+  readonly ahead?: Ahead;
   run(m: InboundMessage): StageOutcome | Promise<StageOutcome>;
 }
 
@@ -54,6 +72,7 @@ export interface PipelineStage {
  */
 export interface Stage<In extends InboundMessage, Out extends InboundMessage = In> {
   readonly name: string;
+  readonly ahead?: Ahead;
   readonly run: (m: In) => StageOutcome | Promise<StageOutcome>;
   /** Type-only marker of what the stage guarantees; never set. */
   readonly provides?: Out;
