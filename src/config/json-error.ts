@@ -13,7 +13,7 @@ export interface JsonErrorLocation {
 }
 
 /** Config files are small; past this the unexpected-token search is skipped (the end is reported). */
-const MAX_SEARCH = 1 << 20;
+const MAX_SEARCH = 64 * 1024;
 
 function position(text: string, message: string): number {
   const at = / at position (\d+)/.exec(message);
