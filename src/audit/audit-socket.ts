@@ -206,6 +206,9 @@ export function openAuditSocket(req: ConcreteRequest, o: OpenOptions): Promise<C
     ws.on('open', () => {
       clearTimeout(deadline);
       const socket = new RecordedSocket(ws, upgradeHeaders, o);
+      // Open at once when there is no exchange to make: a frame that arrived with the 101 and that
+      // ws refuses must reach the check as the target's doing, not fail the connection.
+      if (!o.socketIo && !req.firstMessage) return finish({ ok: true, socket });
       // A target that breaks the protocol during the Engine.IO/auth exchange fails this connection,
       // never the audit (a rejection here had no one to catch it and ended the process).
       afterOpen(socket, req, o).then(finish, (e: unknown) => { socket.close(); finish({ ok: false, error: (e as Error).message }); });
@@ -215,19 +218,19 @@ export function openAuditSocket(req: ConcreteRequest, o: OpenOptions): Promise<C
 
 /** The exchange between the 101 and the first application message: Engine.IO open, CONNECT, first-message auth. */
 async function afterOpen(socket: RecordedSocket, req: ConcreteRequest, o: OpenOptions): Promise<ConnectResult> {
-      if (o.socketIo) {
-        // Engine.IO open packet, then Socket.IO CONNECT to the main namespace.
-        const open = await socket.waitFor((m) => m.startsWith('0'), o.timeoutMs);
-        if (open === null) { socket.close(); return { ok: false, error: 'no Engine.IO open packet' }; }
-        socket.send(connectPacket(o.socketIoNamespace ?? '/', o.socketIoAuth));
-        // Socket.IO 4 closes a connection whose first event arrives before it has answered the
-        // CONNECT: every check waits for the answer (40 accepted, 44 refused) before it sends anything.
-        await socket.waitFor((m) => /^4[04]/.test(m), o.timeoutMs);
-      }
-      if (req.firstMessage) {
-        socket.send(req.firstMessage);
-        // Let first-message auth settle (ack or close) before the check sends anything else.
-        await socket.waitFor(() => true, Math.min(1000, o.timeoutMs), socket.messages.length);
-      }
-      return { ok: true, socket };
+  if (o.socketIo) {
+    // Engine.IO open packet, then Socket.IO CONNECT to the main namespace.
+    const open = await socket.waitFor((m) => m.startsWith('0'), o.timeoutMs);
+    if (open === null) { socket.close(); return { ok: false, error: 'no Engine.IO open packet' }; }
+    socket.send(connectPacket(o.socketIoNamespace ?? '/', o.socketIoAuth));
+    // Socket.IO 4 closes a connection whose first event arrives before it has answered the
+    // CONNECT: every check waits for the answer (40 accepted, 44 refused) before it sends anything.
+    await socket.waitFor((m) => /^4[04]/.test(m), o.timeoutMs);
+  }
+  if (req.firstMessage) {
+    socket.send(req.firstMessage);
+    // Let first-message auth settle (ack or close) before the check sends anything else.
+    await socket.waitFor(() => true, Math.min(1000, o.timeoutMs), socket.messages.length);
+  }
+  return { ok: true, socket };
 }

@@ -125,10 +125,13 @@ test('a baseline handshake still refused 429 after the retries → the one line 
   const s = await startFragileServer({ rateLimitAfterHandshakes: 0 });
   closers.push(() => void s.close());
   const probe: CheckModule = { meta: { id: 'WSG-ORIGIN-97', title: 't', area: 'ORIGIN', severity: 'low', mode: 'safe', references: ['x'], remediation: 'r', description: 'd' }, run: async () => undefined };
-  await assert.rejects(runAudit(new URL(s.url), { requestTimeoutMs: 2000 }, { checks: [probe] }), (e: Error) => {
+  const t0 = Date.now();
+  await assert.rejects(runAudit(new URL(s.url), { requestTimeoutMs: 2000, throttleWaitMs: 3000 }, { checks: [probe] }), (e: Error) => {
     assert.ok(e instanceof BaselineFailedError);
     assert.match(e.message, /^baseline handshake got HTTP 429 Too Many Requests, not 101: the server is rate-limiting the auditor's handshakes: rerun later or slower \(--concurrency 1\), or allowlist the auditor's address/);
     return true;
   });
+  // Retry-After: 1 waited out while the 3 s budget lasted (three waits), then given up.
   assert.equal(s.handshakes, 4, 'waited out Retry-After three times before giving up');
+  assert.ok(Date.now() - t0 >= 3000, `${Date.now() - t0} ms`);
 });

@@ -4,7 +4,7 @@ import WebSocket from 'ws';
 import { type Weak, CANARY, audit, logoutCmd } from './setup.js';
 import { ALLOWED, loadCheck, track } from '../../harness.js';
 import { runAudit } from '../../../../src/audit/runner.js';
-import { MemoryTrafficRecorder } from '../../../../src/audit/traffic.js';
+import type { CheckModule } from '../../../../src/audit/types.js';
 import { startWeakServer } from '../../../fixtures/weak-server.js';
 
 test('SESSION-01: socket kept after logout → finding; closed on logout → pass; no --logout-cmd → skipped', async () => {
@@ -36,17 +36,22 @@ test('SESSION-01 with --logout-token: ends that session only, and the checks on 
 test('SESSION-01 logging the main session out runs after every other check, so they are not starved of it', async () => {
   const s = track(await startWeakServer({}));
   const alice = await s.mintToken('alice');
-  const traffic = new MemoryTrafficRecorder();
+  // A check that needs the main session a while into the audit, as the ordinary checks do.
+  const later: CheckModule = {
+    meta: { id: 'WSG-ORIGIN-98', title: 'later', area: 'ORIGIN', severity: 'low', mode: 'safe', references: ['x'], remediation: 'r', description: 'd' },
+    run: async (ctx) => {
+      await ctx.sleep(1500);
+      const r = await ctx.handshake();
+      if (r.response.status !== 101) ctx.report({ confidence: 'certain', evidence: `the main session was refused: HTTP ${r.response.status}` });
+    },
+  };
   const { report } = await runAudit(new URL(s.url), {
     ...CANARY, intrusive: true, insecure: true, requestTimeoutMs: 3000, canaryWaitMs: 800, allowedOrigins: [ALLOWED],
     credentials: { token: alice }, logoutCmd: logoutCmd(s.httpBase, alice), sessionWaitMs: 600,
-  }, { checks: [await loadCheck('WSG-SESSION-01'), await loadCheck('WSG-AUTH-02'), await loadCheck('WSG-ORIGIN-01')], traffic, allowFailedBaseline: true });
+  }, { checks: [await loadCheck('WSG-SESSION-01'), later], allowFailedBaseline: true });
   const byId = Object.fromEntries(report.checks.map((c) => [c.id, c]));
   assert.equal(byId['WSG-SESSION-01']?.status, 'pass', byId['WSG-SESSION-01']?.reason);
-  for (const id of ['WSG-AUTH-02', 'WSG-ORIGIN-01']) assert.ok(['pass', 'fail'].includes(byId[id]?.status ?? ''), `${id} evaluated: ${JSON.stringify(byId[id])}`);
-  const order = traffic.entries().map((e) => e.checkId);
-  const first = order.indexOf('WSG-SESSION-01');
-  assert.ok(first >= 0 && order.slice(first).every((id) => id === 'WSG-SESSION-01'), `SESSION-01's traffic comes after every other check's: ${[...new Set(order)].join(' → ')}`);
+  assert.deepEqual(report.findings.map((f) => f.evidence), [], 'the main session was still there for the other check');
   assert.equal(await connectAs(s.url, alice), 'refused', 'the logout did happen');
 });
 
