@@ -111,11 +111,12 @@ test('unreachable Redis at start-up: refused exits at once, a silent listener af
   assert.equal(control.code, 2, control.stderr);
   const refused = await timed('redis://127.0.0.1:1');
   assert.equal(refused.code, 1, refused.stderr);
-  assert.ok(refused.ms - control.ms < 3000, `refused: ${refused.ms} ms, start-up alone ${control.ms} ms`);
+  // Coarse bounds, not a speed claim: what they tell apart is one attempt from the 10 s of retries.
+  assert.ok(refused.ms - control.ms < 8000, `refused: ${refused.ms} ms, start-up alone ${control.ms} ms`);
   const hung = await timed(`redis://127.0.0.1:${port}`);
   assert.equal(hung.code, 1, hung.stderr);
   assert.match(hung.stderr, new RegExp(`^wsguard: cannot reach Redis at WSGUARD_REDIS_URL \\(127\\.0\\.0\\.1:${port}\\): Command timed out\n$`));
-  assert.ok(hung.ms - control.ms >= 1500 && hung.ms - control.ms < 8000, `silent listener: ${hung.ms} ms, start-up alone ${control.ms} ms`);
+  assert.ok(hung.ms - control.ms >= 1500 && hung.ms - control.ms < 9500, `silent listener: ${hung.ms} ms, start-up alone ${control.ms} ms`);
   const doc = readFileSync(new URL('../../docs/cluster.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
   assert.match(doc, /cannot reach Redis at WSGUARD_REDIS_URL \(host:port\): <reason>`, at the first failed attempt: at once when the connection is refused/);
   assert.match(doc, /after the 2 s command timeout when something accepts the connection but does not answer/);

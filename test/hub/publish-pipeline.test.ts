@@ -211,7 +211,7 @@ test('a hub SIGKILLed during pipelined bursts acked nothing it had not committed
   const secret = 'k'.repeat(43);
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./fixtures/hub-child.ts', import.meta.url)), dir], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, WSGUARD_TEST_SECRET: secret },
+    env: { ...process.env, HUB_CHILD_SECRET: secret },
   });
   const exited = new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_code, signal) => r(signal)));
   try {
