@@ -266,7 +266,7 @@ test('the page with a pasted token: the time left in the header, a banner before
 });
 
 test('the page with short idle timers: a quiet subscription stays live; with none the hub closes the connection as idle and the page says so, then resumes', { skip: SKIP, timeout: 60_000 }, async () => {
-  const h = await startTestHub({ devMode: true }, { guard: { heartbeatMs: 50, idleTimeoutMs: 300 } });
+  const h = await startTestHub({ devMode: true }, { guard: { heartbeatMs: 400, idleTimeoutMs: 1500 } });
   hubs.push(h);
   const page = await newPage();
   await page.goto(h.url);
