@@ -57,8 +57,20 @@ export function canonicalHeaderName(name: string): string {
   return name.trim().split('-').map((w) => SPECIAL_CASE[w.toLowerCase()] ?? (w.charAt(0).toUpperCase() + w.slice(1).toLowerCase())).join('-');
 }
 
+/**
+ * Query parameters that carry a credential when the operator writes one into the target URL
+ * (`?token=…`, `?access_token=…`, `?api_key=…`, `?sid=…`): the operator's, like --token.
+ */
+const CREDENTIAL_PARAM = /^(?:(?:access|auth|id|refresh)?[_-]?token|jwt|auth(?:orization)?|bearer|(?:api|access|auth|secret)?[_-]?key|apikey|secret|pass(?:word)?|sid|session(?:[_-]?id)?|ticket|sig(?:nature)?|credentials?)$/i;
+
 export function concreteRequest(target: URL, options: AuditOptions, variant: HandshakeVariant = {}): ConcreteRequest {
   const url = new URL(target.href);
+  // Another identity, or none: the operator's credential in the URL stays out too.
+  if (variant.withCredentials === false || (variant.credentials !== undefined && variant.credentials !== options.credentials)) {
+    for (const name of [...url.searchParams.keys()]) if (CREDENTIAL_PARAM.test(name)) url.searchParams.delete(name);
+    url.username = '';
+    url.password = '';
+  }
   if (variant.path !== undefined) url.pathname = variant.path;
   if (variant.endpoint?.tls !== undefined) url.protocol = variant.endpoint.tls ? 'wss:' : 'ws:';
   if (variant.endpoint?.port !== undefined) url.port = String(variant.endpoint.port);

@@ -92,3 +92,14 @@ test('AUTH-01 on a plain ws echo server: the canary coming back is an echo, not 
   const samples = await runCheck('WSG-AUTH-01', url, { allowedOrigins: [ALLOWED], messages: ['{ "type": "hello" }'] });
   assert.deepEqual(samples.findings.map((f) => f.evidence), []);
 });
+
+test('AUTH-01: the operator\'s token written into the target URL (?token=) is not sent by the anonymous handshake (was a high/certain false positive)', async () => {
+  const s = track(await (await import('../../../fixtures/weak-server.js')).startWeakServer({ acceptQueryToken: true }));
+  const token = await s.mintToken('alice');
+  const url = `${s.url}?token=${encodeURIComponent(token)}&room=lobby`;
+  const r = await runCheck('WSG-AUTH-01', url, { allowedOrigins: [ALLOWED], canary: '{"type":"whoami"}', canaryExpect: 'protected-data-of-' });
+  assert.deepEqual(r.findings.map((f) => `${f.severity} ${f.evidence}`), []);
+  assert.equal(r.result.status, 'pass', r.result.reason);
+  // The anonymous handshake was refused: it went without the token.
+  assert.ok(r.traffic.entries().some((e) => e.checkId === 'WSG-AUTH-01' && e.kind === 'http' && e.text === 'Unauthorized'), JSON.stringify(r.traffic.entries().map((e) => e.text.slice(0, 40))));
+});
