@@ -14,6 +14,7 @@ import { callApp, ClientError, fromErrorFrame } from './errors.js';
 import { Requests, type RequestOptions } from './requests.js';
 import { classifyRefusal, watchRefusal, type HandshakeRefusal } from './refusal.js';
 import { ChannelSubscription } from './subscriptions.js';
+import { Pacer } from './pacer.js';
 import { refreshDelay } from './token.js';
 import type { Ack, Client, ClientEvents, ClientOptions, ClientState, MessageMap, SubscribeOptions, Subscription, WebSocketConstructor, WebSocketLike } from './types.js';
 import { decodeServerFrame } from './wire.js';
@@ -28,6 +29,15 @@ const OPEN = 1;
  */
 const SUBSCRIBE_BURST = 20;
 const SUBSCRIBE_PER_SEC = 10;
+
+/**
+ * Publishes in flight and sent per second on a connection. The hub pipelines up to maxPipelined (16)
+ * publishes per connection and queues at most maxQueued (64) messages; its message budget is 20/s,
+ * burst 40, shared with subscribes (paced above at 10/s, burst 20) and the app's requests. So a bulk
+ * upload keeps 8 in flight at 10/s, burst 20 (the two paces together stay within 20/s, burst 40), and
+ * waits here in call order, at most maxWaiting, instead of being refused and closed.
+ */
+const PUBLISH_LIMITS = { maxInFlight: 8, burst: 20, perSec: 10, maxWaiting: 10_000 };
 
 /** Types the client sends itself (subscribe(), unsubscribe(), the token refresh): not for request(). */
 const RESERVED = new Set(['subscribe', 'unsubscribe', 'auth.refresh']);
@@ -49,6 +59,7 @@ class WsguardClient<M extends MessageMap> implements Client<M> {
   private readonly maxReauthFailures: number;
   private readonly creds: Credentials;
   private readonly requests = new Requests();
+  private readonly publishes = new Pacer(PUBLISH_LIMITS);
   private readonly subs = new Map<string, ChannelSubscription>();
   private readonly listeners: { [K in keyof ClientEvents]: Set<ClientEvents[K]> } = { state: new Set(), error: new Set() };
 
@@ -127,7 +138,14 @@ class WsguardClient<M extends MessageMap> implements Client<M> {
   publish(type: 'file_upload', payload: FileUploadPayload): Promise<number>;
   publish(type: 'file_delete', payload: FileDeletePayload): Promise<number>;
   async publish(type: 'file_upload' | 'file_delete', payload: FileUploadPayload | FileDeletePayload): Promise<number> {
-    const ack = await this.call(type, payload);
+    if (this.state === 'closed') throw new ClientError('closed', 'client is closed');
+    const release = await this.publishes.acquire();
+    let ack: ServerMessage;
+    try {
+      ack = await this.call(type, payload);
+    } finally {
+      release();
+    }
     if (ack.type !== 'ack' || ack.payload.seq === undefined) throw new ClientError('bad_frame', 'ack without seq');
     return ack.payload.seq;
   }
@@ -201,6 +219,7 @@ class WsguardClient<M extends MessageMap> implements Client<M> {
     // A new connection has a new budget on the server.
     this.subTokens = SUBSCRIBE_BURST;
     this.subTokensAt = Date.now();
+    this.publishes.resetBudget();
     for (const sub of this.subs.values()) this.sendSubscribe(sub);
     this.requests.flush((frame) => this.sendRaw(frame));
     this.scheduleRefresh();
@@ -327,6 +346,7 @@ class WsguardClient<M extends MessageMap> implements Client<M> {
 
   private shutdown(err: ClientError): void {
     this.clearSubscribeQueue();
+    this.publishes.clear(err);
     for (const sub of this.subs.values()) {
       clearTimeout(sub.retryTimer);
       sub.ended(err);

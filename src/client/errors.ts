@@ -15,6 +15,8 @@ import { errorInfo, isErrorCode, type ErrorCodeValue } from '../protocol/errors.
  *                      403 origin/host, 400 path...); retrying cannot fix it
  * - already_subscribed: one subscription per channel per client
  * - bad_frame:         the server sent a frame that is not a protocol v1 message
+ * - publish_queue_full: too many publishes already wait to be sent (the client paces them to the
+ *                      hub's per-connection budget); nothing was sent, retry after earlier ones settle
  */
 export type ClientErrorCode =
   | ErrorCodeValue
@@ -26,9 +28,10 @@ export type ClientErrorCode =
   | 'auth_failed'
   | 'handshake_refused'
   | 'already_subscribed'
-  | 'bad_frame';
+  | 'bad_frame'
+  | 'publish_queue_full';
 
-const CLIENT_RETRYABLE: Record<string, boolean> = { disconnected: true, timeout: true, connect_failed: true };
+const CLIENT_RETRYABLE: Record<string, boolean> = { disconnected: true, timeout: true, connect_failed: true, publish_queue_full: true };
 
 export interface ClientErrorDetails {
   /** WebSocket close code, for connection_closed. */

@@ -47,6 +47,8 @@ export interface HubConfig {
   replay?: { perConnection: number; perUser: number; queuePerUser: number };
   /** Channels one connection may be subscribed to at once; unset = the hub's default (64). */
   maxSubscriptions?: number;
+  /** Messages per second one connection may send (the guard's messageRate; burst twice that). */
+  messageRate?: number;
   /** Publishes per second one identity may make over all its connections and HTTP (burst twice that). */
   publishRatePerUser?: number;
   /** Channel creation caps (see docs/server.md); unset = defaults. */
@@ -202,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, configPath = en
     maxConnections: v.maxConnections ?? 10_000,
     maxTcpPerIp: v.maxTcpPerIp ?? 256,
     maxSubscriptions: v.maxSubscriptions ?? 64,
+    messageRate: v.messageRate ?? 20,
     publishRatePerUser: v.publishRatePerUser ?? 20,
     replay: { perConnection: v.replayPerConnection ?? 2, perUser: v.replayPerUser ?? 4, queuePerUser: v.replayQueuePerUser ?? 256 },
     channels: { max: v.maxChannels ?? 100_000, newPerUserPerHour: v.newChannelsPerUser ?? 1000 },

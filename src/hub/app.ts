@@ -168,6 +168,7 @@ export async function startHub(config: HubConfig, opts: StartOptions = {}): Prom
     ...(config.allowedHosts === 'self' ? {} : { hosts }),
     trustProxy: config.trustProxy,
     ...(config.idleTimeoutMs !== undefined && opts.guard?.idleTimeoutMs === undefined ? { idleTimeoutMs: config.idleTimeoutMs } : {}),
+    ...(config.messageRate !== undefined && opts.guard?.messageRate === undefined ? { messageRate: { perSec: config.messageRate, burst: 2 * config.messageRate } } : {}),
     caps: { global: config.maxConnections, perIp: 50, perUser: 10, tcpPerIp: config.maxTcpPerIp ?? 256, ...opts.guard?.caps },
     ...(config.logAggregateMs !== undefined ? { securityLog: { intervalMs: config.logAggregateMs, ...opts.guard?.securityLog } } : {}),
     auth: {
