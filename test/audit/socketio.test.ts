@@ -60,6 +60,16 @@ test('INPUT-01 on Socket.IO: --message ["chat","hi"] is emitted as an event; a r
   assert.equal(s.result.status, 'pass', JSON.stringify(s.findings));
 });
 
+test('INPUT-01 on Socket.IO: an ack handing back the event\'s own argument (431["<img…>"]) is self-reflection, info like a plain echo, not high', async () => {
+  const echo = track(await startSocketIoServer({ authToken: TOKEN, echo: true }));
+  const r = await runCheck('WSG-INPUT-01', echo.url, { ...OPERATOR, messages: ['["echo","hi"]'] });
+  assert.deepEqual(r.findings.map((f) => [f.severity, f.confidence]), [['info', 'certain']], JSON.stringify(r.findings));
+  assert.match(r.findings[0]?.evidence ?? '', /self-reflection/);
+  // An object argument acked whole is the same echo.
+  const obj = await runCheck('WSG-INPUT-01', echo.url, { ...OPERATOR, messages: ['["echo",{"text":"hi"}]'] });
+  assert.deepEqual(obj.findings.map((f) => [f.severity, f.confidence]), [['info', 'certain']], JSON.stringify(obj.findings));
+});
+
 test('a namespace (--namespace /admin): CONNECT and events go to it', async () => {
   const weak = track(await startSocketIoServer({ authTokenPrefix: '', namespace: '/admin', chat: 'raw' }));
   const w = await runCheck('WSG-INPUT-01', weak.url, { ...OPERATOR, namespace: '/admin', messages: ['["chat","hi"]'] });
