@@ -120,6 +120,15 @@ test('FINGER-03 names no CVE-2021-32640 on ws 4.1.0 (its server splits the heade
   assert.deepEqual(ws8.findings.filter((x) => x.checkId === 'WSG-FINGER-03'), []);
 });
 
+test('FINGER-03 on socket.io 4.5.4 (npm) crashed by the reserved "error" event (INPUT-03): CVE-2024-38355 named once, from the banner, not again from the crash', { skip: sio.skip }, async () => {
+  await withTarget(sio.target, async (url) => {
+    const r = await runCheck('WSG-FINGER-03', url, { ...sio.target.audit, allowedOrigins: [ALLOWED], intrusive: true, concurrency: 1, livenessWindowMs: 1000 }, ['WSG-PROTO-06', 'WSG-INPUT-03', 'WSG-LIVE-01']);
+    assert.ok(r.findings.some((f) => f.checkId === 'WSG-LIVE-01'), 'the crash happened (else this test shows nothing)');
+    const named = r.findings.filter((f) => f.checkId === 'WSG-FINGER-03' && f.title.includes('CVE-2024-38355'));
+    assert.deepEqual(named.map((f) => f.title), ['Known-vulnerable version: Socket.IO 4.5.4 (CVE-2024-38355)']);
+  });
+});
+
 /**
  * A Socket.IO 2.x stand-in: Engine.IO 3 answers every polling open in v3 framing ("<len>:0{…",
  * whatever EIO is asked) and serves the client bundle with the release's banner and ETag, as
