@@ -41,7 +41,7 @@ async function probe(ctx: CheckContext): Promise<void> {
   for (const t of templates) for (const p of PAYLOADS) { const m = fill(t, p); sent.push(m); sender.socket.send(m); }
   await sender.socket.collect(ctx.options.canaryWaitMs);
 
-  const hits: Array<{ payload: string; where: string; key: string; echo: boolean }> = [];
+  const hits: Array<{ payload: string; where: string; key: string; echo: boolean; ack: boolean }> = [];
   watched.forEach(([where, s], i) => {
     for (const frame of s.messages.slice(starts[i])) {
       // The whole message sent coming back to its own sender is an echo: it reaches no one else.
@@ -49,7 +49,7 @@ async function probe(ctx: CheckContext): Promise<void> {
       for (const p of PAYLOADS) {
         const f = stringFields(frame).find((x) => x.value.includes(p) && (!p.startsWith('javascript:') || URL_KEY.test(x.key)));
         const same = hits.find((h) => h.payload === p && h.where === where);
-        if (f && !same) hits.push({ payload: p, where, key: f.key, echo });
+        if (f && !same) hits.push({ payload: p, where, key: f.key, echo, ack: ackArgs(frame) !== null });
         else if (f && same && same.echo && !echo) Object.assign(same, { key: f.key, echo: false });
       }
     }
@@ -60,7 +60,7 @@ async function probe(ctx: CheckContext): Promise<void> {
   if (!real.length) {
     ctx.report({
       severity: 'info', confidence: 'certain',
-      evidence: `The server echoes each message verbatim to its sender only (${list(hits)}): self-reflection, not stored or cross-user script injection; it matters only if the client renders its own echoed messages as HTML.`,
+      evidence: `The server ${hits.some((h) => h.ack) ? 'hands each event\'s own arguments back to its sender only, by Socket.IO ack' : 'echoes each message verbatim to its sender only'} (${list(hits)}): self-reflection, not stored or cross-user script injection; it matters only if the client renders its own echoed messages as HTML.`,
     });
     return;
   }
