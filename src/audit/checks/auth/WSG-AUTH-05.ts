@@ -42,7 +42,7 @@ export async function run(ctx: CheckContext): Promise<void> {
     ctx.report({
       // Say what was watched: a window shorter than connectTimeout cannot tell "unbounded" from "45 s".
       confidence: short ? 'tentative' : 'certain',
-      evidence: `${what} ${ctx.options.authWindowMs / 1000} s.${short ? ` Socket.IO closes a connection that joins no namespace at connectTimeout (45 s by default; Socket.IO 2.x has none), which this window did not cover, so it shows no bound was seen, not that none exists; a connectTimeout of a few seconds bounds it either way.` : ''}`,
+      evidence: `${what} ${ctx.options.authWindowMs / 1000} s.${short ? ` Socket.IO closes a connection that joins no namespace at connectTimeout (45 s by default; Socket.IO 2.x has none), which this window did not cover, so it shows no bound was seen, not that none exists (--auth-window 50 tells them apart); a connectTimeout of a few seconds bounds it either way.` : ''}`,
     });
   }
 
