@@ -52,6 +52,13 @@ export function decodePacket(text: string): Packet | null {
   return out;
 }
 
+/** The arguments of an ACK packet (`431["hi"]` → `["hi"]`), or null for anything else. */
+export function ackArgs(text: string): unknown[] | null {
+  if (!text.startsWith('43')) return null;
+  const p = decodePacket(text);
+  return p && p.type === PacketType.ACK && Array.isArray(p.data) ? (p.data as unknown[]) : null;
+}
+
 /**
  * An EVENT or ACK as its JSON arguments array (`["chat","<p>hi</p>"]`, `[{"user":"alice"}]`),
  * whatever namespace and ack id it carried; anything else (open, CONNECT answers, ping, binary

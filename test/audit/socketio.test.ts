@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connectPacket, eventArgs, eventPacket } from '../../src/audit/socketio.js';
+import { ackArgs, connectPacket, eventArgs, eventPacket } from '../../src/audit/socketio.js';
 import { concreteRequest, socketIoAuth } from '../../src/audit/request-variant.js';
 import { resolveOptions } from '../../src/audit/options.js';
 import { startSocketIoServer } from '../fixtures/socketio-server.js';
@@ -28,6 +28,9 @@ test('codec: EVENT with namespace and ack id, CONNECT with auth, replies read as
   assert.equal(eventArgs('42/admin,["chat","<p>x</p>"]'), '["chat","<p>x</p>"]');
   assert.equal(eventArgs('40{"sid":"x"}'), '40{"sid":"x"}');
   assert.equal(eventArgs('hello'), 'hello');
+  assert.deepEqual(ackArgs('431["<b>"]'), ['<b>']);
+  assert.deepEqual(ackArgs('43/admin,7[{"a":1}]'), [{ a: 1 }]);
+  assert.equal(ackArgs('421["echo","x"]'), null);
 });
 
 test('--token-in message on Socket.IO: no bare auth frame (Engine.IO closes the transport on it); the token goes in the CONNECT', () => {
@@ -58,6 +61,16 @@ test('INPUT-01 on Socket.IO: --message ["chat","hi"] is emitted as an event; a r
   const safe = track(await startSocketIoServer({ authToken: TOKEN, chat: 'encoded' }));
   const s = await runCheck('WSG-INPUT-01', safe.url, { ...OPERATOR, messages: ['["chat","hi"]'] });
   assert.equal(s.result.status, 'pass', JSON.stringify(s.findings));
+});
+
+test('INPUT-01 on Socket.IO: an ack handing back the event\'s own argument (431["<img…>"]) is self-reflection, info like a plain echo, not high', async () => {
+  const echo = track(await startSocketIoServer({ authToken: TOKEN, echo: true }));
+  const r = await runCheck('WSG-INPUT-01', echo.url, { ...OPERATOR, messages: ['["echo","hi"]'] });
+  assert.deepEqual(r.findings.map((f) => [f.severity, f.confidence]), [['info', 'certain']], JSON.stringify(r.findings));
+  assert.match(r.findings[0]?.evidence ?? '', /hands each event's own arguments back to its sender only, by Socket\.IO ack .*self-reflection/);
+  // An object argument acked whole is the same echo.
+  const obj = await runCheck('WSG-INPUT-01', echo.url, { ...OPERATOR, messages: ['["echo",{"text":"hi"}]'] });
+  assert.deepEqual(obj.findings.map((f) => [f.severity, f.confidence]), [['info', 'certain']], JSON.stringify(obj.findings));
 });
 
 test('a namespace (--namespace /admin): CONNECT and events go to it', async () => {

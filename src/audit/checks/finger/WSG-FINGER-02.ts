@@ -61,7 +61,9 @@ export function identify(entries: readonly TrafficEntry[]): Map<Signature, strin
     if (e.direction !== 'in' || e.kind === 'frame') continue;
     for (const sig of SIGNATURES) {
       const m = sig.pattern.exec(e.text);
-      if (m && !hits.has(sig)) hits.set(sig, `${e.kind === 'close' ? `close ${e.closeCode ?? ''} reason` : `HTTP ${e.status ?? ''} answer`} "${m[0].slice(0, 70).replace(/\n/g, ' | ')}" (seen by ${e.checkId})`);
+      // One sighting per library: ws has two signatures (ws 7+ reasons, ws 4–6 headers) and a
+      // server can show both, which is one library, not two findings.
+      if (m && ![...hits.keys()].some((h) => h.library === sig.library)) hits.set(sig, `${e.kind === 'close' ? `close ${e.closeCode ?? ''} reason` : `HTTP ${e.status ?? ''} answer`} "${m[0].slice(0, 70).replace(/\n/g, ' | ')}" (seen by ${e.checkId})`);
     }
   }
   return hits;

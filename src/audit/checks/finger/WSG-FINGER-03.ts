@@ -13,7 +13,7 @@ export const meta: CheckMeta = {
   passive: true,
   references: ['S10', 'S11', 'S12', 'CWE-1104', 'ASVS 15.2.1'],
   remediation: 'Upgrade the named component to a fixed release (the advisory gives it); until then apply the advisory\'s workaround, and stop announcing the version (WSG-FINGER-01).',
-  description: 'Names an advisory only when the version is shown to be in its affected range: (a) a version banner in any recorded answer (Server, X-Powered-By, error pages: Python websockets, Apache Tomcat) compared with the advisory\'s range; (b) a behaviour only affected versions show: the library identified by WSG-FINGER-02\'s signatures and the target stopping answering (WSG-LIVE-01) right after the advisory\'s own trigger (ws and > 2 000 headers, Engine.IO and an RSV2/RSV3 frame, Socket.IO and an event named "error" (CVE-2024-38355), Gorilla and a 64-bit length with the MSB set), or Faye websocket-driver and WSG-LIMIT-09 measuring the Sec-WebSocket-Extensions ReDoS (websocket-extensions, CVE-2020-7662/7663), or ws and its own safe timing of CVE-2021-32640 (ws 5.0.0–5.2.2, 6.0.0–6.2.1, 7.0.0–7.4.5): handshakes with Sec-WebSocket-Protocol "b" + 1 000 vs 14 000 spaces + "x" in three interleaved pairs, the long one at least 50 ms and three times slower in each (fixed versions and ws 4 parse it in linear time). (c) framework disclosure: when <engineio path>?EIO=4&transport=polling answers an Engine.IO open packet, GET <engineio path>socket.io.js (Socket.IO 4 serves its client bundle with a "Socket.IO v4.x.y" banner: the server package\'s own version, compared with CVE-2024-38355, and with the engine.io advisories CVE-2023-31125 and CVE-2022-41940 where the release\'s pinned engine.io line is wholly affected) and the same polling GET with EIO=3: finding (low, certain) when the legacy v3 protocol is accepted (allowEIO3 on). Adds the baseline and a Sec-WebSocket-Version: 1337 handshake so banners are seen alone (the latter after the active checks: some servers crash on it). A library without a version is WSG-FINGER-02 and names no advisory.',
+  description: 'Names an advisory only when the version is shown to be in its affected range: (a) a version banner in any recorded answer (Server, X-Powered-By, error pages: Python websockets, Apache Tomcat) compared with the advisory\'s range; (b) a behaviour only affected versions show: the library identified by WSG-FINGER-02\'s signatures and the target stopping answering (WSG-LIVE-01) right after the advisory\'s own trigger (ws and > 2 000 headers, Engine.IO and an RSV2/RSV3 frame, Socket.IO and an event named "error" (CVE-2024-38355), Gorilla and a 64-bit length with the MSB set), or Faye websocket-driver and WSG-LIMIT-09 measuring the Sec-WebSocket-Extensions ReDoS (websocket-extensions, CVE-2020-7662/7663), or ws and its own safe timing of CVE-2021-32640 (ws 5.0.0–5.2.2, 6.0.0–6.2.1, 7.0.0–7.4.5): handshakes with Sec-WebSocket-Protocol "b" + 1 000 vs 14 000 spaces + "x" in three interleaved pairs, the long one at least 50 ms and three times slower in each (fixed versions and ws 4 parse it in linear time). (c) framework disclosure: when <engineio path>?EIO=4&transport=polling answers an Engine.IO open packet, GET <engineio path>socket.io.js (Socket.IO serves its client bundle with a "Socket.IO v2/3/4.x.y" banner: the server package\'s own version, compared with CVE-2020-28481 (before 2.4.0, every origin allowed by default) and CVE-2024-38355 (2.3.0–2.5.0, 3.0.0–4.6.1), and with the engine.io advisories CVE-2023-31125 and CVE-2022-41940 where the release\'s pinned engine.io line is wholly affected) and the same polling GET with EIO=3: finding (low, certain) when the legacy v3 protocol is accepted (allowEIO3 on; on a 2.x server, shown by its banner or a v3-framed answer to EIO=4, the advice is the upgrade). One finding per advisory and per library. Adds the baseline and a Sec-WebSocket-Version: 1337 handshake so banners are seen alone (the latter after the active checks: some servers crash on it). A library without a version is WSG-FINGER-02 and names no advisory.',
 };
 
 type Version = number[];
@@ -60,14 +60,18 @@ const BANNERS: BannerRule[] = [
     ],
   },
   {
-    // socket.io 4 serves its client bundle (client-dist, built with the server) at
-    // <engineio path>socket.io.js; its banner and ETag carry the server package's own version.
-    // The advisories are engine.io's: a socket.io release pins one engine.io minor line (~x.y),
-    // so a range is named only where every release of that line is affected.
+    // socket.io serves its client bundle at <engineio path>socket.io.js: 4.x builds it with the
+    // server (client-dist), 2.x and 3.x pin socket.io-client to their own exact version, so the
+    // banner and ETag carry the server package's version on every line.
+    // The engine.io advisories: a socket.io release pins one engine.io minor line (~x.y), so a
+    // range is named only where every release of that line is affected.
     product: 'Socket.IO',
-    pattern: /\bSocket\.IO v(4\.\d+\.\d+)\b/,
+    pattern: /\bSocket\.IO v([234]\.\d+\.\d+)\b/,
     advisories: [
-      { id: 'CVE-2024-38355', severity: 'high', range: 'socket.io 3.0.0–4.6.1 (fixed in 4.6.2; 2.x in 2.5.1)', affected: (v) => within(v, '4.0.0', '4.6.2'), condition: 'a client emitting the reserved "error" event ends the process where no socket has an "error" listener' },
+      // GHSA-fxwf-4rqh-v8g3: 2.x before 2.4.0 allows every origin by default (origins '*:*').
+      { id: 'CVE-2020-28481', severity: 'medium', range: 'socket.io before 2.4.0 (fixed in 2.4.0)', affected: (v) => cmp(v, parseVersion('2.4.0')) < 0, condition: 'insecure default CORS: every origin is allowed unless the server sets its own origins/allowRequest' },
+      // GHSA-25hc-qcg6-38wj lists 2.3.0...2.5.0 and 3.0.0...4.6.1; the 2.x fix is in 2.5.1.
+      { id: 'CVE-2024-38355', severity: 'high', range: 'socket.io 2.3.0–2.5.0 (fixed in 2.5.1) and 3.0.0–4.6.1 (fixed in 4.6.2)', affected: (v) => within(v, '2.3.0', '2.5.1') || within(v, '3.0.0', '4.6.2'), condition: 'a client emitting the reserved "error" event ends the process where no socket has an "error" listener' },
       { id: 'CVE-2023-31125', severity: 'medium', range: 'socket.io 4.1.0–4.5.x (engine.io ~5.1 to ~6.2, inside engine.io 5.1.0–6.4.1; fixed in engine.io 6.4.2, socket.io 4.6.2)', affected: (v) => within(v, '4.1.0', '4.6.0'), condition: 'a crafted upgrade request throws in Server.onWebSocket and ends the process' },
       { id: 'CVE-2022-41940', severity: 'medium', range: 'socket.io 4.0.0–4.4.x (engine.io ~5.0 to ~6.1, inside engine.io 4.0.0–6.2.0; fixed in engine.io 6.2.1)', affected: (v) => within(v, '4.0.0', '4.5.0'), condition: 'a crafted HTTP request ends the process' },
     ],
@@ -110,7 +114,9 @@ function httpTexts(entries: readonly TrafficEntry[]): Array<{ text: string; wher
   return out;
 }
 
-function bannerFindings(ctx: CheckContext): void {
+/** Reports the advisories the banners put in range; returns the ids named (behaviour evidence for them adds nothing). */
+function bannerFindings(ctx: CheckContext): Set<string> {
+  const named = new Set<string>();
   const seen = new Set<string>();
   for (const rule of BANNERS) {
     for (const { text, where } of httpTexts(ctx.traffic.entries())) {
@@ -119,6 +125,7 @@ function bannerFindings(ctx: CheckContext): void {
       seen.add(`${rule.product} ${m[1]}`);
       const version = parseVersion(m[1]);
       for (const a of rule.advisories.filter((x) => x.affected(version))) {
+        named.add(a.id);
         ctx.report({
           severity: a.severity,
           // A banner is the server's own word: it can be stale or hide a backported fix.
@@ -129,13 +136,15 @@ function bannerFindings(ctx: CheckContext): void {
       }
     }
   }
+  return named;
 }
 
-function behaviourFindings(ctx: CheckContext, events: readonly LivenessEvent[]): void {
+function behaviourFindings(ctx: CheckContext, events: readonly LivenessEvent[], named: ReadonlySet<string>): void {
   const libraries = identify(ctx.traffic.entries());
   for (const rule of BEHAVIOURS) {
     const sig = [...libraries.keys()].find((s) => s.library === rule.library);
-    if (!sig) continue;
+    // One finding per advisory: a banner that already named it is the stronger evidence.
+    if (!sig || named.has(rule.advisory.id)) continue;
     const crash = events.find((e) => e.outcome === 'down' && e.after === rule.after && e.inputs.some((i) => rule.input.test(i)));
     if (!crash) continue;
     ctx.report({
@@ -224,16 +233,35 @@ async function engineIoOpenOnce(ctx: CheckContext, eio: string): Promise<{ statu
   return r && r.response.status === 200 && /^(?:\d+:)?0\{"sid"/.test(body) ? { status: statusLine(r), body } : null;
 }
 
-/** CHECKS.md FINGER-03: the legacy Engine.IO v3 protocol left on (older clients, broader surface). */
+/**
+ * The Socket.IO 2.x/3.x release the server runs, when it shows it: its client bundle's banner, or
+ * an answer to EIO=4 in v3 framing ("<length>:0{…"): Engine.IO 3 (Socket.IO 2.x) ignores the
+ * version asked and speaks only v3, where allowEIO3 (a Socket.IO 3/4 option) does not exist.
+ */
+function legacyServer(ctx: CheckContext, v4Body: string): string | null {
+  for (const { text } of httpTexts(ctx.traffic.entries())) {
+    const m = /\bSocket\.IO v(2\.\d+\.\d+)\b/.exec(text);
+    if (m?.[1]) return `Socket.IO ${m[1]} (banner "${m[0]}")`;
+  }
+  return /^\d+:0\{/.test(v4Body) ? 'Engine.IO 3 (Socket.IO 2.x: it answered EIO=4 in v3 framing)' : null;
+}
+
+/** CHECKS.md FINGER-03: the legacy Engine.IO protocol v3 left on (older clients, broader surface). */
 async function legacyEngineIo(ctx: CheckContext): Promise<void> {
-  if (!(await engineIoOpen(ctx, '4'))) return;
+  const v4 = await engineIoOpen(ctx, '4');
+  if (!v4) return;
   const v3 = await engineIoOpen(ctx, '3');
   if (!v3) return;
+  const legacy = legacyServer(ctx, v4.body);
+  const seen = `GET ${ctx.options.engineioPath}?EIO=3&transport=polling → ${v3.status} with an open packet (${v3.body.slice(0, 120)})`;
   ctx.report({
     severity: 'low',
     confidence: 'certain',
     title: 'Legacy Engine.IO protocol v3 accepted',
-    evidence: `GET ${ctx.options.engineioPath}?EIO=3&transport=polling → ${v3.status} with an open packet (${v3.body.slice(0, 120)}): allowEIO3 is on, so Socket.IO 2.x clients and their protocol are still served. Turn it off unless such clients must be supported.`,
+    evidence: legacy
+      // A 2.x server speaks v3 natively and has no allowEIO3 to turn off: the fix is the upgrade.
+      ? `${seen}: the server is ${legacy}, whose only protocol is Engine.IO v3 (no allowEIO3 option to turn off). Upgrade to Socket.IO 4 (with allowEIO3 only while 2.x clients must be served).`
+      : `${seen}: allowEIO3 is on, so Socket.IO 2.x clients and their protocol are still served. Turn it off unless such clients must be supported.`,
   });
 }
 
@@ -259,8 +287,8 @@ export async function run(ctx: CheckContext): Promise<void> {
   await requireBaseline(ctx);
   // Banners on the refusal as well as the 101 (FINGER-01 shares this probe).
   await Promise.allSettled([sharedHandshake(ctx, 'version:1337', { raw: { request: { version: '1337' } } }), prepare(ctx)]);
-  bannerFindings(ctx);
-  behaviourFindings(ctx, ctx.livenessEvents());
+  const named = bannerFindings(ctx);
+  behaviourFindings(ctx, ctx.livenessEvents(), named);
   await redosFindings(ctx);
   await protocolRedos(ctx);
   await legacyEngineIo(ctx);

@@ -1,4 +1,6 @@
+import { isDeepStrictEqual } from 'node:util';
 import { isEchoOf } from '../../canary.js';
+import { ackArgs } from '../../socketio.js';
 import { fill, injectionTemplates, short, stringFields } from './inject.js';
 import { inputOptions } from '../../options.js';
 import { reportIfDown } from '../limit/liveness.js';
@@ -12,7 +14,7 @@ export const meta: CheckMeta = {
   mode: 'intrusive',
   references: ['PS', 'WSTG step 6', 'OWASP-CS', 'RFC6455 §10.1'],
   remediation: 'Treat message content as data: validate it with a schema, and HTML-encode it wherever a client renders it (or sanitise fields declared as HTML on the server) before relaying or storing.',
-  description: 'Puts <img src=x onerror=wsg1>, "><svg onload=wsg2>, javascript:wsg3 and <img src=1 oNeRrOr=wsg4> into the injection points of the operator messages ({{payload}} marker, else every string leaf of a JSON message at any depth except its type field, or a whole plain-text message, replaced and appended to) and watches the sender and a second observer socket (the second identity when given). Finding: a payload comes back unencoded (javascript: only in url/href/link/src fields); certain when it is in a field named by --render-field, tentative otherwise. A message that comes back whole to its own sender only (an echo server) is self-reflection: info, not high.',
+  description: 'Puts <img src=x onerror=wsg1>, "><svg onload=wsg2>, javascript:wsg3 and <img src=1 oNeRrOr=wsg4> into the injection points of the operator messages ({{payload}} marker, else every string leaf of a JSON message at any depth except its type field, or a whole plain-text message, replaced and appended to) and watches the sender and a second observer socket (the second identity when given). Finding: a payload comes back unencoded (javascript: only in url/href/link/src fields); certain when it is in a field named by --render-field, tentative otherwise. A message that comes back whole to its own sender only (an echo server, or a Socket.IO ack handing back the event\'s own arguments) is self-reflection: info, not high.',
 };
 
 /** Can take a target down: runs alone, after the other checks (see CheckModule.isolated). */
@@ -39,7 +41,7 @@ async function probe(ctx: CheckContext): Promise<void> {
   for (const t of templates) for (const p of PAYLOADS) { const m = fill(t, p); sent.push(m); sender.socket.send(m); }
   await sender.socket.collect(ctx.options.canaryWaitMs);
 
-  const hits: Array<{ payload: string; where: string; key: string; echo: boolean }> = [];
+  const hits: Array<{ payload: string; where: string; key: string; echo: boolean; ack: boolean }> = [];
   watched.forEach(([where, s], i) => {
     for (const frame of s.messages.slice(starts[i])) {
       // The whole message sent coming back to its own sender is an echo: it reaches no one else.
@@ -47,7 +49,7 @@ async function probe(ctx: CheckContext): Promise<void> {
       for (const p of PAYLOADS) {
         const f = stringFields(frame).find((x) => x.value.includes(p) && (!p.startsWith('javascript:') || URL_KEY.test(x.key)));
         const same = hits.find((h) => h.payload === p && h.where === where);
-        if (f && !same) hits.push({ payload: p, where, key: f.key, echo });
+        if (f && !same) hits.push({ payload: p, where, key: f.key, echo, ack: ackArgs(frame) !== null });
         else if (f && same && same.echo && !echo) Object.assign(same, { key: f.key, echo: false });
       }
     }
@@ -58,7 +60,7 @@ async function probe(ctx: CheckContext): Promise<void> {
   if (!real.length) {
     ctx.report({
       severity: 'info', confidence: 'certain',
-      evidence: `The server echoes each message verbatim to its sender only (${list(hits)}): self-reflection, not stored or cross-user script injection; it matters only if the client renders its own echoed messages as HTML.`,
+      evidence: `The server ${hits.some((h) => h.ack) ? 'hands each event\'s own arguments back to its sender only, by Socket.IO ack' : 'echoes each message verbatim to its sender only'} (${list(hits)}): self-reflection, not stored or cross-user script injection; it matters only if the client renders its own echoed messages as HTML.`,
     });
     return;
   }
@@ -70,9 +72,24 @@ async function probe(ctx: CheckContext): Promise<void> {
   });
 }
 
-/** The frame is one of the sent messages itself (equal text or JSON, or a whole string field carrying it). */
+/**
+ * The frame is one of the sent messages itself (equal text or JSON, or a whole string field
+ * carrying it), or a Socket.IO ACK handing back the event's own arguments (`ack(msg)`): the
+ * same self-reflection, answered through the acknowledgement instead of a new event.
+ */
 function isSelfEcho(frame: string, sent: string[]): boolean {
-  return sent.some((m) => isEchoOf(frame, m) || stringFields(frame).some((f) => f.key !== '(frame)' && f.value === m));
+  const acked = ackArgs(frame);
+  return sent.some((m) => isEchoOf(frame, m) || stringFields(frame).some((f) => f.key !== '(frame)' && f.value === m) || (acked !== null && isAckOf(acked, m)));
+}
+
+/** `ack` carries exactly the arguments of the event `sent` (`["echo", x]` acked with `[x]`). */
+function isAckOf(ack: unknown[], sent: string): boolean {
+  try {
+    const event: unknown = JSON.parse(sent);
+    return Array.isArray(event) && event.length > 1 && isDeepStrictEqual(event.slice(1), ack);
+  } catch {
+    return false;
+  }
 }
 
 export async function run(ctx: CheckContext): Promise<void> {

@@ -32,3 +32,13 @@ test('FINGER-02: "13, 8, 7" (gevent-websocket, Python) is not ws\'s "13, 8" (fou
   assert.deepEqual([...identify(answer('13, 8, 7')).keys()].map((s) => s.library), []);
   assert.deepEqual([...identify(answer('13, 8')).keys()].map((s) => s.library), ['ws (Node.js)']);
 });
+
+test('FINGER-02: ws showing both its signatures (reason and ws 4–6 headers, as on the outsider\'s socket.io 4.6.1) is one library, first sighting kept', () => {
+  const traffic = [
+    { checkId: 'WSG-PROTO-06', kind: 'http', direction: 'in', status: 400, text: 'HTTP/1.1 400 Bad Request\r\nMissing or invalid Sec-WebSocket-Version header' },
+    { checkId: 'WSG-PROTO-06', kind: 'http', direction: 'in', status: 400, text: 'HTTP/1.1 400 Bad Request\nConnection: close\nContent-type: text/html\nContent-Length: 20\n' },
+  ] as TrafficEntry[];
+  const hits = identify(traffic);
+  assert.deepEqual([...hits.keys()].map((s) => s.library), ['ws (Node.js)']);
+  assert.match([...hits.values()][0] ?? '', /Missing or invalid Sec-WebSocket-Version header/);
+});

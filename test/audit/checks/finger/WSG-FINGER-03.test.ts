@@ -6,6 +6,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
 import { startSocketIoServer } from '../../../fixtures/socketio-server.js';
 import type { WeakServerOptions } from '../../../fixtures/weak-server.js';
 import { ALLOWED, runCheck, auditWeak, track } from '../../harness.js';
@@ -115,4 +118,61 @@ test('FINGER-03 names no CVE-2021-32640 on ws 4.1.0 (its server splits the heade
   const ws8 = await audit({}, ['WSG-FINGER-02']);
   assert.ok(ws8.findings.some((x) => x.checkId === 'WSG-FINGER-02'), 'ws 8 is identified, so the timing is measured');
   assert.deepEqual(ws8.findings.filter((x) => x.checkId === 'WSG-FINGER-03'), []);
+});
+
+test('FINGER-03 on socket.io 4.5.4 (npm) crashed by the reserved "error" event (INPUT-03): CVE-2024-38355 named once, from the banner, not again from the crash', { skip: sio.skip }, async () => {
+  await withTarget(sio.target, async (url) => {
+    const r = await runCheck('WSG-FINGER-03', url, { ...sio.target.audit, allowedOrigins: [ALLOWED], intrusive: true, concurrency: 1, livenessWindowMs: 1000 }, ['WSG-PROTO-06', 'WSG-INPUT-03', 'WSG-LIVE-01']);
+    assert.ok(r.findings.some((f) => f.checkId === 'WSG-LIVE-01'), 'the crash happened (else this test shows nothing)');
+    const named = r.findings.filter((f) => f.checkId === 'WSG-FINGER-03' && f.title.includes('CVE-2024-38355'));
+    assert.deepEqual(named.map((f) => f.title), ['Known-vulnerable version: Socket.IO 4.5.4 (CVE-2024-38355)']);
+  });
+});
+
+/**
+ * A Socket.IO 2.x stand-in: Engine.IO 3 answers every polling open in v3 framing ("<len>:0{…",
+ * whatever EIO is asked) and serves the client bundle with the release's banner and ETag, as
+ * socket.io 2.3.0 does; upgrades go to a plain ws server so the baseline handshake succeeds.
+ */
+async function startSocketIo2(version: string): Promise<{ url: string; close(): Promise<void> }> {
+  const srv = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/socket.io/socket.io.js') {
+      res.writeHead(200, { 'Content-Type': 'application/javascript', ETag: `"${version}"` }).end(`/*!\n * Socket.IO v${version}\n * Released under the MIT License.\n */\n!function(){}();\n`);
+    } else if (url.pathname === '/socket.io/' && url.searchParams.get('transport') === 'polling') {
+      const open = '0{"sid":"AAAAAAAAAAAAAAAAAAAA","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":5000}';
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=UTF-8' }).end(`${open.length}:${open}`);
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  const wss = new WebSocketServer({ server: srv });
+  wss.on('connection', (ws) => ws.on('message', (d) => ws.send(d)));
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const { port } = srv.address() as AddressInfo;
+  return {
+    url: `ws://127.0.0.1:${port}/`,
+    close: () => new Promise<void>((resolve) => { for (const c of wss.clients) c.terminate(); wss.close(); srv.close(() => resolve()); }),
+  };
+}
+
+test('FINGER-03 on Socket.IO 2.3.0 (banner "Socket.IO v2.3.0"): CVE-2020-28481 and CVE-2024-38355 named once each; EIO3 advice is the upgrade, not allowEIO3', async () => {
+  const sio2 = track(await startSocketIo2('2.3.0'));
+  const r = await runCheck('WSG-FINGER-03', sio2.url, { allowedOrigins: [ALLOWED] });
+  assert.deepEqual(r.findings.map((f) => [f.title, f.severity]), [
+    ['Known-vulnerable version: Socket.IO 2.3.0 (CVE-2024-38355)', 'high'],
+    ['Known-vulnerable version: Socket.IO 2.3.0 (CVE-2020-28481)', 'medium'],
+    ['Legacy Engine.IO protocol v3 accepted', 'low'],
+  ]);
+  assert.match(r.findings[0]?.evidence ?? '', /2\.3\.0–2\.5\.0 \(fixed in 2\.5\.1\)/);
+  const legacy = r.findings[2]?.evidence ?? '';
+  assert.doesNotMatch(legacy, /allowEIO3 is on/);
+  assert.match(legacy, /Socket\.IO 2\.3\.0 .*no allowEIO3 option.*Upgrade to Socket\.IO 4/);
+});
+
+test('FINGER-03 on Socket.IO 2.5.1 (fixed for both): no CVE; a v3-framed answer to EIO=4 still says 2.x, not allowEIO3', async () => {
+  const sio2 = track(await startSocketIo2('2.5.1'));
+  const r = await runCheck('WSG-FINGER-03', sio2.url, { allowedOrigins: [ALLOWED] });
+  assert.deepEqual(r.findings.map((f) => f.title), ['Legacy Engine.IO protocol v3 accepted']);
+  assert.doesNotMatch(r.findings[0]?.evidence ?? '', /allowEIO3 is on/);
 });
