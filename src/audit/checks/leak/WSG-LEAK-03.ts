@@ -53,7 +53,10 @@ async function canaryAnswer(s: AuditSocket, other: AuditSocket, o: Pick<AuditOpt
 async function entitlement(ctx: CheckContext, aReplies: string[], bReplies: string[], b: AuditSocket): Promise<string | null> {
   const socketIo = ctx.options.protocol === 'socket.io';
   const data = (m: string) => !isControlPacket(m, socketIo) && !looksLikeError(m);
-  const shared = bReplies.find((m) => data(m) && aReplies.includes(m));
+  // Only when all of B's answer is A's: copies of A's answer reaching B beside B's own (another
+  // session of A asking at the same time, fanned out) do not make B entitled.
+  const bData = bReplies.filter(data);
+  const shared = bData.length > 0 && bData.every((m) => aReplies.includes(m)) ? bData[0] : undefined;
   if (shared) return `its canary answer equals A's: ${short(shared, 80)}`;
   const { subscribeTemplate, ownId } = authzOptions(ctx.options);
   if (!subscribeTemplate || !ownId) return null;
@@ -93,7 +96,8 @@ export async function run(ctx: CheckContext): Promise<void> {
   const re = o.canaryExpect ? new RegExp(o.canaryExpect) : null;
   const has = (m: string, k: string) => new RegExp(`(^|[^\\w.@-])${k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w.@-])`).test(m);
   const markerIn = (m: string) => markers.find((k) => has(m, k));
-  const isBs = (m: string) => bReplies.includes(m) || (re !== null && re.test(m) && markerIn(m) !== undefined);
+  const bOwn = bReplies.filter((m) => !aReplies.includes(m));
+  const isBs = (m: string) => bOwn.includes(m) || (re !== null && re.test(m) && markerIn(m) !== undefined);
   // B's canary request above is B's first action (a server fanning B's answer out leaks it then); then its --message samples.
   for (const m of actions) b.socket.send(m);
   const hit = await a.socket.waitFor(isBs, windowMs(o), from);

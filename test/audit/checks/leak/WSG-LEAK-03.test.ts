@@ -44,6 +44,38 @@ test('LEAK-03: B\'s private canary answer fanned out to A → high finding namin
   assert.match(f?.evidence ?? '', /A .* received B's answer to the canary, carrying B's value protec…/);
 });
 
+test('LEAK-03: A\'s answer also fanned out to B (another session of A asking at the same time) → still a finding, not "entitled"', async () => {
+  const seen = new Set<WeakConnection>();
+  const s = track(await startWeakServer({
+    onAppMessage: (msg, conn) => {
+      seen.add(conn);
+      if (msg.json?.type !== 'whoami') return false;
+      for (const c of seen) c.send({ type: 'whoami', user: conn.user ?? null, secret: `protected-data-of-${conn.user ?? 'anonymous'}` });
+      return true;
+    },
+  }));
+  const alice = await s.mintToken('alice');
+  // A flood of alice's own whoami on a third socket, as a concurrent rate-limit check sends.
+  const other = new WebSocket(s.url, { headers: { Authorization: `Bearer ${alice}`, Origin: ALLOWED } });
+  await new Promise((resolve, reject) => { other.once('open', resolve); other.once('error', reject); });
+  let sent = 0;
+  const timer = setInterval(() => { if (sent++ < 400) other.send('{"type":"whoami"}'); }, 20);
+  try {
+    const r = await runChecks(['WSG-LEAK-03'], s.url, {
+      allowedOrigins: [ALLOWED],
+      credentials: { token: alice },
+      secondIdentity: { ...defaultCredentials(), token: await s.mintToken('bob') },
+      canary: '{"type":"whoami"}', canaryExpect: 'protected-data-of-', canaryWaitMs: 300,
+      sessionWaitMs: 1500,
+    });
+    assert.equal(status(r, 'WSG-LEAK-03'), 'fail', r.checks[0]?.reason);
+    assert.match(r.findings[0]?.evidence ?? '', /received B's answer to the canary, carrying B's value protec…/);
+  } finally {
+    clearInterval(timer);
+    other.close();
+  }
+});
+
 test('LEAK-03: B\'s --message relayed to the room naming B (a public chat) is not B\'s protected data → pass, no finding', async () => {
   const r = await audit({ relay: true });
   assert.equal(status(r, 'WSG-LEAK-03'), 'pass', r.checks[0]?.reason);
