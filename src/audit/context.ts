@@ -72,6 +72,8 @@ export interface ContextHandle {
   findings: FindingInput[];
   /** The status of each of this check's probes that was still 429/503 after the retries (memoised ones included). */
   throttled: number[];
+  /** What the check observed (ctx.observed), the reason of a pass. */
+  observations: string[];
   /** Closes every connection the check left open. */
   dispose(): void;
 }
@@ -80,6 +82,7 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
   const { target, endpoint, options, budget, traffic } = shared;
   const findings: FindingInput[] = [];
   const throttled: number[] = [];
+  const observations: string[] = [];
   const openSockets = new Set<AuditSocket>();
   const openRaw = new Set<{ destroy(): void }>();
   /** Set by dispose: a connection that completes afterwards is closed at once (no socket outlives its check). */
@@ -361,6 +364,7 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
     livenessEvents: () => shared.liveness?.events ?? [],
     memo,
     report: (f) => { findings.push(f); },
+    observed: (what) => { observations.push(what); },
     skip: (reason) => { throw new CheckSkipped(reason); },
     runCommand,
     traffic,
@@ -373,7 +377,7 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
   };
 
   return {
-    ctx, findings, throttled,
+    ctx, findings, throttled, observations,
     dispose: () => {
       disposed = true;
       for (const s of openSockets) s.close();

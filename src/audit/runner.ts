@@ -176,7 +176,8 @@ export async function runAudit(given: URL, input: AuditOptionsInput = {}, run: R
         ]);
         // A check that returns when its signal aborts still ran out of time (or was stopped).
         if (timedOut || abort.signal.aborted) throw abort.signal.reason as Error;
-        result = { id: meta.id, status: handle.findings.length ? 'fail' : 'pass', durationMs: Date.now() - t0 };
+        const pass = handle.findings.length === 0;
+        result = { id: meta.id, status: pass ? 'pass' : 'fail', durationMs: Date.now() - t0, ...(pass && handle.observations.length ? { reason: handle.observations.join('; ') } : {}) };
       } catch (e) {
         const status = handle.findings.length ? 'fail' : e instanceof CheckSkipped || e instanceof AuditStopped ? 'skipped' : 'error';
         result = { id: meta.id, status, durationMs: Date.now() - t0, reason: e instanceof AuditStopped ? `interrupted: ${e.message}` : (e as Error).message };

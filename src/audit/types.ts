@@ -66,7 +66,7 @@ export interface CheckResult {
   id: string;
   status: CheckStatus;
   durationMs: number;
-  /** Why it was skipped or errored (not part of the JSON contract's required fields). */
+  /** Why it was skipped or errored, or what a pass observed (not part of the JSON contract's required fields). */
   reason?: string;
 }
 
@@ -197,6 +197,8 @@ export interface CheckContext {
   /** Memoised value shared by every check of this audit (e.g. the foreign-Origin probe). */
   memo<T>(key: string, fn: () => Promise<T>): Promise<T>;
   report(finding: FindingInput): void;
+  /** What the check observed when it finds nothing: the pass's reason (a pass must say what it saw). */
+  observed(what: string): void;
   /** Ends the check as skipped (throws; do not catch). */
   skip(reason: string): never;
   /** Runs an operator command (ticket, logout) and returns its trimmed stdout. */

@@ -1,5 +1,4 @@
 import { isControlPacket, isEchoOf, looksLikeError } from '../../canary.js';
-import { jwtPart } from '../../check-helpers.js';
 import { authzOptions } from '../../options.js';
 import type { AuditOptions, AuditSocket, CheckContext, CheckMeta } from '../../types.js';
 import { mask, short } from './traffic-scan.js';
@@ -12,7 +11,7 @@ export const meta: CheckMeta = {
   mode: 'safe',
   references: ['ASVS 8.2.2', 'PS'],
   remediation: 'Fan messages out per authorised subscription (room/channel membership checked on join and on every publish), never to every connection; include only the recipient\'s own data.',
-  description: 'Opens session A (operator) and session B (--second identity), learns what is B\'s (its token subject, values only B\'s canary answer contains: the reply to the canary on B alone, matching --canary-expect when given, never a frame A receives at the same time such as another user\'s broadcast), lets B send the operator\'s messages (or the canary), and records what A receives for up to --session-wait (default 20 s, 60 s with --thorough). Finding when A receives B-scoped data it did not ask for. The second identity must not be entitled to A\'s data: when B\'s canary answer equals A\'s, or B may subscribe to A\'s channel (--subscribe-template with --own-id), the check is skipped instead of reporting what B may rightly see. Skipped without a second identity or an action to perform.',
+  description: 'Opens session A (operator) and session B (--second identity), asks each the canary and learns B\'s protected data: B\'s answer (the frames matching --canary-expect, or without it the frames B alone receives) and the values in it that A\'s answer lacks. Then B sends the operator\'s messages and A is watched, from B\'s canary on, for up to --session-wait (default 20 s, 60 s with --thorough). Finding only when A receives B\'s answer: the same frame, or a frame matching --canary-expect that carries a value only B\'s answer has. A frame that merely names B (B\'s chat relayed to the room) is never claimed. The second identity must not be entitled to A\'s data: when B\'s canary answer equals A\'s, or B may subscribe to A\'s channel (--subscribe-template with --own-id), the check is skipped instead of reporting what B may rightly see. Skipped without a second identity or a --canary.',
 };
 
 function windowMs(o: AuditOptions): number {
@@ -29,9 +28,11 @@ export function timeoutMs(o: AuditOptions): number {
 const words = (texts: string[]) => new Set(texts.flatMap((t) => t.match(/[\w.@-]{6,}/g) ?? []));
 
 /**
- * The answer `s` gets to the canary: what arrives on it within the wait and not, at the same time,
- * on `other` (a frame both sessions get is traffic fanned out to everyone, e.g. another user's
- * chat, not a reply), matching --canary-expect when given. Asked one session at a time.
+ * The answer `s` gets to the canary: what arrives on it within the wait. With --canary-expect the
+ * pattern tells the answer apart, so a frame `other` receives too still counts (a private answer
+ * fanned out to every connection is the leak this check looks for). Without it, a frame both
+ * sessions get is traffic fanned out to everyone (e.g. another user's chat), not a reply.
+ * Asked one session at a time.
  */
 async function canaryAnswer(s: AuditSocket, other: AuditSocket, o: Pick<AuditOptions, 'canary' | 'canaryExpect' | 'protocol'> & { waitMs: number }): Promise<string[]> {
   if (!o.canary) return [];
@@ -42,7 +43,7 @@ async function canaryAnswer(s: AuditSocket, other: AuditSocket, o: Pick<AuditOpt
   s.send(o.canary);
   await s.collect(o.waitMs);
   const fannedOut = new Set(other.messages.slice(fromOther));
-  return s.messages.slice(from).filter((m) => !fannedOut.has(m) && !isControlPacket(m, socketIo) && !isEchoOf(m, o.canary) && (re ? re.test(m) : !looksLikeError(m)));
+  return s.messages.slice(from).filter((m) => !isControlPacket(m, socketIo) && !isEchoOf(m, o.canary) && (re ? re.test(m) : !fannedOut.has(m) && !looksLikeError(m)));
 }
 
 /**
@@ -52,7 +53,10 @@ async function canaryAnswer(s: AuditSocket, other: AuditSocket, o: Pick<AuditOpt
 async function entitlement(ctx: CheckContext, aReplies: string[], bReplies: string[], b: AuditSocket): Promise<string | null> {
   const socketIo = ctx.options.protocol === 'socket.io';
   const data = (m: string) => !isControlPacket(m, socketIo) && !looksLikeError(m);
-  const shared = bReplies.find((m) => data(m) && aReplies.includes(m));
+  // Only when all of B's answer is A's: copies of A's answer reaching B beside B's own (another
+  // session of A asking at the same time, fanned out) do not make B entitled.
+  const bData = bReplies.filter(data);
+  const shared = bData.length > 0 && bData.every((m) => aReplies.includes(m)) ? bData[0] : undefined;
   if (shared) return `its canary answer equals A's: ${short(shared, 80)}`;
   const { subscribeTemplate, ownId } = authzOptions(ctx.options);
   if (!subscribeTemplate || !ownId) return null;
@@ -65,32 +69,40 @@ async function entitlement(ctx: CheckContext, aReplies: string[], bReplies: stri
 export async function run(ctx: CheckContext): Promise<void> {
   const o = ctx.options;
   if (!o.secondIdentity) ctx.skip('needs a second identity (B) to tell cross-user data apart');
-  const actions = o.messages.length ? o.messages.slice(0, 3) : o.canary ? [o.canary] : [];
-  if (actions.length === 0) ctx.skip('needs an operator action for B to perform (--message or --canary)');
+  // Only B's answer to the canary is data the check can prove is B's own: without one, nothing to look for.
+  if (!o.canary) ctx.skip('needs a --canary whose answer is per-user protected data (B\'s answer is what A must never receive)');
+  const actions = o.messages.slice(0, 3);
   const [a, b] = await Promise.all([ctx.connect(), ctx.connect({ credentials: o.secondIdentity })]);
   if (!a.ok) return ctx.skip(`session A could not connect (${a.status ?? a.error})`);
   if (!b.ok) return ctx.skip(`session B (second identity) could not connect (${b.status ?? b.error})`);
 
-  // What belongs to B and not to A: B's token subject, and values only B's canary answer carries.
+  // What belongs to B and not to A: values only B's canary answer carries. B's identity alone
+  // (a JWT subject, a name) is not protected data: a chat message B sends names B, and every
+  // member of the room may read it.
   const ask = { canary: o.canary, canaryExpect: o.canaryExpect, protocol: o.protocol, waitMs: o.canaryWaitMs };
   const aReplies = await canaryAnswer(a.socket, b.socket, ask);
+  const from = a.socket.messages.length;
   const bReplies = await canaryAnswer(b.socket, a.socket, ask);
   // B entitled to A's data makes A seeing B's activity normal, not a leak: do not report it.
   const entitled = await entitlement(ctx, aReplies, bReplies, b.socket);
   if (entitled) ctx.skip(`the second identity is entitled to A's data (${entitled}): give one without rights to A's channel or data`);
-  const subOf = (t?: string) => (t ? jwtPart(t, 1)?.sub : undefined);
-  const aWords = words([...aReplies, String(subOf(o.credentials.token) ?? '')]);
+  const aWords = words(aReplies);
   const markers = [...words(bReplies)].filter((w) => !aWords.has(w));
-  const bSub = subOf(o.secondIdentity.token);
-  if (typeof bSub === 'string' && bSub && !aWords.has(bSub)) markers.push(bSub);
-  if (markers.length === 0) ctx.skip('nothing tells B\'s data apart from A\'s (give a JWT with a subject, or a --canary whose answer is per-user)');
+  if (markers.length === 0) ctx.skip('nothing tells B\'s data apart from A\'s (give a --canary whose answer is per-user, and --canary-expect to recognise it)');
 
-  const from = a.socket.messages.length;
+  // A frame is B's protected data only when it is B's canary answer: the same frame, or (with
+  // --canary-expect) a frame of the answer's pattern carrying a value only B's answer has. Never
+  // a frame that merely names B, such as B's --message relayed to the room.
+  const re = o.canaryExpect ? new RegExp(o.canaryExpect) : null;
+  const has = (m: string, k: string) => new RegExp(`(^|[^\\w.@-])${k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w.@-])`).test(m);
+  const markerIn = (m: string) => markers.find((k) => has(m, k));
+  const bOwn = bReplies.filter((m) => !aReplies.includes(m));
+  const isBs = (m: string) => bOwn.includes(m) || (re !== null && re.test(m) && markerIn(m) !== undefined);
+  // B's canary request above is B's first action (a server fanning B's answer out leaks it then); then its --message samples.
   for (const m of actions) b.socket.send(m);
-  const wait = windowMs(o);
-  const matches = (m: string) => markers.find((k) => new RegExp(`(^|[^\\w.@-])${k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w.@-])`).test(m));
-  const hit = await a.socket.waitFor((m) => matches(m) !== undefined, wait, from);
+  const hit = await a.socket.waitFor(isBs, windowMs(o), from);
   if (hit === null) return;
-  const marker = matches(hit) ?? '';
-  ctx.report({ confidence: 'certain', evidence: `While B performed its action, A (which subscribed to nothing of B's) received a message carrying B's value ${mask(marker)}: ${short(hit.split(marker).join(mask(marker)), 100)}` });
+  const marker = markerIn(hit) ?? '';
+  const shown = marker ? short(hit.split(marker).join(mask(marker)), 100) : short(hit, 100);
+  ctx.report({ confidence: 'certain', evidence: `A (which subscribed to nothing of B's) received B's answer to the canary${marker ? `, carrying B's value ${mask(marker)}` : ''}: ${shown}` });
 }

@@ -1,4 +1,4 @@
-import { looksLikeError } from '../../canary.js';
+import { isControlPacket, looksLikeError } from '../../canary.js';
 import { limitOptions } from '../../options.js';
 import { reportIfDown } from './liveness.js';
 import type { CheckContext, CheckMeta } from '../../types.js';
@@ -11,8 +11,10 @@ export const meta: CheckMeta = {
   mode: 'intrusive',
   references: ['OWASP-CS rate limiting', 'ASVS 2.4.1', 'CWE-1385 (leaky bucket)'],
   remediation: 'Apply a per-connection token bucket (wsguard: 20 msg/s, burst 40) and a per-user aggregate; answer excess with an error, then close 1008.',
-  description: 'Over one socket sends the canary (or the first --message) once to count its replies, then 500 times within 10 s in ten bursts. Finding: every message answered, with no new error reply, no close and no dropped replies. Skipped without a message that gets a reply.',
+  description: 'Over one socket sends the canary (or the first --message) once to count its replies, then 500 times within 10 s in ten bursts. The answers counted are the frame the single message drew (matching --canary-expect when the canary is repeated), so traffic other sessions fan out to the socket neither inflates nor replaces them. Finding: every message answered, with no new error reply, no close and no dropped replies. A pass gives what was observed as its reason (the close, the error reply, or how many answers came). Skipped without a message that gets a reply.',
 };
+
+const short = (t: string, n: number) => (t.length > n ? `${t.slice(0, n)}…` : t);
 
 /** Runs late: a rate limit may throttle this client for a while. */
 export const phase = 1;
@@ -30,7 +32,11 @@ async function probe(ctx: CheckContext): Promise<void> {
   const s = r.socket;
   const start = s.messages.length;
   s.send(msg);
-  const first = await s.waitFor(() => true, ctx.options.canaryWaitMs, start);
+  // The reply is the first frame that is not a control packet (and matches --canary-expect when the
+  // canary is repeated): traffic other checks fan out to this socket is not this message's answer.
+  const socketIo = ctx.options.protocol === 'socket.io';
+  const re = msg === ctx.options.canary && ctx.options.canaryExpect ? new RegExp(ctx.options.canaryExpect) : null;
+  const first = await s.waitFor((m) => !isControlPacket(m, socketIo) && (re === null || re.test(m)), ctx.options.canaryWaitMs, start);
   if (first === null) ctx.skip('the message gets no reply, so throttling cannot be observed');
   await s.collect(200);
   const baseline = new Set(s.messages.slice(start));
@@ -44,20 +50,34 @@ async function probe(ctx: CheckContext): Promise<void> {
     for (let i = 0; i < n; i++) s.send(msg);
     if (b < bursts - 1) await ctx.sleep(rateWindowMs / bursts);
   }
+  // A stable reply (the same frame each time) is counted itself, so frames fanned out to this
+  // socket by other sessions (a chat, another check) neither inflate nor stand in for the answers.
+  // Otherwise every frame counts, against the frames one message drew.
+  const stable = (rs: string[]) => rs.filter((m) => m === first).length;
   const want = rateMessages * perMessage;
+  const enough = () => {
+    const rs = s.messages.slice(from);
+    return stable(rs) >= rateMessages || rs.length >= want;
+  };
   // A busy server answers late, not never: keep waiting while replies still arrive (bounded),
   // so a slow echo under load is not read as dropped replies.
   const until = Date.now() + rateWindowMs;
-  for (let seen = -1; s.messages.length - from < want && s.messages.length !== seen && !s.closed && Date.now() < until && !ctx.signal.aborted; ) {
+  for (let seen = -1; !enough() && s.messages.length !== seen && !s.closed && Date.now() < until && !ctx.signal.aborted; ) {
     seen = s.messages.length;
-    await s.waitFor(() => s.messages.length - from >= want, ctx.options.canaryWaitMs, seen);
+    await s.waitFor(() => enough(), ctx.options.canaryWaitMs, seen);
   }
   const replies = s.messages.slice(from);
   const throttled = replies.find((m) => looksLikeError(m) && !baseline.has(m));
-  if (s.closed || throttled || replies.length < want * 0.9) return;
+  const answered = stable(replies);
+  const elapsed = Date.now() - t0;
+  const sent = `${rateMessages} messages in ${elapsed} ms on one socket`;
+  if (s.closed) return ctx.observed(`${sent}: closed (${s.closed.code}${s.closed.reason ? ` ${short(s.closed.reason, 60)}` : ''}) after ${replies.length} replies`);
+  if (throttled) return ctx.observed(`${sent}: an error reply not seen for a single message: ${short(throttled, 80)}`);
+  const allAnswered = answered >= rateMessages * 0.9 || replies.length >= want * 0.9;
+  if (!allAnswered) return ctx.observed(`${sent}: ${answered > 0 ? `${answered} answers` : `${replies.length} replies`} of ${answered > 0 ? rateMessages : want} expected within ${rateWindowMs} ms after the flood (replies dropped or delayed)`);
   ctx.report({
     confidence: 'certain',
-    evidence: `${rateMessages} messages in ${Date.now() - t0} ms on one socket all answered (${replies.length} replies), with no error, close or drop.`,
+    evidence: `${sent} all answered (${answered > 0 ? `${answered} answers` : `${replies.length} replies`}), with no error, close or drop.`,
   });
 }
 

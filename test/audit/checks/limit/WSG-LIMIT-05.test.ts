@@ -10,12 +10,31 @@ test('LIMIT-05: no rate limit → all 500 answered, finding', async () => {
   assert.equal(r.findings.length, 1);
   assert.equal(r.findings[0]?.checkId, 'WSG-LIMIT-05');
   assert.equal(r.findings[0]?.severity, 'medium');
-  assert.match(r.findings[0]?.evidence ?? '', /^500 messages in \d+ ms on one socket all answered \(500 replies\)/);
+  assert.match(r.findings[0]?.evidence ?? '', /^500 messages in \d+ ms on one socket all answered \(500 answers\)/);
 });
 
 test('LIMIT-05: 200 per 10 s then error + close 1008 → pass; no message → skipped', async () => {
   const ok = await audit({});
   assert.equal(ok.result.status, 'pass', ok.result.reason);
+  // A pass says what was observed.
+  assert.match(ok.result.reason ?? '', /^500 messages in \d+ ms on one socket: (closed \(1008|an error reply)/);
   const none = await audit({ noRateLimit: true }, null);
   assert.equal(none.result.status, 'skipped');
+});
+
+test('LIMIT-05: other sessions\' traffic fanned out to this socket while its reply is counted (a room\'s chat) does not hide the missing limit', async () => {
+  const greeted = new WeakSet<object>();
+  const r = await audit({
+    noRateLimit: true,
+    // Each socket's first answer arrives with two chat frames of other users: the old count took them for
+    // three replies per message, wanted 1500 and passed on 500.
+    onAppMessage: (msg, conn) => {
+      if (msg.json?.type !== 'whoami' || greeted.has(conn)) return false;
+      greeted.add(conn);
+      setTimeout(() => { conn.send({ type: 'chat', from: 'carol', text: 'hi' }); conn.send({ type: 'chat', from: 'dave', text: 'yo' }); }, 20);
+      return false;
+    },
+  });
+  assert.equal(r.result.status, 'fail', r.result.reason);
+  assert.match(r.findings[0]?.evidence ?? '', /all answered \(500 answers\)/);
 });
