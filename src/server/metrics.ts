@@ -23,50 +23,40 @@ export interface GuardMetrics {
 export function createMetrics(registry: Registry = new Registry()): GuardMetrics {
   const registers = [registry];
   const connections = new Gauge({ name: 'wsguard_connections', help: 'Open WebSocket connections.', registers });
-  // prom-client's inc() hashes and validates the labels on every call, a labelled child too.
-  const pendingHandshakes = new Map<string, number>();
-  const handshakes = new Counter({
-    name: 'wsguard_handshakes_total',
-    help: 'Handshakes by outcome (accepted or refusal reason).',
-    labelNames: ['outcome'] as const,
-    registers,
-    collect() {
-      for (const [outcome, n] of pendingHandshakes) if (n > 0) this.inc({ outcome }, n);
-      pendingHandshakes.clear();
-    },
-  });
-  // Counted per message in a plain map and handed to prom-client when the metric is read: its
-  // inc() hashes the labels on every call, which showed in the inbound profile.
-  const pendingMessages = new Map<string, number>();
-  const messages = new Counter({
-    name: 'wsguard_messages_total',
-    help: 'Messages received by type (unknown types counted as "unknown").',
-    labelNames: ['type'] as const,
-    registers,
-    collect() {
-      for (const [type, n] of pendingMessages) if (n > 0) this.inc({ type }, n);
-      pendingMessages.clear();
-    },
-  });
+  const handshakes = locallyCounted(registry, 'wsguard_handshakes_total', 'Handshakes by outcome (accepted or refusal reason).', 'outcome');
+  const messages = locallyCounted(registry, 'wsguard_messages_total', 'Messages received by type (unknown types counted as "unknown").', 'type');
   // Label values are route types plus 'unknown'/'invalid': a bounded set.
   const handlerSeconds = new LocalHistogram('wsguard_handler_duration_seconds', 'Message handler latency.', 'type', [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registry);
   return {
     registry,
-    messages,
+    messages: messages.counter,
     handlerSeconds,
-    countMessage(type) {
-      pendingMessages.set(type, (pendingMessages.get(type) ?? 0) + 1);
-    },
-    countHandshake(outcome) {
-      pendingHandshakes.set(outcome, (pendingHandshakes.get(outcome) ?? 0) + 1);
-    },
+    countMessage: messages.add,
+    countHandshake: handshakes.add,
     observeHandler(type, seconds) {
       handlerSeconds.observe(type, seconds);
     },
     connections,
-    handshakes,
+    handshakes: handshakes.counter,
     pipelineFull: new Counter({ name: 'wsguard_pipeline_full_total', help: 'Messages that waited because their connection had maxPipelined pipelined messages (publishes) in flight.', registers }),
     violations: new Counter({ name: 'wsguard_violations_total', help: 'Protocol and policy violations by reason.', labelNames: ['reason'], registers }),
     security: new Counter({ name: 'wsguard_security_events_total', help: 'Security events by kind.', labelNames: ['kind'], registers }),
   };
+}
+
+/**
+ * A one-label counter added up in a plain map and handed to prom-client when the metric is read:
+ * prom-client's inc() hashes and validates the labels on every call (a labelled child too), which
+ * showed in the per-message and per-handshake profiles.
+ */
+function locallyCounted<L extends string>(registry: Registry, name: string, help: string, label: L): { counter: Counter<L>; add(value: string): void } {
+  const pending = new Map<string, number>();
+  const counter = new Counter({
+    name, help, labelNames: [label] as const, registers: [registry],
+    collect() {
+      for (const [value, n] of pending) if (n > 0) this.inc({ [label]: value } as Partial<Record<L, string>>, n);
+      pending.clear();
+    },
+  });
+  return { counter, add: (value) => { pending.set(value, (pending.get(value) ?? 0) + 1); } };
 }
