@@ -116,3 +116,23 @@ test('SqliteRevocationStore.prune deletes every expired row in slices and keeps 
     await store.close();
   }
 });
+
+test('on a running hub, a handshake whose jti or sub was just revoked is refused, and an unrevoked token of the same sub is not (the store answers misses from its key index)', async (t) => {
+  const hub = await startTestHub({});
+  t.after(async () => {
+    await hub.close(1000);
+    removeDir(hub.dir);
+  });
+  const admin = await token('ops-live', ADMIN);
+  const first = await token('dave', READER);
+  const second = await token('dave', READER);
+  (await TestClient.connect(hub, first)).close();
+  assert.equal((await revoke(hub, { jti: jtiOf(first) }, admin)).status, 200);
+  await assert.rejects(TestClient.connect(hub, first), /HTTP 401/);
+  assert.equal((await ticket(hub, first)).status, 401);
+  const other = await TestClient.connect(hub, second);
+  other.close();
+  assert.equal((await revoke(hub, { sub: 'dave' }, admin)).status, 200);
+  await assert.rejects(TestClient.connect(hub, second), /HTTP 401/);
+  assert.equal((await ticket(hub, second)).status, 401);
+});
