@@ -13,7 +13,7 @@ export const meta: CheckMeta = {
   passive: true,
   references: ['STEWS-F 100', 'STEWS-F 200', 'STEWS-F 600', 'S10', 'S11', 'S12'],
   remediation: 'Answer protocol errors with standard close codes and short generic reasons, and handshake errors with a bare status; keep the library patched (WSG-FINGER-03 reports versions shown to be vulnerable).',
-  description: 'Runs after the active checks and matches every close reason, HTTP refusal and header recorded during the audit (PROTO-02/03/06 probes especially) against library signatures (ws, Gorilla, Faye, Tomcat/Spring, Ratchet, Python websockets, Engine.IO, uWebSockets); adds its own probes (Sec-WebSocket-Version: 1337, a bad key, an unmasked frame, close code 999: RFC 6455 negative tests, made after the active checks because some servers crash on them) so it works alone; none when the recorded traffic already names a library, and none repeating a check left out with --skip. Finding (info) per library identified, with confidence and where it was seen; no advisories (a fingerprint carries no version: see WSG-FINGER-03).',
+  description: 'Runs after the active checks and matches every close reason, HTTP refusal and header recorded during the audit (PROTO-02/03/06 probes especially) against library signatures (ws, Gorilla, Faye, Tomcat/Spring, Ratchet, Python websockets, Engine.IO, uWebSockets; default Server banners of Mojolicious, Tornado, aiohttp, Python websockets); adds its own probes (Sec-WebSocket-Version: 1337, a bad key, an unmasked frame, close code 999: RFC 6455 negative tests, made after the active checks because some servers crash on them) so it works alone; none when the recorded traffic already names a library, and none repeating a check left out with --skip. Finding (info) per library identified, with confidence and where it was seen; no advisories (a fingerprint carries no version: see WSG-FINGER-03).',
 };
 
 export interface Signature {
@@ -34,6 +34,11 @@ export const SIGNATURES: Signature[] = [
   { library: 'Python websockets', pattern: /reserved bits must be 0|Failed to open a WebSocket connection|invalid opcode: \d/, confidence: 'tentative' },
   { library: 'Engine.IO / Socket.IO', pattern: /"message":"(?:Transport unknown|Session ID unknown|Bad handshake method|Bad request)"/, confidence: 'likely' },
   { library: 'uWebSockets', pattern: /^uWebSockets: \d+/im, confidence: 'likely' },
+  // Banners: a Server header the framework sends by default (the operator can change it, so likely).
+  { library: 'Mojolicious (Perl)', pattern: /^Server: Mojolicious \(Perl\)$/im, confidence: 'likely' },
+  { library: 'Tornado (Python)', pattern: /^Server: TornadoServer\/[\d.]+$/im, confidence: 'likely' },
+  { library: 'aiohttp (Python)', pattern: /^Server: Python\/[\d.]+ aiohttp\/[\d.]+$/im, confidence: 'likely' },
+  { library: 'Python websockets', pattern: /^Server: Python\/[\d.]+ websockets\/[\d.]+$/im, confidence: 'likely' },
 ];
 
 /**

@@ -65,3 +65,13 @@ test('FINGER-02: no odd requests of its own once the recorded traffic names the 
   assert.match(r.findings.find((f) => f.checkId === 'WSG-FINGER-02')?.evidence ?? '', /^ws \(Node\.js\) identified/);
   assert.equal(s.dead, false, 'no unmasked frame or close 999 after the library was known');
 });
+
+test('FINGER-02: default Server banners name the framework (Mojolicious went unnamed for the outsider auditor)', () => {
+  const answer = (server: string) => [{ checkId: 'WSG-FINGER-02', kind: 'http', direction: 'in', status: 101, text: `HTTP/1.1 101 Switching Protocols\nUpgrade: websocket\nServer: ${server}\n\n` } as TrafficEntry];
+  const named = (server: string) => [...identify(answer(server)).keys()].map((s) => s.library);
+  assert.deepEqual(named('Mojolicious (Perl)'), ['Mojolicious (Perl)']);
+  assert.deepEqual(named('TornadoServer/6.2'), ['Tornado (Python)']);
+  assert.deepEqual(named('Python/3.11 aiohttp/3.8.4'), ['aiohttp (Python)']);
+  assert.deepEqual(named('Python/3.11 websockets/10.4'), ['Python websockets']);
+  assert.deepEqual(named('nginx'), []);
+});
