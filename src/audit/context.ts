@@ -363,7 +363,9 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
     noteDown: (input) => { (shared.liveness ??= new LivenessLog()).suspect(checkId, input); },
     livenessEvents: () => shared.liveness?.events ?? [],
     memo,
-    report: (f) => { findings.push(f); },
+    // A finding made once the check was stopped or timed out comes from an observation cut short:
+    // "still open after 25 s" in a run stopped at 6 s claims what nobody saw.
+    report: (f) => { if (!signal.aborted) findings.push(f); },
     observed: (what) => { observations.push(what); },
     skip: (reason) => { throw new CheckSkipped(reason); },
     runCommand,

@@ -119,10 +119,11 @@ export async function runAudit(given: URL, input: AuditOptionsInput = {}, run: R
   const passive = new Set(selected.filter((m) => m.meta.passive).map((m) => m.meta.id));
   const unjudged = (r: CheckResult): CheckResult => {
     const when = ran.get(r.id);
-    // Passive checks read recorded traffic only; a finding stands (it was seen); an error, or a
-    // skip after trying the target, while it was down is the silence, not the check's own verdict.
+    // A finding stands (it was seen); an error, or a skip after trying the target, while it was down
+    // is the silence, not the check's own verdict. Passive checks that only read recorded traffic are
+    // judged on it; those that also sent their own requests (FINGER-02/03) sent them into the silence.
     const tried = (shared.attempts?.get(r.id) ?? 0) > 0;
-    if (r.status === 'fail' || (r.status === 'skipped' && !tried) || !when || passive.has(r.id) || r.reason === NOT_JUDGED_CRASH) return r;
+    if (r.status === 'fail' || (r.status === 'skipped' && !tried) || !when || (passive.has(r.id) && !tried) || r.reason === NOT_JUDGED_CRASH) return r;
     const down = (shared.liveness?.events ?? []).find((e) => when.end >= e.since && when.start <= (e.answeredAt ?? Infinity));
     const said = r.status !== 'pass' && r.reason ? `; it said: ${r.reason}` : '';
     return down ? { ...r, status: 'skipped', reason: `not judged: the target was not answering while this check ran (down after ${down.after}, see WSG-LIVE-01/02${said})` } : r;

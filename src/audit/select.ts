@@ -6,6 +6,12 @@ function matches(m: CheckModule, sel: string): boolean {
   return m.meta.id === s || m.meta.area === s || m.meta.id === `WSG-${s}`;
 }
 
+/** The operator left this check out with --skip (by id, short id or area). */
+export function skippedByOperator(o: Pick<AuditOptions, 'skip'>, id: string): boolean {
+  const area = id.split('-')[1] ?? '';
+  return o.skip.some((s) => matches({ meta: { id, area } } as CheckModule, s));
+}
+
 export function selectChecks(all: CheckModule[], o: Pick<AuditOptions, 'only' | 'skip'>): CheckModule[] {
   return all.filter((m) => (o.only.length === 0 || o.only.some((s) => matches(m, s))) && !o.skip.some((s) => matches(m, s)));
 }

@@ -51,6 +51,13 @@ test('a frame that kills the target: LIVE-01 names the one check that sent it, e
   assert.equal(r.findings.filter((f) => f.checkId === 'WSG-PROTO-01').length, 0);
   // FINGER-01's odd-version handshake runs with the isolated checks, last of the safe ones: after the crash.
   assert.equal(st['WSG-FINGER-01'], 'skipped');
+  // FINGER-02/03 read recorded traffic but make their own handshakes at the very end, into the dead
+  // target: no pass from them either (an outsider saw "pass" on a target the safe profile had killed).
+  for (const id of ['WSG-FINGER-02', 'WSG-FINGER-03']) {
+    const c = r.checks.find((x) => x.id === id);
+    assert.notEqual(c?.status, 'pass', `${id}: ${JSON.stringify(c)}`);
+    if (c?.status === 'skipped') assert.match(c.reason ?? '', /^not judged: /);
+  }
   for (const id of ['WSG-PROTO-03', 'WSG-PROTO-04', 'WSG-PROTO-05', 'WSG-PROTO-06', 'WSG-PROTO-07', 'WSG-PROTO-08']) {
     const c = r.checks.find((x) => x.id === id);
     assert.equal(c?.status, 'skipped', `${id}: ${JSON.stringify(c)}`);

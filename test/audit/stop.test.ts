@@ -68,6 +68,23 @@ test('library: aborting the signal returns the report so far, marked incomplete;
   assert.equal(report.findings[0]?.evidence, 'seen before the stop');
 });
 
+test('library: a finding made after the stop is dropped: an observation cut short claims nothing about its window', async () => {
+  const url = await echo();
+  const stop = new AbortController();
+  const checks = [
+    // As a long observation does: it notices the abort, leaves its loop and would report what is "still open".
+    check('WSG-SESSION-94', async (ctx) => {
+      stop.abort(new Error('--max-time 1 s reached'));
+      await ctx.sleep(10).catch(() => undefined);
+      ctx.report({ confidence: 'certain', evidence: 'still open after the whole window' });
+    }),
+  ];
+  const { report } = await runAudit(new URL(url), { concurrency: 1, requestTimeoutMs: 2000 }, { checks, signal: stop.signal });
+  assert.equal(report.findings.length, 0, JSON.stringify(report.findings));
+  assert.equal(report.checks[0]?.status, 'skipped');
+  assert.match(report.checks[0]?.reason ?? '', /^interrupted: --max-time 1 s reached/);
+});
+
 test('--max-time: the report of what was evaluated, marked incomplete, exit 3', async () => {
   const url = await echo();
   const r = await cli([url, '--max-time', '4', '--format', 'json', '--origin', 'https://app.example.com']);

@@ -1,7 +1,8 @@
 import { credentialAccepted, jwtPart, requireAuthEnforced } from '../../check-helpers.js';
 import { hasAnyCredential } from '../../request-variant.js';
 import type { AuditOptions, CheckContext, CheckMeta, Confidence } from '../../types.js';
-import { type CredentialItem, credentialItems, isJwt, madeUp, maskValue, requireCanaryAnswered, servedTo, strongest, tamper, tokenPlacement } from './forged.js';
+import { type CredentialItem, credentialItems, isJwt, madeUp, maskValue, requireCanaryAnswered, servedTo, splitCookie, strongest, tamper, tokenPlacement } from './forged.js';
+import { knownSecret } from './known-secrets.js';
 
 export const meta: CheckMeta = {
   id: 'WSG-AUTH-02',
@@ -11,7 +12,7 @@ export const meta: CheckMeta = {
   mode: 'safe',
   references: ['ASVS 9.1.1', 'ASVS 9.2.1', 'ASVS 7.2.1'],
   remediation: 'Verify token signatures with a pinned algorithm list (never `none`), and check exp/nbf/aud/iss with a small clock skew.',
-  description: 'With the operator token (--token), sent the way the baseline sends it: for a JWT one signature byte flipped and the JWT re-encoded with alg none; the expired token (--expired-token) and a token for another audience (--other-audience-token) if supplied. Critical finding when any is accepted (101 + canary data, or 101 where no credential gets 401/403). Then every opaque credential (a non-JWT token, each --cookie, each credential --header such as Authorization or X-Api-Key) with its last character changed and as a made-up value of the same shape: high finding when one is served (the canary answer, or one shaped like the operator\'s own that an anonymous client does not get; without --canary, a 101 where no credential gets 401/403, or a socket left open where no credential gets it closed), unless the request still works without that credential. With --canary, skipped when the operator\'s own connection gets no answer to it (matching --canary-expect): no control, no evidence.',
+  description: 'First, offline: the operator\'s JWT (HS256/384/512), Mojolicious session cookie or express-session cookie checked against well-known signing secrets (README examples, framework defaults such as Mojolicious\'s moniker, CVE-2024-58134): critical finding naming the secret, never the credential. Then with the operator token (--token), sent the way the baseline sends it: for a JWT one signature byte flipped and the JWT re-encoded with alg none; the expired token (--expired-token) and a token for another audience (--other-audience-token) if supplied. Critical finding when any is accepted (101 + canary data, or 101 where no credential gets 401/403). Then every opaque credential (a non-JWT token, each --cookie, each credential --header such as Authorization or X-Api-Key) with its last character changed and as a made-up value of the same shape: high finding when one is served (the canary answer, or one shaped like the operator\'s own that an anonymous client does not get; without --canary, a 101 where no credential gets 401/403, or a socket left open where no credential gets it closed), unless the request still works without that credential. With --canary, skipped when the operator\'s own connection gets no answer to it (matching --canary-expect): no control, no evidence.',
 };
 
 /** Changes one character in the middle of the signature (still valid base64url). */
@@ -44,10 +45,31 @@ export async function run(ctx: CheckContext): Promise<void> {
   const jwt = creds.token !== undefined && isJwt(creds.token);
   const items = credentialItems(creds, { opaqueTokenOnly: true, socketIo: ctx.options.protocol === 'socket.io' });
   if (!creds.token && items.length === 0) ctx.skip('needs the operator credential (--token, --cookie, or a credential --header such as Authorization or X-Api-Key)');
+  // Offline first: a credential signed with a well-known secret is forgeable whatever the target answers.
+  await wellKnownSecrets(ctx);
   await requireAuthEnforced(ctx);
   await requireCanaryAnswered(ctx);
   await tokenVariants(ctx, jwt);
   await opaqueVariants(ctx, items);
+}
+
+/** The operator's token and cookies, checked offline for a signature made with a well-known secret. */
+async function wellKnownSecrets(ctx: CheckContext): Promise<void> {
+  const { token, cookie } = ctx.options.credentials;
+  const found: string[] = [];
+  const t = token ? await knownSecret('token', 'token', token, ctx.target) : undefined;
+  if (t) found.push(`the token (${t.scheme}) verifies with the secret "${t.secret}"`);
+  for (const [name, value] of splitCookie(cookie ?? '').slice(0, 8)) {
+    const c = await knownSecret('cookie', name, value, ctx.target);
+    if (c) found.push(`cookie ${name} (${c.scheme}) verifies with the secret "${c.secret}"`);
+  }
+  if (found.length === 0) return;
+  ctx.report({
+    confidence: 'certain',
+    title: 'Credential signed with a well-known secret',
+    evidence: `Checked offline against the operator's own credential: ${found.join('; ')}. Anyone can sign one for any user (a framework default or an example from a README: Mojolicious signs with the app's moniker until secrets are set, CVE-2024-58134).`,
+    remediation: 'Set a long random signing secret from the environment (never a default or an example), rotate it, and invalidate sessions signed with the old one.',
+  });
 }
 
 /** JWT forgeries (critical): flipped signature, alg none; and the operator's expired / other-audience tokens. */

@@ -29,7 +29,7 @@ export function isJwt(token: string): boolean {
   return token.split('.').length === 3 && jwtPart(token, 0) !== null;
 }
 
-function splitCookie(cookie: string): Array<[string, string]> {
+export function splitCookie(cookie: string): Array<[string, string]> {
   return cookie.split(';').map((p) => p.trim()).filter(Boolean).map((p) => {
     const eq = p.indexOf('=');
     return eq < 0 ? ['', p] : [p.slice(0, eq), p.slice(eq + 1)];

@@ -88,7 +88,10 @@ export async function run(ctx: CheckContext): Promise<void> {
   if (entitled) ctx.skip(`the second identity is entitled to A's data (${entitled}): give one without rights to A's channel or data`);
   const aWords = words(aReplies);
   const markers = [...words(bReplies)].filter((w) => !aWords.has(w));
-  if (markers.length === 0) ctx.skip('nothing tells B\'s data apart from A\'s (give a --canary whose answer is per-user, and --canary-expect to recognise it)');
+  // B's answer frames that A's lacks: recognisable whole even when no value in them is long enough
+  // to be a marker ({"user":"bob"} against {"user":"alice"}).
+  const bOwn = bReplies.filter((m) => !aReplies.includes(m));
+  if (markers.length === 0 && bOwn.length === 0) ctx.skip('nothing tells B\'s data apart from A\'s (give a --canary whose answer is per-user, and --canary-expect to recognise it)');
 
   // A frame is B's protected data only when it is B's canary answer: the same frame, or (with
   // --canary-expect) a frame of the answer's pattern carrying a value only B's answer has. Never
@@ -96,7 +99,6 @@ export async function run(ctx: CheckContext): Promise<void> {
   const re = o.canaryExpect ? new RegExp(o.canaryExpect) : null;
   const has = (m: string, k: string) => new RegExp(`(^|[^\\w.@-])${k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w.@-])`).test(m);
   const markerIn = (m: string) => markers.find((k) => has(m, k));
-  const bOwn = bReplies.filter((m) => !aReplies.includes(m));
   const isBs = (m: string) => bOwn.includes(m) || (re !== null && re.test(m) && markerIn(m) !== undefined);
   // B's canary request above is B's first action (a server fanning B's answer out leaks it then); then its --message samples.
   for (const m of actions) b.socket.send(m);

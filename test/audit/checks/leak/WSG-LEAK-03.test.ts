@@ -160,3 +160,31 @@ test('LEAK-03 on Socket.IO (token in the CONNECT packet): B\'s answer is learnt,
   });
   assert.equal(status(r, 'WSG-LEAK-03'), 'pass', r.checks[0]?.reason);
 });
+
+/** Whoami answers that carry nothing but a short user name: {"user":"bob"} (the outsider's Mojolicious and socket.io apps). */
+async function shortWhoami(fanOut: boolean) {
+  const seen = new Set<WeakConnection>();
+  const s = track(await startWeakServer({
+    onAppMessage: (msg, conn) => {
+      seen.add(conn);
+      if (msg.json?.type !== 'whoami') return false;
+      for (const c of fanOut ? seen : [conn]) c.send({ user: conn.user ?? null });
+      return true;
+    },
+  }));
+  return runChecks(['WSG-LEAK-03'], s.url, {
+    allowedOrigins: [ALLOWED],
+    credentials: { token: await s.mintToken('alice') },
+    secondIdentity: { ...defaultCredentials(), token: await s.mintToken('bob') },
+    canary: '{"type":"whoami"}', canaryExpect: '"user"', canaryWaitMs: 300,
+    sessionWaitMs: 1500,
+  });
+}
+
+test('LEAK-03: answers told apart only as whole frames ({"user":"alice"} vs {"user":"bob"}, --canary-expect \'"user"\') are judged, not skipped (outsider)', async () => {
+  const leaky = await shortWhoami(true);
+  assert.equal(status(leaky, 'WSG-LEAK-03'), 'fail', leaky.checks[0]?.reason);
+  assert.match(leaky.findings[0]?.evidence ?? '', /received B's answer to the canary: \{"user":"bob"\}/);
+  const fine = await shortWhoami(false);
+  assert.equal(status(fine, 'WSG-LEAK-03'), 'pass', fine.checks[0]?.reason);
+});
