@@ -6,6 +6,7 @@
 import { writeHeapSnapshot } from 'node:v8';
 import { childArg, serve } from './lib/ipc.js';
 import type { ServerSpec } from './lib/types.js';
+import { startFloor } from './systems/floor.js';
 import { startSocketIo } from './systems/socketio.js';
 import type { StartedServer } from './systems/types.js';
 import { startWs } from './systems/ws.js';
@@ -15,6 +16,7 @@ const spec = childArg<ServerSpec>();
 
 function start(): Promise<StartedServer> {
   if (spec.system === 'ws') return startWs(spec);
+  if (spec.system === 'floor') return startFloor(spec);
   if (spec.system === 'socket.io' || spec.system === 'socket.io-streams') return startSocketIo(spec);
   return startWsguard(spec);
 }

@@ -132,4 +132,6 @@ export const DIALECTS: Record<SystemId, Dialect> = {
   ws,
   'socket.io': socketIo,
   'socket.io-streams': socketIo,
+  // The floor speaks the `ws` loop's messages.
+  floor: ws,
 };

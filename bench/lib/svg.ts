@@ -2,7 +2,7 @@
 import { formatValue } from './table.js';
 import type { SystemId } from './types.js';
 
-const COLORS: Record<SystemId, string> = { wsguard: '#2563eb', 'wsguard-ticket': '#60a5fa', ws: '#6b7280', 'socket.io': '#ea580c', 'socket.io-streams': '#fb923c' };
+const COLORS: Record<SystemId, string> = { wsguard: '#2563eb', 'wsguard-ticket': '#60a5fa', ws: '#6b7280', 'socket.io': '#ea580c', 'socket.io-streams': '#fb923c', floor: '#111827' };
 
 function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

@@ -69,12 +69,15 @@ function formatRatio(r: Ratio | undefined): string {
   return lo === hi ? v : `${v} (${lo}–${hi})`;
 }
 
-const isBaseline = (s: SystemId) => s === 'ws' || s.startsWith('socket.io');
+const isBaseline = (s: SystemId) => s === 'ws' || s.startsWith('socket.io') || s === 'floor';
+
+/** Rows per subject: wsguard's variants, and the floor's own row (floor/ws: the machine's ceiling for the scenario). */
+const isSubject = (s: SystemId) => !isBaseline(s) || s === 'floor';
 
 export function tableRows(scenarios: readonly Scenario[], rows: readonly Summary[]): string[][] {
   const out: string[][] = [];
   for (const sc of scenarios) {
-    const subjects = sc.systems.filter((s) => !isBaseline(s));
+    const subjects = sc.systems.filter(isSubject);
     // One row per Socket.IO variant the scenario ran (the cluster scenario has two adapters).
     const sios = sc.systems.filter((s) => s.startsWith('socket.io'));
     const sioColumns: (SystemId | undefined)[] = sios.length > 0 ? sios : [undefined];
@@ -85,6 +88,7 @@ export function tableRows(scenarios: readonly Scenario[], rows: readonly Summary
           if (mine === undefined && subject !== 'wsguard') continue;
           const ws = find(rows, sc.id, 'ws', metric);
           const other = sio === undefined ? undefined : find(rows, sc.id, sio, metric);
+          const floor = subject === 'floor' ? undefined : find(rows, sc.id, 'floor', metric);
           if (mine === undefined && ws === undefined && other === undefined) continue;
           const vsWs = ratio(mine, ws);
           const vsSio = ratio(mine, other);
@@ -104,6 +108,8 @@ export function tableRows(scenarios: readonly Scenario[], rows: readonly Summary
             formatCell(metric, other),
             formatRatio(vsWs),
             formatRatio(vsSio),
+            formatCell(metric, floor),
+            formatRatio(ratio(mine, floor)),
             target ? `${target.text}: ${verdict}` : '',
           ]);
         }
@@ -113,13 +119,15 @@ export function tableRows(scenarios: readonly Scenario[], rows: readonly Summary
   return out;
 }
 
-const HEADER = ['scenario', 'metric', 'wsguard', 'ws', 'socket.io', 'wsguard/ws', 'wsguard/socket.io', 'target'];
+/** `floor` and `wsguard/floor`: the fanout scenario's bare node:net server ('–' elsewhere). */
+const HEADER = ['scenario', 'metric', 'wsguard', 'ws', 'socket.io', 'wsguard/ws', 'wsguard/socket.io', 'floor', 'wsguard/floor', 'target'];
+const LAST_NUMERIC = HEADER.length - 2;
 
 /** A markdown table, padded so it also reads well on a terminal. */
 export function markdownTable(rows: string[][]): string {
   const all = [HEADER, ...rows];
   const widths = HEADER.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) => `| ${r.map((c, i) => (i >= 2 && i <= 6 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ')} |`;
-  const rule = `| ${widths.map((w, i) => (i >= 2 && i <= 6 ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w))).join(' | ')} |`;
+  const line = (r: string[]) => `| ${r.map((c, i) => (i >= 2 && i <= LAST_NUMERIC ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ')} |`;
+  const rule = `| ${widths.map((w, i) => (i >= 2 && i <= LAST_NUMERIC ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w))).join(' | ')} |`;
   return [line(HEADER), rule, ...rows.map(line)].join('\n');
 }

@@ -3,9 +3,9 @@
 /**
  * The three systems every scenario compares, plus variants some scenarios add: wsguard's ticket
  * handshake, and Socket.IO's Redis Streams adapter (the cluster scenario; plain `socket.io` there
- * means `@socket.io/redis-adapter`).
+ * means `@socket.io/redis-adapter`), and `floor` (fanout: a bare `node:net` server, the transport floor).
  */
-export type SystemId = 'wsguard' | 'wsguard-ticket' | 'ws' | 'socket.io' | 'socket.io-streams';
+export type SystemId = 'wsguard' | 'wsguard-ticket' | 'ws' | 'socket.io' | 'socket.io-streams' | 'floor';
 export const BASE_SYSTEMS: readonly SystemId[] = ['wsguard', 'ws', 'socket.io'];
 
 export type ScenarioId = 'idle' | 'handshake' | 'inbound' | 'fanout' | 'replay' | 'cluster' | 'audit';

@@ -18,7 +18,8 @@ export const fanout: Scenario = {
   id: 'fanout',
   metric: 'deliveries_per_s',
   higherIsBetter: true,
-  systems: ['wsguard', 'ws', 'socket.io'],
+  // floor: a bare node:net server writing one prebuilt frame per subscriber (the transport's floor).
+  systems: ['wsguard', 'ws', 'socket.io', 'floor'],
   run: (ctx, system) =>
     withServer(ctx, { system, scenario: 'fanout', ...(system === 'wsguard' ? { messageRate: RAISED_RATE } : {}) }, (server) =>
       withGenerators(server.target, ctx.profile.generators, async (gens) => {

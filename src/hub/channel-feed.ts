@@ -362,6 +362,12 @@ export class ChannelFeed<F extends Frame = string> {
     if (frames.length === 0) return;
     this.pending = [];
     this.pendingBytes = 0;
+    // One event in the tick (the usual case): one call per sink, no batch dispatch per sink.
+    if (frames.length === 1) {
+      const frame = frames[0]!;
+      for (const sink of this.live) if (!sink.sendRaw(frame)) this.live.delete(sink);
+      return;
+    }
     for (const sink of this.live) {
       if (!send(sink, frames)) this.live.delete(sink);
     }
@@ -369,7 +375,6 @@ export class ChannelFeed<F extends Frame = string> {
 }
 
 function send<F extends Frame>(sink: FeedSink<F>, frames: readonly F[]): boolean {
-  if (frames.length === 1) return sink.sendRaw(frames[0]!);
   if (sink.sendFrames) return sink.sendFrames(frames);
   for (const f of frames) if (!sink.sendRaw(f)) return false;
   return true;

@@ -80,3 +80,18 @@ test('bench --tiny --only cluster: 3 nodes per system; cutting a node\'s Redis l
     rmSync(out, { recursive: true, force: true });
   }
 });
+
+test('bench --tiny --only fanout: the floor (bare node:net server) runs beside the others, delivers every event, and gets its own columns and row', () => {
+  const { out, stdout, json } = bench(['--only', 'fanout'], 240_000);
+  try {
+    const value = (system: string, metric: string) => json.runs.find((x) => x.scenario === 'fanout' && x.system === system && x.metric === metric)?.value;
+    for (const system of ['wsguard', 'ws', 'socket.io', 'floor']) {
+      assert.ok((value(system, 'deliveries_per_s') ?? 0) > 0, system);
+      assert.ok((value(system, 'burst_deliveries_per_s') ?? 0) > 0, system);
+    }
+    assert.match(stdout, /\| +wsguard\/socket\.io +\| +floor +\| +wsguard\/floor +\| target/);
+    assert.match(stdout, /\| fanout \(floor\) +\| deliveries_per_s/);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});

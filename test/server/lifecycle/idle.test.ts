@@ -31,3 +31,25 @@ test('idle: a held connection (the hub holds one per subscription) is not idle; 
   release!(); // idempotent: one release per hold
   assert.deepEqual(await heldClosed, { code: 4408, reason: 'idle_timeout' });
 });
+
+test('idle: a connection the server keeps writing to (fan-out frames, string messages) is active; once the writes stop it is idle', async (t) => {
+  const h = await startGuard({ heartbeatMs: 50, idleTimeoutMs: 300 });
+  t.after(() => h.close());
+  const timers: NodeJS.Timeout[] = [];
+  t.after(() => timers.forEach(clearInterval));
+  h.guard.on('connection', (conn) => {
+    // Alternates the two send paths: a prebuilt Buffer (fan-out) and a string (ws.send).
+    let n = 0;
+    timers.push(setInterval(() => (n++ % 2 === 0 ? conn.sendRaw(Buffer.from('{"type":"event"}')) : conn.sendRaw('{"type":"event"}')), 60));
+  });
+  const pushed = await connect(h, { token: await mintToken({ sub: 'pushed' }) });
+  let frames = 0;
+  pushed.on('message', () => frames++);
+  const closed = waitClose(pushed);
+  // Well past the idle timeout with only server → client traffic: still open.
+  await sleep(900);
+  assert.equal(pushed.readyState, pushed.OPEN);
+  assert.ok(frames >= 6, `frames received: ${frames}`);
+  timers.forEach(clearInterval);
+  assert.deepEqual(await closed, { code: 4408, reason: 'idle_timeout' });
+});
