@@ -15,7 +15,8 @@ import type { RawConnection } from './raw/raw-connection.js';
 import { describeFrame, describeHandshakeDiff, InputLog, isBaselineCopy, type InputEntry } from './inputs.js';
 import type { Frame } from './raw/frame-decoder.js';
 import { endpointOf, type Endpoint } from './raw/target.js';
-import type { AuditOptions, AuditSocket, AuthProbe, CheckContext, ConnectResult, FindingInput, HandshakeVariant, TrafficRecorder } from './types.js';
+import { issuedSecrets, operatorSecrets, redactReport, Redactor } from './redact.js';
+import type { AuditOptions, AuditReport, AuditSocket, AuthProbe, CheckContext, ConnectResult, FindingInput, HandshakeVariant, TrafficRecorder } from './types.js';
 
 export class CheckSkipped extends Error {}
 
@@ -65,6 +66,17 @@ export interface AuditShared {
   stalls?: Map<string, Stall>;
   /** Results (handshakes, connections, auth probes) whose final answer was a 429/503 after the retries. */
   throttledResults?: WeakMap<object, number>;
+  /**
+   * Session identifiers the target issued (Set-Cookie values, Engine.IO sids), kept apart from the
+   * bounded traffic record, which may drop entries: the report must never show one.
+   */
+  issued?: Set<string>;
+}
+
+/** The report with every credential and issued session identifier redacted (redact.ts). */
+export function redactAudit(shared: AuditShared, report: AuditReport): AuditReport {
+  const issued = [...(shared.issued ?? []), ...shared.traffic.entries().flatMap(issuedSecrets)];
+  return redactReport(report, new Redactor([...operatorSecrets(shared.options, shared.target), ...issued]));
 }
 
 export interface ContextHandle {
@@ -79,7 +91,16 @@ export interface ContextHandle {
 }
 
 export function createContext(shared: AuditShared, checkId: string, signal: AbortSignal): ContextHandle {
-  const { target, endpoint, options, budget, traffic } = shared;
+  const { target, endpoint, options, budget } = shared;
+  const issued = (shared.issued ??= new Set());
+  // Every recorded answer passes here: what the target issued is noted even when the record is full.
+  const traffic: TrafficRecorder = {
+    record: (e) => {
+      for (const v of issuedSecrets(e)) if (issued.size < 10_000) issued.add(v);
+      shared.traffic.record(e);
+    },
+    entries: () => shared.traffic.entries(),
+  };
   const findings: FindingInput[] = [];
   const throttled: number[] = [];
   const observations: string[] = [];
@@ -262,6 +283,8 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
       noteInput: (f, answeredIt) => { inputs.add({ checkId, what: describeFrame(f), probe: false, answered: answeredIt }); },
     });
     answeredYet = r.ok || r.status !== undefined;
+    const setCookie = r.ok ? r.socket.upgradeHeaders['set-cookie'] : r.headers?.['set-cookie'];
+    if (setCookie) for (const v of issuedSecrets({ checkId, kind: 'http', direction: 'in', text: '', headers: { 'set-cookie': [setCookie].flat() } })) issued.add(v);
     if (input && !r.ok && /ECONNREFUSED/.test(r.error ?? '')) input.probe = true;
     answered(r.ok || r.status !== undefined, variant, input && !r.ok ? { what: input.what, error: r.error ?? '' } : undefined);
     if (r.ok && (disposed || signal.aborted)) r.socket.close();
