@@ -15,7 +15,8 @@ import type { RawConnection } from './raw/raw-connection.js';
 import { describeFrame, describeHandshakeDiff, InputLog, isBaselineCopy, type InputEntry } from './inputs.js';
 import type { Frame } from './raw/frame-decoder.js';
 import { endpointOf, type Endpoint } from './raw/target.js';
-import type { AuditOptions, AuditSocket, AuthProbe, CheckContext, ConnectResult, FindingInput, HandshakeVariant, TrafficRecorder } from './types.js';
+import { issuedSecrets, operatorSecrets, redactReport, Redactor } from './redact.js';
+import type { AuditOptions, AuditReport, AuditSocket, AuthProbe, CheckContext, ConnectResult, FindingInput, HandshakeVariant, TrafficEntry, TrafficRecorder } from './types.js';
 
 export class CheckSkipped extends Error {}
 
@@ -65,6 +66,56 @@ export interface AuditShared {
   stalls?: Map<string, Stall>;
   /** Results (handshakes, connections, auth probes) whose final answer was a 429/503 after the retries. */
   throttledResults?: WeakMap<object, number>;
+  /**
+   * Session identifiers the target issued (Set-Cookie values, Engine.IO sids), kept apart from the
+   * bounded traffic record, which may drop entries: the report must never show one.
+   */
+  issued?: Set<string>;
+}
+
+/**
+ * Frames that answer the canary on the connection that sent it (a Socket.IO ACK to its EVENT, or a
+ * frame matching --canary-expect, else the first frame, after it): that identity's own data, as the
+ * operator declared the canary's answer to be. LEAK-02 reads it (ownCanaryAnswer).
+ */
+const OWN_CANARY_ANSWERS = new WeakSet<TrafficEntry>();
+
+export function ownCanaryAnswer(e: TrafficEntry): boolean {
+  return OWN_CANARY_ANSWERS.has(e);
+}
+
+/** A recorder for one connection that marks its own answers to the canary (see OWN_CANARY_ANSWERS). */
+function canaryTagging(traffic: TrafficRecorder, options: AuditOptions): TrafficRecorder {
+  const canary = options.canary;
+  if (!canary) return traffic;
+  const expect = options.canaryExpect === undefined ? null : new RegExp(options.canaryExpect);
+  const acks = new Set<string>();
+  let sent = false;
+  let answered = false;
+  return {
+    record: (e) => {
+      if (e.kind === 'frame' && e.direction === 'out' && (e.text === canary || (options.protocol === 'socket.io' && /^42/.test(e.text) && e.text.endsWith(canary)))) {
+        sent = true;
+        answered = false;
+        const id = /^42(?:\/[^,]*,)?(\d+)\[/.exec(e.text)?.[1];
+        if (id) acks.add(id);
+      } else if (e.kind === 'frame' && e.direction === 'in' && sent) {
+        const ack = /^43(?:\/[^,]*,)?(\d+)\[/.exec(e.text)?.[1];
+        if ((ack !== undefined && acks.has(ack)) || (ack === undefined && (expect ? expect.test(e.text) : !answered) && !/^[23]$/.test(e.text))) {
+          OWN_CANARY_ANSWERS.add(e);
+          answered = true;
+        }
+      }
+      traffic.record(e);
+    },
+    entries: () => traffic.entries(),
+  };
+}
+
+/** The report with every credential and issued session identifier redacted (redact.ts). */
+export function redactAudit(shared: AuditShared, report: AuditReport): AuditReport {
+  const issued = [...(shared.issued ?? []), ...shared.traffic.entries().flatMap(issuedSecrets)];
+  return redactReport(report, new Redactor([...operatorSecrets(shared.options, shared.target), ...issued]));
 }
 
 export interface ContextHandle {
@@ -79,7 +130,16 @@ export interface ContextHandle {
 }
 
 export function createContext(shared: AuditShared, checkId: string, signal: AbortSignal): ContextHandle {
-  const { target, endpoint, options, budget, traffic } = shared;
+  const { target, endpoint, options, budget } = shared;
+  const issued = (shared.issued ??= new Set());
+  // Every recorded answer passes here: what the target issued is noted even when the record is full.
+  const traffic: TrafficRecorder = {
+    record: (e) => {
+      for (const v of issuedSecrets(e)) if (issued.size < 10_000) issued.add(v);
+      shared.traffic.record(e);
+    },
+    entries: () => shared.traffic.entries(),
+  };
   const findings: FindingInput[] = [];
   const throttled: number[] = [];
   const observations: string[] = [];
@@ -257,11 +317,13 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
     let answeredYet = false;
     const input = variant.endpoint ? undefined : inputs.add({ checkId, what: describeHandshake(variant), probe: false, answered: () => answeredYet });
     const r = await openAuditSocket(req, {
-      timeoutMs: options.requestTimeoutMs, signal, recorder: traffic, checkId,
+      timeoutMs: options.requestTimeoutMs, signal, recorder: canaryTagging(traffic, options), checkId,
       socketIo: options.protocol === 'socket.io', socketIoAuth: socketIoAuth(creds), socketIoNamespace: options.namespace, noAutoPong: opts.noAutoPong, meter: bytes.connection(),
       noteInput: (f, answeredIt) => { inputs.add({ checkId, what: describeFrame(f), probe: false, answered: answeredIt }); },
     });
     answeredYet = r.ok || r.status !== undefined;
+    const setCookie = r.ok ? r.socket.upgradeHeaders['set-cookie'] : r.headers?.['set-cookie'];
+    if (setCookie) for (const v of issuedSecrets({ checkId, kind: 'http', direction: 'in', text: '', headers: { 'set-cookie': [setCookie].flat() } })) issued.add(v);
     if (input && !r.ok && /ECONNREFUSED/.test(r.error ?? '')) input.probe = true;
     answered(r.ok || r.status !== undefined, variant, input && !r.ok ? { what: input.what, error: r.error ?? '' } : undefined);
     if (r.ok && (disposed || signal.aborted)) r.socket.close();

@@ -61,7 +61,7 @@ export function canonicalHeaderName(name: string): string {
  * Query parameters that carry a credential when the operator writes one into the target URL
  * (`?token=…`, `?access_token=…`, `?api_key=…`, `?sid=…`): the operator's, like --token.
  */
-const CREDENTIAL_PARAM = /^(?:(?:access|auth|id|refresh)?[_-]?token|jwt|auth(?:orization)?|bearer|(?:api|access|auth|secret)?[_-]?key|apikey|secret|pass(?:word)?|sid|session(?:[_-]?id)?|ticket|sig(?:nature)?|credentials?)$/i;
+export const CREDENTIAL_PARAM = /^(?:(?:access|auth|id|refresh)?[_-]?token|jwt|auth(?:orization)?|bearer|(?:api|access|auth|secret)?[_-]?key|apikey|secret|pass(?:word)?|sid|session(?:[_-]?id)?|ticket|sig(?:nature)?|credentials?)$/i;
 
 export function concreteRequest(target: URL, options: AuditOptions, variant: HandshakeVariant = {}): ConcreteRequest {
   const url = new URL(target.href);

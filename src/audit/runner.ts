@@ -10,7 +10,7 @@
 import { setMaxListeners } from 'node:events';
 import { AuditCannotRunError, BaselineFailedError, baselineHint } from './baseline.js';
 import { ConnectionBudget } from './budget.js';
-import { CheckSkipped, createContext, type AuditShared } from './context.js';
+import { CheckSkipped, createContext, redactAudit, type AuditShared } from './context.js';
 import { parseTarget, resolveOptions, type AuditOptionsInput } from './options.js';
 import type { RawHandshakeResult } from './raw/raw-handshake.js';
 import { endpointOf } from './raw/target.js';
@@ -129,7 +129,7 @@ export async function runAudit(given: URL, input: AuditOptionsInput = {}, run: R
     return down ? { ...r, status: 'skipped', reason: `not judged: the target was not answering while this check ran (down after ${down.after}, see WSG-LIVE-01/02${said})` } : r;
   };
 
-  const buildReport = (): AuditReport => ({
+  const buildReport = (): AuditReport => redactAudit(shared, {
     tool: 'wsguard',
     version: toolVersion(),
     target: target.href,

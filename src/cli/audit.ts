@@ -5,6 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { closest, distance } from 'fastest-levenshtein';
 import { discoverEndpoints } from '../audit/discover.js';
 import { failingFindings } from '../audit/fail-on.js';
 import { listChecksMarkdown, listChecksText } from '../audit/list-checks.js';
@@ -26,6 +27,7 @@ const USAGE = `usage: wsguard audit <ws(s)://host/path> [options]
 output:      --format text|json|sarif|junit|html (text)   --output FILE   --fail-on ${SEVERITIES.join('|')} (high)
              --strict (tentative findings count for --fail-on too; by default only certain and likely ones do)
 selection:   --only ID|AREA,...   --skip ID|AREA,...   --intrusive   --timeout SECONDS (per check, 20)
+             --profile safe|intrusive (safe: the default; intrusive: the same as --intrusive)
 time:        --max-time SECONDS (whole audit; then the report so far, marked incomplete, exit 3)
              --thorough (long observation windows: heartbeat 5 min, slowloris and stalled reader 2 min)
 origin:      --origin URL (allowed origin, repeatable; default https://<host>)   --browser-only
@@ -45,7 +47,7 @@ class UsageError extends Error {}
 const OPTIONS = {
   format: { type: 'string' }, output: { type: 'string' }, 'fail-on': { type: 'string' }, strict: { type: 'boolean' },
   only: { type: 'string', multiple: true }, skip: { type: 'string', multiple: true },
-  intrusive: { type: 'boolean' }, timeout: { type: 'string' }, 'max-time': { type: 'string' }, thorough: { type: 'boolean' }, insecure: { type: 'boolean' },
+  intrusive: { type: 'boolean' }, profile: { type: 'string' }, timeout: { type: 'string' }, 'max-time': { type: 'string' }, thorough: { type: 'boolean' }, insecure: { type: 'boolean' },
   origin: { type: 'string', multiple: true }, 'browser-only': { type: 'boolean' },
   header: { type: 'string', multiple: true }, cookie: { type: 'string' }, token: { type: 'string' }, 'token-in': { type: 'string' },
   'auth-message': { type: 'string' }, subprotocol: { type: 'string', multiple: true },
@@ -96,6 +98,27 @@ function headerMap(name: string, values: string[] | undefined): Record<string, s
   return headers;
 }
 
+/** --profile safe|intrusive: documented names for the default and --intrusive. */
+function intrusiveOf(v: Values): boolean | undefined {
+  const profile = oneOf<'safe' | 'intrusive'>('profile', v.profile, ['safe', 'intrusive'], v.intrusive ? 'intrusive' : 'safe');
+  if (v.profile === 'safe' && v.intrusive) throw new UsageError('--profile safe contradicts --intrusive: give one of them');
+  return v.profile === undefined ? v.intrusive : profile === 'intrusive';
+}
+
+/**
+ * An unknown flag as one clear line with the nearest known one (Node's own message suggests
+ * `-- "--flag"`, a positional argument, which no audit takes).
+ */
+function unknownFlag(e: unknown, known: string[]): UsageError | null {
+  const err = e as { code?: string; message?: string };
+  if (err.code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return null;
+  const flag = /'(-[^']*)'/.exec(err.message ?? '')?.[1] ?? '?';
+  const bare = flag.replace(/^-+/, '').split('=')[0] ?? '';
+  const near = bare ? closest(bare, known) : undefined;
+  const hint = near && distance(bare, near) <= Math.max(2, Math.floor(bare.length / 3)) ? `; did you mean --${near}?` : '';
+  return new UsageError(`unknown flag ${flag}${hint}`);
+}
+
 function toOptions(v: Values): AuditOptionsInput {
   const headers = headerMap('header', v.header);
   const tokenIn = oneOf<TokenPlacement>('token-in', v['token-in'], ['header', 'query', 'subprotocol', 'message'], 'header');
@@ -119,7 +142,7 @@ function toOptions(v: Values): AuditOptionsInput {
     protocol: v.protocol === undefined ? undefined : oneOf<'ws' | 'socket.io'>('protocol', v.protocol, ['ws', 'socket.io'], 'ws'),
     engineioPath: v['engineio-path'],
     namespace: v.namespace,
-    intrusive: v.intrusive, only: list(v.only), skip: list(v.skip),
+    intrusive: intrusiveOf(v), only: list(v.only), skip: list(v.skip),
     timeoutMs: seconds('timeout', v.timeout), idleWaitMs: seconds('idle-wait', v['idle-wait']), concurrency,
     livenessWindowMs: seconds('liveness-window', v['liveness-window']),
     maxTimeMs: seconds('max-time', v['max-time']), thorough: v.thorough, insecure: v.insecure,
@@ -141,7 +164,14 @@ function renderAll(format: Format, reports: AuditReport[], checks: CheckModule[]
 }
 
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, options: { ...OPTIONS, ...OPERATOR_FLAG_SPEC }, allowPositionals: true, strict: true });
+  const spec = { ...OPTIONS, ...OPERATOR_FLAG_SPEC };
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof spec; allowPositionals: true }>>;
+  try {
+    parsed = parseArgs({ args: argv, options: spec, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw unknownFlag(e, Object.keys(spec)) ?? e;
+  }
+  const { values, positionals } = parsed;
   const v = values as Values;
   if (v.help) {
     console.log(USAGE);

@@ -105,3 +105,28 @@ test('baseline refused → exit 2 with one line saying why and what to try', asy
   assertOneLine(r.stderr);
   assert.match(r.stderr, /baseline handshake got HTTP 400 Bad Request \("Missing subprotocol wsguard\.v1"\), not 101: the server asks for a subprotocol: give --subprotocol NAME/);
 });
+
+test('--profile safe|intrusive are the default and --intrusive; an unknown flag is one clear line with the nearest flag', async () => {
+  const s = await startWeakServer({ auth: 'cookie', acceptAnyOrigin: true });
+  servers.push(s);
+  const base = [s.url, '--only', 'WSG-AUTH-06', '--cookie', s.createSession('alice'), '--origin', 'https://app.example.com', '--format', 'json', '--fail-on', 'critical'];
+  const statusOf = (stdout: string) => (JSON.parse(stdout) as { checks: Array<{ id: string; reason?: string }> }).checks[0]?.reason ?? '';
+  const safe = await cli([...base, '--profile', 'safe']);
+  assert.equal(safe.code, 0, safe.stderr);
+  assert.match(statusOf(safe.stdout), /intrusive check: enable with --intrusive/);
+  const intrusive = await cli([...base, '--profile', 'intrusive']);
+  assert.equal(intrusive.code, 0, intrusive.stderr);
+  assert.doesNotMatch(statusOf(intrusive.stdout), /enable with --intrusive/);
+  for (const [args, line] of [
+    [['--profile', 'safe', '--intrusive'], /^wsguard audit: --profile safe contradicts --intrusive/],
+    [['--profile', 'paranoid'], /^wsguard audit: --profile must be one of safe, intrusive \(got 'paranoid'\)/],
+    [['--intrusiv'], /^wsguard audit: unknown flag --intrusiv; did you mean --intrusive\? \(see 'wsguard audit --help'\)$/],
+    [['--qqqqqqqq'], /^wsguard audit: unknown flag --qqqqqqqq \(see 'wsguard audit --help'\)$/],
+  ] as const) {
+    const r = await cli(['ws://127.0.0.1:1/ws', ...args]);
+    assert.equal(r.code, 2, r.stderr);
+    assertOneLine(r.stderr);
+    assert.match(r.stderr.trim(), line);
+    assert.doesNotMatch(r.stderr, /-- "/, 'no broken quoting from Node\'s parseArgs');
+  }
+});

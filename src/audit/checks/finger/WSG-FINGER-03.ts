@@ -13,7 +13,7 @@ export const meta: CheckMeta = {
   passive: true,
   references: ['S10', 'S11', 'S12', 'CWE-1104', 'ASVS 15.2.1'],
   remediation: 'Upgrade the named component to a fixed release (the advisory gives it); until then apply the advisory\'s workaround, and stop announcing the version (WSG-FINGER-01).',
-  description: 'Names an advisory only when the version is shown to be in its affected range: (a) a version banner in any recorded answer (Server, X-Powered-By, error pages: Python websockets, Apache Tomcat) compared with the advisory\'s range; (b) a behaviour only affected versions show: the library identified by WSG-FINGER-02\'s signatures and the target stopping answering (WSG-LIVE-01) right after the advisory\'s own trigger (ws and > 2 000 headers, Engine.IO and an RSV2/RSV3 frame, Socket.IO and an event named "error" (CVE-2024-38355), Gorilla and a 64-bit length with the MSB set), or Faye websocket-driver and WSG-LIMIT-09 measuring the Sec-WebSocket-Extensions ReDoS (websocket-extensions, CVE-2020-7662/7663), or ws and its own safe timing of CVE-2021-32640 (ws 5.0.0–5.2.2, 6.0.0–6.2.1, 7.0.0–7.4.5): handshakes with Sec-WebSocket-Protocol "b" + 1 000 vs 14 000 spaces + "x" in three interleaved pairs, the long one at least 50 ms and three times slower in each (fixed versions and ws 4 parse it in linear time). (c) framework disclosure: when <engineio path>?EIO=4&transport=polling answers an Engine.IO open packet, GET <engineio path>socket.io.js (Socket.IO serves its client bundle with a "Socket.IO v2/3/4.x.y" banner: the server package\'s own version, compared with CVE-2020-28481 (before 2.4.0, every origin allowed by default) and CVE-2024-38355 (2.3.0–2.5.0, 3.0.0–4.6.1), and with the engine.io advisories CVE-2023-31125 and CVE-2022-41940 where the release\'s pinned engine.io line is wholly affected) and the same polling GET with EIO=3: finding (low, certain) when the legacy v3 protocol is accepted (allowEIO3 on; on a 2.x server, shown by its banner or a v3-framed answer to EIO=4, the advice is the upgrade). One finding per advisory and per library. Adds the baseline and a Sec-WebSocket-Version: 1337 handshake so banners are seen alone (the latter after the active checks: some servers crash on it). A library without a version is WSG-FINGER-02 and names no advisory.',
+  description: 'Names an advisory only when the version is shown to be in its affected range: (a) a version banner in any recorded answer (Server, X-Powered-By, error pages: Python websockets, Apache Tomcat) compared with the advisory\'s range; (b) a behaviour only affected versions show: the library identified by WSG-FINGER-02\'s signatures and the target stopping answering (WSG-LIVE-01) right after the advisory\'s own trigger (ws and > 2 000 headers, Engine.IO and an RSV2/RSV3 frame, Socket.IO and an event named "error" (CVE-2024-38355), Gorilla and a 64-bit length with the MSB set), or Faye websocket-driver and WSG-LIMIT-09 measuring the Sec-WebSocket-Extensions ReDoS (websocket-extensions, CVE-2020-7662/7663), or sockjs-node identified by its <prefix>/info answer and the target stopping answering right after sockjs refused an Upgrade: websocket request of a check with its own 400/404 (CVE-2020-7693, sockjs < 0.3.20: the refusal error handler writes after end), or ws and its own safe timing of CVE-2021-32640 (ws 5.0.0–5.2.2, 6.0.0–6.2.1, 7.0.0–7.4.5): handshakes with Sec-WebSocket-Protocol "b" + 1 000 vs 14 000 spaces + "x" in three interleaved pairs, the long one at least 50 ms and three times slower in each (fixed versions and ws 4 parse it in linear time). (c) framework disclosure: when <engineio path>?EIO=4&transport=polling answers an Engine.IO open packet, GET <engineio path>socket.io.js (Socket.IO serves its client bundle with a "Socket.IO v2/3/4.x.y" banner: the server package\'s own version, compared with CVE-2020-28481 (before 2.4.0, every origin allowed by default) and CVE-2024-38355 (2.3.0–2.5.0, 3.0.0–4.6.1), and with the engine.io advisories CVE-2023-31125 and CVE-2022-41940 where the release\'s pinned engine.io line is wholly affected) and the same polling GET with EIO=3: finding (low, certain) when the legacy v3 protocol is accepted (allowEIO3 on; on a 2.x server, shown by its banner or a v3-framed answer to EIO=4, the advice is the upgrade). One finding per advisory and per library. Adds the baseline and a Sec-WebSocket-Version: 1337 handshake so banners are seen alone (the latter after the active checks: some servers crash on it). A library without a version is WSG-FINGER-02 and names no advisory.',
 };
 
 type Version = number[];
@@ -265,13 +265,71 @@ async function legacyEngineIo(ctx: CheckContext): Promise<void> {
   });
 }
 
+/** SockJS's prefix for a raw-websocket target (`<prefix>/websocket`), or null for any other path. */
+function sockjsPrefix(ctx: CheckContext): string | null {
+  const m = /^(.*)\/websocket\/?$/.exec(ctx.target.pathname);
+  return m ? m[1] ?? '' : null;
+}
+
+/**
+ * GET <prefix>/info, SockJS's own endpoint: `{"websocket":…,"origins":…,"cookie_needed":…,"entropy":…}`
+ * identifies sockjs-node (no version). Made early (prepare), while the target is up.
+ */
+function sockjsInfo(ctx: CheckContext): Promise<string | null> {
+  const prefix = sockjsPrefix(ctx);
+  if (prefix === null) return Promise.resolve(null);
+  return ctx.memo('finger:sockjs-info', async () => {
+    const r = await ctx.handshake({
+      path: `${prefix}/info`,
+      raw: { request: { method: 'GET', omit: ['upgrade', 'connection', 'sec-websocket-key', 'sec-websocket-version'] } },
+    }).catch(() => null);
+    if (r?.response.status !== 200) return null;
+    try {
+      const v = JSON.parse(r.response.body.toString('utf8')) as Record<string, unknown>;
+      return typeof v.websocket === 'boolean' && typeof v.entropy === 'number' && 'cookie_needed' in v ? `GET ${prefix}/info → ${statusLine(r)} with SockJS's info answer` : null;
+    } catch {
+      return null;
+    }
+  });
+}
+
+/**
+ * sockjs-node < 0.3.20 refusing an Upgrade: websocket request (400 for an invalid or unsupported
+ * handshake, 404 for a wrong path): its fake response writes the head alone (`Connection: close`)
+ * and ends the socket; the error handler's body then goes to an ended socket, and the process dies.
+ */
+const SOCKJS_REFUSAL = /^HTTP\/1\.[01] (?:400|404) [^\n]*\nConnection: close\n\n$/;
+
+/**
+ * CVE-2020-7693 (sockjs < 0.3.20, sockjs-node issue #252): when sockjs refuses an Upgrade: websocket
+ * request (a wrong path, an unsupported or invalid handshake), its error handler writes to the
+ * socket it has already ended and the process dies on the unhandled 'write after end'. Named only
+ * when sockjs is identified by its /info endpoint AND the target went down right after a check whose
+ * upgrade request sockjs had just refused that way: fixed versions refuse the same request and live.
+ */
+async function sockjsFindings(ctx: CheckContext, events: readonly LivenessEvent[], named: ReadonlySet<string>): Promise<void> {
+  const id = 'CVE-2020-7693';
+  if (named.has(id)) return;
+  const info = await sockjsInfo(ctx);
+  if (!info) return;
+  const crash = events.find((e) => e.outcome === 'down' && ctx.traffic.entries().some((t) => t.checkId === e.after && t.kind === 'http' && t.direction === 'in' && SOCKJS_REFUSAL.test(t.text)));
+  if (!crash) return;
+  const refusal = ctx.traffic.entries().find((t) => t.checkId === crash.after && t.kind === 'http' && SOCKJS_REFUSAL.test(t.text));
+  ctx.report({
+    severity: 'high',
+    confidence: 'likely',
+    title: `Known-vulnerable version: sockjs-node (${id})`,
+    evidence: `sockjs-node identified from ${info}; ${crash.after} got its refusal of an Upgrade: websocket request as a bare head (${(refusal?.text.split('\n')[0] ?? '').trim()}, Connection: close, no body) and the target stopped answering right after (${crash.inputs.join('; ')}, WSG-LIVE-01): the behaviour of ${id} (the refusal's body is written after the socket was ended and the process dies on it), sockjs < 0.3.20. Upgrade sockjs to ≥ 0.3.20.`,
+  });
+}
+
 /**
  * The Engine.IO polling probes (memoised), made first while the target is certainly up; `run`
  * judges after every other check. The Sec-WebSocket-Version: 1337 handshake is not made early:
  * some servers crash on it (FINGER-01 makes it alone, with the checks that can take a target down).
  */
 export async function prepare(ctx: CheckContext): Promise<void> {
-  await engineIoOpen(ctx, '4').then((v4) => v4 && Promise.all([engineIoOpen(ctx, '3'), clientBundle(ctx)]));
+  await Promise.all([engineIoOpen(ctx, '4').then((v4) => v4 && Promise.all([engineIoOpen(ctx, '3'), clientBundle(ctx)])), sockjsInfo(ctx)]);
 }
 
 /** GET <engineio path>socket.io.js: Socket.IO's client bundle, whose banner names the server's version (recorded for bannerFindings). */
@@ -289,6 +347,7 @@ export async function run(ctx: CheckContext): Promise<void> {
   await Promise.allSettled([sharedHandshake(ctx, 'version:1337', { raw: { request: { version: '1337' } } }), prepare(ctx)]);
   const named = bannerFindings(ctx);
   behaviourFindings(ctx, ctx.livenessEvents(), named);
+  await sockjsFindings(ctx, ctx.livenessEvents(), named);
   await redosFindings(ctx);
   await protocolRedos(ctx);
   await legacyEngineIo(ctx);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { jwtPart } from '../../check-helpers.js';
+import { ownCanaryAnswer } from '../../context.js';
 import type { CheckContext, CheckMeta, Severity } from '../../types.js';
 import { echoChecker, inbound, mask, where } from './traffic-scan.js';
 
@@ -12,7 +13,7 @@ export const meta: CheckMeta = {
   passive: true,
   references: ['ZAP-110002', 'ZAP-110004', 'ZAP-110005', 'ZAP-110006', 'ZAP-110007', 'ZAP-110008'],
   remediation: 'Send each client only the fields it needs: no card numbers, tokens, keys or passwords, no internal addresses; strip debug fields and comments from messages.',
-  description: 'Passive: scans every server text and binary frame recorded during the audit for card numbers (issuer prefix + Luhn), JWTs, private keys, AWS keys and password/secret fields (high), RFC 1918 addresses and EC2 internal hostnames (low), e-mail addresses, XML comments with TODO/FIXME/etc., base64 text and hashes of the operator\'s user name (info); base64 is decoded and scanned again. The operator\'s own token and echoes of what the auditor sent are ignored.',
+  description: 'Passive: scans every server text and binary frame recorded during the audit for card numbers (issuer prefix + Luhn), JWTs, private keys, AWS keys and password/secret fields (high), RFC 1918 addresses and EC2 internal hostnames (low), e-mail addresses, XML comments with TODO/FIXME/etc., base64 text and hashes of the operator\'s user name (info); base64 is decoded and scanned again. The operator\'s own token and echoes of what the auditor sent are ignored, and so is the info and low data (e-mail address, user-name hash…) of a frame answering the canary on the connection that sent it (a Socket.IO ACK to its event, or the frame matching --canary-expect): that identity\'s own data, sent to it; LEAK-03 judges it reaching another identity.',
 };
 
 interface Category {
@@ -95,14 +96,20 @@ export async function run(ctx: CheckContext): Promise<void> {
   const own = ctx.options.credentials.token;
   const cats = categories(ctx);
   const found = new Map<Category, string>();
+  let ownAnswers = 0;
   for (const e of inbound(ctx, ['frame'])) {
     // The operator's own token coming back is LEAK-04's finding.
     const text = own ? e.text.split(own).join(' ') : e.text;
+    // An identity's answer to its own canary is its own data (LEAK-03 judges it reaching another
+    // identity); only what no client needs, even about itself (keys, passwords, cards), is flagged there.
+    const mine = ownCanaryAnswer(e);
+    if (mine) ownAnswers++;
     for (const c of cats) {
-      if (found.has(c)) continue;
+      if (found.has(c) || (mine && c.severity !== 'high')) continue;
       const hit = c.find(text);
       if (hit && !echoed(hit)) found.set(c, `${c.label} in a ${where(e)}: ${c.shown ? hit : mask(hit)}`);
     }
   }
+  if (ownAnswers && found.size === 0) ctx.observed(`${ownAnswers} answer${ownAnswers === 1 ? '' : 's'} to the canary on the connection that sent it read as that identity's own data (only keys, passwords, cards and tokens count there)`);
   for (const [c, evidence] of found) ctx.report({ severity: c.severity, confidence: 'certain', title: `Sensitive data in server frames: ${c.label}`, evidence });
 }

@@ -1,5 +1,6 @@
 import { isControlPacket, looksLikeError } from '../../canary.js';
 import { limitOptions } from '../../options.js';
+import { eventArgs } from '../../socketio.js';
 import { reportIfDown } from './liveness.js';
 import type { CheckContext, CheckMeta } from '../../types.js';
 
@@ -11,7 +12,7 @@ export const meta: CheckMeta = {
   mode: 'intrusive',
   references: ['OWASP-CS rate limiting', 'ASVS 2.4.1', 'CWE-1385 (leaky bucket)'],
   remediation: 'Apply a per-connection token bucket (wsguard: 20 msg/s, burst 40) and a per-user aggregate; answer excess with an error, then close 1008.',
-  description: 'Over one socket sends the canary (or the first --message) once to count its replies, then 500 times within 10 s in ten bursts. The answers counted are the frame the single message drew (matching --canary-expect when the canary is repeated), so traffic other sessions fan out to the socket neither inflates nor replaces them. Finding: every message answered, with no new error reply, no close and no dropped replies. A pass gives what was observed as its reason (the close, the error reply, or how many answers came). Skipped without a message that gets a reply.',
+  description: 'Over one socket sends the canary (or the first --message) once to count its replies, then 500 times within 10 s in ten bursts. The answers counted are the frame the single message drew (matching --canary-expect when the canary is repeated; a Socket.IO ACK compared by its arguments, whatever its ack id; Engine.IO/Socket.IO control packets never count), so traffic other sessions fan out to the socket neither inflates nor replaces them. Finding: every message answered, with no new error reply, no close and no dropped replies. A pass gives what was observed as its reason (the close, the error reply, or how many answers came). Skipped without a message that gets a reply.',
 };
 
 const short = (t: string, n: number) => (t.length > n ? `${t.slice(0, n)}…` : t);
@@ -39,8 +40,11 @@ async function probe(ctx: CheckContext): Promise<void> {
   const first = await s.waitFor((m) => !isControlPacket(m, socketIo) && (re === null || re.test(m)), ctx.options.canaryWaitMs, start);
   if (first === null) ctx.skip('the message gets no reply, so throttling cannot be observed');
   await s.collect(200);
-  const baseline = new Set(s.messages.slice(start));
-  const perMessage = s.messages.length - start;
+  // Engine.IO/Socket.IO control packets are no answer: socket.io 2 answers the client's CONNECT
+  // with a second `40` about 100 ms after its own, which used to double the replies expected.
+  const answers = (from: number) => s.messages.slice(from).filter((m) => !isControlPacket(m, socketIo));
+  const baseline = new Set(answers(start));
+  const perMessage = Math.max(1, answers(start).length);
 
   const from = s.messages.length;
   const bursts = 10;
@@ -53,10 +57,12 @@ async function probe(ctx: CheckContext): Promise<void> {
   // A stable reply (the same frame each time) is counted itself, so frames fanned out to this
   // socket by other sessions (a chat, another check) neither inflate nor stand in for the answers.
   // Otherwise every frame counts, against the frames one message drew.
-  const stable = (rs: string[]) => rs.filter((m) => m === first).length;
+  // A Socket.IO ACK carries the ack id of its event (`431[…]`, `432[…]`): compared by its arguments.
+  const same = socketIo ? (m: string) => eventArgs(m) === eventArgs(first) : (m: string) => m === first;
+  const stable = (rs: string[]) => rs.filter(same).length;
   const want = rateMessages * perMessage;
   const enough = () => {
-    const rs = s.messages.slice(from);
+    const rs = answers(from);
     return stable(rs) >= rateMessages || rs.length >= want;
   };
   // A busy server answers late, not never: keep waiting while replies still arrive (bounded),
@@ -66,7 +72,7 @@ async function probe(ctx: CheckContext): Promise<void> {
     seen = s.messages.length;
     await s.waitFor(() => enough(), ctx.options.canaryWaitMs, seen);
   }
-  const replies = s.messages.slice(from);
+  const replies = answers(from);
   const throttled = replies.find((m) => looksLikeError(m) && !baseline.has(m));
   const answered = stable(replies);
   const elapsed = Date.now() - t0;

@@ -12,7 +12,11 @@ import { WebSocketServer } from 'ws';
 import { startSocketIoServer } from '../../../fixtures/socketio-server.js';
 import type { WeakServerOptions } from '../../../fixtures/weak-server.js';
 import { ALLOWED, runCheck, auditWeak, track } from '../../harness.js';
-import { corpusCase, withTarget } from '../../../corpus/start.js';
+import { corpusCase, startTarget, withTarget } from '../../../corpus/start.js';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { runAudit } from '../../../../src/audit/runner.js';
+import { loadCheck } from '../../harness.js';
 
 const audit = (weak: WeakServerOptions, before: string[] = [], extra = {}) => auditWeak('WSG-FINGER-03', weak, extra, before);
 
@@ -175,4 +179,27 @@ test('FINGER-03 on Socket.IO 2.5.1 (fixed for both): no CVE; a v3-framed answer 
   const r = await runCheck('WSG-FINGER-03', sio2.url, { allowedOrigins: [ALLOWED] });
   assert.deepEqual(r.findings.map((f) => f.title), ['Legacy Engine.IO protocol v3 accepted']);
   assert.doesNotMatch(r.findings[0]?.evidence ?? '', /allowEIO3 is on/);
+});
+
+test('FINGER-03: sockjs 0.3.19 (identified by /info) dies right after refusing an upgrade → CVE-2020-7693; identified but alive, no advisory', { skip: existsSync(fileURLToPath(new URL('../../../corpus/node_modules/sockjs/package.json', import.meta.url))) ? false : 'npm package sockjs not installed (npm run corpus:install)' }, async () => {
+  const target = { name: 'sockjs-echo', software: 'sockjs 0.3.19', command: [process.execPath, 'test/corpus/targets/sockjs-echo.mjs'], needs: { npm: 'sockjs' }, path: '/echo/websocket', audit: {}, weaknesses: [] };
+  const server = await startTarget(target);
+  try {
+    const checks = await Promise.all(['WSG-PROTO-06', 'WSG-FINGER-03', 'WSG-LIVE-01'].map(loadCheck));
+    const { report } = await runAudit(new URL(server.url), { allowedOrigins: ['http://127.0.0.1'], requestTimeoutMs: 3000, livenessWindowMs: 3000 }, { checks });
+    assert.equal(server.alive(), false, 'sockjs 0.3.19 dies on the refused handshake');
+    const f = report.findings.find((x) => x.checkId === 'WSG-FINGER-03' && x.title.includes('CVE-2020-7693'));
+    assert.ok(f, JSON.stringify(report.findings));
+    assert.match(f.evidence, /GET \/echo\/info → HTTP 200.*WSG-PROTO-06 got its refusal of an Upgrade: websocket request as a bare head \(HTTP\/1\.1 400/);
+  } finally {
+    await server.close();
+  }
+  // The same sockjs, only the fingerprint (no refused upgrade, no crash): no advisory named.
+  const alive = await startTarget(target);
+  try {
+    const { report } = await runAudit(new URL(alive.url), { allowedOrigins: ['http://127.0.0.1'], requestTimeoutMs: 3000 }, { checks: await Promise.all(['WSG-FINGER-03', 'WSG-LIVE-01'].map(loadCheck)) });
+    assert.equal(report.findings.filter((x) => x.title.includes('CVE-2020-7693')).length, 0, JSON.stringify(report.findings));
+  } finally {
+    await alive.close();
+  }
 });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { startWeakServer } from '../../../fixtures/weak-server.js';
 import { ALLOWED } from '../../harness.js';
 import { runChecks, status, track } from './run.js';
+import { mojoMissing, startMojo } from '../../../fixtures/mojo-server.js';
 
 async function audit(leakSensitiveData: boolean, cardLikeNumbers = false) {
   const s = track(await startWeakServer({ leakSensitiveData, cardLikeNumbers }));
@@ -32,4 +33,16 @@ test('LEAK-02: ordinary frames → pass', async () => {
 test('LEAK-02: a float, a numeric id and a trace id that pass an issuer prefix and Luhn are no card number (found by an outside tester)', async () => {
   const r = await audit(false, true);
   assert.equal(status(r, 'WSG-LEAK-02'), 'pass', JSON.stringify(r.findings.filter((f) => f.checkId === 'WSG-LEAK-02')));
+});
+
+test('LEAK-02: each identity\'s own canary answer (its e-mail, sent to it) is not a leak (real Mojolicious app, found by an outside tester)', { skip: mojoMissing() }, async () => {
+  const mojo = track(await startMojo());
+  const r = await runChecks(['WSG-LEAK-03', 'WSG-LEAK-02'], mojo.url, {
+    allowedOrigins: [mojo.origin], credentials: { cookie: mojo.alice }, secondIdentity: { cookie: mojo.bob },
+    canary: '{"type":"whoami"}', canaryExpect: '"user"', sessionWaitMs: 500,
+  });
+  assert.deepEqual(r.findings.filter((f) => f.checkId === 'WSG-LEAK-02'), []);
+  const leak02 = r.checks.find((c) => c.id === 'WSG-LEAK-02');
+  assert.equal(leak02?.status, 'pass', JSON.stringify(r.checks));
+  assert.match(leak02?.reason ?? '', /answers? to the canary .* own data/);
 });

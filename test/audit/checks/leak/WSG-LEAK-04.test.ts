@@ -4,6 +4,7 @@ import { startWeakServer } from '../../../fixtures/weak-server.js';
 import { startLaxServer } from '../../../fixtures/lax-server.js';
 import { ALLOWED } from '../../harness.js';
 import { runChecks, status, track } from './run.js';
+import { mojoMissing, startMojo } from '../../../fixtures/mojo-server.js';
 
 async function audit(echoTokenSubprotocol: boolean) {
   const s = track(await startWeakServer({ echoTokenSubprotocol }));
@@ -32,4 +33,16 @@ test('LEAK-04: junk bytes in a close reason → tentative finding', async () => 
 test('LEAK-04: only the protocol name answered, clean close reasons → pass', async () => {
   const { report } = await audit(false);
   assert.equal(status(report, 'WSG-LEAK-04'), 'pass');
+});
+
+test('LEAK-04: Mojolicious debug 404 page reflecting the request cookie → low, titled and fixed for the error page, not the subprotocol', { skip: mojoMissing() }, async () => {
+  const mojo = track(await startMojo());
+  const r = await runChecks(['WSG-FINGER-03', 'WSG-LEAK-04'], mojo.url, { allowedOrigins: [mojo.origin], credentials: { cookie: mojo.alice } });
+  const f = r.findings.filter((x) => x.checkId === 'WSG-LEAK-04');
+  assert.equal(f.length, 1, JSON.stringify(f));
+  assert.equal(f[0]?.title, 'Credential reflected in an HTTP error page');
+  assert.equal(f[0]?.severity, 'low');
+  assert.match(f[0]?.evidence ?? '', /HTTP 404 error page \(during WSG-FINGER-03\).*defeats HttpOnly/);
+  assert.match(f[0]?.remediation ?? '', /error pages.*MOJO_MODE=production/);
+  assert.doesNotMatch(f[0]?.remediation ?? '', /Sec-WebSocket-Protocol/);
 });

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { WeakServerOptions } from '../../../fixtures/weak-server.js';
-import { auditWeak } from '../../harness.js';
+import { auditWeak, runCheck, track } from '../../harness.js';
+import { startSio2LikeServer } from '../../../fixtures/sio2-like-server.js';
 
 const audit = (weak: WeakServerOptions, canary: string | null = '{"type":"whoami"}') => auditWeak('WSG-LIMIT-05', weak, { canary: canary ?? undefined, rateWindowMs: 1000 });
 
@@ -35,6 +36,13 @@ test('LIMIT-05: other sessions\' traffic fanned out to this socket while its rep
       return false;
     },
   });
+  assert.equal(r.result.status, 'fail', r.result.reason);
+  assert.match(r.findings[0]?.evidence ?? '', /all answered \(500 answers\)/);
+});
+
+test('LIMIT-05: socket.io 2 framing (a second `40` after the CONNECT, an ack id per emit) does not hide the missing limit (found by an outside tester)', async () => {
+  const s = track(await startSio2LikeServer());
+  const r = await runCheck('WSG-LIMIT-05', s.url, { canary: '["whoami"]', canaryExpect: '"user"', rateWindowMs: 1000 });
   assert.equal(r.result.status, 'fail', r.result.reason);
   assert.match(r.findings[0]?.evidence ?? '', /all answered \(500 answers\)/);
 });
