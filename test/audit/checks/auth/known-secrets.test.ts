@@ -3,17 +3,15 @@
  * express-session cookies, and a real Mojolicious app on its default secret (CVE-2024-58134, found
  * by the outsider auditor) against the same app with a strong one.
  */
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { createServer, type AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { sign } from 'cookie-signature';
 import { SignJWT } from 'jose';
 import { knownSecret } from '../../../../src/audit/checks/auth/known-secrets.js';
 import { defaultCredentials } from '../../../../src/audit/options.js';
 import { runCheck } from '../../harness.js';
+import { mojoMissing, startMojo } from '../../../fixtures/mojo-server.js';
 
 const target = new URL('ws://127.0.0.1:1/ws');
 const jwt = (secret: string) => new SignJWT({ sub: 'alice' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('-1h').sign(new TextEncoder().encode(secret));
@@ -35,42 +33,20 @@ test('known secrets: express-session\'s README "keyboard cat" and a Mojolicious 
   assert.equal(await knownSecret('cookie', 'mojolicious', mojo('7c1e0f9a2b'), target), undefined);
 });
 
-const hasMojo = spawnSync('perl', ['-MMojolicious', '-e1']).status === 0;
-const apps: Array<() => void> = [];
-after(() => apps.forEach((stop) => stop()));
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-/** The fixture app, started by perl; its login cookie for alice. */
-async function mojoApp(secret?: string): Promise<{ url: string; cookie: string }> {
-  const port = await freePort();
-  const app = spawn('perl', [fileURLToPath(new URL('../../../fixtures/myapp.pl', import.meta.url)), 'daemon', '-l', `http://127.0.0.1:${port}`], {
-    env: { ...process.env, MOJO_MODE: 'production', ...(secret ? { MOJO_APP_SECRET: secret } : {}) }, stdio: 'ignore',
-  });
-  apps.push(() => app.kill());
-  for (let i = 0; i < 100; i++) {
-    const res = await fetch(`http://127.0.0.1:${port}/login`, { method: 'POST', body: new URLSearchParams({ user: 'alice', pass: 'alicepw' }) }).catch(() => undefined);
-    const set = res?.headers.get('set-cookie');
-    if (set) return { url: `ws://127.0.0.1:${port}/ws`, cookie: set.split(';')[0]! };
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the Mojolicious app did not start');
-}
-
-test('AUTH-02 on a real Mojolicious app: default secret (its moniker) → critical finding naming it; a strong secret → no such finding', { skip: hasMojo ? false : 'perl Mojolicious not installed (Debian libmojolicious-perl)' }, async () => {
-  const weak = await mojoApp();
-  const r = await runCheck('WSG-AUTH-02', weak.url, { credentials: { ...defaultCredentials(), cookie: weak.cookie }, canary: '{"type":"whoami"}', canaryExpect: '"user"' });
-  const f = r.findings.find((x) => x.title === 'Credential signed with a well-known secret');
-  assert.equal(f?.severity, 'critical', JSON.stringify(r.findings));
+test('AUTH-02 on a real Mojolicious app: default secret (its moniker) → critical finding naming it; a strong secret → no such finding', { skip: mojoMissing() }, async () => {
+  const auth02 = async (secret?: string) => {
+    const app = await startMojo(secret);
+    try {
+      return { app, r: await runCheck('WSG-AUTH-02', app.url, { allowedOrigins: [app.origin], credentials: { ...defaultCredentials(), cookie: app.alice }, canary: '{"type":"whoami"}', canaryExpect: '"user"' }) };
+    } finally {
+      await app.close();
+    }
+  };
+  const weak = await auth02();
+  const f = weak.r.findings.find((x) => x.title === 'Credential signed with a well-known secret');
+  assert.equal(f?.severity, 'critical', JSON.stringify(weak.r.findings));
   assert.match(f?.evidence ?? '', /cookie mojolicious \(Mojolicious signed cookie \(HMAC-SHA256\)\) verifies with the secret "myapp"/);
-  assert.doesNotMatch(JSON.stringify(r.findings), new RegExp(weak.cookie.split('--')[1]!), 'the cookie itself is never shown');
-  const strong = await mojoApp('f3a9c2e81b7d4e6fa0c5b9d2e7f1a3c8');
-  const s = await runCheck('WSG-AUTH-02', strong.url, { credentials: { ...defaultCredentials(), cookie: strong.cookie }, canary: '{"type":"whoami"}', canaryExpect: '"user"' });
-  assert.equal(s.findings.filter((x) => x.title === 'Credential signed with a well-known secret').length, 0, JSON.stringify(s.findings));
+  assert.doesNotMatch(JSON.stringify(weak.r.findings), new RegExp(weak.app.alice.split('--')[1]!), 'the cookie itself is never shown');
+  const strong = await auth02('f3a9c2e81b7d4e6fa0c5b9d2e7f1a3c8');
+  assert.equal(strong.r.findings.filter((x) => x.title === 'Credential signed with a well-known secret').length, 0, JSON.stringify(strong.r.findings));
 });
