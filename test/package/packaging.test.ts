@@ -27,7 +27,7 @@ const LINT_PEERS = ['eslint', 'typescript-eslint']; // wsguard lint loads them o
 test('dependencies: the small pure-JS ones the server and client need; the rest are optional peers, installed in a clone as dev dependencies', () => {
   // pino and prom-client are imported by wsguard/server itself: as optional peers, an app that
   // skipped them got Node's bare "Cannot find package 'prom-client'" at import time.
-  assert.deepEqual(Object.keys(pkg.dependencies).sort(), ['content-type', 'fast-jwt', 'fastest-levenshtein', 'jose', 'pino', 'prom-client', 'proxy-addr', 'socket.io-parser', 'ws', 'zod']);
+  assert.deepEqual(Object.keys(pkg.dependencies).sort(), ['content-type', 'cookie-signature', 'fast-jwt', 'fastest-levenshtein', 'jose', 'pino', 'prom-client', 'proxy-addr', 'socket.io-parser', 'ws', 'zod']);
   assert.deepEqual(Object.keys(pkg.peerDependencies).sort(), [...HUB_ONLY, ...LINT_PEERS].sort());
   for (const name of Object.keys(pkg.peerDependencies)) {
     assert.equal(pkg.peerDependenciesMeta[name]?.optional, true, `${name} is optional (npm would install a required peer for everyone)`);
