@@ -297,6 +297,11 @@ export const AuditOptionsSchema = z.strictObject({
   maxCheckBytes: count().default(D.maxCheckBytes),
   maxAuditBytes: count().default(D.maxAuditBytes),
   livenessWindowMs: ms.default(D.livenessWindowMs),
+  /**
+   * How long, once per crash, the next check waits for a target called down to answer again
+   * (default 2.5 × livenessWindowMs: 30 s). See liveness.ts stillDown.
+   */
+  recoveryWaitMs: ms.optional(),
   throttleWaitMs: ms.default(D.throttleWaitMs),
   insecure: z.boolean().default(D.insecure),
   thorough: z.boolean().default(D.thorough),

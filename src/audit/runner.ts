@@ -155,7 +155,7 @@ export async function runAudit(given: URL, input: AuditOptionsInput = {}, run: R
       }
       if (stop.signal.aborted) return; // reported as "not run" with the stop reason
       // A target that stopped answering (and still does not) judges nothing: say so instead of running.
-      const down = watchLiveness && !meta.passive ? await stillDown(shared) : undefined;
+      const down = watchLiveness && !meta.passive ? await stillDown(shared, stop.signal) : undefined;
       if (down) {
         results.set(meta.id, { id: meta.id, status: 'skipped', durationMs: 0, reason: `not judged: the target stopped answering after ${down.after} and has not answered since (see WSG-LIVE-01)` });
         return;
@@ -230,7 +230,7 @@ export async function runAudit(given: URL, input: AuditOptionsInput = {}, run: R
     /** A check's early probes (CheckModule.prepare): bounded by its deadline; it reports nothing now. */
     async function prepareOne(mod: CheckModule): Promise<void> {
       if (!mod.prepare || (mod.meta.mode === 'intrusive' && !options.intrusive) || stop.signal.aborted) return;
-      if (watchLiveness && (await stillDown(shared))) return; // nothing to read from a dead target
+      if (watchLiveness && (await stillDown(shared, stop.signal))) return; // nothing to read from a dead target
       const abort = new AbortController();
       setMaxListeners(0, abort.signal);
       const timer = setTimeout(() => abort.abort(new Error('prepare timed out')), options.timeoutMs);
