@@ -56,6 +56,8 @@ const RECHECK_MS = 2000;
  * the wait every check queued behind the stall was skipped, though the target was fine soon after.
  * A dead target costs this once.
  */
+const REFUSED = /ECONNREFUSED/;
+
 export function recoveryWaitMs(o: AuditShared['options']): number {
   return o.recoveryWaitMs ?? Math.round(o.livenessWindowMs * 2.5);
 }
@@ -97,7 +99,9 @@ export async function stillDown(shared: AuditShared, signal?: AbortSignal): Prom
     try {
       // The first check after the crash waits (bounded, once per crash) for the target to answer
       // again, probing every RECHECK_MS; later ones make at most one probe each.
-      const until = (open.recoveryUntil ??= Date.now() + recoveryWaitMs(shared.options));
+      // A refused connection means nothing listens any more (the process died): no use waiting.
+      // A stalled server still accepts the connection and answers nothing: that one may come back.
+      const until = (open.recoveryUntil ??= Date.now() + (REFUSED.test(open.detail) ? 0 : recoveryWaitMs(shared.options)));
       for (let i = 0; i < 100 && open.answeredAt === undefined && !ctx.signal.aborted; i++) {
         const wait = open.lastFailure + RECHECK_MS - Date.now();
         if (wait > 0) {

@@ -298,8 +298,8 @@ export const AuditOptionsSchema = z.strictObject({
   maxAuditBytes: count().default(D.maxAuditBytes),
   livenessWindowMs: ms.default(D.livenessWindowMs),
   /**
-   * How long, once per crash, the next check waits for a target called down to answer again
-   * (default 2.5 × livenessWindowMs: 30 s). See liveness.ts stillDown.
+   * How long, once per crash, the next check waits for a target called down (silent, not refusing
+   * connections) to answer again (default 2.5 × livenessWindowMs: 30 s). See liveness.ts stillDown.
    */
   recoveryWaitMs: ms.optional(),
   throttleWaitMs: ms.default(D.throttleWaitMs),
