@@ -109,6 +109,17 @@ test('FINGER-03 on ws 5.2.2 (npm): ws identified + the Sec-WebSocket-Protocol pa
   });
 });
 
+const ws7 = corpusCase('ws7-cookie');
+test('FINGER-03 on ws 7.4.5 (npm): ws identified from its abortHandshake refusal + the Sec-WebSocket-Protocol parse time grows in every pair → CVE-2021-32640, in the safe profile', { skip: ws7.skip }, async () => {
+  await withTarget(ws7.target, async (url) => {
+    const r = await runCheck('WSG-FINGER-03', url, { ...ws7.target.audit, intrusive: false }, ['WSG-PROTO-06', 'WSG-FINGER-02']);
+    const f = r.findings.find((x) => x.checkId === 'WSG-FINGER-03');
+    assert.ok(f, JSON.stringify(r.traffic.entries().filter((e) => e.kind === 'http' && e.direction === 'in').map((e) => e.text.slice(0, 200))));
+    assert.equal(f.title, 'Known-vulnerable version: ws (CVE-2021-32640)');
+    assert.match(f.evidence, /^ws \(Node\.js\) identified from HTTP 400 answer "Connection: close \| Content-Type: text\/html .*three interleaved pairs \(\d+ → \d+ ms, \d+ → \d+ ms, \d+ → \d+ ms\)/);
+  });
+});
+
 const ws4 = corpusCase('ws4-echo');
 test('FINGER-03 names no CVE-2021-32640 on ws 4.1.0 (its server splits the header in linear time) nor on ws 8 (fixed)', { skip: ws4.skip }, async () => {
   await withTarget(ws4.target, async (url) => {
