@@ -167,16 +167,18 @@ async function startSocketIo2(version: string): Promise<{ url: string; close(): 
   };
 }
 
-test('FINGER-03 on Socket.IO 2.3.0 (banner "Socket.IO v2.3.0"): CVE-2020-28481 and CVE-2024-38355 named once each; EIO3 advice is the upgrade, not allowEIO3', async () => {
+test('FINGER-03 on Socket.IO 2.3.0 (banner "Socket.IO v2.3.0"): CVE-2020-28481, CVE-2024-38355 and CVE-2022-41940 (its pinned engine.io ~3.4 is before 3.6.1) named once each; EIO3 advice is the upgrade, not allowEIO3', async () => {
   const sio2 = track(await startSocketIo2('2.3.0'));
   const r = await runCheck('WSG-FINGER-03', sio2.url, { allowedOrigins: [ALLOWED] });
   assert.deepEqual(r.findings.map((f) => [f.title, f.severity]), [
     ['Known-vulnerable version: Socket.IO 2.3.0 (CVE-2024-38355)', 'high'],
     ['Known-vulnerable version: Socket.IO 2.3.0 (CVE-2020-28481)', 'medium'],
+    ['Known-vulnerable version: Socket.IO 2.3.0 (CVE-2022-41940)', 'medium'],
     ['Legacy Engine.IO protocol v3 accepted', 'low'],
   ]);
   assert.match(r.findings[0]?.evidence ?? '', /2\.3\.0–2\.5\.0 \(fixed in 2\.5\.1\)/);
-  const legacy = r.findings[2]?.evidence ?? '';
+  assert.match(r.findings[2]?.evidence ?? '', /engine\.io before 3\.6\.1/);
+  const legacy = r.findings[3]?.evidence ?? '';
   assert.doesNotMatch(legacy, /allowEIO3 is on/);
   assert.match(legacy, /Socket\.IO 2\.3\.0 .*no allowEIO3 option.*Upgrade to Socket\.IO 4/);
 });
