@@ -222,3 +222,16 @@ test('py-gevent (real gevent-websocket 0.10.1) stalled by a huge frame: the chec
     assert.equal(st['WSG-PROTO-06'], 'fail', JSON.stringify(r.checks.find((c) => c.id === 'WSG-PROTO-06')));
   });
 });
+
+test('the heartbeat watch (listensOnly) goes on beside the isolated checks: a crash during one is not blamed on it, and its socket closed by the crash is not judged a pass', async () => {
+  const s = await fragile({ dieOnProtocolError: true });
+  const r = await audit(s.url, ['PROTO-01', 'SESSION-03', 'LIVE'], { idleWaitMs: 6000 });
+  assert.equal(s.dead, true, 'the fixture died');
+  const crash = r.findings.filter((f) => f.checkId === 'WSG-LIVE-01');
+  assert.equal(crash.length, 1, JSON.stringify(r.findings));
+  assert.match(crash[0]?.evidence ?? '', /^After WSG-PROTO-01 /);
+  assert.doesNotMatch(crash[0]?.evidence ?? '', /ran alongside/, 'the idle socket sends nothing: never a suspect');
+  const hb = r.checks.find((c) => c.id === 'WSG-SESSION-03');
+  assert.equal(hb?.status, 'skipped', JSON.stringify(hb));
+  assert.match(hb?.reason ?? '', /^not judged/);
+});
