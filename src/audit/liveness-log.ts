@@ -22,6 +22,8 @@ export interface LivenessEvent {
    * of them may have caused it. Empty for the isolated checks, which run alone.
    */
   alongside?: string[];
+  /** Epoch ms until which the checks after it wait for an answer (liveness.ts recoveryWaitMs), set by the first. */
+  recoveryUntil?: number;
 }
 
 export class LivenessLog {

@@ -49,6 +49,20 @@ export const BASELINE_HANDSHAKE = 'the baseline handshake';
 const RECHECK_MS = 2000;
 
 /**
+ * How long, once per crash, the next check waits for a target called down to answer again before
+ * it (and every check after it) is reported not judged (option recoveryWaitMs, default 2.5 ×
+ * livenessWindowMs: 30 s). A server whose one loop is busy (gevent-websocket unmasking a 100 MiB
+ * message byte by byte in Python) answers again after tens of seconds on a loaded machine: without
+ * the wait every check queued behind the stall was skipped, though the target was fine soon after.
+ * A dead target costs this once.
+ */
+const REFUSED = /ECONNREFUSED/;
+
+export function recoveryWaitMs(o: AuditShared['options']): number {
+  return o.recoveryWaitMs ?? Math.round(o.livenessWindowMs * 2.5);
+}
+
+/**
  * Runner hook: the baseline as it was before any check ran (what "still answers" is measured
  * against), then one fresh handshake: a target that answered the baseline and never again was
  * taken down by the baseline handshake itself, not by the first check to run.
@@ -75,15 +89,29 @@ function probeTimeout(shared: AuditShared): number {
  * not answered since), after at most one more probe every RECHECK_MS. A check started against a
  * dead target would judge nothing: the runner reports it skipped instead.
  */
-export async function stillDown(shared: AuditShared): Promise<LivenessEvent | undefined> {
+export async function stillDown(shared: AuditShared, signal?: AbortSignal): Promise<LivenessEvent | undefined> {
   const log = shared.liveness;
   if (!log?.openCrash()) return undefined;
   await log.exclusive(async () => {
     const open = log.openCrash();
-    if (!open || Date.now() - open.lastFailure < RECHECK_MS) return;
-    const { ctx, done } = watchContext(shared);
+    if (!open) return;
+    const { ctx, done } = watchContext(shared, signal);
     try {
-      await reprobe(ctx, open, probeTimeout(shared));
+      // The first check after the crash waits (bounded, once per crash) for the target to answer
+      // again, probing every RECHECK_MS; later ones make at most one probe each.
+      // A refused connection means nothing listens any more (the process died): no use waiting.
+      // A stalled server still accepts the connection and answers nothing: that one may come back.
+      const until = (open.recoveryUntil ??= Date.now() + (REFUSED.test(open.detail) ? 0 : recoveryWaitMs(shared.options)));
+      for (let i = 0; i < 100 && open.answeredAt === undefined && !ctx.signal.aborted; i++) {
+        const wait = open.lastFailure + RECHECK_MS - Date.now();
+        if (wait > 0) {
+          if (Date.now() + wait >= until) break;
+          await ctx.sleep(wait);
+          if (ctx.signal.aborted) break;
+        }
+        await reprobe(ctx, open, probeTimeout(shared));
+        if (Date.now() >= until) break;
+      }
     } finally {
       done();
     }
@@ -105,8 +133,10 @@ async function reprobe(ctx: CheckContext, open: LivenessEvent, timeoutMs: number
 }
 
 /** A context for the watch's own probes (recorded under WSG-LIVE-01), closed by `done`. */
-function watchContext(shared: AuditShared): { ctx: CheckContext; done(): void } {
+function watchContext(shared: AuditShared, stop?: AbortSignal): { ctx: CheckContext; done(): void } {
   const abort = new AbortController();
+  if (stop?.aborted) abort.abort();
+  else stop?.addEventListener('abort', () => abort.abort(), { once: true });
   const handle = createContext(shared, 'WSG-LIVE-01', abort.signal);
   return { ctx: handle.ctx, done: () => { abort.abort(); handle.dispose(); } };
 }

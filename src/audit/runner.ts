@@ -1,6 +1,7 @@
 /**
  * Runs the selected checks against one target with per-check deadlines, in this order: the
- * fingerprints that are not isolated; the ordinary checks with bounded concurrency, long observations alongside them;
+ * fingerprints that are not isolated; the ordinary checks with bounded concurrency, long observations alongside them
+ * (a watch that only listens, the heartbeat's, goes on beside the isolated and passive checks too);
  * the checks that can take a target down (CheckModule.isolated), alone and one at a time, each
  * followed by a liveness probe, so a crash names exactly one check and is not judged as that
  * check's own verdict; the passive checks last.
@@ -107,7 +108,7 @@ export async function runAudit(given: URL, input: AuditOptionsInput = {}, run: R
   const alongside = (id: string, start: number): string[] => [
     ...[...running.keys()].filter((o) => o !== id),
     ...[...ran].filter(([o, w]) => o !== id && w.end > start && !passive.has(o)).map(([o]) => o),
-  ].filter((o, i, all) => all.indexOf(o) === i).sort();
+  ].filter((o, i, all) => all.indexOf(o) === i && !listening.has(o)).sort();
   const findings: Finding[] = [];
   let done = 0;
 
@@ -117,6 +118,8 @@ export async function runAudit(given: URL, input: AuditOptionsInput = {}, run: R
    * readers included).
    */
   const passive = new Set(selected.filter((m) => m.meta.passive).map((m) => m.meta.id));
+  /** Background checks that only listen once connected (CheckModule.listensOnly): never a crash's cause. */
+  const listening = new Set(selected.filter((m) => m.background && m.listensOnly).map((m) => m.meta.id));
   const unjudged = (r: CheckResult): CheckResult => {
     const when = ran.get(r.id);
     // A finding stands (it was seen); an error, or a skip after trying the target, while it was down
@@ -153,7 +156,7 @@ export async function runAudit(given: URL, input: AuditOptionsInput = {}, run: R
       }
       if (stop.signal.aborted) return; // reported as "not run" with the stop reason
       // A target that stopped answering (and still does not) judges nothing: say so instead of running.
-      const down = watchLiveness && !meta.passive ? await stillDown(shared) : undefined;
+      const down = watchLiveness && !meta.passive ? await stillDown(shared, stop.signal) : undefined;
       if (down) {
         results.set(meta.id, { id: meta.id, status: 'skipped', durationMs: 0, reason: `not judged: the target stopped answering after ${down.after} and has not answered since (see WSG-LIVE-01)` });
         return;
@@ -228,7 +231,7 @@ export async function runAudit(given: URL, input: AuditOptionsInput = {}, run: R
     /** A check's early probes (CheckModule.prepare): bounded by its deadline; it reports nothing now. */
     async function prepareOne(mod: CheckModule): Promise<void> {
       if (!mod.prepare || (mod.meta.mode === 'intrusive' && !options.intrusive) || stop.signal.aborted) return;
-      if (watchLiveness && (await stillDown(shared))) return; // nothing to read from a dead target
+      if (watchLiveness && (await stillDown(shared, stop.signal))) return; // nothing to read from a dead target
       const abort = new AbortController();
       setMaxListeners(0, abort.signal);
       const timer = setTimeout(() => abort.abort(new Error('prepare timed out')), options.timeoutMs);
@@ -278,16 +281,23 @@ export async function runAudit(given: URL, input: AuditOptionsInput = {}, run: R
     // early probes of checks that judge later (FINGER-02/03: a polling GET may wait out its
     // timeout): all of them before the checks that can take the target down.
     const background = ordinary.filter((m) => m.background && (m.phase ?? 0) === 0);
-    const watching = Promise.all([...background.map(step), ...selected.filter((m) => m.prepare).map(prepareOne)]);
+    // A watch that only listens (the heartbeat watch) goes on beside the isolated and passive
+    // checks: the longest window no longer adds their time to the audit's (SAFE_AUDIT_BUDGET_MS).
+    const listeners = background.filter((m) => listening.has(m.meta.id));
+    const listened = Promise.all(listeners.map(step));
+    const watching = Promise.all([...background.filter((m) => !listeners.includes(m)).map(step), ...selected.filter((m) => m.prepare).map(prepareOne)]);
     const rest = ordinary.filter((m) => !background.includes(m));
     for (const phase of [...new Set(rest.map((m) => m.phase ?? 0))].sort((a, b) => a - b)) {
       await pool(rest.filter((m) => (m.phase ?? 0) === phase));
     }
     await watching;
     for (const mod of isolatedOrder(isolated)) await step(mod);
+    // A logout of the main session would close the listening socket: it watches to the end first.
+    if (last.some((m) => m.meta.mode === 'safe' || options.intrusive)) await listened;
     for (const mod of last) await step(mod);
     // Passive checks read recorded traffic only: they run even after a stop, over what was seen.
     await runPassive(selected.filter((m) => m.meta.passive && m.meta.area !== 'LIVE'));
+    await listened;
     // The liveness reports last: every other check (passive ones probe too) has been watched.
     await runPassive(selected.filter((m) => m.meta.area === 'LIVE'));
     return { report: buildReport(), options };

@@ -226,6 +226,13 @@ export interface CheckModule {
    */
   background?: boolean;
   /**
+   * A background check that, once connected, only listens (an idle socket watching for a
+   * heartbeat): it may keep watching while the isolated and passive checks run, and is never
+   * named alongside them when the target goes down (it sends nothing). A crash that closes its
+   * socket makes its pass "not judged", as for any check that ran while the target was down.
+   */
+  listensOnly?: boolean;
+  /**
    * Can take a target down (malformed frames, hostile handshakes, crash-class payloads): runs
    * alone, one at a time after every other check, each followed by a liveness probe, so a crash
    * is attributed to exactly this check and its input.

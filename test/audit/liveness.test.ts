@@ -11,7 +11,9 @@ import { runAudit } from '../../src/audit/runner.js';
 import { loadChecks } from '../../src/audit/registry.js';
 import { selectChecks } from '../../src/audit/select.js';
 import { resolveOptions, type AuditOptionsInput } from '../../src/audit/options.js';
-import type { AuditReport } from '../../src/audit/types.js';
+import type { AuditReport, CheckModule } from '../../src/audit/types.js';
+import { Opcode } from '../../src/audit/raw/frame-encoder.js';
+import { corpusCase, withTarget } from '../corpus/start.js';
 import { startFragileServer, type FragileServerOptions } from '../fixtures/fragile-server.js';
 
 const servers: Array<{ close(): Promise<void> }> = [];
@@ -193,4 +195,51 @@ test('a target busy for a moment after a big message (gevent-websocket): LIMIT-0
   assert.equal(slow.length, 1, JSON.stringify(r.findings));
   assert.match(slow[0]?.evidence ?? '', /^After WSG-LIMIT-01 \(input: .*\) the target did not complete a baseline handshake \(.*within 2000 ms\); it answered again \d+\.\d s later/);
   assert.equal(r.findings.filter((f) => f.checkId === 'WSG-LIVE-01').length, 0);
+});
+
+const gevent = corpusCase('py-gevent');
+/**
+ * gevent-websocket 0.10.1 unmasks a message byte by byte in Python on its one loop: a 64 MiB text
+ * frame keeps it from answering any handshake for seconds (LIMIT-01's 100 MiB, for tens of
+ * seconds on a loaded machine). The checks queued behind the stall were reported "not judged"
+ * though the target came back (py-gevent intrusive recall 0.44): the next check now waits, once
+ * per crash, for the target to answer again.
+ */
+const stall: CheckModule = {
+  meta: { id: 'WSG-TEST-90', title: 'stall the loop', area: 'LIMIT', severity: 'info', mode: 'safe', references: ['test'], remediation: 'n/a', description: 'one 64 MiB text frame' },
+  isolated: true,
+  phase: -1,
+  async run(ctx) {
+    const r = await ctx.handshake({ raw: { keepOpen: true } });
+    r.connection?.sendFrame({ opcode: Opcode.TEXT, payload: Buffer.alloc(64 * 1024 * 1024, 0x61) });
+    // Long enough for the frame to cross loopback, not for the target to unmask it.
+    await ctx.sleep(1500);
+  },
+};
+test('py-gevent (real gevent-websocket 0.10.1) stalled by a huge frame: the checks after it wait for it to answer again and are judged', { skip: gevent.skip }, async () => {
+  await withTarget(gevent.target, async (url) => {
+    const options: AuditOptionsInput = { ...gevent.target.audit, ...base, recoveryWaitMs: 90_000, only: ['TEST-90', 'PROTO-01', 'PROTO-06', 'LIVE'] };
+    const checks = selectChecks([...all, stall], resolveOptions(new URL(url), options));
+    const r = (await runAudit(new URL(url), options, { checks })).report;
+    const st = status(r);
+    const live = r.findings.filter((f) => f.checkId.startsWith('WSG-LIVE'));
+    assert.equal(live.length, 1, JSON.stringify(r.findings));
+    assert.match(live[0]?.evidence ?? '', /^After WSG-TEST-90/, 'the stall is blamed on the check that caused it');
+    assert.doesNotMatch(live[0]?.evidence ?? '', /still down at the end/);
+    assert.equal(st['WSG-PROTO-01'], 'fail', JSON.stringify(r.checks.find((c) => c.id === 'WSG-PROTO-01')));
+    assert.equal(st['WSG-PROTO-06'], 'fail', JSON.stringify(r.checks.find((c) => c.id === 'WSG-PROTO-06')));
+  });
+});
+
+test('the heartbeat watch (listensOnly) goes on beside the isolated checks: a crash during one is not blamed on it, and its socket closed by the crash is not judged a pass', async () => {
+  const s = await fragile({ dieOnProtocolError: true });
+  const r = await audit(s.url, ['PROTO-01', 'SESSION-03', 'LIVE'], { idleWaitMs: 6000 });
+  assert.equal(s.dead, true, 'the fixture died');
+  const crash = r.findings.filter((f) => f.checkId === 'WSG-LIVE-01');
+  assert.equal(crash.length, 1, JSON.stringify(r.findings));
+  assert.match(crash[0]?.evidence ?? '', /^After WSG-PROTO-01 /);
+  assert.doesNotMatch(crash[0]?.evidence ?? '', /ran alongside/, 'the idle socket sends nothing: never a suspect');
+  const hb = r.checks.find((c) => c.id === 'WSG-SESSION-03');
+  assert.equal(hb?.status, 'skipped', JSON.stringify(hb));
+  assert.match(hb?.reason ?? '', /^not judged/);
 });

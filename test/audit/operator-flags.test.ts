@@ -15,7 +15,7 @@ test('operator flags → options the LIMIT/INPUT/AUTHZ checks read; defaults oth
   assert.equal(limitOptions(o).backpressureWaitMs, 30_000);
   assert.equal(limitOptions(resolveOptions(new URL('ws://h/'), { thorough: true })).backpressureWaitMs, 120_000);
   assert.equal(limitOptions(resolveOptions(new URL('ws://h/'), { thorough: true })).slowWaitMs, 120_000);
-  assert.equal(resolveOptions(new URL('ws://h/')).idleWaitMs, 30_000);
+  assert.equal(resolveOptions(new URL('ws://h/')).idleWaitMs, 25_000);
   assert.equal(resolveOptions(new URL('ws://h/'), { thorough: true }).idleWaitMs, 300_000);
   assert.equal(resolveOptions(new URL('ws://h/'), { thorough: true, idleWaitMs: 7000 }).idleWaitMs, 7000, 'an explicit window wins');
   assert.equal(resolveOptions(new URL('ws://h/'), operatorFlagOptions({ 'session-wait': '12' })).sessionWaitMs, 12_000);

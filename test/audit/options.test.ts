@@ -4,7 +4,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AUDIT_DEFAULTS, AuditOptionError, authzOptions, CEILINGS, defaultCredentials, inputOptions, limitOptions, parseAuditOptions, resolveOptions, type AuditOptionsInput } from '../../src/audit/options.js';
+import { loadChecks } from '../../src/audit/registry.js';
+import { graceMs } from '../../src/audit/checks/session/WSG-SESSION-03.js';
+import { AUDIT_DEFAULTS, AuditOptionError, SAFE_AUDIT_BUDGET_MS, SAFE_AUDIT_OVERHEAD_MS, type AuditOptions, authzOptions, CEILINGS, defaultCredentials, inputOptions, limitOptions, parseAuditOptions, resolveOptions, type AuditOptionsInput } from '../../src/audit/options.js';
 
 const target = new URL('wss://app.example:8443/ws');
 
@@ -28,7 +30,7 @@ test('defaults come from AUDIT_DEFAULTS, the target and the short observation wi
   assert.deepEqual(o.credentials, defaultCredentials());
   assert.deepEqual(limitOptions(o), {
     maxMessageBytes: 65_536, fragmentCount: 200_000, rateMessages: 500, rateWindowMs: 10_000, maxConns: 100,
-    slowHeaderIntervalMs: 10_000, slowWaitMs: 25_000, backpressureWaitMs: 30_000, streamMessage: undefined, timingThresholdMs: 400,
+    slowHeaderIntervalMs: 10_000, slowWaitMs: 22_000, backpressureWaitMs: 30_000, streamMessage: undefined, timingThresholdMs: 400,
   });
   assert.deepEqual(inputOptions(o), { renderFields: [], sleepMs: 5000, ipBanned: false, ipLimitAttempts: 0 });
   assert.equal(authzOptions(o).massAssignMessage, undefined);
@@ -62,4 +64,32 @@ test('a bad value stops the audit with one line naming the flag', () => {
 test('parseAuditOptions validates without a target (the CLI checks its flags before discovery)', () => {
   assert.equal(parseAuditOptions({ maxConns: 7 }).maxConns, 7);
   assert.throws(() => parseAuditOptions({ maxConns: 0 }), /--max-conns: must be at least 1$/);
+});
+
+/**
+ * Issue #13: a default safe audit of one endpoint finishes within SAFE_AUDIT_BUDGET_MS, set-up
+ * included. Summed from the configured windows (no timing): the heartbeat watch (listensOnly)
+ * runs beside everything, so its window and grace plus the overhead must fit; every other safe
+ * background window holds back the isolated and passive checks, so it plus the overhead must fit.
+ */
+test('the default safe observation windows fit the safe audit budget', async () => {
+  const o = resolveOptions(new URL('ws://h/'));
+  /** What each safe background check waits, at defaults (SESSION-02 waits for the operator's token's exp: its own choice). */
+  const windows: Record<string, (o: AuditOptions) => number> = {
+    'WSG-SESSION-03': (x) => x.idleWaitMs + graceMs(x.idleWaitMs),
+    'WSG-LIMIT-07': (x) => x.slowWaitMs,
+    'WSG-AUTH-05': (x) => x.authWindowMs + x.canaryWaitMs,
+    'WSG-LEAK-03': (x) => x.sessionWaitMs + 2 * x.canaryWaitMs,
+    'WSG-SESSION-02': (x) => x.sessionGraceMs + x.canaryWaitMs,
+  };
+  const safeBackground = (await loadChecks()).filter((m) => m.meta.mode === 'safe' && m.background);
+  assert.deepEqual(safeBackground.map((m) => m.meta.id).sort(), Object.keys(windows).sort(), 'every safe background check has its window in this sum');
+  for (const m of safeBackground) {
+    const total = windows[m.meta.id]!(o) + SAFE_AUDIT_OVERHEAD_MS;
+    assert.ok(total <= SAFE_AUDIT_BUDGET_MS, `${m.meta.id}: ${total} ms with the overhead, over the ${SAFE_AUDIT_BUDGET_MS} ms budget`);
+  }
+  assert.ok(SAFE_AUDIT_BUDGET_MS <= 30_000, 'the issue promises 30 s');
+  assert.ok(SAFE_AUDIT_OVERHEAD_MS >= 3000, 'the overhead stays reserved (the corpus measured up to about 2.5 s)');
+  // The watch that goes on beside the isolated checks must really only listen.
+  assert.deepEqual(safeBackground.filter((m) => m.listensOnly).map((m) => m.meta.id), ['WSG-SESSION-03']);
 });

@@ -69,7 +69,9 @@ export const CORPUS: CorpusTarget[] = [
       { check: 'WSG-LIMIT-01', why: 'maxPayload defaults to 100 MiB', source: 'ws 7 doc/ws.md: maxPayload default 104857600' },
       WS_NO_HEARTBEAT,
       WS_CVE_2021_32640,
-      { check: 'WSG-FINGER-03', why: 'a version in the CVE-2021-32640 range (ws sends no banner: only the advisory\'s own trigger, an intrusive probe, can show it)', source: 'GHSA-6fc8-4gx4-v693', intrusive: true },
+      // Was intrusive only ("ws 7 shows nothing to identify it"): ws 7.4.5's abortHandshake refusal
+      // (three headers, "Bad Request" body) identifies it, and the safe timed trigger shows the split.
+      { check: 'WSG-FINGER-03', why: 'a version in the CVE-2021-32640 range (no banner: its abortHandshake refusal identifies ws 7, and the Sec-WebSocket-Protocol parse time, growing quadratically, is the advisory\'s own proof)', source: 'GHSA-6fc8-4gx4-v693; ws 7.4.5 lib/websocket-server.js (abortHandshake; completeUpgrade: protocol.trim().split(/ *, */))' },
       noRateLimit('ws'), noFragmentCap('ws', 'ws doc/ws.md (maxPayload only)'), laxLength('ws', 'ws 7 lib/receiver.js getPayloadLength16/64'), noConnCap('ws', 'ws doc/ws.md (no such option)'),
       noLoginThrottle('ws7-cookie.mjs'),
     ],

@@ -27,6 +27,9 @@ export const SIGNATURES: Signature[] = [
   // ws 4–6 refuse a handshake with these three headers, in this order and case ("Content-type"),
   // and nothing else: their only tell (no banner, no close reasons; ws 7 capitalised the T).
   { library: 'ws (Node.js)', pattern: /^Connection: close\nContent-type: text\/html\nContent-Length: \d+$/m, confidence: 'likely' },
+  // ws 7 (abortHandshake, lib/websocket-server.js) refuses with these three headers, in this order,
+  // and nothing else (no Date, which Node's own responses carry), and the status text as the body.
+  { library: 'ws (Node.js)', pattern: /^Connection: close\nContent-Type: text\/html\nContent-Length: 11\n\nBad Request$/m, confidence: 'likely' },
   { library: 'Gorilla websocket (Go)', pattern: /unexpected reserved bits 0x|incorrect mask flag|unknown opcode \d|control frame length > 125|websocket: (?:the client is not using the websocket protocol|unsupported version|not a websocket handshake|request origin not allowed)/, confidence: 'likely' },
   { library: 'Faye websocket-driver (Node.js/Ruby)', pattern: /One or more reserved bits are on|Received unmasked frame|Unrecognized frame opcode|Received fragmented control frame|Received control frame having too long payload/, confidence: 'likely' },
   { library: 'Apache Tomcat / Spring WebSocket (Java)', pattern: /The client frame set the reserved bits to|unrecognised opCode|could not be decoded to UTF-8 because it contained invalid byte sequences/, confidence: 'likely' },

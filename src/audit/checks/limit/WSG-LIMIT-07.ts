@@ -11,7 +11,7 @@ export const meta: CheckMeta = {
   mode: 'safe',
   references: ['OWASP-CS idle timeouts', 'RFC6455 §10.4 (limits)'],
   remediation: 'Bound the time to complete a handshake (Node server.headersTimeout ≈ 10 s, requestTimeout ≈ 15 s, or a proxy timeout) and drop connections that send nothing.',
-  description: 'Two TCP/TLS connections: one sends the upgrade request one header line every 10 s (--slow-interval), one sends nothing. Finding: either is still open after --slow-wait (default 25 s, then low and tentative because many servers time headers out at 60 s; 120 s with --thorough).',
+  description: 'Two TCP/TLS connections: one sends the upgrade request one header line every 10 s (--slow-interval), one sends nothing. Finding: either is still open after --slow-wait (default 22 s, then low and tentative because many servers time headers out at 60 s; 120 s with --thorough).',
 };
 
 /** A long observation: runs beside the other checks (see CheckModule.background). */
@@ -38,7 +38,7 @@ export async function run(ctx: CheckContext): Promise<void> {
     }
     const left = [slow.closed ? '' : `one sending a header line every ${slowHeaderIntervalMs} ms`, silent.closed ? '' : 'one that sent nothing'].filter(Boolean);
     if (!left.length) return;
-    // The default window (25 s) is shorter than many servers' header timeout (Node: 60 s), so it
+    // The default window (22 s) is shorter than many servers' header timeout (Node: 60 s), so it
     // only says what it saw; --thorough or --slow-wait gives the verdict.
     const short = !ctx.options.thorough && slowWaitMs === OBSERVATION_WINDOWS.short.slowWaitMs;
     ctx.report({

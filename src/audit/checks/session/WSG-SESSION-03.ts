@@ -8,17 +8,19 @@ export const meta: CheckMeta = {
   mode: 'safe',
   references: ['OWASP-CS heartbeat & idle timeouts', 'ASVS 7.3.1', 'RFC6455 §5.5.2'],
   remediation: 'Ping every ~25 s and terminate peers that do not pong within ~10 s; close sockets idle for longer than the application needs.',
-  description: 'Opens one baseline socket that never answers pings and sends nothing, and watches up to --idle-wait (default 30 s, 5 min with --thorough) plus a grace (5 %, 1 to 5 s) for a heartbeat of exactly that period. Pass as soon as the server pings (protocol ping or Engine.IO ping) or closes; finding when neither happens within the wait.',
+  description: 'Opens one baseline socket that never answers pings and sends nothing, and watches up to --idle-wait (default 25 s, 5 min with --thorough) plus a grace (5 %, 1 to 5 s) for a heartbeat of exactly that period. Pass as soon as the server pings (protocol ping or Engine.IO ping) or closes; finding when neither happens within the wait.',
 };
 
 /** A long observation: runs beside the other checks (see CheckModule.background). */
 export const background = true;
+/** After its 101 it sends nothing (never even a pong): it watches beside the isolated checks. */
+export const listensOnly = true;
 
 /**
  * A server that pings every N s, watched for N s, pings right at the window's edge: its clock
  * started at its own 'connection', ours after the 101 reached us, and a timer firing in the same
- * tick as the ping wins. The watch runs a grace past the stated window (5 %, 1 to 5 s: 1.5 s
- * on the default 30 s, so the audit's wall time barely moves).
+ * tick as the ping wins. The watch runs a grace past the stated window (5 %, 1 to 5 s: 1.25 s
+ * on the default 25 s, so the audit's wall time barely moves).
  */
 export function graceMs(idleWaitMs: number): number {
   return Math.min(5000, Math.max(1000, Math.round(idleWaitMs / 20)));

@@ -113,6 +113,17 @@ test('FINGER-03 on ws 5.2.2 (npm): ws identified + the Sec-WebSocket-Protocol pa
   });
 });
 
+const ws7 = corpusCase('ws7-cookie');
+test('FINGER-03 on ws 7.4.5 (npm): ws identified from its abortHandshake refusal + the Sec-WebSocket-Protocol parse time grows in every pair → CVE-2021-32640, in the safe profile', { skip: ws7.skip }, async () => {
+  await withTarget(ws7.target, async (url) => {
+    const r = await runCheck('WSG-FINGER-03', url, { ...ws7.target.audit, intrusive: false }, ['WSG-PROTO-06', 'WSG-FINGER-02']);
+    const f = r.findings.find((x) => x.checkId === 'WSG-FINGER-03');
+    assert.ok(f, JSON.stringify(r.traffic.entries().filter((e) => e.kind === 'http' && e.direction === 'in').map((e) => e.text.slice(0, 200))));
+    assert.equal(f.title, 'Known-vulnerable version: ws (CVE-2021-32640)');
+    assert.match(f.evidence, /^ws \(Node\.js\) identified from HTTP 400 answer "Connection: close \| Content-Type: text\/html .*three interleaved pairs \(\d+ → \d+ ms, \d+ → \d+ ms, \d+ → \d+ ms\)/);
+  });
+});
+
 const ws4 = corpusCase('ws4-echo');
 test('FINGER-03 names no CVE-2021-32640 on ws 4.1.0 (its server splits the header in linear time) nor on ws 8 (fixed)', { skip: ws4.skip }, async () => {
   await withTarget(ws4.target, async (url) => {
@@ -160,16 +171,18 @@ async function startSocketIo2(version: string): Promise<{ url: string; close(): 
   };
 }
 
-test('FINGER-03 on Socket.IO 2.3.0 (banner "Socket.IO v2.3.0"): CVE-2020-28481 and CVE-2024-38355 named once each; EIO3 advice is the upgrade, not allowEIO3', async () => {
+test('FINGER-03 on Socket.IO 2.3.0 (banner "Socket.IO v2.3.0"): CVE-2020-28481, CVE-2024-38355 and CVE-2022-41940 (its pinned engine.io ~3.4 is before 3.6.1) named once each; EIO3 advice is the upgrade, not allowEIO3', async () => {
   const sio2 = track(await startSocketIo2('2.3.0'));
   const r = await runCheck('WSG-FINGER-03', sio2.url, { allowedOrigins: [ALLOWED] });
   assert.deepEqual(r.findings.map((f) => [f.title, f.severity]), [
     ['Known-vulnerable version: Socket.IO 2.3.0 (CVE-2024-38355)', 'high'],
     ['Known-vulnerable version: Socket.IO 2.3.0 (CVE-2020-28481)', 'medium'],
+    ['Known-vulnerable version: Socket.IO 2.3.0 (CVE-2022-41940)', 'medium'],
     ['Legacy Engine.IO protocol v3 accepted', 'low'],
   ]);
   assert.match(r.findings[0]?.evidence ?? '', /2\.3\.0–2\.5\.0 \(fixed in 2\.5\.1\)/);
-  const legacy = r.findings[2]?.evidence ?? '';
+  assert.match(r.findings[2]?.evidence ?? '', /engine\.io before 3\.6\.1/);
+  const legacy = r.findings[3]?.evidence ?? '';
   assert.doesNotMatch(legacy, /allowEIO3 is on/);
   assert.match(legacy, /Socket\.IO 2\.3\.0 .*no allowEIO3 option.*Upgrade to Socket\.IO 4/);
 });
