@@ -103,7 +103,7 @@ HAProxy, a cloud load balancer) hold the certificate and renew it:
   \`X-Forwarded-Proto\` believed;
 - \`WSGUARD_ALLOWED_ORIGINS\` lists the \`https://\` origins of your pages and \`WSGUARD_ALLOWED_HOSTS\`
   the public host name the proxy forwards;
-- the proxy forwards \`Upgrade\`/\`Connection\` for \`/ws\`, reads longer than the 30 s heartbeat, and sets
+- the proxy forwards \`Upgrade\`/\`Connection\` for \`/ws\`, reads longer than the 25 s heartbeat, and sets
   \`Strict-Transport-Security\` itself (the hub sends HSTS only when it serves TLS);
 - give the proxy the same profile; for nginx: \`ssl_protocols TLSv1.2 TLSv1.3;\`,
   \`ssl_ciphers\` with the TLS 1.2 suites above joined by \`:\`, \`ssl_prefer_server_ciphers on;\`.

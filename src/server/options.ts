@@ -64,8 +64,8 @@ export const DEFAULTS = {
   },
   /** Close (4401) a first-message-auth connection that has not authenticated by then. */
   authTimeoutMs: 5_000,
-  /** Ping interval; a connection that has not answered the previous ping is terminated. */
-  heartbeatMs: 30_000,
+  /** Ping interval (Socket.IO's too; within the auditor's 25 s heartbeat window); a connection that has not answered the previous ping is terminated. */
+  heartbeatMs: 25_000,
   /** Close (4408 idle_timeout) after this long with no hold (subscription) and no message in either direction. 0 disables. */
   idleTimeoutMs: 10 * 60_000,
   /** Send `session.expiring` this long before the token's exp. */

@@ -24,7 +24,7 @@ test('options: defaults are the documented ones', () => {
   assert.deepEqual(o.origins, []);
   assert.deepEqual(o.caps, DEFAULTS.caps);
   assert.deepEqual(o.messageRate, DEFAULTS.messageRate);
-  assert.equal(o.heartbeatMs, 30_000);
+  assert.equal(o.heartbeatMs, 25_000);
   assert.equal(o.auth.ticketTtlMs, 30_000);
   assert.equal(o.auth.firstMessage, false);
   assert.equal(o.requireOrigin, 'when-cookies');
