@@ -127,7 +127,9 @@ export async function runAudit(given: URL, input: AuditOptionsInput = {}, run: R
     // judged on it; those that also sent their own requests (FINGER-02/03) sent them into the silence.
     const tried = (shared.attempts?.get(r.id) ?? 0) > 0;
     if (r.status === 'fail' || (r.status === 'skipped' && !tried) || !when || (passive.has(r.id) && !tried) || r.reason === NOT_JUDGED_CRASH) return r;
-    const down = (shared.liveness?.events ?? []).find((e) => when.end >= e.since && when.start <= (e.answeredAt ?? Infinity));
+    // The silence is first seen after the check that caused it; a check running beside that one (the
+    // heartbeat watch) may have seen the crash earlier, as its socket dropping: from that check's start.
+    const down = (shared.liveness?.events ?? []).find((e) => when.end >= Math.min(e.since, ran.get(e.after)?.start ?? e.since) && when.start <= (e.answeredAt ?? Infinity));
     const said = r.status !== 'pass' && r.reason ? `; it said: ${r.reason}` : '';
     return down ? { ...r, status: 'skipped', reason: `not judged: the target was not answering while this check ran (down after ${down.after}, see WSG-LIVE-01/02${said})` } : r;
   };
