@@ -187,6 +187,15 @@ test('FINGER-03 on Socket.IO 2.3.0 (banner "Socket.IO v2.3.0"): CVE-2020-28481, 
   assert.match(legacy, /Socket\.IO 2\.3\.0 .*no allowEIO3 option.*Upgrade to Socket\.IO 4/);
 });
 
+test('FINGER-03 on a Socket.IO 3.1.2 banner: CVE-2022-41940 too (its engine.io ~4.1 line never got a fix; missed for the outsider auditor), beside CVE-2024-38355', async () => {
+  const sio3 = track(await startSocketIo2('3.1.2'));
+  const r = await runCheck('WSG-FINGER-03', sio3.url, { allowedOrigins: [ALLOWED] });
+  const titles = r.findings.map((f) => f.title);
+  assert.ok(titles.includes('Known-vulnerable version: Socket.IO 3.1.2 (CVE-2022-41940)'), JSON.stringify(titles));
+  assert.ok(titles.includes('Known-vulnerable version: Socket.IO 3.1.2 (CVE-2024-38355)'), JSON.stringify(titles));
+  assert.ok(!titles.some((t) => t.includes('CVE-2020-28481') || t.includes('CVE-2023-31125')), JSON.stringify(titles));
+});
+
 test('FINGER-03 on Socket.IO 2.5.1 (fixed for both): no CVE; a v3-framed answer to EIO=4 still says 2.x, not allowEIO3', async () => {
   const sio2 = track(await startSocketIo2('2.5.1'));
   const r = await runCheck('WSG-FINGER-03', sio2.url, { allowedOrigins: [ALLOWED] });
