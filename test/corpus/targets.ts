@@ -270,7 +270,7 @@ export const CORPUS: CorpusTarget[] = [
     // a weakness these default-window runs can be scored on.
     weaknesses: [
       { check: 'WSG-AUTH-02', why: 'the io.use() middleware accepts any non-empty token (nothing is verified)', source: 'the app (test/corpus/targets/socketio4.mjs)' },
-      { check: 'WSG-INPUT-01', why: 'the chat event sends the message back inside HTML without encoding it', source: 'the app (test/corpus/targets/socketio4.mjs)', intrusive: true },
+      { check: 'WSG-INPUT-01', why: 'the chat event broadcasts the message inside HTML without encoding it to every connection', source: 'the app (test/corpus/targets/socketio4.mjs)', intrusive: true },
       { check: 'WSG-ORIGIN-01', why: 'Socket.IO checks no Origin on the WebSocket transport (CORS only governs polling; allowRequest is the application\'s job): a page on any origin that holds a token gets in', source: 'Socket.IO docs, "Handling CORS" and server option allowRequest' },
       { check: 'WSG-FINGER-03', why: 'socket.io 4.5.4 is in the CVE-2024-38355 range (3.0.0 to 4.6.1), and pins engine.io ~6.2.0, in the CVE-2023-31125 range (engine.io 5.1.0 to 6.4.1); /socket.io/socket.io.js announces "Socket.IO v4.5.4"', source: 'GHSA-25hc-qcg6-38wj; GHSA-q9mw-68c2-j6m5' },
       { check: 'WSG-INPUT-03', why: 'a client emitting the reserved "error" event throws an unhandled \'error\' and ends the process (CVE-2024-38355, fixed in 4.6.2; the app adds no "error" listener)', source: 'GHSA-25hc-qcg6-38wj', intrusive: true, crash: true },

@@ -22,7 +22,8 @@ io.on('connection', (socket) => {
   socket.on('chat', (msg, ack) => {
     const html = `<p>${msg}</p>`;
     if (typeof ack === 'function') ack(html);
-    socket.emit('chat', html);
+    // To the whole room, as a chat does (a reply to the sender alone would be self-reflection).
+    io.emit('chat', html);
   });
 });
 server.listen(0, '127.0.0.1', () => console.log(`LISTEN ${server.address().port}`));

@@ -14,7 +14,7 @@ export const meta: CheckMeta = {
   mode: 'intrusive',
   references: ['PS', 'WSTG step 6', 'OWASP-CS', 'RFC6455 §10.1'],
   remediation: 'Treat message content as data: validate it with a schema, and HTML-encode it wherever a client renders it (or sanitise fields declared as HTML on the server) before relaying or storing.',
-  description: 'Puts <img src=x onerror=wsg1>, "><svg onload=wsg2>, javascript:wsg3 and <img src=1 oNeRrOr=wsg4> into the injection points of the operator messages ({{payload}} marker, else every string leaf of a JSON message at any depth except its type field, or a whole plain-text message, replaced and appended to) and watches the sender and a second observer socket (the second identity when given). Finding: a payload comes back unencoded (javascript: only in url/href/link/src fields); certain when it is in a field named by --render-field, tentative otherwise. A message that comes back whole to its own sender only (an echo server, or a Socket.IO ack handing back the event\'s own arguments) is self-reflection: info, not high.',
+  description: 'Puts <img src=x onerror=wsg1>, "><svg onload=wsg2>, javascript:wsg3 and <img src=1 oNeRrOr=wsg4> into the injection points of the operator messages ({{payload}} marker, else every string leaf of a JSON message at any depth except its type field, or a whole plain-text message, replaced and appended to) and watches the sender and a second observer socket (the second identity when given). Finding: a payload comes back unencoded (javascript: only in url/href/link/src fields); certain when it is in a field named by --render-field, tentative otherwise. A payload that comes back to its own sender only (an echo server, a Socket.IO ack handing back the event\'s own arguments, or a reply of the server\'s own carrying a field the client chose, such as a graphql-ws operation id) is self-reflection: info, not high; high needs the payload relayed to another connection.',
 };
 
 /** Can take a target down: runs alone, after the other checks (see CheckModule.isolated). */
@@ -65,10 +65,20 @@ async function probe(ctx: CheckContext): Promise<void> {
     return;
   }
   const rendered = real.filter((h) => renderFields.includes(h.key));
-  const relayed = real.some((h) => h.where !== 'sender');
+  const relayed = real.filter((h) => h.where !== 'sender');
+  if (!relayed.length) {
+    // Only the sender got it back (graphql-ws hands the operation id the client chose back in
+    // "id"): a client can inject only into what it renders itself, self-reflection as documented.
+    ctx.report({
+      severity: 'info', confidence: 'certain',
+      evidence: `${list(real)} (reflected to the sender in a reply of its own, reaching no other connection): self-reflection, not stored or cross-user script injection; it matters only if the client renders ${rendered.length ? 'it, as --render-field says,' : 'its own replies'} as HTML.`,
+    });
+    return;
+  }
+  const hitRendered = relayed.filter((h) => renderFields.includes(h.key));
   ctx.report({
-    confidence: rendered.length ? 'certain' : 'tentative',
-    evidence: `${list(real)}${relayed ? ' (relayed to other connections: stored/broadcast)' : ' (reflected to the sender in a reply of its own)'}${rendered.length ? '' : '; no --render-field confirms the client renders it as HTML'}.`,
+    confidence: hitRendered.length ? 'certain' : 'tentative',
+    evidence: `${list(real)} (relayed to other connections: stored/broadcast)${hitRendered.length ? '' : '; no --render-field confirms the client renders it as HTML'}.`,
   });
 }
 

@@ -12,7 +12,7 @@ export const meta: CheckMeta = {
   mode: 'intrusive',
   references: ['OWASP-CS rate limiting', 'ASVS 2.4.1', 'CWE-1385 (leaky bucket)'],
   remediation: 'Apply a per-connection token bucket (wsguard: 20 msg/s, burst 40) and a per-user aggregate; answer excess with an error, then close 1008.',
-  description: 'Over one socket sends the canary (or the first --message) once to count its replies, then 500 times within 10 s in ten bursts. The answers counted are the frame the single message drew (matching --canary-expect when the canary is repeated; a Socket.IO ACK compared by its arguments, whatever its ack id; Engine.IO/Socket.IO control packets never count), so traffic other sessions fan out to the socket neither inflates nor replaces them. Finding: every message answered, with no new error reply, no close and no dropped replies. A pass gives what was observed as its reason (the close, the error reply, or how many answers came). Skipped without a message that gets a reply.',
+  description: 'Over one socket sends the canary (or the first --message) once to count its replies, then 500 times within 10 s in ten bursts. The answers counted are the frame the single message drew (matching --canary-expect when the canary is repeated; a Socket.IO ACK compared by its arguments, whatever its ack id; Engine.IO/Socket.IO control packets never count), so traffic other sessions fan out to the socket neither inflates nor replaces them. Finding: every message answered, with no new error reply, no close and no dropped replies. A pass gives what was observed as its reason (the close, the error reply, or how many answers came). Only a rate-like answer is a limit (close 1013 or 4429, a close reason or error reply naming a rate, limit, too many or slow down, or dropped and delayed replies): a flood refused otherwise (a protocol error such as graphql-ws closing 4409 on the reused operation id, 1002, 1003, 1007, 4400) is skipped, naming the close. Skipped without a message that gets a reply.',
 };
 
 const short = (t: string, n: number) => (t.length > n ? `${t.slice(0, n)}…` : t);
@@ -24,7 +24,20 @@ export function timeoutMs(o: Parameters<typeof limitOptions>[0]): number {
   return limitOptions(o).rateWindowMs * 2 + o.canaryWaitMs * 2 + 15_000;
 }
 
-async function probe(ctx: CheckContext): Promise<void> {
+/** Words of a rate-limit answer (close reason or reply): anything else refusing the flood is not one. */
+const RATE_WORDS = /rat(?:e|ing)[ _-]?limit|\brate\b|limit|too[ _-]?many|slow[ _-]?down|throttl|quota|flood|try[ _-]?again[ _-]?later/i;
+
+/**
+ * 1013 (try again later) and 4429 (HTTP 429's analogue) are rate answers by themselves; any other
+ * close only with a reason naming a rate: 4409 for a reused graphql-ws operation id, 1002, 1003,
+ * 1007 or 4400 refuse the repeated message itself, not its rate.
+ */
+function rateClose(code: number, reason: string): boolean {
+  return code === 1013 || code === 4429 || RATE_WORDS.test(reason);
+}
+
+/** Undefined once judged; else why the flood says nothing about a rate limit (a skip, after the liveness probe). */
+async function probe(ctx: CheckContext): Promise<string | undefined> {
   const { rateMessages, rateWindowMs } = limitOptions(ctx.options);
   const msg = ctx.options.canary ?? ctx.options.messages[0];
   if (!msg) ctx.skip('needs a message to repeat (--canary or --message)');
@@ -77,10 +90,18 @@ async function probe(ctx: CheckContext): Promise<void> {
   const answered = stable(replies);
   const elapsed = Date.now() - t0;
   const sent = `${rateMessages} messages in ${elapsed} ms on one socket`;
-  if (s.closed) return ctx.observed(`${sent}: closed (${s.closed.code}${s.closed.reason ? ` ${short(s.closed.reason, 60)}` : ''}) after ${replies.length} replies`);
-  if (throttled) return ctx.observed(`${sent}: an error reply not seen for a single message: ${short(throttled, 80)}`);
+  const rateReply = replies.find((m) => !baseline.has(m) && RATE_WORDS.test(m));
+  if (s.closed) {
+    const closed = `closed (${s.closed.code}${s.closed.reason ? ` ${short(s.closed.reason, 60)}` : ''}) after ${replies.length} replies`;
+    if (rateClose(s.closed.code, s.closed.reason) || rateReply) return void ctx.observed(`${sent}: ${closed}`);
+    return `${sent}: ${closed}: the flood was refused for another reason, not a rate limit, so whether one exists is not known`;
+  }
+  if (throttled) {
+    if (RATE_WORDS.test(throttled)) return void ctx.observed(`${sent}: an error reply not seen for a single message: ${short(throttled, 80)}`);
+    return `${sent}: an error reply not seen for a single message, naming no rate limit (${short(throttled, 80)}): the flood was refused for another reason, not a rate limit, so whether one exists is not known`;
+  }
   const allAnswered = answered >= rateMessages * 0.9 || replies.length >= want * 0.9;
-  if (!allAnswered) return ctx.observed(`${sent}: ${answered > 0 ? `${answered} answers` : `${replies.length} replies`} of ${answered > 0 ? rateMessages : want} expected within ${rateWindowMs} ms after the flood (replies dropped or delayed)`);
+  if (!allAnswered) return void ctx.observed(`${sent}: ${answered > 0 ? `${answered} answers` : `${replies.length} replies`} of ${answered > 0 ? rateMessages : want} expected within ${rateWindowMs} ms after the flood (replies dropped or delayed)`);
   ctx.report({
     confidence: 'certain',
     evidence: `${sent} all answered (${answered > 0 ? `${answered} answers` : `${replies.length} replies`}), with no error, close or drop.`,
@@ -88,6 +109,7 @@ async function probe(ctx: CheckContext): Promise<void> {
 }
 
 export async function run(ctx: CheckContext): Promise<void> {
-  await probe(ctx);
-  await reportIfDown(ctx, 'the message flood');
+  const notRate = await probe(ctx);
+  if (await reportIfDown(ctx, 'the message flood')) return;
+  if (notRate !== undefined) ctx.skip(notRate);
 }

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { WeakServerOptions } from '../../../fixtures/weak-server.js';
-import { auditWeak } from '../../harness.js';
+import { auditWeak, runCheck, track } from '../../harness.js';
+import { GQL_AUDIT, startGqlWsLikeServer } from '../../../fixtures/gqlws-like-server.js';
 import type { AuditOptionsInput } from '../../../../src/audit/options.js';
 
 // {"type":"chat"} is broadcast to every connection of the fixture.
@@ -33,8 +34,15 @@ test('INPUT-01: a pure echo server (each message back to its own sender only) �
   assert.doesNotMatch(r.findings[0]?.evidence ?? '', /observer/);
 });
 
-test('INPUT-01: the payload in a reply of the server\'s own (not the message echoed) → still high/tentative', async () => {
+test('INPUT-01: the payload in a reply of the server\'s own to its sender only → info self-reflection, as documented', async () => {
   const r = await audit({ onAppMessage: (msg, conn) => { conn.send({ type: 'ack', text: msg.json?.text ?? null }); return true; } });
-  assert.deepEqual(r.findings.map((f) => [f.severity, f.confidence]), [['high', 'tentative']]);
-  assert.match(r.findings[0]?.evidence ?? '', /reflected to the sender in a reply of its own/);
+  assert.deepEqual(r.findings.map((f) => [f.severity, f.confidence]), [['info', 'certain']]);
+  assert.match(r.findings[0]?.evidence ?? '', /reflected to the sender in a reply of its own, reaching no other connection\): self-reflection/);
+});
+
+test('INPUT-01: graphql-ws handing the operation id the client chose back to that client → info, not high (found by an outside tester)', async () => {
+  const gql = track(await startGqlWsLikeServer());
+  const r = await runCheck('WSG-INPUT-01', gql.url, { ...GQL_AUDIT, messages: [GQL_AUDIT.canary] });
+  assert.deepEqual(r.findings.map((f) => [f.severity, f.confidence]), [['info', 'certain']], r.findings.map((f) => f.evidence).join(' | '));
+  assert.match(r.findings[0]?.evidence ?? '', /<img src=x onerror=wsg1> unencoded in "id" on the sender socket/);
 });

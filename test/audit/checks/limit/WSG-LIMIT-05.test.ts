@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { WeakServerOptions } from '../../../fixtures/weak-server.js';
 import { auditWeak, runCheck, track } from '../../harness.js';
 import { startSio2LikeServer } from '../../../fixtures/sio2-like-server.js';
+import { GQL_AUDIT, startGqlWsLikeServer } from '../../../fixtures/gqlws-like-server.js';
 
 const audit = (weak: WeakServerOptions, canary: string | null = '{"type":"whoami"}') => auditWeak('WSG-LIMIT-05', weak, { canary: canary ?? undefined, rateWindowMs: 1000 });
 
@@ -45,4 +46,12 @@ test('LIMIT-05: socket.io 2 framing (a second `40` after the CONNECT, an ack id 
   const r = await runCheck('WSG-LIMIT-05', s.url, { canary: '["whoami"]', canaryExpect: '"user"', rateWindowMs: 1000 });
   assert.equal(r.result.status, 'fail', r.result.reason);
   assert.match(r.findings[0]?.evidence ?? '', /all answered \(500 answers\)/);
+});
+
+test('LIMIT-05: a close that is a protocol error (graphql-ws 4409 on the reused operation id) is no rate limit: skipped naming the close, not a pass (found by an outside tester)', async () => {
+  const gql = track(await startGqlWsLikeServer());
+  const r = await runCheck('WSG-LIMIT-05', gql.url, { ...GQL_AUDIT, rateWindowMs: 1000 });
+  assert.equal(r.result.status, 'skipped', r.result.reason);
+  assert.match(r.result.reason ?? '', /4409 Subscriber for c1 already exists/);
+  assert.match(r.result.reason ?? '', /not a rate limit/);
 });
