@@ -243,3 +243,34 @@ test('the heartbeat watch (listensOnly) goes on beside the isolated checks: a cr
   assert.equal(hb?.status, 'skipped', JSON.stringify(hb));
   assert.match(hb?.reason ?? '', /^not judged/);
 });
+
+/**
+ * y-websocket (ws 6.2.7) died on PROTO-03's 126-byte ping while the heartbeat watch listened
+ * beside it: the watch's socket dropped at once and it ended first, so its own liveness probe
+ * called the target down "after WSG-SESSION-03" (its baseline copy as the input, 23 pool checks as
+ * suspects). The isolated check here kills the target and lingers (a reconnect, as PROTO-03 does),
+ * so the watch always ends first.
+ */
+const killer: CheckModule = {
+  meta: { id: 'WSG-TEST-91', title: 'kill the target, then linger', area: 'PROTO', severity: 'info', mode: 'safe', references: ['test'], remediation: 'n/a', description: 'one unmasked frame' },
+  isolated: true,
+  async run(ctx) {
+    const r = await ctx.handshake({ raw: { keepOpen: true } });
+    r.connection?.sendFrame({ opcode: Opcode.TEXT, payload: Buffer.from('hello'), mask: false });
+    await ctx.sleep(800);
+  },
+};
+test('a crash during an isolated check that outlasts the heartbeat watch\'s dropped socket is blamed on the isolated check, never on the watch', async () => {
+  const s = await fragile({ dieOnProtocolError: true });
+  const options: AuditOptionsInput = { ...base, only: ['TEST-91', 'SESSION-03', 'LIVE'], idleWaitMs: 6000 };
+  const checks = selectChecks([...all, killer], resolveOptions(new URL(s.url), options));
+  const r = (await runAudit(new URL(s.url), options, { checks })).report;
+  assert.equal(s.dead, true, 'the fixture died');
+  const crash = r.findings.filter((f) => f.checkId === 'WSG-LIVE-01');
+  assert.equal(crash.length, 1, JSON.stringify(r.findings));
+  assert.match(crash[0]?.evidence ?? '', /^After WSG-TEST-91 /);
+  assert.doesNotMatch(crash[0]?.evidence ?? '', /SESSION-03/);
+  const hb = r.checks.find((c) => c.id === 'WSG-SESSION-03');
+  assert.equal(hb?.status, 'skipped', JSON.stringify(hb));
+  assert.match(hb?.reason ?? '', /^not judged/);
+});
