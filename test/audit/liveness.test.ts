@@ -15,6 +15,7 @@ import type { AuditReport, CheckModule } from '../../src/audit/types.js';
 import { Opcode } from '../../src/audit/raw/frame-encoder.js';
 import { corpusCase, withTarget } from '../corpus/start.js';
 import { startFragileServer, type FragileServerOptions } from '../fixtures/fragile-server.js';
+import { mojoMissing, startMojo } from '../fixtures/mojo-server.js';
 
 const servers: Array<{ close(): Promise<void> }> = [];
 after(() => Promise.all(servers.map((s) => s.close())));
@@ -273,4 +274,23 @@ test('a crash during an isolated check that outlasts the heartbeat watch\'s drop
   const hb = r.checks.find((c) => c.id === 'WSG-SESSION-03');
   assert.equal(hb?.status, 'skipped', JSON.stringify(hb));
   assert.match(hb?.reason ?? '', /^not judged/);
+});
+
+/**
+ * Mojolicious 9 never answers PROTO-06's `Sec-WebSocket-Version: "13\r"` handshake (it waits for
+ * more of the head) and answers every other request at once. That request was described as "the
+ * baseline sent again" (the stray CR was trimmed away), so its timeout read as the target stalling:
+ * WSG-LIVE-02 "slow to recover … answered again 0.0 s later, after 1 probe" after PROTO-06.
+ */
+test('real Mojolicious: a PROTO-06 variant it leaves unanswered is not a stall (no WSG-LIVE-02)', { skip: mojoMissing() }, async () => {
+  const m = await startMojo();
+  try {
+    const options: AuditOptionsInput = { ...base, credentials: { cookie: m.alice }, only: ['PROTO-06', 'LIVE'] };
+    const checks = selectChecks(all, resolveOptions(new URL(m.url), options));
+    const r = (await runAudit(new URL(m.url), options, { checks })).report;
+    assert.equal(r.findings.filter((f) => f.checkId.startsWith('WSG-LIVE')).length, 0, JSON.stringify(r.findings));
+    assert.equal(status(r)['WSG-PROTO-06'], 'fail', JSON.stringify(r.checks));
+  } finally {
+    await m.close();
+  }
 });
