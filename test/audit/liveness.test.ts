@@ -294,3 +294,37 @@ test('real Mojolicious: a PROTO-06 variant it leaves unanswered is not a stall (
     await m.close();
   }
 });
+
+/** Holds the nth upgrade request unanswered (a request it will not serve), answers all the others at once. */
+async function holdsOne(nth: number): Promise<{ url: string; close(): Promise<void> }> {
+  const { createServer } = await import('node:http');
+  const { WebSocketServer } = await import('ws');
+  const wss = new WebSocketServer({ noServer: true });
+  const held: Array<{ destroy(): void }> = [];
+  let n = 0;
+  const server = createServer((_, res) => res.writeHead(426).end());
+  server.on('upgrade', (req, socket, head) => {
+    if (++n === nth) { held.push(socket); return; }
+    wss.handleUpgrade(req, socket, head, (ws) => ws.on('error', () => undefined));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  const s = { url: `ws://127.0.0.1:${port}/ws`, close: async () => { for (const h of held) h.destroy(); for (const c of wss.clients) c.terminate(); await new Promise<void>((r) => server.close(() => r())); } };
+  servers.push(s);
+  return s;
+}
+const twoCopies: CheckModule = {
+  meta: { id: 'WSG-TEST-92', title: 'two baseline copies at once', area: 'PROTO', severity: 'info', mode: 'safe', references: ['test'], remediation: 'n/a', description: 'the baseline request twice' },
+  isolated: true,
+  async run(ctx) {
+    await Promise.allSettled([ctx.handshake(), ctx.sleep(100).then(() => ctx.handshake())]);
+  },
+};
+test('a baseline copy left unanswered while the target answered another request at once is not a stall (no WSG-LIVE-02)', async () => {
+  // 1: the baseline; 2: the watch's first probe; 3: the check's first copy, held.
+  const s = await holdsOne(3);
+  const options: AuditOptionsInput = { ...base, only: ['TEST-92', 'LIVE'] };
+  const checks = selectChecks([...all, twoCopies], resolveOptions(new URL(s.url), options));
+  const r = (await runAudit(new URL(s.url), options, { checks })).report;
+  assert.equal(r.findings.filter((f) => f.checkId.startsWith('WSG-LIVE')).length, 0, JSON.stringify(r.findings));
+});
