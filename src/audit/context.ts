@@ -64,6 +64,8 @@ export interface AuditShared {
    * The liveness watch turns a stall the target got over before the check ended into WSG-LIVE-02.
    */
   stalls?: Map<string, Stall>;
+  /** Epoch ms of the last HTTP answer any request got: a request that waited past it did not wait on a busy target. */
+  lastAnswerAt?: number;
   /** Results (handshakes, connections, auth probes) whose final answer was a 429/503 after the retries. */
   throttledResults?: WeakMap<object, number>;
   /**
@@ -160,16 +162,18 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
     if (disposed || signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('check finished');
   };
   /** An attempt at the target's own endpoint got an HTTP answer (true) or none at all (false). */
-  const answered = (yes: boolean, variant: HandshakeVariant, stall?: { what: string; error: string }) => {
+  const answered = (yes: boolean, variant: HandshakeVariant, stall?: { what: string; error: string; sentAt: number }) => {
     if (variant.endpoint || signal.aborted) return; // another port, or our own stop: says nothing about the target
     if (yes) {
       shared.silentSince = undefined;
+      shared.lastAnswerAt = Date.now();
       for (const s of shared.stalls?.values() ?? []) s.answeredAt ??= Date.now();
       return;
     }
     shared.silentSince ??= Date.now();
-    // Only a request the target answers when well, given up on: a check's odd request may rightly go unanswered.
-    if (stall && checkId !== 'WSG-LIVE-01' && !variant.livenessProbe && isBaselineCopy(stall.what) && TIMED_OUT.test(stall.error)) {
+    // Only a request the target answers when well, given up on while it answered no other request
+    // (busy): a check's odd request may rightly go unanswered, and an idle target is not stalled.
+    if (stall && checkId !== 'WSG-LIVE-01' && !variant.livenessProbe && isBaselineCopy(stall.what) && TIMED_OUT.test(stall.error) && !((shared.lastAnswerAt ?? 0) > stall.sentAt)) {
       const stalls = (shared.stalls ??= new Map());
       if (!stalls.has(checkId)) stalls.set(checkId, { at: Date.now(), detail: stall.error });
     }
@@ -243,6 +247,7 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
     countAttempt(tag);
     const { ep, raw, request } = requestOf(variant);
     const described = describeHandshake(variant);
+    const sentAt = Date.now();
     let answeredYet = false;
     // The liveness watch's own probes are not inputs of a check.
     const own = tag === 'liveness' || variant.livenessProbe === true || checkId === 'WSG-LIVE-01' || variant.endpoint !== undefined;
@@ -258,7 +263,7 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
         connect: { ...raw.connect, host: endpoint.host, meter: bytes.connection() },
       },
     ).catch((e: unknown) => {
-      answered(false, variant, { what: described, error: (e as Error).message });
+      answered(false, variant, { what: described, error: (e as Error).message, sentAt });
       // Never connected: the request did not reach the target, so it cannot be what took it down.
       if (input && /ECONNREFUSED|^connect to .* timed out/.test((e as Error).message)) input.probe = true;
       throw e;
@@ -312,6 +317,7 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
 
   async function connectOnce(variant: HandshakeVariant, opts: { noAutoPong?: boolean }): Promise<ConnectResult> {
     countAttempt('connect');
+    const sentAt = Date.now();
     const req = concreteRequest(target, options, variant);
     const creds = credentialsOf(options, variant);
     let answeredYet = false;
@@ -325,7 +331,7 @@ export function createContext(shared: AuditShared, checkId: string, signal: Abor
     const setCookie = r.ok ? r.socket.upgradeHeaders['set-cookie'] : r.headers?.['set-cookie'];
     if (setCookie) for (const v of issuedSecrets({ checkId, kind: 'http', direction: 'in', text: '', headers: { 'set-cookie': [setCookie].flat() } })) issued.add(v);
     if (input && !r.ok && /ECONNREFUSED/.test(r.error ?? '')) input.probe = true;
-    answered(r.ok || r.status !== undefined, variant, input && !r.ok ? { what: input.what, error: r.error ?? '' } : undefined);
+    answered(r.ok || r.status !== undefined, variant, input && !r.ok ? { what: input.what, error: r.error ?? '', sentAt } : undefined);
     if (r.ok && (disposed || signal.aborted)) r.socket.close();
     else if (r.ok) openSockets.add(r.socket);
     return r;

@@ -146,15 +146,20 @@ function headLines(bytes: Buffer): { line: string; headers: Array<[string, strin
   const [line = '', ...rest] = head.split('\r\n');
   const headers: Array<[string, string, string]> = [];
   for (const l of rest) {
+    if (!l) continue; // the end of a head left unfinished
     const i = l.indexOf(':');
     if (i <= 0) { headers.push([l.toLowerCase(), l, '']); continue; }
     const name = l.slice(0, i);
-    headers.push([name.toLowerCase(), name, l.slice(i + 1).trim()]);
+    // Only HTTP's optional whitespace: a stray CR ("13\r") is what the check sent, not the baseline.
+    headers.push([name.toLowerCase(), name, l.slice(i + 1).replace(/^[ \t]+|[ \t]+$/g, '')]);
   }
   return { line, headers };
 }
 
 const clip = (s: string, n = 60) => (s.length > n ? `${s.slice(0, n)}… (${s.length} chars)` : s);
+/** A header value in words: quoted with escapes when it holds control characters (a CR would break the line). */
+// eslint-disable-next-line no-control-regex
+const shown = (v: string) => (/[\x00-\x1f\x7f]/.test(v) ? JSON.stringify(v) : v);
 
 /**
  * A handshake in words: its request line and what differs from the baseline request (changed,
@@ -174,11 +179,16 @@ export function describeHandshakeDiff(request: Buffer, baseline: Buffer, extra =
     const was = base.get(n);
     if (n === 'sec-websocket-key' && was && /^[A-Za-z0-9+/]{22}==$/.test(v)) continue;
     if (was?.includes(v)) continue;
-    changed.push(`${name}: ${clip(v)}`);
+    changed.push(`${name}: ${clip(shown(v))}`);
   }
   const missing = [...base.keys()].filter((n) => !seen.has(n) && n !== 'pragma' && n !== 'cache-control' && n !== 'user-agent' && n !== 'accept-language');
   if (changed.length) words.push(`with ${changed.length > 4 ? `${changed.slice(0, 3).join(', ')} and ${changed.length - 3} more headers (${request.length} bytes in all)` : changed.join(', ')}`);
   if (missing.length) words.push(`without ${missing.map((n) => a.headers.find(([x]) => x === n)?.[1] ?? n).join(', ')}`);
+  // A request the target cannot answer as it answers the baseline is never "the baseline sent
+  // again" (a stall claim rests on that): a head left unfinished, or bytes after it (hixie-76's key).
+  const end = request.indexOf('\r\n\r\n');
+  if (end < 0) words.push('left unfinished (no blank line ends the head)');
+  else if (request.length > end + 4 && baseline.indexOf('\r\n\r\n') + 4 === baseline.length) words.push(`with ${formatSize(request.length - end - 4)} after the head`);
   const diff = words.length ? ` ${words.join('; ')}` : AS_BASELINE;
   return `handshake ${clip(b.line, 100)}${diff}${extra}`;
 }

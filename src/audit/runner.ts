@@ -204,7 +204,10 @@ export async function runAudit(given: URL, input: AuditOptionsInput = {}, run: R
       // Post-check hook (e.g. a liveness probe), only for checks that really ran.
       if (run.afterCheck && !meta.passive && !stop.signal.aborted) await run.afterCheck(meta, stop.signal);
       // Liveness watch (liveness.ts): did this check take the target down? Reported by WSG-LIVE-01/02.
-      if (watchLiveness && meta.area !== 'LIVE' && !stop.signal.aborted) await afterCheck(shared, meta.id, alongside(meta.id, t0));
+      // Not after a watch that only listens: it sent nothing that could, and it often ends first
+      // because the crash closed its socket; its probe then took the verdict (and the blame) from
+      // the isolated check that caused the crash and probes after itself.
+      if (watchLiveness && meta.area !== 'LIVE' && !listening.has(meta.id) && !stop.signal.aborted) await afterCheck(shared, meta.id, alongside(meta.id, t0));
       // A check that ran alone and took the target down judged a dying server: what it saw (a
       // dropped connection read as "no pong") is the crash, which WSG-LIVE-01 reports with the
       // check and input. Its own findings and verdict are dropped.

@@ -28,6 +28,10 @@ test('a handshake in words names only what differs from the baseline request', (
   assert.equal(describeHandshakeDiff(buildHandshakeRequest({ ...base, version: '1337' }), baseline), 'handshake GET /chat HTTP/1.1 with Sec-WebSocket-Version: 1337');
   assert.equal(describeHandshakeDiff(buildHandshakeRequest({ ...base, omit: ['upgrade'], headers: [...base.headers, ['Sec-WebSocket-Key1', '4 @1  46546xW%0l 1 5']] }), baseline), 'handshake GET /chat HTTP/1.1 with Sec-WebSocket-Key1: 4 @1  46546xW%0l 1 5; without Upgrade');
   assert.equal(describeHandshakeDiff(baseline, baseline), 'handshake GET /chat HTTP/1.1 (as the baseline)');
+  // Never "as the baseline" when the target cannot answer it as it answers the baseline (a stall claim rests on that).
+  assert.equal(describeHandshakeDiff(buildHandshakeRequest({ ...base, version: '13\r' }), baseline), 'handshake GET /chat HTTP/1.1 with Sec-WebSocket-Version: "13\\r"');
+  assert.equal(describeHandshakeDiff(Buffer.concat([baseline, Buffer.from('^n:ds[4U')]), baseline), 'handshake GET /chat HTTP/1.1 with 8 bytes after the head');
+  assert.equal(describeHandshakeDiff(baseline.subarray(0, baseline.length - 2), baseline), 'handshake GET /chat HTTP/1.1 left unfinished (no blank line ends the head)');
   assert.equal(describeHandshakeDiff(buildHandshakeRequest({ ...base, version: null }), baseline), 'handshake GET /chat HTTP/1.1 without Sec-WebSocket-Version');
 });
 

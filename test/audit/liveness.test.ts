@@ -15,6 +15,7 @@ import type { AuditReport, CheckModule } from '../../src/audit/types.js';
 import { Opcode } from '../../src/audit/raw/frame-encoder.js';
 import { corpusCase, withTarget } from '../corpus/start.js';
 import { startFragileServer, type FragileServerOptions } from '../fixtures/fragile-server.js';
+import { mojoMissing, startMojo } from '../fixtures/mojo-server.js';
 
 const servers: Array<{ close(): Promise<void> }> = [];
 after(() => Promise.all(servers.map((s) => s.close())));
@@ -242,4 +243,88 @@ test('the heartbeat watch (listensOnly) goes on beside the isolated checks: a cr
   const hb = r.checks.find((c) => c.id === 'WSG-SESSION-03');
   assert.equal(hb?.status, 'skipped', JSON.stringify(hb));
   assert.match(hb?.reason ?? '', /^not judged/);
+});
+
+/**
+ * y-websocket (ws 6.2.7) died on PROTO-03's 126-byte ping while the heartbeat watch listened
+ * beside it: the watch's socket dropped at once and it ended first, so its own liveness probe
+ * called the target down "after WSG-SESSION-03" (its baseline copy as the input, 23 pool checks as
+ * suspects). The isolated check here kills the target and lingers (a reconnect, as PROTO-03 does),
+ * so the watch always ends first.
+ */
+const killer: CheckModule = {
+  meta: { id: 'WSG-TEST-91', title: 'kill the target, then linger', area: 'PROTO', severity: 'info', mode: 'safe', references: ['test'], remediation: 'n/a', description: 'one unmasked frame' },
+  isolated: true,
+  async run(ctx) {
+    const r = await ctx.handshake({ raw: { keepOpen: true } });
+    r.connection?.sendFrame({ opcode: Opcode.TEXT, payload: Buffer.from('hello'), mask: false });
+    await ctx.sleep(800);
+  },
+};
+test('a crash during an isolated check that outlasts the heartbeat watch\'s dropped socket is blamed on the isolated check, never on the watch', async () => {
+  const s = await fragile({ dieOnProtocolError: true });
+  const options: AuditOptionsInput = { ...base, only: ['TEST-91', 'SESSION-03', 'LIVE'], idleWaitMs: 6000 };
+  const checks = selectChecks([...all, killer], resolveOptions(new URL(s.url), options));
+  const r = (await runAudit(new URL(s.url), options, { checks })).report;
+  assert.equal(s.dead, true, 'the fixture died');
+  const crash = r.findings.filter((f) => f.checkId === 'WSG-LIVE-01');
+  assert.equal(crash.length, 1, JSON.stringify(r.findings));
+  assert.match(crash[0]?.evidence ?? '', /^After WSG-TEST-91 /);
+  assert.doesNotMatch(crash[0]?.evidence ?? '', /SESSION-03/);
+  const hb = r.checks.find((c) => c.id === 'WSG-SESSION-03');
+  assert.equal(hb?.status, 'skipped', JSON.stringify(hb));
+  assert.match(hb?.reason ?? '', /^not judged/);
+});
+
+/**
+ * Mojolicious 9 never answers PROTO-06's `Sec-WebSocket-Version: "13\r"` handshake (it waits for
+ * more of the head) and answers every other request at once. That request was described as "the
+ * baseline sent again" (the stray CR was trimmed away), so its timeout read as the target stalling:
+ * WSG-LIVE-02 "slow to recover … answered again 0.0 s later, after 1 probe" after PROTO-06.
+ */
+test('real Mojolicious: a PROTO-06 variant it leaves unanswered is not a stall (no WSG-LIVE-02)', { skip: mojoMissing() }, async () => {
+  const m = await startMojo();
+  try {
+    const options: AuditOptionsInput = { ...base, credentials: { cookie: m.alice }, only: ['PROTO-06', 'LIVE'] };
+    const checks = selectChecks(all, resolveOptions(new URL(m.url), options));
+    const r = (await runAudit(new URL(m.url), options, { checks })).report;
+    assert.equal(r.findings.filter((f) => f.checkId.startsWith('WSG-LIVE')).length, 0, JSON.stringify(r.findings));
+    assert.equal(status(r)['WSG-PROTO-06'], 'fail', JSON.stringify(r.checks));
+  } finally {
+    await m.close();
+  }
+});
+
+/** Holds the nth upgrade request unanswered (a request it will not serve), answers all the others at once. */
+async function holdsOne(nth: number): Promise<{ url: string; close(): Promise<void> }> {
+  const { createServer } = await import('node:http');
+  const { WebSocketServer } = await import('ws');
+  const wss = new WebSocketServer({ noServer: true });
+  const held: Array<{ destroy(): void }> = [];
+  let n = 0;
+  const server = createServer((_, res) => res.writeHead(426).end());
+  server.on('upgrade', (req, socket, head) => {
+    if (++n === nth) { held.push(socket); return; }
+    wss.handleUpgrade(req, socket, head, (ws) => ws.on('error', () => undefined));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  const s = { url: `ws://127.0.0.1:${port}/ws`, close: async () => { for (const h of held) h.destroy(); for (const c of wss.clients) c.terminate(); await new Promise<void>((r) => server.close(() => r())); } };
+  servers.push(s);
+  return s;
+}
+const twoCopies: CheckModule = {
+  meta: { id: 'WSG-TEST-92', title: 'two baseline copies at once', area: 'PROTO', severity: 'info', mode: 'safe', references: ['test'], remediation: 'n/a', description: 'the baseline request twice' },
+  isolated: true,
+  async run(ctx) {
+    await Promise.allSettled([ctx.handshake(), ctx.sleep(100).then(() => ctx.handshake())]);
+  },
+};
+test('a baseline copy left unanswered while the target answered another request at once is not a stall (no WSG-LIVE-02)', async () => {
+  // 1: the baseline; 2: the watch's first probe; 3: the check's first copy, held.
+  const s = await holdsOne(3);
+  const options: AuditOptionsInput = { ...base, only: ['TEST-92', 'LIVE'] };
+  const checks = selectChecks([...all, twoCopies], resolveOptions(new URL(s.url), options));
+  const r = (await runAudit(new URL(s.url), options, { checks })).report;
+  assert.equal(r.findings.filter((f) => f.checkId.startsWith('WSG-LIVE')).length, 0, JSON.stringify(r.findings));
 });
