@@ -118,8 +118,8 @@ export async function runAudit(given: URL, input: AuditOptionsInput = {}, run: R
    * readers included).
    */
   const passive = new Set(selected.filter((m) => m.meta.passive).map((m) => m.meta.id));
-  /** Background checks that only listen once connected (CheckModule.listensOnly): never a crash's cause. */
-  const listening = new Set(selected.filter((m) => m.background && m.listensOnly).map((m) => m.meta.id));
+  /** Background checks that send nothing a server could fall over once connected (CheckModule.inert): never a crash's cause. */
+  const listening = new Set(selected.filter((m) => m.background && m.inert).map((m) => m.meta.id));
   const unjudged = (r: CheckResult): CheckResult => {
     const when = ran.get(r.id);
     // A finding stands (it was seen); an error, or a skip after trying the target, while it was down

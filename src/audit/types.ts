@@ -226,12 +226,13 @@ export interface CheckModule {
    */
   background?: boolean;
   /**
-   * A background check that, once connected, only listens (an idle socket watching for a
-   * heartbeat): it may keep watching while the isolated and passive checks run, and is never
-   * named alongside them when the target goes down (it sends nothing). A crash that closes its
-   * socket makes its pass "not judged", as for any check that ran while the target was down.
+   * A background check that, once connected, sends nothing a server could fall over (an idle
+   * socket watching for a heartbeat; an unfinished request trickled a header line at a time): it
+   * may keep watching while the isolated and passive checks run, and is never named alongside
+   * them when the target goes down. A crash that closes its sockets makes its pass "not judged",
+   * as for any check that ran while the target was down.
    */
-  listensOnly?: boolean;
+  inert?: boolean;
   /**
    * Can take a target down (malformed frames, hostile handshakes, crash-class payloads): runs
    * alone, one at a time after every other check, each followed by a liveness probe, so a crash

@@ -232,7 +232,7 @@ test('py-gevent (real gevent-websocket 0.10.1) stalled by a huge frame: the chec
   });
 });
 
-test('the heartbeat watch (listensOnly) goes on beside the isolated checks: a crash during one is not blamed on it, and its socket closed by the crash is not judged a pass', async () => {
+test('the heartbeat watch (inert) goes on beside the isolated checks: a crash during one is not blamed on it, and its socket closed by the crash is not judged a pass', async () => {
   const s = await fragile({ dieOnProtocolError: true });
   const r = await audit(s.url, ['PROTO-01', 'SESSION-03', 'LIVE'], { idleWaitMs: 6000 });
   assert.equal(s.dead, true, 'the fixture died');

@@ -16,6 +16,8 @@ export const meta: CheckMeta = {
 
 /** A long observation: runs beside the other checks (see CheckModule.background). */
 export const background = true;
+/** Once its two connections are open it only trickles header lines: it watches beside the isolated checks too. */
+export const inert = true;
 
 export function timeoutMs(o: AuditOptions): number {
   return limitOptions(o).slowWaitMs + 15_000;

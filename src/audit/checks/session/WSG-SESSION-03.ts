@@ -14,7 +14,7 @@ export const meta: CheckMeta = {
 /** A long observation: runs beside the other checks (see CheckModule.background). */
 export const background = true;
 /** After its 101 it sends nothing (never even a pong): it watches beside the isolated checks. */
-export const listensOnly = true;
+export const inert = true;
 
 /**
  * A server that pings every N s, watched for N s, pings right at the window's edge: its clock
