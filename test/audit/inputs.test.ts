@@ -1,7 +1,7 @@
 /** The input log's words and frame tracking (src/audit/inputs.ts); the real-socket attribution is in liveness.test.ts. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeFrame, describeHandshakeDiff, InputLog, OutgoingFrames, type SentFrame } from '../../src/audit/inputs.js';
+import { describeFrame, describeHandshakeDiff, InputLog, OutgoingFrames, trimOws, type SentFrame } from '../../src/audit/inputs.js';
 import { buildHandshakeRequest } from '../../src/audit/raw/handshake.js';
 import { encodeFrame, Opcode } from '../../src/audit/raw/frame-encoder.js';
 
@@ -64,4 +64,11 @@ test('the input named: the earliest unanswered, unless something sent clearly la
   all.add({ checkId: 'D', what: 'b', probe: false, answered: answered(true) });
   assert.equal(all.trigger('D'), 'its last input: b');
   assert.equal(all.trigger('E'), undefined);
+});
+
+test('trimOws: spaces and tabs only, and linear on a long run of spaces (FINGER-03\'s 14 000-space header once took 160 ms to describe)', () => {
+  assert.equal(trimOws(' \t13\r \t'), '13\r');
+  const long = `b${' '.repeat(200_000)}x`;
+  // Counted, not timed: the result is the input itself, and a quadratic scan of 200 000 spaces would not finish in the test's time.
+  assert.equal(trimOws(` ${long} `), long);
 });
