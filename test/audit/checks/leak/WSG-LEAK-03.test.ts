@@ -4,7 +4,8 @@ import { WebSocket } from 'ws';
 import { startWeakServer, type WeakConnection } from '../../../fixtures/weak-server.js';
 import { startSocketIoServer } from '../../../fixtures/socketio-server.js';
 import { defaultCredentials } from '../../../../src/audit/options.js';
-import { ALLOWED } from '../../harness.js';
+import { ALLOWED, runCheck } from '../../harness.js';
+import { GQL_AUDIT, startGqlWsLikeServer } from '../../../fixtures/gqlws-like-server.js';
 import { runChecks, status, track } from './run.js';
 
 /**
@@ -187,4 +188,29 @@ test('LEAK-03: answers told apart only as whole frames ({"user":"alice"} vs {"us
   assert.match(leaky.findings[0]?.evidence ?? '', /received B's answer to the canary: \{"user":"bob"\}/);
   const fine = await shortWhoami(false);
   assert.equal(status(fine, 'WSG-LEAK-03'), 'pass', fine.checks[0]?.reason);
+});
+
+/** As the outside tester ran it: --canary-expect 'secret-of-alice' matches A's answer only. */
+const gqlOptions = (canaryExpect: string) => ({
+  ...GQL_AUDIT,
+  secondIdentity: { ...defaultCredentials(), ...GQL_AUDIT.credentials, token: 'tok-bob-2c9e4f1a7d3b5e8c' },
+  canaryExpect, canaryWaitMs: 300, sessionWaitMs: 1500,
+});
+
+test('LEAK-03: --canary-expect matching only A\'s answer — B\'s answer is learnt from its frames shaped like A\'s, so a leak is found, and no leak passes instead of a skip (found by an outside tester)', async () => {
+  const leaky = track(await startGqlWsLikeServer({ fanOut: true }));
+  const bad = await runCheck('WSG-LEAK-03', leaky.url, gqlOptions('secret-of-alice'));
+  assert.equal(bad.result.status, 'fail', bad.result.reason);
+  assert.match(bad.findings[0]?.evidence ?? '', /received B's answer to the canary/);
+  const ok = track(await startGqlWsLikeServer());
+  const good = await runCheck('WSG-LEAK-03', ok.url, gqlOptions('secret-of-alice'));
+  assert.equal(good.result.status, 'pass', good.result.reason);
+});
+
+test('LEAK-03: a --canary-expect that B\'s answer misses, with nothing else to tell B\'s answer apart → the skip says it must match every user\'s answer', async () => {
+  // B's operation completes with no data: B then has nothing of its own.
+  const ok = track(await startGqlWsLikeServer({ mute: 'bob' }));
+  const r = await runCheck('WSG-LEAK-03', ok.url, gqlOptions('secret-of-alice'));
+  assert.equal(r.result.status, 'skipped');
+  assert.match(r.result.reason ?? '', /must match every user's answer \(e\.g\./);
 });
