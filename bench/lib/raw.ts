@@ -32,6 +32,19 @@ export function maskedFrame(data: string | Buffer, opcode = 0x1): Buffer {
 const CLOSE = maskedFrame(Buffer.from([0x03, 0xe8]), 0x8);
 const PONG = maskedFrame(Buffer.alloc(0), 0xa);
 
+/**
+ * The opcode, payload length and header size (without a mask) of the frame at `off`, or null
+ * while its header is incomplete. Shared by the generators (server frames) and the floor server.
+ */
+export function frameHead(buf: Buffer, off: number): { opcode: number; len: number; head: number } | null {
+  if (buf.length - off < 2) return null;
+  const opcode = buf[off]! & 0x0f;
+  const len = buf[off + 1]! & 0x7f;
+  if (len < 126) return { opcode, len, head: 2 };
+  if (len === 126) return buf.length - off < 4 ? null : { opcode, len: buf.readUInt16BE(off + 2), head: 4 };
+  return buf.length - off < 10 ? null : { opcode, len: Number(buf.readBigUInt64BE(off + 2)), head: 10 };
+}
+
 export type FrameHandler = (opcode: number, payload: Buffer) => void;
 
 export class RawConn {
@@ -85,19 +98,9 @@ export class RawConn {
     let buf = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
     let off = 0;
     for (;;) {
-      if (buf.length - off < 2) break;
-      const opcode = buf[off]! & 0x0f;
-      let len = buf[off + 1]! & 0x7f;
-      let head = 2;
-      if (len === 126) {
-        if (buf.length - off < 4) break;
-        len = buf.readUInt16BE(off + 2);
-        head = 4;
-      } else if (len === 127) {
-        if (buf.length - off < 10) break;
-        len = Number(buf.readBigUInt64BE(off + 2));
-        head = 10;
-      }
+      const h = frameHead(buf, off);
+      if (!h) break;
+      const { opcode, len, head } = h;
       if (buf.length - off < head + len) break;
       const payload = buf.subarray(off + head, off + head + len);
       off += head + len;

@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import net, { type AddressInfo } from 'node:net';
+import { frameHead } from '../lib/raw.js';
 import type { ServerSpec } from '../lib/types.js';
 import type { StartedServer } from './types.js';
 
@@ -61,15 +62,10 @@ export async function startFloor(spec: ServerSpec): Promise<StartedServer> {
     return (chunk: Buffer) => {
       buf = buf.length > 0 ? Buffer.concat([buf, chunk]) : chunk;
       let off = 0;
-      while (buf.length - off >= 6) {
-        const opcode = buf[off]! & 0x0f;
-        let len = buf[off + 1]! & 0x7f;
-        let head = 2;
-        if (len === 126) {
-          if (buf.length - off < 4) break;
-          len = buf.readUInt16BE(off + 2);
-          head = 4;
-        } else if (len === 127) return socket.destroy(); // never sent by the generators
+      for (;;) {
+        const h = frameHead(buf, off);
+        if (!h) break;
+        const { opcode, len, head } = h;
         if (buf.length - off < head + 4 + len) break;
         const mask = buf.subarray(off + head, off + head + 4);
         const payload = Buffer.allocUnsafe(len);
